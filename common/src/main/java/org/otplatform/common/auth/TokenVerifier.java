@@ -1,0 +1,144 @@
+package org.otplatform.common.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.NoSuchKeyIdException;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies AUTH's access tokens locally: signature against AUTH's published keys (JWKS, cached and
+ * refetched when a token names an unknown {@code kid}), expiry with clock skew, audience and issuer.
+ * One implementation, used by GSS, relay, logger and AUTH itself.
+ */
+public final class TokenVerifier {
+  /** Audience of access tokens for the platform's APIs. */
+  public static final String AUDIENCE = "ot-platform";
+  /** Issuer of access tokens. */
+  public static final String ISSUER = "ot-auth";
+  private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+  private static final long MIN_REFRESH_INTERVAL_MS = 5_000;
+  private static final int CLOCK_SKEW_SECONDS = 30;
+
+  private final Vertx vertx;
+  private final Supplier<Future<JsonArray>> jwksSource;
+  private volatile JWTAuth jwt;
+  private volatile long lastRefresh;
+  private Future<JWTAuth> refreshing;
+
+  /** {@code jwksSource} yields the {@code keys} array of a JWKS document. */
+  public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource) {
+    this.vertx = vertx;
+    this.jwksSource = jwksSource;
+  }
+
+  /** A verifier fetching keys from AUTH's {@code /.well-known/jwks.json}. */
+  public static TokenVerifier remote(Vertx vertx, JwksClient client) {
+    return new TokenVerifier(vertx, client::fetch);
+  }
+
+  /** Loads the keys; the future fails when they cannot be fetched. */
+  public Future<Void> start() {
+    return refresh().mapEmpty();
+  }
+
+  /** Whether keys have been loaded (used by readiness checks). */
+  public boolean hasKeys() {
+    return jwt != null;
+  }
+
+  /** Verifies a token; fails with an {@link InvalidTokenException} saying why. */
+  public Future<Principal> verify(String token) {
+    if (token == null || token.isBlank()) {
+      return Future.failedFuture(new InvalidTokenException("no token"));
+    }
+    Future<JWTAuth> auth = jwt != null ? Future.succeededFuture(jwt) : refresh();
+    return auth.compose(a -> authenticate(a, token))
+        .recover(e -> {
+          if (e instanceof NoSuchKeyIdException || isUnknownKey(e)) {
+            if (System.currentTimeMillis() - lastRefresh > MIN_REFRESH_INTERVAL_MS) {
+              return refresh().compose(a -> authenticate(a, token));
+            }
+          }
+          return Future.failedFuture(e);
+        })
+        .recover(e -> Future.failedFuture(e instanceof InvalidTokenException ? e
+            : new InvalidTokenException(describe(e))))
+        .map(user -> toPrincipal(user, token));
+  }
+
+  private static Future<User> authenticate(JWTAuth auth, String token) {
+    return auth.authenticate(new TokenCredentials(token));
+  }
+
+  private static boolean isUnknownKey(Throwable e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase();
+    return m.contains("kid") || m.contains("no key");
+  }
+
+  private static String describe(Throwable e) {
+    String m = String.valueOf(e.getMessage()).toLowerCase();
+    if (m.contains("expired")) {
+      return "token expired";
+    }
+    if (m.contains("audience") || m.contains("aud")) {
+      return "token is not for this audience";
+    }
+    if (m.contains("signature")) {
+      return "token signature invalid";
+    }
+    if (m.contains("kid") || m.contains("no key")) {
+      return "token signed by an unknown key";
+    }
+    return "token invalid";
+  }
+
+  private synchronized Future<JWTAuth> refresh() {
+    if (refreshing != null) {
+      return refreshing;
+    }
+    lastRefresh = System.currentTimeMillis();
+    Future<JWTAuth> f = jwksSource.get().map(keys -> {
+      JWTAuthOptions options = new JWTAuthOptions()
+          .setJWTOptions(new JWTOptions()
+              .setAudience(List.of(AUDIENCE))
+              .setIssuer(ISSUER)
+              .setLeeway(CLOCK_SKEW_SECONDS));
+      keys.stream().map(JsonObject.class::cast).forEach(options::addJwk);
+      JWTAuth auth = JWTAuth.create(vertx, options);
+      jwt = auth;
+      LOG.debug("loaded {} token verification key(s)", keys.size());
+      return auth;
+    });
+    refreshing = f;
+    f.onComplete(r -> {
+      synchronized (this) {
+        refreshing = null;
+      }
+      if (r.failed()) {
+        LOG.warn("could not load token verification keys: {}", r.cause().getMessage());
+      }
+    });
+    return f;
+  }
+
+  private static Principal toPrincipal(User user, String token) {
+    JsonObject claims = user.principal();
+    Set<String> roles = new HashSet<>();
+    JsonArray array = claims.getJsonArray("roles", new JsonArray());
+    array.forEach(r -> roles.add(String.valueOf(r)));
+    return new Principal(claims.getString("sub"), claims.getString("name", claims.getString("sub")),
+        Set.copyOf(roles), token);
+  }
+}

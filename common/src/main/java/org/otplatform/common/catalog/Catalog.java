@@ -1,0 +1,131 @@
+package org.otplatform.common.catalog;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.otplatform.common.config.ConfigException;
+
+/**
+ * The service catalog: session types and their compute services. Read from a JSON file
+ * ({@code OT_CATALOG}, e.g. a mounted ConfigMap) or the built-in {@code catalog.json}; every
+ * problem is reported with the entry it is in.
+ */
+public record Catalog(String defaultType, Map<String, SessionType> types) {
+  private static final String BUILT_IN = "/catalog.json";
+
+  public Optional<SessionType> type(String name) {
+    return Optional.ofNullable(types.get(name));
+  }
+
+  /** Loads the catalog file at {@code path}, or the built-in one when {@code path} is null. */
+  public static Catalog load(String path) {
+    String text;
+    String source = path == null ? "built-in catalog" : "catalog " + path;
+    try {
+      if (path == null) {
+        try (InputStream in = Catalog.class.getResourceAsStream(BUILT_IN)) {
+          text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      } else {
+        text = Files.readString(Path.of(path));
+      }
+    } catch (IOException | NullPointerException e) {
+      throw new ConfigException("cannot read " + source + ": " + e.getMessage());
+    }
+    try {
+      return parse(new JsonObject(text), source);
+    } catch (DecodeException e) {
+      throw new ConfigException(source + " is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  public static Catalog parse(JsonObject json, String source) {
+    List<String> problems = new ArrayList<>();
+    Map<String, SessionType> types = new LinkedHashMap<>();
+    JsonObject typesJson = json.getJsonObject("types");
+    if (typesJson == null || typesJson.isEmpty()) {
+      throw new ConfigException(source + ": 'types' must be a non-empty object");
+    }
+    for (String typeName : typesJson.fieldNames()) {
+      String where = source + ": type '" + typeName + "'";
+      Object value = typesJson.getValue(typeName);
+      if (!(value instanceof JsonObject typeJson)) {
+        problems.add(where + " must be an object");
+        continue;
+      }
+      types.put(typeName, parseType(typeName, typeJson, where, problems));
+    }
+    String defaultType = json.getString("defaultType", types.keySet().iterator().next());
+    if (!types.containsKey(defaultType)) {
+      problems.add(source + ": defaultType '" + defaultType + "' is not a type");
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return new Catalog(defaultType, Map.copyOf(types));
+  }
+
+  private static SessionType parseType(String name, JsonObject json, String where, List<String> problems) {
+    int maxOpen = json.getInteger("maxOpenPerProject", 1);
+    if (maxOpen < 1) {
+      problems.add(where + ": maxOpenPerProject must be at least 1");
+    }
+    JsonArray services = json.getJsonArray("services");
+    List<ServiceSpec> specs = new ArrayList<>();
+    if (services == null || services.isEmpty()) {
+      problems.add(where + ": 'services' must be a non-empty array");
+      return new SessionType(name, maxOpen, specs);
+    }
+    Set<String> names = new HashSet<>();
+    for (int i = 0; i < services.size(); i++) {
+      String at = where + ", service #" + (i + 1);
+      if (!(services.getValue(i) instanceof JsonObject s)) {
+        problems.add(at + " must be an object");
+        continue;
+      }
+      String serviceName = s.getString("name");
+      if (serviceName == null || !serviceName.matches("[a-z][a-z0-9-]{0,30}")) {
+        problems.add(at + ": 'name' must match [a-z][a-z0-9-]{0,30}");
+        continue;
+      }
+      at = where + ", service '" + serviceName + "'";
+      if (!names.add(serviceName)) {
+        problems.add(at + " is listed twice");
+      }
+      specs.add(parseService(serviceName, s, at, problems));
+    }
+    return new SessionType(name, maxOpen, List.copyOf(specs));
+  }
+
+  private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {
+    List<String> command = new ArrayList<>();
+    JsonArray cmd = s.getJsonArray("command", new JsonArray());
+    cmd.forEach(c -> command.add(String.valueOf(c)));
+    String image = s.getString("image");
+    if (command.isEmpty() && image == null) {
+      problems.add(at + ": needs a 'command' (local mode) or an 'image' (cluster mode)");
+    }
+    Map<String, String> env = new HashMap<>();
+    s.getJsonObject("env", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
+    int timeout = s.getInteger("startTimeoutSeconds", 60);
+    if (timeout < 1) {
+      problems.add(at + ": startTimeoutSeconds must be at least 1");
+    }
+    return new ServiceSpec(name, List.copyOf(command), image, Map.copyOf(env), s.getBoolean("mandatory", true),
+        Duration.ofSeconds(timeout));
+  }
+}

@@ -1,0 +1,45 @@
+package org.otplatform.common.config;
+
+/**
+ * Settings every service shares: where Kafka and MongoDB are, and who this instance is.
+ *
+ * @param kafkaBootstrap Kafka bootstrap servers ({@code OT_KAFKA_BOOTSTRAP})
+ * @param mongoUri MongoDB connection string ({@code OT_MONGO_URI})
+ * @param instanceId this instance's id in logs, heartbeats and consumer ids ({@code OT_INSTANCE_ID})
+ * @param host the address HTTP servers bind to ({@code OT_HOST})
+ * @param shipLogs whether log records also go to the Kafka log topic ({@code OT_LOG_TO_KAFKA})
+ */
+public record CommonConfig(
+    String kafkaBootstrap, String mongoUri, String instanceId, String host, boolean shipLogs) {
+
+  public static CommonConfig from(Env env, String service) {
+    String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
+    String mongo = env.string("OT_MONGO_URI", "mongodb://localhost:27017");
+    if (!mongo.startsWith("mongodb://") && !mongo.startsWith("mongodb+srv://")) {
+      env.problem("OT_MONGO_URI must start with mongodb:// or mongodb+srv://, got '" + redact(mongo) + "'");
+    }
+    if (!kafka.matches("[^,\\s]+:\\d+(,[^,\\s]+:\\d+)*")) {
+      env.problem("OT_KAFKA_BOOTSTRAP must be host:port[,host:port...], got '" + kafka + "'");
+    }
+    String instance = env.string("OT_INSTANCE_ID", service + "-" + shortHostName());
+    return new CommonConfig(kafka, mongo, instance, env.string("OT_HOST", "0.0.0.0"),
+        env.bool("OT_LOG_TO_KAFKA", true));
+  }
+
+  /** The Mongo URI with any password replaced, for logs. */
+  public String redactedMongoUri() {
+    return redact(mongoUri);
+  }
+
+  static String redact(String uri) {
+    return uri.replaceAll("//([^:/@]+):[^@]*@", "//$1:***@");
+  }
+
+  private static String shortHostName() {
+    String host = System.getenv().getOrDefault("HOSTNAME", "");
+    if (host.isBlank()) {
+      host = Long.toHexString(ProcessHandle.current().pid());
+    }
+    return host;
+  }
+}

@@ -1,0 +1,44 @@
+package org.otplatform.common.events;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Commands on {@link Topics#SESSION_COMMANDS}, consumed by the LSS consumer group. */
+public sealed interface SessionCommand extends PlatformEvent {
+
+  /** The session the command is about; also the Kafka key. */
+  String sessionId();
+
+  @Override
+  default String key() {
+    return sessionId();
+  }
+
+  /** A front end asked to open a session; an LSS starts its compute services. */
+  record SessionOpenRequested(
+      String id, Instant time, String sessionId, String project, String sessionType, String owner)
+      implements SessionCommand {
+    public static SessionOpenRequested of(String sessionId, String project, String type, String owner) {
+      return new SessionOpenRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, project, type, owner);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("project", project).put("sessionType", sessionType).put("owner", owner);
+    }
+  }
+
+  /** The session is to be closed (user request, idle timeout, logout); the LSS removes its services. */
+  record SessionCloseRequested(String id, Instant time, String sessionId, String reason)
+      implements SessionCommand {
+    public static SessionCloseRequested of(String sessionId, String reason) {
+      return new SessionCloseRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, reason);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("reason", reason);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package org.otplatform.common.events;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Progress of a session on {@link Topics#SESSION_EVENTS}, folded into the session by the GSS. */
+public sealed interface SessionEvent extends PlatformEvent {
+
+  /** The session the event is about; also the Kafka key. */
+  String sessionId();
+
+  @Override
+  default String key() {
+    return sessionId();
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** An LSS has taken the session and is starting one of its compute services. */
+  record ServiceStarting(String id, Instant time, String sessionId, String service, String lss)
+      implements SessionEvent {
+    public static ServiceStarting of(String sessionId, String service, String lss) {
+      return new ServiceStarting(newId(), Instant.now(), sessionId, service, lss);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("service", service).put("lss", lss);
+    }
+  }
+
+  /** A compute service answers its readiness probe at {@code endpoint} (host:port). */
+  record ServiceReady(String id, Instant time, String sessionId, String service, String endpoint)
+      implements SessionEvent {
+    public static ServiceReady of(String sessionId, String service, String endpoint) {
+      return new ServiceReady(newId(), Instant.now(), sessionId, service, endpoint);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("service", service).put("endpoint", endpoint);
+    }
+  }
+
+  /** A compute service could not start or died; {@code exitCode} is null when it never ran. */
+  record ServiceFailed(String id, Instant time, String sessionId, String service, Integer exitCode, String reason)
+      implements SessionEvent {
+    public static ServiceFailed of(String sessionId, String service, Integer exitCode, String reason) {
+      return new ServiceFailed(newId(), Instant.now(), sessionId, service, exitCode, reason);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("service", service).put("exitCode", exitCode).put("reason", reason);
+    }
+  }
+
+  /** Every compute service of the session is ready. */
+  record SessionReady(String id, Instant time, String sessionId, List<ServiceEndpoint> services)
+      implements SessionEvent {
+    public static SessionReady of(String sessionId, List<ServiceEndpoint> services) {
+      return new SessionReady(newId(), Instant.now(), sessionId, List.copyOf(services));
+    }
+
+    @Override
+    public JsonObject fields() {
+      JsonArray array = new JsonArray();
+      services.forEach(s -> array.add(new JsonObject().put("name", s.name()).put("endpoint", s.endpoint())));
+      return new JsonObject().put("services", array);
+    }
+  }
+
+  /** The session could not be opened; nothing of it is left running. */
+  record SessionFailed(String id, Instant time, String sessionId, String reason) implements SessionEvent {
+    public static SessionFailed of(String sessionId, String reason) {
+      return new SessionFailed(newId(), Instant.now(), sessionId, reason);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("reason", reason);
+    }
+  }
+
+  /** The session's compute services are gone. */
+  record SessionClosed(String id, Instant time, String sessionId, String reason) implements SessionEvent {
+    public static SessionClosed of(String sessionId, String reason) {
+      return new SessionClosed(newId(), Instant.now(), sessionId, reason);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("reason", reason);
+    }
+  }
+
+  /** Name and network endpoint (host:port) of a running compute service. */
+  record ServiceEndpoint(String name, String endpoint) {}
+}

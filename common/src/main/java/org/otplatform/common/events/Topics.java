@@ -1,0 +1,21 @@
+package org.otplatform.common.events;
+
+import java.util.List;
+
+/** Names of the platform's Kafka topics: part of the public contract (see docs/architecture.md). */
+public final class Topics {
+  /** {@link SessionCommand}s from the GSS to the LSS instances, keyed by session id. */
+  public static final String SESSION_COMMANDS = "ot.session.commands";
+  /** {@link SessionEvent}s from the LSS instances (and GSS) about a session, keyed by session id. */
+  public static final String SESSION_EVENTS = "ot.session.events";
+  /** LSS heartbeats with capacity and load, keyed by LSS id. */
+  public static final String REGISTRY = "ot.registry";
+  /** Log records of every service and compute service, keyed by service instance. */
+  public static final String LOGS = "ot.logs";
+  /** Security-relevant events (logins, user and project changes), keyed by subject. */
+  public static final String AUDIT = "ot.audit";
+
+  public static final List<String> ALL = List.of(SESSION_COMMANDS, SESSION_EVENTS, REGISTRY, LOGS, AUDIT);
+
+  private Topics() {}
+}

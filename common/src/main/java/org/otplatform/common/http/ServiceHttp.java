@@ -1,0 +1,70 @@
+package org.otplatform.common.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.ResponseContentTypeHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.util.function.Consumer;
+
+/**
+ * The HTTP surface every service shares: its OpenAPI contract (validated by the Vert.x OpenAPI
+ * router and served at {@code /openapi.yaml}), {@code /health/live}, {@code /health/ready},
+ * {@code /metrics}, and JSON errors.
+ */
+public final class ServiceHttp {
+  /** Largest request body any service accepts. */
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  private ServiceHttp() {}
+
+  /**
+   * Builds a router from the contract on the classpath; {@code operations} binds handlers to
+   * operation ids. Health and metrics routes are added outside the contract.
+   */
+  public static Future<Router> router(Vertx vertx, String contractResource, String registryName,
+      HealthChecks readiness, Consumer<RouterBuilder> operations) {
+    return OpenAPIContract.from(vertx, contractResource).map(contract -> {
+      RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      builder.rootHandler(ResponseContentTypeHandler.create());
+      operations.accept(builder);
+      Router router = builder.createRouter();
+      addStandardRoutes(vertx, router, contractResource, registryName, readiness);
+      ErrorHandler.install(router);
+      return router;
+    });
+  }
+
+  /** Health, readiness, metrics and the OpenAPI document. */
+  public static void addStandardRoutes(Vertx vertx, Router router, String contractResource, String registryName,
+      HealthChecks readiness) {
+    router.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
+    if (contractResource != null) {
+      router.get("/openapi.yaml").handler(ctx -> vertx.fileSystem().readFile(contractResource)
+          .onSuccess(buf -> ctx.response().putHeader("content-type", "application/yaml").end(buf))
+          .onFailure(ctx::fail));
+    }
+  }
+
+  /** Starts an HTTP server on host:port; port 0 picks a free one. */
+  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setCompressionSupported(true)
+            .setMaxWebSocketFrameSize(1024 * 1024))
+        .requestHandler(router)
+        .listen();
+  }
+}

@@ -1,0 +1,27 @@
+package org.otplatform.common.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.otplatform.common.events.EventCodec;
+import org.otplatform.common.events.PlatformEvent;
+
+/** Publishes platform events as JSON, keyed by {@link PlatformEvent#key()}. */
+public final class EventPublisher {
+  private final KafkaProducer<String, String> producer;
+
+  public EventPublisher(Vertx vertx, String bootstrap, String clientId) {
+    this.producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(bootstrap, clientId));
+  }
+
+  /** Completes once the broker has acknowledged the event on all in-sync replicas. */
+  public Future<Void> publish(String topic, PlatformEvent event) {
+    String value = EventCodec.encode(event).encode();
+    return producer.send(KafkaProducerRecord.create(topic, event.key(), value)).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return producer.close();
+  }
+}

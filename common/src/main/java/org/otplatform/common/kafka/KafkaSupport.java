@@ -1,0 +1,84 @@
+package org.otplatform.common.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.otplatform.common.events.Topics;
+
+/** Kafka client settings shared by all services, and topic creation. */
+public final class KafkaSupport {
+  private KafkaSupport() {}
+
+  /** Producer settings: every event durable ({@code acks=all}) and written once (idempotence). */
+  public static Map<String, String> producerConfig(String bootstrap, String clientId) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("client.id", clientId);
+    config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+    config.put("acks", "all");
+    config.put("enable.idempotence", "true");
+    config.put("linger.ms", "2");
+    config.put("delivery.timeout.ms", "30000");
+    config.put("request.timeout.ms", "10000");
+    config.put("max.block.ms", "10000");
+    return config;
+  }
+
+  /** Consumer settings: manual commits, so a record counts as handled only once it was acted on. */
+  public static Map<String, String> consumerConfig(String bootstrap, String groupId, String clientId) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("group.id", groupId);
+    config.put("client.id", clientId);
+    config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    config.put("enable.auto.commit", "false");
+    config.put("auto.offset.reset", "earliest");
+    config.put("session.timeout.ms", "10000");
+    config.put("heartbeat.interval.ms", "1000");
+    return config;
+  }
+
+  public static Map<String, String> adminConfig(String bootstrap) {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrap);
+    config.put("request.timeout.ms", "10000");
+    config.put("default.api.timeout.ms", "15000");
+    return config;
+  }
+
+  /**
+   * Creates the platform's topics that do not exist yet. Also the start-up probe for Kafka: the
+   * future fails when the broker cannot be reached.
+   */
+  public static Future<Void> ensureTopics(Vertx vertx, String bootstrap, int partitions, short replication) {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, adminConfig(bootstrap));
+    return admin.listTopics()
+        .compose(existing -> createMissing(admin, existing, partitions, replication))
+        .eventually(admin::close);
+  }
+
+  private static Future<Void> createMissing(KafkaAdminClient admin, Set<String> existing, int partitions,
+      short replication) {
+    List<NewTopic> missing = Topics.ALL.stream()
+        .filter(t -> !existing.contains(t))
+        .map(t -> new NewTopic(t, partitions, replication))
+        .toList();
+    if (missing.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return admin.createTopics(missing).recover(e -> {
+      // Another service created them in the meantime: that is the outcome we wanted.
+      if (String.valueOf(e.getMessage()).contains("already exists")) {
+        return Future.succeededFuture();
+      }
+      return Future.failedFuture(e);
+    });
+  }
+}

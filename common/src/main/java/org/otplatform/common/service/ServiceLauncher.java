@@ -1,0 +1,142 @@
+package org.otplatform.common.service;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.net.BindException;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.otplatform.common.ExitCodes;
+import org.otplatform.common.config.CommonConfig;
+import org.otplatform.common.config.ConfigException;
+import org.otplatform.common.config.Env;
+import org.otplatform.common.logging.LogShipping;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one service: reads and validates its configuration, creates its Vert.x instance (with
+ * Prometheus metrics under the service's name), deploys it and maps every failure to a documented
+ * exit code. Used by each service's {@code main} and, without exiting, by the embedded platform.
+ */
+public final class ServiceLauncher {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
+
+  private ServiceLauncher() {}
+
+  /** A started service: its Vert.x instance and a way to stop it. */
+  public record Running(String name, Vertx vertx) {
+    public Future<Void> stop() {
+      return vertx.close();
+    }
+  }
+
+  /** A service's start-up recipe: its name, config parser and verticle factory. */
+  public interface Recipe<C> {
+    String name();
+
+    C config(Env env);
+
+    CommonConfig common(C config);
+
+    Deployable verticle(C config);
+  }
+
+  /** Entry point for a service's {@code main}: exits the JVM with a documented code on failure. */
+  public static <C> void main(Recipe<C> recipe) {
+    C config;
+    try {
+      config = recipe.config(Env.system());
+    } catch (ConfigException e) {
+      LOG.error("{} cannot start: {}", recipe.name(), e.getMessage());
+      System.exit(ExitCodes.CONFIG);
+      return;
+    }
+    CommonConfig common = recipe.common(config);
+    if (common.shipLogs()) {
+      LogShipping.install(common.kafkaBootstrap(), recipe.name(), common.instanceId());
+    }
+    Running running;
+    try {
+      running = start(recipe.name(), recipe.verticle(config)).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      int code = exitCode(cause);
+      LOG.error("{} failed to start (exit code {}): {}", recipe.name(), code, cause.getMessage(), cause);
+      LogShipping.shutdown();
+      System.exit(code);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("{} stopping", recipe.name());
+      awaitQuietly(running.stop());
+      LogShipping.shutdown();
+    }, recipe.name() + "-shutdown"));
+  }
+
+  /** Creates a Vert.x instance for the service and deploys its verticle. */
+  public static Future<Running> start(String name, Deployable verticle) {
+    Vertx vertx = newVertx(name);
+    long begin = System.nanoTime();
+    return vertx.deployVerticle(verticle)
+        .map(id -> {
+          LOG.info("{} started in {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+          return new Running(name, vertx);
+        })
+        .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /** A Vert.x instance whose metrics are scraped at {@code /metrics} under the registry {@code name}. */
+  public static Vertx newVertx(String name) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName(name)
+        .setJvmMetricsEnabled(true)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory())
+        .build();
+  }
+
+  /** Maps a start-up failure to its exit code. */
+  public static int exitCode(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConfigException) {
+        return ExitCodes.CONFIG;
+      }
+      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return ExitCodes.CANNOT_BIND;
+      }
+      if (t instanceof DependencyException) {
+        return ExitCodes.DEPENDENCY_UNAVAILABLE;
+      }
+    }
+    return ExitCodes.CRASH;
+  }
+
+  private static void awaitQuietly(Future<?> future) {
+    CountDownLatch latch = new CountDownLatch(1);
+    future.onComplete(r -> latch.countDown());
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        LOG.warn("shutdown did not finish in 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** For tests and the embedded platform: an environment map merged over another. */
+  public static Map<String, String> merge(Map<String, String> base, Map<String, String> overrides) {
+    var merged = new java.util.HashMap<>(base);
+    merged.putAll(overrides);
+    return merged;
+  }
+}

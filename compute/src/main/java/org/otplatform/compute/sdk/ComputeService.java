@@ -1,0 +1,182 @@
+package org.otplatform.compute.sdk;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compute-service SDK: declare actions, call {@link #run()} from {@code main}.
+ *
+ * <p>A compute service learns its session from the environment ({@code OT_SESSION_ID},
+ * {@code OT_SERVICE_NAME}, {@code OT_PORT}, {@code OT_BIND_HOST}), answers {@code /health/live}
+ * and {@code /health/ready}, and serves the relay on the WebSocket {@code /ws}: requests
+ * {@code {id, action, payload}} get {@code {re, result}} or {@code {re, error:{code, message}}};
+ * pushes go out as {@code {event, payload}}. Every service has the actions {@code ping} and
+ * {@code describe}. Logs go to stdout, where the LSS picks them up.
+ *
+ * <p>Once listening it prints {@value #LISTENING_MARKER} and the port on a line of its own, so a
+ * local spawner can use port 0 without races.
+ */
+public final class ComputeService implements ServiceContext {
+  /** The line prefix announcing the bound port on stdout. */
+  public static final String LISTENING_MARKER = "OT-LISTENING ";
+  private static final Logger LOG = LoggerFactory.getLogger(ComputeService.class);
+
+  private final String serviceName;
+  private final String sessionId;
+  private final Map<String, Action> actions = new LinkedHashMap<>();
+  private final Set<ServerWebSocket> sockets = new CopyOnWriteArraySet<>();
+  private Vertx vertx;
+  private HttpServer server;
+
+  private ComputeService(String defaultName, Map<String, String> env) {
+    this.serviceName = env.getOrDefault("OT_SERVICE_NAME", defaultName);
+    this.sessionId = env.getOrDefault("OT_SESSION_ID", "none");
+    action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
+        (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
+    action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
+        (p, c) -> describe()));
+  }
+
+  /** A service configured from the process environment. */
+  public static ComputeService create(String defaultName) {
+    return new ComputeService(defaultName, System.getenv());
+  }
+
+  /** A service configured from the given environment (for tests). */
+  public static ComputeService create(String defaultName, Map<String, String> env) {
+    return new ComputeService(defaultName, env);
+  }
+
+  public ComputeService action(Action action) {
+    actions.put(action.name(), action);
+    return this;
+  }
+
+  @Override
+  public String sessionId() {
+    return sessionId;
+  }
+
+  @Override
+  public String serviceName() {
+    return serviceName;
+  }
+
+  @Override
+  public void push(String event, JsonObject payload) {
+    String frame = new JsonObject().put("event", event).put("payload", payload).encode();
+    sockets.forEach(ws -> ws.writeTextMessage(frame));
+  }
+
+  /** Starts listening; the future yields the bound port. */
+  public Future<Integer> start(String host, int port) {
+    vertx = Vertx.vertx();
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/describe").handler(ctx -> ctx.json(describe()));
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024))
+        .webSocketHandshakeHandler(hs -> {
+          if (hs.path().equals("/ws")) {
+            hs.accept();
+          } else {
+            hs.reject(404);
+          }
+        })
+        .webSocketHandler(this::serve)
+        .requestHandler(router)
+        .listen()
+        .map(s -> {
+          server = s;
+          return s.actualPort();
+        });
+  }
+
+  /** Entry point for a service's {@code main}: listens, announces the port, runs until killed. */
+  public void run() {
+    String host = System.getenv().getOrDefault("OT_BIND_HOST", "127.0.0.1");
+    int port = Integer.parseInt(System.getenv().getOrDefault("OT_PORT", "0"));
+    try {
+      int bound = start(host, port).toCompletionStage().toCompletableFuture().get();
+      LOG.info("{} for session {} listening on {}:{}", serviceName, sessionId, host, bound);
+      System.out.println(LISTENING_MARKER + bound);
+      System.out.flush();
+    } catch (Exception e) {
+      LOG.error("{} cannot start on {}:{}", serviceName, host, port, e);
+      System.exit(70);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("{} for session {} stopping", serviceName, sessionId);
+      stop();
+    }));
+  }
+
+  public Future<Void> stop() {
+    return vertx == null ? Future.succeededFuture() : vertx.close();
+  }
+
+  private void serve(ServerWebSocket ws) {
+    sockets.add(ws);
+    ws.closeHandler(v -> sockets.remove(ws));
+    ws.exceptionHandler(e -> LOG.warn("relay connection error: {}", e.getMessage()));
+    ws.textMessageHandler(text -> handle(ws, text));
+  }
+
+  private void handle(ServerWebSocket ws, String text) {
+    JsonObject request;
+    try {
+      request = new JsonObject(text);
+    } catch (RuntimeException e) {
+      ws.writeTextMessage(error(null, "bad_request", "message is not a JSON object").encode());
+      return;
+    }
+    Object id = request.getValue("id");
+    String name = request.getString("action");
+    Action action = name == null ? null : actions.get(name);
+    if (action == null) {
+      ws.writeTextMessage(error(id, "unknown_action",
+          "no action '" + name + "' on " + serviceName + "; try 'describe'").encode());
+      return;
+    }
+    JsonObject payload = request.getValue("payload") instanceof JsonObject p ? p : new JsonObject();
+    long begin = System.nanoTime();
+    vertx.executeBlocking(() -> action.handler().handle(payload, this), false).onComplete(r -> {
+      JsonObject reply;
+      if (r.succeeded()) {
+        reply = new JsonObject().put("re", id).put("result", r.result());
+      } else if (r.cause() instanceof ActionException ae) {
+        reply = error(id, ae.code(), ae.getMessage());
+      } else {
+        LOG.error("action {} failed", name, r.cause());
+        reply = error(id, "internal", "action '" + name + "' failed: " + r.cause().getMessage());
+      }
+      LOG.debug("action {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+      ws.writeTextMessage(reply.encode());
+    });
+  }
+
+  private static JsonObject error(Object id, String code, String message) {
+    return new JsonObject().put("re", id).put("error", new JsonObject().put("code", code).put("message", message));
+  }
+
+  private JsonObject describe() {
+    JsonArray list = new JsonArray();
+    actions.values().forEach(a -> list.add(new JsonObject()
+        .put("name", a.name()).put("description", a.description()).put("payload", a.payload())));
+    return new JsonObject().put("service", serviceName).put("session", sessionId).put("actions", list);
+  }
+}
