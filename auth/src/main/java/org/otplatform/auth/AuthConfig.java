@@ -1,0 +1,48 @@
+package org.otplatform.auth;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.otplatform.common.config.CommonConfig;
+import org.otplatform.common.config.Env;
+
+/**
+ * AUTH's configuration, from {@code OT_*} environment variables.
+ *
+ * @param port HTTP port ({@code OT_AUTH_PORT}, default 8092)
+ * @param database MongoDB database ({@code OT_AUTH_DB}, default {@code ot_auth})
+ * @param hashIterations PBKDF2-HMAC-SHA256 iterations ({@code OT_AUTH_PBKDF2_ITERATIONS}, default
+ *     600,000: OWASP's 2023 recommendation)
+ * @param accessTokenTtl lifetime of access tokens ({@code OT_AUTH_ACCESS_TTL_SECONDS}, default 900)
+ * @param refreshTokenTtl lifetime of refresh tokens ({@code OT_AUTH_REFRESH_TTL_SECONDS}, default 7 days)
+ * @param adminUser the bootstrap admin's name ({@code OT_ADMIN_USER}, default {@code admin})
+ * @param adminPassword the bootstrap admin's password ({@code OT_ADMIN_PASSWORD}); generated once
+ *     and shown once when absent
+ */
+public record AuthConfig(CommonConfig common, int port, String database, int hashIterations,
+    Duration accessTokenTtl, Duration refreshTokenTtl, String adminUser, Optional<String> adminPassword) {
+
+  public static AuthConfig from(Env env) {
+    CommonConfig common = CommonConfig.from(env, "auth");
+    int port = env.port("OT_AUTH_PORT", 8092);
+    String db = env.string("OT_AUTH_DB", "ot_auth");
+    int iterations = env.positive("OT_AUTH_PBKDF2_ITERATIONS", 600_000);
+    Duration access = env.seconds("OT_AUTH_ACCESS_TTL_SECONDS", Duration.ofMinutes(15));
+    Duration refresh = env.seconds("OT_AUTH_REFRESH_TTL_SECONDS", Duration.ofDays(7));
+    String admin = env.string("OT_ADMIN_USER", "admin");
+    if (!admin.matches(UsernameRules.PATTERN)) {
+      env.problem("OT_ADMIN_USER must match " + UsernameRules.PATTERN + ", got '" + admin + "'");
+    }
+    Optional<String> password = env.optional("OT_ADMIN_PASSWORD");
+    password.flatMap(PasswordPolicy::problem)
+        .ifPresent(p -> env.problem("OT_ADMIN_PASSWORD is too weak: " + p));
+    env.validate();
+    return new AuthConfig(common, port, db, iterations, access, refresh, admin, password);
+  }
+
+  @Override
+  public String toString() {
+    return "AuthConfig[port=" + port + ", db=" + database + ", iterations=" + hashIterations
+        + ", accessTtl=" + accessTokenTtl + ", adminUser=" + adminUser + ", adminPassword="
+        + (adminPassword.isPresent() ? "***" : "<generated>") + "]";
+  }
+}

@@ -1,0 +1,136 @@
+package org.otplatform.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import org.otplatform.auth.http.AuthApi;
+import org.otplatform.auth.password.PasswordHasher;
+import org.otplatform.auth.project.ProjectStore;
+import org.otplatform.auth.token.RefreshTokens;
+import org.otplatform.auth.token.SigningKeys;
+import org.otplatform.auth.token.TokenIssuer;
+import org.otplatform.auth.user.UserStore;
+import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.http.Responses;
+import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.service.Dependencies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** AUTH: users, projects, login and tokens. Wires the stores and serves {@code openapi/auth.yaml}. */
+public final class AuthVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
+  private static final String CONTRACT = "openapi/auth.yaml";
+
+  private final AuthConfig config;
+  private MongoClient mongo;
+  private EventPublisher publisher;
+  private HttpServer server;
+  private volatile String generatedAdminPassword;
+
+  public AuthVerticle(AuthConfig config) {
+    this.config = config;
+  }
+
+  /** The bound HTTP port (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The bootstrap admin's password if this start generated it (show it once), else empty. */
+  public Optional<String> generatedAdminPassword() {
+    return Optional.ofNullable(generatedAdminPassword);
+  }
+
+  @Override
+  public Future<?> start() {
+    mongo = Dependencies.mongo(vertx, config.common(), config.database());
+    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
+    UserStore users = new UserStore(mongo);
+    ProjectStore projects = new ProjectStore(mongo);
+    SigningKeys keys = new SigningKeys(mongo);
+    PasswordHasher hasher = new PasswordHasher(config.hashIterations());
+    TokenIssuer issuer = new TokenIssuer(vertx, keys, config.accessTokenTtl());
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
+    AuthApi api = new AuthApi(new AuthApi.Parts(vertx, users, projects,
+        new RefreshTokens(mongo, config.refreshTokenTtl()), issuer, hasher, publisher));
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
+        .register("signing-keys", p -> p.complete(keys.jwks().isEmpty() ? Status.KO() : Status.OK()));
+
+    return Dependencies.awaitMongo(vertx, mongo, config.common(), Duration.ofSeconds(30))
+        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30)))
+        .compose(v -> users.createIndexes())
+        .compose(v -> projects.createIndexes())
+        .compose(v -> keys.load())
+        .compose(v -> bootstrapAdmin(users, hasher))
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, "auth", readiness,
+            b -> routes(b, api, new BearerAuth(verifier), keys)))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("AUTH listening on port {}", s.actualPort());
+        });
+  }
+
+  private static void routes(RouterBuilder b, AuthApi api, BearerAuth auth, SigningKeys keys) {
+    b.getRoute("jwks").addHandler(ctx -> Responses.send(ctx, 200, new JsonObject().put("keys", keys.jwks())));
+    b.getRoute("login").addHandler(Responses.json(api::login));
+    b.getRoute("refreshToken").addHandler(Responses.json(api::refresh));
+    b.getRoute("logout").addHandler(auth).addHandler(Responses.json(204, api::logout));
+    b.getRoute("me").addHandler(auth).addHandler(Responses.json(api::me));
+    b.getRoute("createUser").addHandler(auth).addHandler(Responses.json(201, api::createUser));
+    b.getRoute("createProject").addHandler(auth).addHandler(Responses.json(201, api::createProject));
+    b.getRoute("listProjects").addHandler(auth).addHandler(Responses.json(api::listProjects));
+    b.getRoute("getProject").addHandler(auth).addHandler(Responses.json(api::getProject));
+  }
+
+  private Future<Void> bootstrapAdmin(UserStore users, PasswordHasher hasher) {
+    return users.byUsername(config.adminUser()).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.succeededFuture();
+      }
+      String password = config.adminPassword().orElseGet(AuthVerticle::randomPassword);
+      return vertx.executeBlocking(() -> hasher.hash(password), false)
+          .compose(hash -> users.create(config.adminUser(), hash, Set.of(Principal.ADMIN, "user")))
+          .map(user -> {
+            LOG.info("created bootstrap admin '{}'", user.username());
+            if (config.adminPassword().isEmpty()) {
+              generatedAdminPassword = password;
+            }
+            return (Void) null;
+          })
+          // A replica created the admin at the same moment: fine.
+          .recover(e -> e.getMessage() != null && e.getMessage().contains("is taken")
+              ? Future.succeededFuture() : Future.failedFuture(e));
+    });
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(
+        server == null ? Future.succeededFuture() : server.close(),
+        publisher == null ? Future.succeededFuture() : publisher.close())
+        .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
+  }
+}

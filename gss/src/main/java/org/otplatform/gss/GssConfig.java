@@ -1,0 +1,43 @@
+package org.otplatform.gss;
+
+import java.net.URI;
+import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.config.CommonConfig;
+import org.otplatform.common.config.ConfigException;
+import org.otplatform.common.config.Env;
+
+/**
+ * GSS configuration, from {@code OT_*} environment variables.
+ *
+ * @param port HTTP port ({@code OT_GSS_PORT}, default 8091)
+ * @param database MongoDB database ({@code OT_GSS_DB}, default {@code ot_gss})
+ * @param authUrl AUTH as the GSS reaches it: keys and project checks ({@code OT_AUTH_URL})
+ * @param publicAuthUrl AUTH as front ends reach it, returned by {@code /api/v1/info}
+ *     ({@code OT_PUBLIC_AUTH_URL}, default {@code authUrl})
+ * @param publicRelayUrl the relay's WebSocket base URL for front ends ({@code OT_PUBLIC_RELAY_URL})
+ * @param publicLoggerUrl the logger for front ends ({@code OT_PUBLIC_LOGGER_URL})
+ * @param maxSessionsPerUser open sessions one user may hold ({@code OT_GSS_MAX_SESSIONS_PER_USER})
+ * @param catalog the service catalog ({@code OT_CATALOG}: a JSON file; default built in)
+ */
+public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
+    String publicRelayUrl, String publicLoggerUrl, int maxSessionsPerUser, Catalog catalog) {
+
+  public static GssConfig from(Env env) {
+    CommonConfig common = CommonConfig.from(env, "gss");
+    int port = env.port("OT_GSS_PORT", 8091);
+    URI auth = env.url("OT_AUTH_URL", "http://localhost:8092");
+    String publicAuth = env.string("OT_PUBLIC_AUTH_URL", auth.toString());
+    String relay = env.string("OT_PUBLIC_RELAY_URL", "ws://localhost:8094");
+    String logger = env.string("OT_PUBLIC_LOGGER_URL", "http://localhost:8095");
+    int maxPerUser = env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5);
+    Catalog catalog = null;
+    try {
+      catalog = Catalog.load(env.optional("OT_CATALOG").orElse(null));
+    } catch (ConfigException e) {
+      e.problems().forEach(p -> env.problem("OT_CATALOG: " + p));
+    }
+    env.validate();
+    return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
+        maxPerUser, catalog);
+  }
+}

@@ -1,0 +1,130 @@
+package org.otplatform.gss;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.time.Duration;
+import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.common.auth.JwksClient;
+import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.http.ApiException;
+import org.otplatform.common.http.Responses;
+import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.kafka.KafkaSupport;
+import org.otplatform.common.kafka.SequentialConsumer;
+import org.otplatform.common.service.Dependencies;
+import org.otplatform.gss.http.ProgressStream;
+import org.otplatform.gss.session.AuthClient;
+import org.otplatform.gss.session.SessionService;
+import org.otplatform.gss.session.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** GSS: the public entry point. Sessions API, progress streams, and the fold of LSS events. */
+public final class GssVerticle extends VerticleBase {
+  /** The platform's version, reported by {@code /api/v1/info}. */
+  public static final String VERSION = "0.1.0";
+  private static final Logger LOG = LoggerFactory.getLogger(GssVerticle.class);
+  private static final String CONTRACT = "openapi/gss.yaml";
+
+  private final GssConfig config;
+  private MongoClient mongo;
+  private WebClient http;
+  private EventPublisher publisher;
+  private SequentialConsumer consumer;
+  private HttpServer server;
+
+  public GssVerticle(GssConfig config) {
+    this.config = config;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    mongo = Dependencies.mongo(vertx, config.common(), config.database());
+    http = WebClient.create(vertx);
+    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
+    TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
+    SessionStore store = new SessionStore(mongo);
+    SessionService sessions = new SessionService(new SessionService.Parts(vertx, store,
+        new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.maxSessionsPerUser()));
+    consumer = new SequentialConsumer(vertx,
+        KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
+        Topics.SESSION_EVENTS, record -> sessions.onRecord(record.value()));
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
+        .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
+
+    // AUTH may start after us: keys load lazily, readiness reports them.
+    verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
+    return Dependencies.awaitMongo(vertx, mongo, config.common(), Duration.ofSeconds(30))
+        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30)))
+        .compose(v -> store.createIndexes())
+        .compose(v -> consumer.start())
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, "gss", readiness,
+            b -> routes(b, sessions, new BearerAuth(verifier))))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("GSS listening on port {}", s.actualPort());
+        });
+  }
+
+  private void routes(RouterBuilder b, SessionService sessions, BearerAuth auth) {
+    b.getRoute("info").addHandler(Responses.json(ctx -> Future.succeededFuture(info())));
+    b.getRoute("openSession").addHandler(auth).addHandler(Responses.json(202, ctx -> {
+      JsonObject body = Responses.body(ctx);
+      String project = Responses.requiredString(body, "project");
+      Object type = body.getValue("type");
+      if (type != null && !(type instanceof String)) {
+        throw ApiException.badRequest("field 'type' must be a string");
+      }
+      return sessions.open(BearerAuth.principal(ctx), project, (String) type);
+    }));
+    b.getRoute("listSessions").addHandler(auth).addHandler(Responses.json(ctx ->
+        sessions.list(BearerAuth.principal(ctx))));
+    b.getRoute("getSession").addHandler(auth).addHandler(Responses.json(ctx ->
+        sessions.get(BearerAuth.principal(ctx), ctx.pathParam("id"))));
+    b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
+        sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
+    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions)::handle);
+  }
+
+  private JsonObject info() {
+    JsonArray types = new JsonArray();
+    config.catalog().types().values().forEach(t -> {
+      JsonArray services = new JsonArray();
+      t.services().forEach(s -> services.add(s.name()));
+      types.add(new JsonObject().put("name", t.name()).put("services", services)
+          .put("maxOpenPerProject", t.maxOpenPerProject()));
+    });
+    return new JsonObject()
+        .put("version", VERSION)
+        .put("authUrl", config.publicAuthUrl())
+        .put("relayUrl", config.publicRelayUrl())
+        .put("loggerUrl", config.publicLoggerUrl())
+        .put("defaultSessionType", config.catalog().defaultType())
+        .put("sessionTypes", types);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(
+            server == null ? Future.succeededFuture() : server.close(),
+            consumer == null ? Future.succeededFuture() : consumer.close(),
+            publisher == null ? Future.succeededFuture() : publisher.close())
+        .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
+  }
+}

@@ -1,0 +1,39 @@
+package org.otplatform.gss.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.http.ApiException;
+
+/** Asks AUTH, with the caller's own token, whether the caller may open a project. */
+public final class AuthClient {
+  private final WebClient client;
+  private final URI authUrl;
+
+  public AuthClient(WebClient client, URI authUrl) {
+    this.client = client;
+    this.authUrl = authUrl;
+  }
+
+  /** The project when the caller may open it; 403/404 as AUTH says; 503 when AUTH is unreachable. */
+  public Future<JsonObject> project(String name, Principal caller) {
+    String url = authUrl.resolve("/api/v1/projects/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+        .replace("+", "%20")).toString();
+    return client.getAbs(url)
+        .bearerTokenAuthentication(caller.token())
+        .timeout(5_000)
+        .send()
+        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
+        .compose(resp -> switch (resp.statusCode()) {
+          case 200 -> Future.succeededFuture(resp.bodyAsJsonObject());
+          case 403 -> Future.failedFuture(ApiException.forbidden("you have no access to project '" + name + "'"));
+          case 404 -> Future.failedFuture(ApiException.notFound("no project named '" + name + "'"));
+          case 401 -> Future.failedFuture(ApiException.unauthorized("AUTH rejected the token"));
+          default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
+        });
+  }
+}

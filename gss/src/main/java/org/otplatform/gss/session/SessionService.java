@@ -1,0 +1,218 @@
+package org.otplatform.gss.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.catalog.SessionType;
+import org.otplatform.common.events.EventCodec;
+import org.otplatform.common.events.SessionCommand.SessionCloseRequested;
+import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
+import org.otplatform.common.events.SessionEvent;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.http.ApiException;
+import org.otplatform.common.kafka.EventPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The session lifecycle as the GSS sees it: the rules on open, closing, and folding LSS progress. */
+public final class SessionService {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
+
+  private final Vertx vertx;
+  private final SessionStore store;
+  private final AuthClient auth;
+  private final EventPublisher publisher;
+  private final Catalog catalog;
+  private final int maxSessionsPerUser;
+
+  /** Collaborators, wired in {@code GssVerticle}. */
+  public record Parts(Vertx vertx, SessionStore store, AuthClient auth, EventPublisher publisher, Catalog catalog,
+      int maxSessionsPerUser) {}
+
+  public SessionService(Parts parts) {
+    this.vertx = parts.vertx();
+    this.store = parts.store();
+    this.auth = parts.auth();
+    this.publisher = parts.publisher();
+    this.catalog = parts.catalog();
+    this.maxSessionsPerUser = parts.maxSessionsPerUser();
+  }
+
+  /** The event-bus address where a session's progress entries are published as they are stored. */
+  public static String progressAddress(String sessionId) {
+    return "gss.session." + sessionId;
+  }
+
+  public Future<JsonObject> open(Principal caller, String projectName, String typeName) {
+    String typeKey = typeName == null ? catalog.defaultType() : typeName;
+    SessionType type = catalog.type(typeKey).orElseThrow(() -> ApiException.badRequest(
+        "unknown session type '" + typeKey + "'; known types: " + String.join(", ", catalog.types().keySet())));
+    String id = UUID.randomUUID().toString();
+    return auth.project(projectName, caller)
+        .compose(project -> store.countActive(caller.userId()).compose(active -> {
+          if (active >= maxSessionsPerUser) {
+            return Future.failedFuture(new ApiException(429, "too_many_sessions",
+                "you have " + active + " open sessions; the limit is " + maxSessionsPerUser));
+          }
+          return store.lockProject(project.getString("id"), project.getString("name"), type.maxOpenPerProject(),
+              id, caller.username()).map(project);
+        }))
+        .compose(project -> {
+          JsonObject doc = newSession(id, project, type, caller);
+          return store.insert(doc).map(doc);
+        })
+        .compose(doc -> publisher.publish(Topics.SESSION_COMMANDS,
+                SessionOpenRequested.of(id, doc.getString("project"), type.name(), caller.userId()))
+            .map(doc)
+            .recover(e -> failUnpublished(id, e)))
+        .onSuccess(doc -> LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} opening",
+            type.name(), caller.username(), projectName))
+        .map(SessionService::view);
+  }
+
+  private Future<JsonObject> failUnpublished(String id, Throwable e) {
+    LOG.atError().addKeyValue("session", id).log("could not publish the open request: {}", e.getMessage());
+    return store.update(id, doc -> {
+      SessionFold.transition(doc, SessionState.FAILED, Instant.now(), "the platform's event bus is unreachable");
+      return true;
+    }).compose(v -> store.releaseProject(id))
+        .transform(v -> Future.failedFuture(ApiException.unavailable("cannot open sessions now: Kafka unreachable")));
+  }
+
+  private static JsonObject newSession(String id, JsonObject project, SessionType type, Principal caller) {
+    JsonArray services = new JsonArray();
+    type.services().forEach(s -> services.add(new JsonObject().put("name", s.name()).put("state", "PENDING")));
+    String now = Instant.now().toString();
+    JsonObject doc = new JsonObject()
+        .put("_id", id)
+        .put("project", project.getString("name"))
+        .put("projectId", project.getString("id"))
+        .put("type", type.name())
+        .put("owner", caller.userId())
+        .put("ownerName", caller.username())
+        .put("state", SessionState.OPENING.name())
+        .put("services", services)
+        .put("created", now)
+        .put("openingAt", now)
+        .put("eventIds", new JsonArray());
+    SessionFold.record(doc, new JsonObject().put("type", "SessionOpenRequested").put("sessionId", id)
+        .put("time", now).put("project", project.getString("name")).put("sessionType", type.name()));
+    return doc;
+  }
+
+  /** A session the caller may see: the owner's or, for an admin, anyone's; else 404. */
+  public Future<JsonObject> visible(Principal caller, String id) {
+    return store.get(id).compose(found -> found
+        .filter(doc -> caller.isAdmin() || caller.userId().equals(doc.getString("owner")))
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ApiException.notFound("no session " + id))));
+  }
+
+  public Future<JsonObject> get(Principal caller, String id) {
+    return visible(caller, id).map(SessionService::view);
+  }
+
+  public Future<JsonObject> list(Principal caller) {
+    return store.listByOwner(caller.userId(), 100).map(docs -> {
+      JsonArray views = new JsonArray();
+      docs.forEach(d -> views.add(view((JsonObject) d)));
+      return new JsonObject().put("sessions", views);
+    });
+  }
+
+  /** Asks the LSS to close the session; closing a closed or failed session changes nothing. */
+  public Future<JsonObject> close(Principal caller, String id, String reason) {
+    AtomicInteger before = new AtomicInteger();
+    return visible(caller, id)
+        .compose(doc -> store.update(id, d -> {
+          before.set(d.getInteger("seq", 0));
+          SessionState state = SessionState.valueOf(d.getString("state"));
+          if (state.isTerminal() || state == SessionState.CLOSING) {
+            return false;
+          }
+          SessionFold.transition(d, SessionState.CLOSING, Instant.now(), null);
+          SessionFold.record(d, new JsonObject().put("type", "SessionCloseRequested").put("sessionId", id)
+              .put("time", Instant.now().toString()).put("reason", reason));
+          return true;
+        }))
+        .map(Optional::orElseThrow)
+        .compose(doc -> {
+          announce(doc, before.get());
+          if (SessionState.valueOf(doc.getString("state")) != SessionState.CLOSING) {
+            return Future.succeededFuture(doc);
+          }
+          LOG.atInfo().addKeyValue("session", id).log("session closing ({}) by {}", reason, caller.username());
+          return publisher.publish(Topics.SESSION_COMMANDS, SessionCloseRequested.of(id, reason)).map(doc);
+        })
+        .map(SessionService::view);
+  }
+
+  /** Folds an LSS event into its session; idempotent. */
+  public Future<Void> onEvent(SessionEvent event) {
+    AtomicInteger before = new AtomicInteger();
+    return store.update(event.sessionId(), doc -> {
+      before.set(doc.getInteger("seq", 0));
+      return SessionFold.apply(doc, event);
+    }).compose(found -> {
+      if (found.isEmpty()) {
+        LOG.atWarn().addKeyValue("session", event.sessionId()).log("{} for an unknown session ignored",
+            event.type());
+        return Future.succeededFuture();
+      }
+      JsonObject doc = found.get();
+      announce(doc, before.get());
+      if (SessionState.valueOf(doc.getString("state")).isTerminal()) {
+        return store.releaseProject(event.sessionId());
+      }
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Publishes the progress entries stored after {@code afterSeq} to live SSE streams. */
+  private void announce(JsonObject doc, int afterSeq) {
+    doc.getJsonArray("events", new JsonArray()).stream()
+        .map(JsonObject.class::cast)
+        .filter(e -> e.getInteger("seq") > afterSeq)
+        .forEach(e -> vertx.eventBus().publish(progressAddress(doc.getString("_id")), e));
+  }
+
+  /** What clients see of a session. */
+  public static JsonObject view(JsonObject doc) {
+    JsonObject view = new JsonObject()
+        .put("id", doc.getString("_id"))
+        .put("project", doc.getString("project"))
+        .put("type", doc.getString("type"))
+        .put("owner", doc.getString("ownerName"))
+        .put("state", doc.getString("state"))
+        .put("services", doc.getJsonArray("services", new JsonArray()).copy())
+        .put("created", doc.getString("created"));
+    for (SessionState s : SessionState.values()) {
+      String key = s.name().toLowerCase() + "At";
+      if (doc.containsKey(key)) {
+        view.put(key, doc.getString(key));
+      }
+    }
+    if (doc.containsKey("reason")) {
+      view.put("reason", doc.getString("reason"));
+    }
+    return view;
+  }
+
+  /** Decodes and folds one record of the session-events topic. */
+  public Future<Void> onRecord(String value) {
+    SessionEvent event;
+    try {
+      event = EventCodec.decodeEvent(new JsonObject(value));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new IllegalArgumentException("undecodable session event: " + e.getMessage()));
+    }
+    return onEvent(event);
+  }
+}

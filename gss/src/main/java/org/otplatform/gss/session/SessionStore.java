@@ -1,0 +1,122 @@
+package org.otplatform.gss.session;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.otplatform.common.http.ApiException;
+
+/**
+ * Sessions in MongoDB, and project locks. Updates are optimistic: read, change, write back only if
+ * the {@code version} is unchanged, else retry, so concurrent writers (the event fold, a DELETE,
+ * another replica) never lose each other's changes.
+ */
+public final class SessionStore {
+  private static final String SESSIONS = "sessions";
+  private static final String LOCKS = "project_locks";
+  private static final int MAX_RETRIES = 10;
+  private final MongoClient mongo;
+
+  public SessionStore(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  public Future<Void> createIndexes() {
+    return mongo.createIndexWithOptions(SESSIONS, new JsonObject().put("owner", 1).put("state", 1),
+            new IndexOptions().name("owner_state"))
+        .compose(v -> mongo.createIndexWithOptions(LOCKS, new JsonObject().put("sessionId", 1),
+            new IndexOptions().name("session")));
+  }
+
+  public Future<Void> insert(JsonObject doc) {
+    return mongo.insert(SESSIONS, doc.put("version", 0)).mapEmpty();
+  }
+
+  public Future<Optional<JsonObject>> get(String id) {
+    return mongo.findOne(SESSIONS, new JsonObject().put("_id", id), null).map(Optional::ofNullable);
+  }
+
+  /** The user's sessions, newest first. */
+  public Future<JsonArray> listByOwner(String owner, int limit) {
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("owner", owner),
+            new FindOptions().setSort(new JsonObject().put("created", -1)).setLimit(limit))
+        .map(JsonArray::new);
+  }
+
+  /** How many active (not CLOSED or FAILED) sessions a user holds. */
+  public Future<Long> countActive(String owner) {
+    return mongo.count(SESSIONS, new JsonObject().put("owner", owner)
+        .put("state", new JsonObject().put("$in", new JsonArray().add("OPENING").add("READY").add("CLOSING"))));
+  }
+
+  /**
+   * Applies {@code change} to the session and stores it; {@code change} returns false to leave it
+   * as it is. Yields the stored document, or empty when there is no such session.
+   */
+  public Future<Optional<JsonObject>> update(String id, Predicate<JsonObject> change) {
+    return update(id, change, 0);
+  }
+
+  private Future<Optional<JsonObject>> update(String id, Predicate<JsonObject> change, int attempt) {
+    return get(id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      JsonObject doc = found.get();
+      int version = doc.getInteger("version", 0);
+      if (!change.test(doc)) {
+        return Future.succeededFuture(Optional.of(doc));
+      }
+      doc.put("version", version + 1);
+      return mongo.findOneAndReplace(SESSIONS, new JsonObject().put("_id", id).put("version", version), doc)
+          .compose(previous -> {
+            if (previous != null) {
+              return Future.succeededFuture(Optional.of(doc));
+            }
+            if (attempt >= MAX_RETRIES) {
+              return Future.failedFuture(new IllegalStateException("session " + id + " changed concurrently "
+                  + MAX_RETRIES + " times"));
+            }
+            return update(id, change, attempt + 1);
+          });
+    });
+  }
+
+  /**
+   * Takes one of {@code slots} locks on a project for a session; a 409 names the holder when all
+   * are taken. Unique {@code _id}s make two concurrent opens unable to take the same slot.
+   */
+  public Future<Void> lockProject(String projectId, String projectName, int slots, String sessionId,
+      String ownerName) {
+    return tryLock(projectId, projectName, 0, slots, sessionId, ownerName);
+  }
+
+  private Future<Void> tryLock(String projectId, String projectName, int slot, int slots, String sessionId,
+      String ownerName) {
+    if (slot >= slots) {
+      return mongo.findOne(LOCKS, new JsonObject().put("projectId", projectId), null).compose(holder ->
+          Future.failedFuture(ApiException.conflict("project '" + projectName + "' already has "
+              + (slots == 1 ? "an open session" : slots + " open sessions")
+              + (holder == null ? "" : " (session " + holder.getString("sessionId") + " of "
+                  + holder.getString("ownerName") + ")"))));
+    }
+    JsonObject lock = new JsonObject().put("_id", projectId + "#" + slot).put("projectId", projectId)
+        .put("sessionId", sessionId).put("ownerName", ownerName).put("created", Instant.now().toString());
+    return mongo.insert(LOCKS, lock).<Void>mapEmpty().recover(e ->
+        isDuplicate(e) ? tryLock(projectId, projectName, slot + 1, slots, sessionId, ownerName) : Future.failedFuture(e));
+  }
+
+  public Future<Void> releaseProject(String sessionId) {
+    return mongo.removeDocuments(LOCKS, new JsonObject().put("sessionId", sessionId)).mapEmpty();
+  }
+
+  private static boolean isDuplicate(Throwable e) {
+    return String.valueOf(e.getMessage()).contains("E11000")
+        || (e instanceof com.mongodb.MongoWriteException w && w.getCode() == 11000);
+  }
+}

@@ -1,0 +1,92 @@
+package org.otplatform.logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.kafka.KafkaSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the log topic in batches (up to {@value #BATCH} records or {@value #FLUSH_MS} ms) into
+ * the {@link LogStore}, committing offsets only after a batch is stored; consumption pauses while
+ * a batch is written, so memory stays bounded.
+ */
+final class LogIngest {
+  private static final Logger LOG = LoggerFactory.getLogger(LogIngest.class);
+  private static final int BATCH = 500;
+  private static final long FLUSH_MS = 200;
+
+  private final Vertx vertx;
+  private final KafkaConsumer<String, String> consumer;
+  private final LogStore store;
+  private final List<KafkaConsumerRecord<String, String>> buffer = new ArrayList<>();
+  private boolean flushing;
+  private long timer;
+
+  LogIngest(Vertx vertx, String bootstrap, String instanceId, LogStore store) {
+    this.vertx = vertx;
+    this.store = store;
+    this.consumer = KafkaConsumer.create(vertx, KafkaSupport.consumerConfig(bootstrap, "logger", instanceId));
+  }
+
+  Future<Void> start() {
+    consumer.exceptionHandler(e -> LOG.warn("log consumer failed: {}", e.getMessage()));
+    consumer.handler(record -> {
+      buffer.add(record);
+      if (buffer.size() >= BATCH) {
+        flush();
+      }
+    });
+    timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
+    return consumer.subscribe(Topics.LOGS);
+  }
+
+  private void flush() {
+    if (flushing || buffer.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    consumer.pause();
+    List<KafkaConsumerRecord<String, String>> batch = new ArrayList<>(buffer);
+    buffer.clear();
+    List<JsonObject> records = new ArrayList<>(batch.size());
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (KafkaConsumerRecord<String, String> r : batch) {
+      offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, ""));
+      try {
+        JsonObject json = new JsonObject(r.value());
+        if (json.getString("id") != null && json.getString("time") != null) {
+          records.add(json);
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("undecodable log record at {}-{}@{} dropped", r.topic(), r.partition(), r.offset());
+      }
+    }
+    store.write(records)
+        .compose(v -> consumer.commit(offsets))
+        .onFailure(e -> {
+          // Keep the batch: it is written again on the next flush, ahead of newer records.
+          buffer.addAll(0, batch);
+          LOG.warn("could not store {} log records; retrying: {}", records.size(), e.getMessage());
+        })
+        .onComplete(r -> {
+          flushing = false;
+          consumer.resume();
+        });
+  }
+
+  Future<Void> close() {
+    vertx.cancelTimer(timer);
+    return consumer.close();
+  }
+}

@@ -1,0 +1,96 @@
+package org.otplatform.lss;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import java.time.Duration;
+import org.otplatform.common.events.EventCodec;
+import org.otplatform.common.events.LssHeartbeat;
+import org.otplatform.common.events.SessionCommand;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.http.ErrorHandler;
+import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.kafka.KafkaSupport;
+import org.otplatform.common.kafka.SequentialConsumer;
+import org.otplatform.common.service.Dependencies;
+import org.otplatform.lss.local.LocalProcessSpawner;
+import org.otplatform.lss.session.SessionSupervisor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * LSS: consumes session commands as a member of the {@code lss} consumer group (instances share
+ * the work), runs sessions' compute services, publishes heartbeats. HTTP is health and metrics only.
+ */
+public final class LssVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(LssVerticle.class);
+
+  private final LssConfig config;
+  private EventPublisher publisher;
+  private SequentialConsumer consumer;
+  private SessionSupervisor supervisor;
+  private HttpServer server;
+
+  public LssVerticle(LssConfig config) {
+    this.config = config;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    String lssId = config.common().instanceId();
+    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), lssId);
+    supervisor = new SessionSupervisor(
+        new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost()),
+        publisher, config.catalog(), lssId, config.capacity());
+    consumer = new SequentialConsumer(vertx,
+        KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "lss", lssId),
+        Topics.SESSION_COMMANDS, record -> {
+          SessionCommand command;
+          try {
+            command = EventCodec.decodeCommand(new JsonObject(record.value()));
+          } catch (RuntimeException e) {
+            return Future.failedFuture(new IllegalArgumentException("undecodable command: " + e.getMessage()));
+          }
+          return supervisor.onCommand(command);
+        });
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("kafka-consumer", p -> p.complete(consumer.isAssigned() ? Status.OK() : Status.KO()));
+    Router router = Router.router(vertx);
+    ServiceHttp.addStandardRoutes(vertx, router, null, "lss", readiness);
+    ErrorHandler.install(router);
+
+    return Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30))
+        .compose(v -> consumer.start())
+        .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+        .onSuccess(s -> {
+          server = s;
+          heartbeat(lssId);
+          vertx.setPeriodic(config.heartbeat().toMillis(), t -> heartbeat(lssId));
+          LOG.info("LSS {} ({} mode, capacity {}) listening on port {}", lssId, config.mode(), config.capacity(),
+              s.actualPort());
+        });
+  }
+
+  private void heartbeat(String lssId) {
+    publisher.publish(Topics.REGISTRY, LssHeartbeat.of(lssId, config.mode(), supervisor.capacity(),
+        supervisor.load())).onFailure(e -> LOG.warn("heartbeat not published: {}", e.getMessage()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closeConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
+    return closeConsumer
+        .eventually(() -> supervisor == null ? Future.succeededFuture() : supervisor.stopEverything())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+  }
+}

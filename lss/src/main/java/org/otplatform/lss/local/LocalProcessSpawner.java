@@ -1,0 +1,197 @@
+package org.otplatform.lss.local;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.lss.spawn.RunningService;
+import org.otplatform.lss.spawn.SpawnException;
+import org.otplatform.lss.spawn.Spawner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs compute services as local processes. Each gets port 0 and announces the port it bound
+ * ({@code OT-LISTENING <port>} on stdout), so there is no race for free ports; readiness is its
+ * {@code /health/ready}. Output lines go to the log pipeline tagged with session and service. The
+ * child sees only the environment it needs (no secrets of the LSS), and is told the LSS's pid so
+ * it exits if the LSS dies. Stopping kills the process and its descendants.
+ */
+public final class LocalProcessSpawner implements Spawner {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSpawner.class);
+  private static final Logger OUTPUT = LoggerFactory.getLogger("org.otplatform.lss.compute");
+  private static final String LISTENING = "OT-LISTENING ";
+  private static final long STOP_GRACE_MS = 5_000;
+
+  private final Vertx vertx;
+  private final String classpath;
+  private final String host;
+  private final HttpClient probeClient;
+  /** Processes being stopped on purpose: their exit is not a failure. */
+  private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
+
+  public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
+    this.vertx = vertx;
+    this.classpath = classpath;
+    this.host = host;
+    this.probeClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(1_000));
+  }
+
+  @Override
+  public Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit) {
+    Context context = vertx.getOrCreateContext();
+    Promise<Integer> port = Promise.promise();
+    long deadline = System.currentTimeMillis() + spec.startTimeout().toMillis();
+    return vertx.executeBlocking(() -> launch(sessionId, spec, port, context), false)
+        .compose(process -> withTimeout(port.future(), spec, process)
+            .compose(p -> awaitReady(p, deadline, process, spec))
+            .map(p -> {
+              RunningService running = new RunningService(sessionId, spec.name(), host + ":" + p, process);
+              watchExit(running, process, onExit, context);
+              return running;
+            })
+            .recover(e -> destroy(process).transform(v -> Future.failedFuture(e))));
+  }
+
+  private Process launch(String sessionId, ServiceSpec spec, Promise<Integer> port, Context context)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    for (String part : spec.command()) {
+      command.add(part.replace("${java}", java).replace("${classpath}", classpath));
+    }
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG") && !k.equals("TZ"));
+    env.putAll(spec.env());
+    env.put("OT_SESSION_ID", sessionId);
+    env.put("OT_SERVICE_NAME", spec.name());
+    env.put("OT_PORT", "0");
+    env.put("OT_BIND_HOST", host);
+    env.put("OT_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+    Process process;
+    try {
+      process = builder.start();
+    } catch (IOException e) {
+      throw new SpawnException("cannot run " + command.get(0) + ": " + e.getMessage(), null);
+    }
+    LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
+    pump(process.getInputStream(), sessionId, spec.name(), false, line -> {
+      if (line.startsWith(LISTENING)) {
+        context.runOnContext(v -> port.tryComplete(Integer.parseInt(line.substring(LISTENING.length()).trim())));
+        return true;
+      }
+      return false;
+    });
+    pump(process.getErrorStream(), sessionId, spec.name(), true, line -> false);
+    process.onExit().thenAccept(p -> context.runOnContext(v -> port.tryFail(new SpawnException(
+        spec.name() + " exited with code " + p.exitValue() + " before listening", p.exitValue()))));
+    return process;
+  }
+
+  /** Copies a stream's lines into the log pipeline on a thread of its own (reads block). */
+  private static void pump(InputStream in, String sessionId, String service, boolean stderr,
+      java.util.function.Predicate<String> consume) {
+    Thread t = new Thread(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          if (!consume.test(line)) {
+            (stderr ? OUTPUT.atWarn() : OUTPUT.atInfo())
+                .addKeyValue("session", sessionId).addKeyValue("service", service).addKeyValue("source", "compute")
+                .log(line);
+          }
+        }
+      } catch (IOException e) {
+        // The process is gone; its exit is reported by the exit watcher.
+      }
+    }, "compute-" + service + (stderr ? "-err" : "-out"));
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private Future<Integer> withTimeout(Future<Integer> port, ServiceSpec spec, Process process) {
+    Promise<Integer> promise = Promise.promise();
+    long timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> promise.tryFail(new SpawnException(
+        spec.name() + " did not listen within " + spec.startTimeout().toSeconds() + " s", null)));
+    port.onComplete(r -> {
+      vertx.cancelTimer(timer);
+      if (r.succeeded()) {
+        promise.tryComplete(r.result());
+      } else {
+        promise.tryFail(r.cause());
+      }
+    });
+    return promise.future();
+  }
+
+  private Future<Integer> awaitReady(int port, long deadline, Process process, ServiceSpec spec) {
+    if (!process.isAlive()) {
+      return Future.failedFuture(new SpawnException(spec.name() + " exited with code " + process.exitValue(),
+          process.exitValue()));
+    }
+    if (System.currentTimeMillis() > deadline) {
+      return Future.failedFuture(new SpawnException(spec.name() + " was not ready within "
+          + spec.startTimeout().toSeconds() + " s", null));
+    }
+    return probeClient.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
+            .setURI("/health/ready").setTimeout(2_000))
+        .compose(req -> req.send())
+        .map(resp -> resp.statusCode() == 200)
+        .otherwise(false)
+        .compose(ready -> {
+          if (ready) {
+            return Future.succeededFuture(port);
+          }
+          Promise<Void> delay = Promise.promise();
+          vertx.setTimer(100, t -> delay.complete());
+          return delay.future().compose(v -> awaitReady(port, deadline, process, spec));
+        });
+  }
+
+  private void watchExit(RunningService running, Process process, ExitListener onExit, Context context) {
+    process.onExit().thenAccept(p -> context.runOnContext(v -> {
+      if (!Boolean.TRUE.equals(stopping.get(process))) {
+        onExit.exited(running, p.exitValue(), "exited with code " + p.exitValue());
+      }
+    }));
+  }
+
+  @Override
+  public Future<Void> stop(RunningService service) {
+    Process process = (Process) service.handle();
+    stopping.put(process, true);
+    return destroy(process).onComplete(r -> stopping.remove(process));
+  }
+
+  private Future<Void> destroy(Process process) {
+    return vertx.executeBlocking(() -> {
+      List<ProcessHandle> descendants = process.descendants().toList();
+      process.destroy();
+      descendants.forEach(ProcessHandle::destroy);
+      if (!process.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
+        LOG.warn("pid {} ignored SIGTERM for {} ms; killing it", process.pid(), STOP_GRACE_MS);
+        process.destroyForcibly();
+        process.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+      }
+      descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+      return null;
+    }, false);
+  }
+}

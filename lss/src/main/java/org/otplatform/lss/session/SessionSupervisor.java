@@ -1,0 +1,212 @@
+package org.otplatform.lss.session;
+
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.catalog.SessionType;
+import org.otplatform.common.events.SessionCommand;
+import org.otplatform.common.events.SessionCommand.SessionCloseRequested;
+import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
+import org.otplatform.common.events.SessionEvent;
+import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
+import org.otplatform.common.events.SessionEvent.ServiceFailed;
+import org.otplatform.common.events.SessionEvent.ServiceReady;
+import org.otplatform.common.events.SessionEvent.ServiceStarting;
+import org.otplatform.common.events.SessionEvent.SessionClosed;
+import org.otplatform.common.events.SessionEvent.SessionFailed;
+import org.otplatform.common.events.SessionEvent.SessionReady;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.lss.spawn.RunningService;
+import org.otplatform.lss.spawn.SpawnException;
+import org.otplatform.lss.spawn.Spawner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the sessions this LSS took: starts each session's compute services through the
+ * {@link Spawner}, reports progress on the session-events topic, and removes everything of a
+ * session when it closes or fails. Runs on one Vert.x context, so its map needs no locking beyond
+ * visibility.
+ */
+public final class SessionSupervisor {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionSupervisor.class);
+
+  private final Spawner spawner;
+  private final EventPublisher publisher;
+  private final Catalog catalog;
+  private final String lssId;
+  private final int capacity;
+  private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+
+  /** A session this LSS runs. */
+  private static final class LocalSession {
+    final String id;
+    final SessionType type;
+    final List<RunningService> running = new ArrayList<>();
+    final List<Future<RunningService>> starts = new ArrayList<>();
+    boolean ending;
+
+    LocalSession(String id, SessionType type) {
+      this.id = id;
+      this.type = type;
+    }
+  }
+
+  public SessionSupervisor(Spawner spawner, EventPublisher publisher, Catalog catalog, String lssId, int capacity) {
+    this.spawner = spawner;
+    this.publisher = publisher;
+    this.catalog = catalog;
+    this.lssId = lssId;
+    this.capacity = capacity;
+  }
+
+  public int load() {
+    return sessions.size();
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** Acts on a command; completes once the action is under way (services launched, or stopped). */
+  public Future<Void> onCommand(SessionCommand command) {
+    if (command instanceof SessionOpenRequested open) {
+      return open(open);
+    }
+    return close((SessionCloseRequested) command);
+  }
+
+  private Future<Void> open(SessionOpenRequested cmd) {
+    String id = cmd.sessionId();
+    if (sessions.containsKey(id)) {
+      LOG.atInfo().addKeyValue("session", id).log("open request replayed; session already running here");
+      return Future.succeededFuture();
+    }
+    SessionType type = catalog.type(cmd.sessionType()).orElse(null);
+    if (type == null) {
+      return publish(SessionFailed.of(id, "unknown session type '" + cmd.sessionType() + "'"));
+    }
+    if (sessions.size() >= capacity) {
+      return publish(SessionFailed.of(id, "LSS " + lssId + " is at capacity (" + capacity + " sessions)"));
+    }
+    LocalSession session = new LocalSession(id, type);
+    sessions.put(id, session);
+    LOG.atInfo().addKeyValue("session", id).log("opening {} session for project {}", type.name(), cmd.project());
+    List<Future<Void>> announced = new ArrayList<>();
+    for (ServiceSpec spec : type.services()) {
+      announced.add(publish(ServiceStarting.of(id, spec.name(), lssId)));
+      Future<RunningService> start = spawner.start(id, spec, this::onExit)
+          .onSuccess(r -> onStarted(session, r))
+          .onFailure(e -> onStartFailed(session, spec, e));
+      session.starts.add(start);
+    }
+    Future.join(session.starts).onComplete(r -> onAllSettled(session));
+    return Future.all(announced).mapEmpty();
+  }
+
+  private void onStarted(LocalSession session, RunningService service) {
+    session.running.add(service);
+    if (session.ending) {
+      spawner.stop(service);
+      return;
+    }
+    LOG.atInfo().addKeyValue("session", session.id).log("{} ready at {}", service.name(), service.endpoint());
+    publish(ServiceReady.of(session.id, service.name(), service.endpoint()));
+  }
+
+  private void onStartFailed(LocalSession session, ServiceSpec spec, Throwable e) {
+    Integer exitCode = e instanceof SpawnException se ? se.exitCode() : null;
+    LOG.atError().addKeyValue("session", session.id).log("{} failed to start: {}", spec.name(), e.getMessage());
+    publish(ServiceFailed.of(session.id, spec.name(), exitCode, e.getMessage()));
+  }
+
+  private void onAllSettled(LocalSession session) {
+    if (session.ending) {
+      return;
+    }
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < session.starts.size(); i++) {
+      ServiceSpec spec = session.type.services().get(i);
+      if (session.starts.get(i).failed() && spec.mandatory()) {
+        failed.add(spec.name() + ": " + session.starts.get(i).cause().getMessage());
+      }
+    }
+    if (!failed.isEmpty()) {
+      fail(session, "could not start " + String.join("; ", failed));
+      return;
+    }
+    List<ServiceEndpoint> endpoints = session.running.stream()
+        .map(r -> new ServiceEndpoint(r.name(), r.endpoint())).toList();
+    LOG.atInfo().addKeyValue("session", session.id).log("session ready with {} service(s)", endpoints.size());
+    publish(SessionReady.of(session.id, endpoints));
+  }
+
+  private void onExit(RunningService service, int exitCode, String reason) {
+    LocalSession session = sessions.get(service.sessionId());
+    if (session == null || session.ending) {
+      return;
+    }
+    session.running.remove(service);
+    LOG.atError().addKeyValue("session", session.id).log("{} {}", service.name(), reason);
+    publish(ServiceFailed.of(session.id, service.name(), exitCode, reason));
+    boolean mandatory = session.type.services().stream()
+        .filter(s -> s.name().equals(service.name())).findFirst().map(ServiceSpec::mandatory).orElse(true);
+    if (mandatory) {
+      fail(session, "service " + service.name() + " " + reason);
+    }
+  }
+
+  private void fail(LocalSession session, String reason) {
+    session.ending = true;
+    stopAll(session).onComplete(r -> {
+      sessions.remove(session.id);
+      publish(SessionFailed.of(session.id, reason));
+    });
+  }
+
+  private Future<Void> close(SessionCloseRequested cmd) {
+    LocalSession session = sessions.get(cmd.sessionId());
+    if (session == null) {
+      // Not ours (never opened, failed, or already closed): confirm so the session does not hang.
+      return publish(SessionClosed.of(cmd.sessionId(), cmd.reason()));
+    }
+    session.ending = true;
+    LOG.atInfo().addKeyValue("session", session.id).log("closing: {}", cmd.reason());
+    return Future.join(session.starts)
+        .transform(r -> stopAll(session))
+        .compose(v -> {
+          sessions.remove(session.id);
+          return publish(SessionClosed.of(session.id, cmd.reason()));
+        });
+  }
+
+  private Future<Void> stopAll(LocalSession session) {
+    List<Future<Void>> stops = new ArrayList<>();
+    for (RunningService r : List.copyOf(session.running)) {
+      stops.add(spawner.stop(r));
+    }
+    session.running.clear();
+    return Future.join(stops).mapEmpty();
+  }
+
+  /** Removes every session's services (LSS shutdown). */
+  public Future<Void> stopEverything() {
+    List<Future<Void>> stops = new ArrayList<>();
+    sessions.values().forEach(s -> {
+      s.ending = true;
+      stops.add(stopAll(s));
+    });
+    return Future.join(stops).mapEmpty();
+  }
+
+  private Future<Void> publish(SessionEvent event) {
+    return publisher.publish(Topics.SESSION_EVENTS, event).onFailure(e ->
+        LOG.atError().addKeyValue("session", event.sessionId()).log("could not publish {}: {}", event.type(),
+            e.getMessage()));
+  }
+}

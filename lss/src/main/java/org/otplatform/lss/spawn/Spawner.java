@@ -1,0 +1,27 @@
+package org.otplatform.lss.spawn;
+
+import io.vertx.core.Future;
+import org.otplatform.common.catalog.ServiceSpec;
+
+/**
+ * Starts and removes the compute services of sessions. Implementations: local processes
+ * ({@code local}); Kubernetes pods follow.
+ */
+public interface Spawner {
+
+  /**
+   * Starts one compute service; the future completes once it answers its readiness probe, or
+   * fails with a {@link SpawnException} (with exit code when the service ran and died).
+   * {@code onExit} is called if the service stops by itself afterwards.
+   */
+  Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit);
+
+  /** Removes a compute service and everything it started; idempotent. */
+  Future<Void> stop(RunningService service);
+
+  /** Called when a started service ends without being asked to. */
+  @FunctionalInterface
+  interface ExitListener {
+    void exited(RunningService service, int exitCode, String reason);
+  }
+}

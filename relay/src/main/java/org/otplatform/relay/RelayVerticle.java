@@ -1,0 +1,176 @@
+package org.otplatform.relay;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.common.auth.JwksClient;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.http.ErrorHandler;
+import org.otplatform.common.http.ServiceHttp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay: {@code WS /ws/sessions/{id}} for front ends. The token comes from the
+ * {@code Authorization} header, the {@code access_token} query parameter, or the subprotocols
+ * {@code ot.bearer, <token>} (browsers cannot set headers); it is never logged. The session must
+ * be visible to the user and READY; refusals close with a {@link CloseCodes} code and a reason.
+ */
+public final class RelayVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
+  private static final Pattern PATH = Pattern.compile("/ws/sessions/([A-Za-z0-9-]{1,64})");
+  private static final String SUBPROTOCOL = "ot.bearer";
+
+  private final RelayConfig config;
+  private final Map<String, SessionChannel> channels = new HashMap<>();
+  private WebClient http;
+  private WebSocketClient wsClient;
+  private HttpServer server;
+  private TokenVerifier verifier;
+  private GssSessions sessions;
+
+  public RelayVerticle(RelayConfig config) {
+    this.config = config;
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> start() {
+    http = WebClient.create(vertx);
+    wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024));
+    verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
+    sessions = new GssSessions(http, config.gssUrl());
+    verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
+    Router router = Router.router(vertx);
+    ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", "relay", readiness);
+    ErrorHandler.install(router);
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(config.common().host())
+            .setPort(config.port())
+            .setMaxWebSocketFrameSize(config.maxFrameBytes())
+            .setMaxWebSocketMessageSize(config.maxFrameBytes())
+            .setWebSocketSubProtocols(List.of(SUBPROTOCOL)))
+        .webSocketHandshakeHandler(hs -> {
+          if (PATH.matcher(hs.path()).matches()) {
+            hs.accept();
+          } else {
+            hs.reject(404);
+          }
+        })
+        .webSocketHandler(this::onConnect)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(s -> {
+          server = s;
+          LOG.info("relay listening on port {}", s.actualPort());
+        });
+  }
+
+  private void onConnect(ServerWebSocket ws) {
+    ws.pause();
+    Matcher m = PATH.matcher(ws.path());
+    if (!m.matches()) {
+      ws.close(CloseCodes.NOT_FOUND, "no such endpoint");
+      return;
+    }
+    String sessionId = m.group(1);
+    String token = token(ws);
+    if (token == null) {
+      ws.close(CloseCodes.UNAUTHORIZED, "a token is required");
+      return;
+    }
+    verifier.verify(token)
+        .onFailure(e -> ws.close(CloseCodes.UNAUTHORIZED, e.getMessage()))
+        .onSuccess(user -> sessions.lookup(sessionId, user).onSuccess(lookup -> admit(ws, sessionId, user, lookup)));
+  }
+
+  private void admit(ServerWebSocket ws, String sessionId, Principal user, GssSessions.Lookup lookup) {
+    if (ws.isClosed()) {
+      return;
+    }
+    if (!lookup.found()) {
+      ws.close(lookup.closeCode(), lookup.reason());
+      return;
+    }
+    JsonObject session = lookup.session();
+    String state = session.getString("state");
+    if (!"READY".equals(state)) {
+      ws.close(CloseCodes.NOT_READY, "session " + sessionId + " is " + state);
+      return;
+    }
+    Map<String, String> endpoints = new HashMap<>();
+    session.getJsonArray("services", new JsonArray()).forEach(o -> {
+      JsonObject s = (JsonObject) o;
+      if (s.getString("endpoint") != null && "READY".equals(s.getString("state"))) {
+        endpoints.put(s.getString("name"), s.getString("endpoint"));
+      }
+    });
+    SessionChannel channel = channels.computeIfAbsent(sessionId,
+        id -> new SessionChannel(vertx, wsClient, id, config.requestTimeout()));
+    channel.endpoints(endpoints);
+    channel.join(ws);
+    ws.closeHandler(v -> {
+      if (channel.leave(ws)) {
+        channels.remove(sessionId);
+        channel.close();
+      }
+    });
+    LOG.atInfo().addKeyValue("session", sessionId).log("{} joined through the relay", user.username());
+    ws.resume();
+  }
+
+  /** The token from the header, the query or the subprotocols; null when there is none. */
+  static String token(ServerWebSocket ws) {
+    String header = BearerAuth.bearer(ws.headers().get("Authorization"));
+    if (header != null) {
+      return header;
+    }
+    String query = ws.query();
+    if (query != null) {
+      for (String part : query.split("&")) {
+        if (part.startsWith("access_token=") && part.length() > 13) {
+          return java.net.URLDecoder.decode(part.substring(13), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+    }
+    String protocols = ws.headers().get("Sec-WebSocket-Protocol");
+    if (protocols != null) {
+      String[] parts = protocols.split(",");
+      for (int i = 0; i + 1 < parts.length; i++) {
+        if (parts[i].trim().equals(SUBPROTOCOL)) {
+          return parts[i + 1].trim();
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Future<?> stop() {
+    channels.values().forEach(SessionChannel::close);
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

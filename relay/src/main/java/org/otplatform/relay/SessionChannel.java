@@ -1,0 +1,196 @@
+package org.otplatform.relay;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One session's routing on this relay: its front ends, and one upstream WebSocket per compute
+ * service (shared by the front ends). Requests get a relay-wide id upstream so replies return to
+ * the sender with the sender's own id; pushes go to every front end of the session.
+ */
+final class SessionChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionChannel.class);
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final String sessionId;
+  private final Duration timeout;
+  private final Set<ServerWebSocket> frontEnds = new CopyOnWriteArraySet<>();
+  private final Map<String, String> endpoints = new HashMap<>();
+  private final Map<String, Future<WebSocket>> upstreams = new HashMap<>();
+  private final Map<Long, Pending> pending = new HashMap<>();
+
+  private record Pending(ServerWebSocket from, Object clientId, String service, long timer) {}
+
+  SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, Duration timeout) {
+    this.vertx = vertx;
+    this.client = client;
+    this.sessionId = sessionId;
+    this.timeout = timeout;
+  }
+
+  /** Updates where the session's services are (from the GSS's view of the session). */
+  void endpoints(Map<String, String> current) {
+    endpoints.clear();
+    endpoints.putAll(current);
+  }
+
+  void join(ServerWebSocket ws) {
+    frontEnds.add(ws);
+    ws.textMessageHandler(text -> onFrontEnd(ws, text));
+    ws.binaryMessageHandler(b -> reply(ws, error(null, "relay", "bad_request", "send JSON text messages")));
+  }
+
+  /** Removes a front end; true when none is left. */
+  boolean leave(ServerWebSocket ws) {
+    frontEnds.remove(ws);
+    pending.entrySet().removeIf(e -> {
+      if (e.getValue().from() == ws) {
+        vertx.cancelTimer(e.getValue().timer());
+        return true;
+      }
+      return false;
+    });
+    return frontEnds.isEmpty();
+  }
+
+  void close() {
+    upstreams.values().forEach(f -> f.onSuccess(WebSocket::close));
+    upstreams.clear();
+    pending.values().forEach(p -> vertx.cancelTimer(p.timer()));
+    pending.clear();
+  }
+
+  private void onFrontEnd(ServerWebSocket ws, String text) {
+    JsonObject msg;
+    try {
+      msg = new JsonObject(text);
+    } catch (RuntimeException e) {
+      reply(ws, error(null, "relay", "bad_request", "message is not a JSON object"));
+      return;
+    }
+    Object clientId = msg.getValue("id");
+    String to = msg.getValue("to") instanceof String s ? s : null;
+    String action = msg.getValue("action") instanceof String s ? s : null;
+    if (to == null || action == null) {
+      reply(ws, error(clientId, "relay", "bad_request", "a message needs 'to' (a service) and 'action'"));
+      return;
+    }
+    String endpoint = endpoints.get(to);
+    if (endpoint == null) {
+      reply(ws, error(clientId, "relay", "unknown_service", "session " + sessionId + " has no service '" + to
+          + "'; it has: " + String.join(", ", endpoints.keySet())));
+      return;
+    }
+    long relayId = IDS.incrementAndGet();
+    long timer = vertx.setTimer(timeout.toMillis(), t -> {
+      Pending p = pending.remove(relayId);
+      if (p != null) {
+        reply(p.from(), error(p.clientId(), to, "timeout", to + " did not reply within " + timeout.toSeconds()
+            + " s"));
+      }
+    });
+    pending.put(relayId, new Pending(ws, clientId, to, timer));
+    JsonObject upstreamMsg = new JsonObject().put("id", relayId).put("action", action)
+        .put("payload", msg.getValue("payload"));
+    upstream(to, endpoint)
+        .onSuccess(up -> up.writeTextMessage(upstreamMsg.encode()))
+        .onFailure(e -> {
+          Pending p = pending.remove(relayId);
+          if (p != null) {
+            vertx.cancelTimer(p.timer());
+            reply(ws, error(clientId, to, "service_unavailable", to + " cannot be reached: " + e.getMessage()));
+          }
+        });
+  }
+
+  private Future<WebSocket> upstream(String service, String endpoint) {
+    Future<WebSocket> existing = upstreams.get(service);
+    if (existing != null && !existing.failed()) {
+      return existing;
+    }
+    int colon = endpoint.lastIndexOf(':');
+    Future<WebSocket> connecting = client.connect(new WebSocketConnectOptions()
+            .setHost(endpoint.substring(0, colon))
+            .setPort(Integer.parseInt(endpoint.substring(colon + 1)))
+            .setURI("/ws")
+            .setTimeout(5_000))
+        .onSuccess(up -> {
+          up.textMessageHandler(text -> onUpstream(service, text));
+          up.closeHandler(v -> {
+            upstreams.remove(service);
+            failPending(service, "connection to " + service + " closed");
+          });
+          up.exceptionHandler(e -> LOG.atWarn().addKeyValue("session", sessionId)
+              .log("connection to {} failed: {}", service, e.getMessage()));
+        });
+    upstreams.put(service, connecting);
+    return connecting;
+  }
+
+  private void onUpstream(String service, String text) {
+    JsonObject msg;
+    try {
+      msg = new JsonObject(text);
+    } catch (RuntimeException e) {
+      LOG.atWarn().addKeyValue("session", sessionId).log("{} sent a non-JSON message; dropped", service);
+      return;
+    }
+    if (msg.containsKey("event")) {
+      String frame = new JsonObject().put("from", service).put("event", msg.getValue("event"))
+          .put("payload", msg.getValue("payload")).encode();
+      frontEnds.forEach(ws -> ws.writeTextMessage(frame));
+      return;
+    }
+    Object re = msg.getValue("re");
+    Pending p = re instanceof Number n ? pending.remove(n.longValue()) : null;
+    if (p == null) {
+      return; // the requester left or timed out
+    }
+    vertx.cancelTimer(p.timer());
+    JsonObject out = new JsonObject().put("from", service).put("re", p.clientId());
+    if (msg.containsKey("error")) {
+      out.put("error", msg.getValue("error"));
+    } else {
+      out.put("result", msg.getValue("result"));
+    }
+    reply(p.from(), out);
+  }
+
+  private void failPending(String service, String reason) {
+    pending.entrySet().removeIf(e -> {
+      Pending p = e.getValue();
+      if (p.service().equals(service)) {
+        vertx.cancelTimer(p.timer());
+        reply(p.from(), error(p.clientId(), service, "service_unavailable", reason));
+        return true;
+      }
+      return false;
+    });
+  }
+
+  private static void reply(ServerWebSocket ws, JsonObject msg) {
+    if (!ws.isClosed()) {
+      ws.writeTextMessage(msg.encode());
+    }
+  }
+
+  private static JsonObject error(Object re, String from, String code, String message) {
+    return new JsonObject().put("from", from).put("re", re)
+        .put("error", new JsonObject().put("code", code).put("message", message));
+  }
+}
