@@ -2,6 +2,7 @@ package org.otplatform.common.service;
 
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -84,12 +85,18 @@ public final class ServiceLauncher {
   public static Future<Running> start(String name, Deployable verticle) {
     Vertx vertx = newVertx(name);
     long begin = System.nanoTime();
-    return vertx.deployVerticle(verticle)
-        .map(id -> {
-          LOG.info("{} started in {} ms", name, (System.nanoTime() - begin) / 1_000_000);
-          return new Running(name, vertx);
-        })
-        .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)));
+    // Not bound to the service's context: it must still complete after that Vert.x is closed.
+    Promise<Running> result = Promise.promise();
+    vertx.deployVerticle(verticle).onComplete(r -> {
+      if (r.succeeded()) {
+        LOG.info("{} started in {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+        result.complete(new Running(name, vertx));
+      } else {
+        result.fail(r.cause());
+        vertx.close();
+      }
+    });
+    return result.future();
   }
 
   /** A Vert.x instance whose metrics are scraped at {@code /metrics} under the registry {@code name}. */

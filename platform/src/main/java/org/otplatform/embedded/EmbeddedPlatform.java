@@ -1,0 +1,251 @@
+package org.otplatform.embedded;
+
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.otplatform.auth.AuthConfig;
+import org.otplatform.auth.AuthVerticle;
+import org.otplatform.common.ExitCodes;
+import org.otplatform.common.config.ConfigException;
+import org.otplatform.common.config.Env;
+import org.otplatform.common.service.ServiceLauncher;
+import org.otplatform.gss.GssConfig;
+import org.otplatform.gss.GssVerticle;
+import org.otplatform.logger.LoggerConfig;
+import org.otplatform.logger.LoggerVerticle;
+import org.otplatform.lss.LssConfig;
+import org.otplatform.lss.LssVerticle;
+import org.otplatform.relay.RelayConfig;
+import org.otplatform.relay.RelayVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole platform on one machine: a Kafka broker process, the Mongo-wire store, and the five
+ * services, each on its own Vert.x instance in this JVM; the LSS runs compute services as local
+ * processes. Used by the {@code ot-platform} command and by the end-to-end tests.
+ */
+public final class EmbeddedPlatform implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPlatform.class);
+
+  /**
+   * Where things go.
+   *
+   * @param dataDir data directory; null keeps everything in memory (tests)
+   * @param env the {@code OT_*} environment the services read, before the embedded defaults
+   */
+  public record Settings(Path dataDir, Path brokerLib, Map<String, String> env, Ports ports) {}
+
+  /** Ports of everything the platform binds. */
+  public record Ports(int kafka, int kafkaController, int mongo, int gss, int auth, int lss, int relay,
+      int logger) {
+    public static Ports defaults(Env env) {
+      return new Ports(env.port("OT_KAFKA_PORT", 9092), env.port("OT_KAFKA_CONTROLLER_PORT", 9093),
+          env.port("OT_MONGO_PORT", 27017), env.port("OT_GSS_PORT", 8091), env.port("OT_AUTH_PORT", 8092),
+          env.port("OT_LSS_PORT", 8093), env.port("OT_RELAY_PORT", 8094), env.port("OT_LOGGER_PORT", 8095));
+    }
+
+    /** Free ports for everything (tests). */
+    public static Ports free() {
+      return new Ports(FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(), FreePorts.pick(),
+          FreePorts.pick(), FreePorts.pick(), FreePorts.pick());
+    }
+
+    Map<String, Integer> named() {
+      Map<String, Integer> m = new LinkedHashMap<>();
+      m.put("Kafka", kafka);
+      m.put("Kafka controller", kafkaController);
+      m.put("MongoDB store", mongo);
+      m.put("GSS", gss);
+      m.put("AUTH", auth);
+      m.put("LSS", lss);
+      m.put("relay", relay);
+      m.put("logger", logger);
+      return m;
+    }
+  }
+
+  private final Settings settings;
+  private final List<ServiceLauncher.Running> services = Collections.synchronizedList(new ArrayList<>());
+  private MongoServer mongo;
+  private KafkaBroker broker;
+  private Optional<String> generatedAdminPassword = Optional.empty();
+  private String adminUser;
+
+  public EmbeddedPlatform(Settings settings) {
+    this.settings = settings;
+  }
+
+  public Ports ports() {
+    return settings.ports();
+  }
+
+  public String url(int port) {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Optional<String> generatedAdminPassword() {
+    return generatedAdminPassword;
+  }
+
+  public String adminUser() {
+    return adminUser;
+  }
+
+  /** Starts everything, or stops what was started and throws an {@link EmbeddedException}. */
+  public EmbeddedPlatform start() {
+    long begin = System.nanoTime();
+    try {
+      checkPorts();
+      startStore();
+      Path kafkaDir = settings.dataDir() != null ? settings.dataDir().resolve("kafka")
+          : Files.createTempDirectory("ot-kafka");
+      broker = new KafkaBroker(kafkaDir, settings.brokerLib(), ports().kafka(), ports().kafkaController());
+      broker.start(Duration.ofSeconds(90));
+      startServices();
+      LOG.info("platform started in {} ms", (System.nanoTime() - begin) / 1_000_000);
+      return this;
+    } catch (EmbeddedException e) {
+      close();
+      throw e;
+    } catch (ConfigException e) {
+      close();
+      throw new EmbeddedException(ExitCodes.CONFIG, e.getMessage(), e);
+    } catch (IOException e) {
+      close();
+      throw new EmbeddedException(ExitCodes.CANNOT_BIND, "cannot create directories: " + e.getMessage(), e);
+    }
+  }
+
+  private void checkPorts() {
+    List<String> busy = new ArrayList<>();
+    ports().named().forEach((name, port) -> {
+      if (port != 0 && !FreePorts.isFree("127.0.0.1", port)) {
+        busy.add(name + " port " + port);
+      }
+    });
+    if (!busy.isEmpty()) {
+      throw new EmbeddedException(ExitCodes.CANNOT_BIND, "already in use: " + String.join(", ", busy)
+          + " (is the platform already running? set OT_<SERVICE>_PORT to move one)", null);
+    }
+  }
+
+  private void startStore() throws IOException {
+    MongoBackend backend;
+    if (settings.dataDir() == null) {
+      backend = new MemoryBackend();
+    } else {
+      Files.createDirectories(settings.dataDir());
+      backend = new H2Backend(settings.dataDir().resolve("mongo.mv").toString());
+    }
+    mongo = new MongoServer(backend);
+    mongo.bind("127.0.0.1", ports().mongo());
+    LOG.info("Mongo-wire store on 127.0.0.1:{} ({})", ports().mongo(),
+        settings.dataDir() == null ? "in memory" : settings.dataDir().resolve("mongo.mv"));
+  }
+
+  private void startServices() {
+    Env env = new Env(serviceEnv());
+    AuthConfig authConfig = AuthConfig.from(env);
+    adminUser = authConfig.adminUser();
+    GssConfig gssConfig = GssConfig.from(env);
+    LssConfig lssConfig = LssConfig.from(env);
+    RelayConfig relayConfig = RelayConfig.from(env);
+    LoggerConfig loggerConfig = LoggerConfig.from(env);
+    AuthVerticle auth = new AuthVerticle(authConfig);
+    deploy("auth", auth);
+    generatedAdminPassword = auth.generatedAdminPassword();
+    // Independent of each other once AUTH is up: start them side by side.
+    List<Future<ServiceLauncher.Running>> rest = List.of(
+        ServiceLauncher.start("gss", new GssVerticle(gssConfig)),
+        ServiceLauncher.start("lss", new LssVerticle(lssConfig)),
+        ServiceLauncher.start("relay", new RelayVerticle(relayConfig)),
+        ServiceLauncher.start("logger", new LoggerVerticle(loggerConfig)));
+    List<String> failures = new ArrayList<>();
+    int code = ExitCodes.OK;
+    for (Future<ServiceLauncher.Running> f : rest) {
+      try {
+        services.add(await(f));
+      } catch (Exception e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        failures.add(cause.getMessage());
+        code = Math.max(code, ServiceLauncher.exitCode(cause));
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new EmbeddedException(code, "services failed to start: " + String.join("; ", failures), null);
+    }
+  }
+
+  private void deploy(String name, io.vertx.core.Deployable verticle) {
+    try {
+      services.add(await(ServiceLauncher.start(name, verticle)));
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new EmbeddedException(ServiceLauncher.exitCode(cause), name + " failed to start: " + cause.getMessage(),
+          cause);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  /** The environment the services see: the caller's, then the embedded wiring. */
+  Map<String, String> serviceEnv() {
+    Map<String, String> env = new HashMap<>(settings.env());
+    Ports p = ports();
+    env.put("OT_KAFKA_BOOTSTRAP", "127.0.0.1:" + p.kafka());
+    env.put("OT_MONGO_URI", "mongodb://127.0.0.1:" + p.mongo());
+    env.putIfAbsent("OT_HOST", "127.0.0.1");
+    env.put("OT_GSS_PORT", Integer.toString(p.gss()));
+    env.put("OT_AUTH_PORT", Integer.toString(p.auth()));
+    env.put("OT_LSS_PORT", Integer.toString(p.lss()));
+    env.put("OT_RELAY_PORT", Integer.toString(p.relay()));
+    env.put("OT_LOGGER_PORT", Integer.toString(p.logger()));
+    env.put("OT_AUTH_URL", url(p.auth()));
+    env.put("OT_GSS_URL", url(p.gss()));
+    env.putIfAbsent("OT_PUBLIC_RELAY_URL", "ws://127.0.0.1:" + p.relay());
+    env.putIfAbsent("OT_PUBLIC_LOGGER_URL", url(p.logger()));
+    env.putIfAbsent("OT_PUBLIC_AUTH_URL", url(p.auth()));
+    env.putIfAbsent("OT_INSTANCE_ID", "embedded");
+    return env;
+  }
+
+  /** Stops the services (the LSS removes compute processes), the broker, then the store. */
+  @Override
+  public void close() {
+    List<ServiceLauncher.Running> running = new ArrayList<>(services);
+    Collections.reverse(running);
+    for (ServiceLauncher.Running s : running) {
+      try {
+        await(s.stop());
+      } catch (Exception e) {
+        LOG.warn("{} did not stop cleanly: {}", s.name(), e.getMessage());
+      }
+    }
+    services.clear();
+    if (broker != null) {
+      broker.close();
+      broker = null;
+    }
+    if (mongo != null) {
+      mongo.shutdownNow();
+      mongo = null;
+    }
+  }
+}

@@ -1,0 +1,179 @@
+package org.otplatform.embedded;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.otplatform.common.ExitCodes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) in its own JVM, its
+ * classpath gathered by the {@code broker} module. Formats its storage on first start; its data
+ * stays under {@code dir}, so topics and offsets survive a restart.
+ */
+public final class KafkaBroker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+  private final Path dir;
+  private final Path libDir;
+  private final int port;
+  private final int controllerPort;
+  private Process process;
+
+  public KafkaBroker(Path dir, Path libDir, int port, int controllerPort) {
+    this.dir = dir;
+    this.libDir = libDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
+  }
+
+  public String bootstrap() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Starts the broker and waits until it accepts connections, or fails with exit code 69. */
+  public void start(Duration timeout) {
+    if (!Files.isDirectory(libDir)) {
+      throw new EmbeddedException(ExitCodes.CONFIG, "Kafka broker classpath not found at " + libDir
+          + " (build it with 'mvn -pl broker package', or set OT_BROKER_LIB)", null);
+    }
+    try {
+      Files.createDirectories(dir);
+      Path properties = dir.resolve("server.properties");
+      Files.writeString(properties, properties());
+      Path logs = dir.resolve("logs");
+      if (!Files.exists(logs.resolve("meta.properties"))) {
+        run(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(), "-c",
+            properties.toString(), "--standalone"), dir.resolve("format.log"), Duration.ofSeconds(60));
+      }
+      ProcessBuilder builder = new ProcessBuilder(command(List.of("kafka.Kafka", properties.toString())))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
+      process = builder.start();
+    } catch (IOException e) {
+      throw new EmbeddedException(ExitCodes.CANNOT_BIND, "cannot prepare Kafka under " + dir + ": " + e.getMessage(),
+          e);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!accepts()) {
+      if (!process.isAlive()) {
+        throw new EmbeddedException(ExitCodes.DEPENDENCY_UNAVAILABLE, "Kafka broker exited with code "
+            + process.exitValue() + "; see " + dir.resolve("broker.log") + tail(dir.resolve("broker.log")), null);
+      }
+      if (System.nanoTime() > deadline) {
+        close();
+        throw new EmbeddedException(ExitCodes.DEPENDENCY_UNAVAILABLE, "Kafka broker did not listen on port " + port
+            + " within " + timeout.toSeconds() + " s; see " + dir.resolve("broker.log"), null);
+      }
+      sleep(100);
+    }
+    LOG.info("Kafka broker (pid {}) listening on {}", process.pid(), bootstrap());
+  }
+
+  private String properties() {
+    String logs = dir.resolve("logs").toAbsolutePath().toString();
+    return String.join("\n",
+        "process.roles=broker,controller",
+        "node.id=1",
+        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "controller.listener.names=CONTROLLER",
+        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+        "log.dirs=" + logs,
+        "num.partitions=6",
+        "auto.create.topics.enable=false",
+        "offsets.topic.replication.factor=1",
+        "offsets.topic.num.partitions=6",
+        "transaction.state.log.replication.factor=1",
+        "transaction.state.log.min.isr=1",
+        "share.coordinator.state.topic.replication.factor=1",
+        "group.initial.rebalance.delay.ms=0",
+        "log.retention.hours=168",
+        "") ;
+  }
+
+  private List<String> command(List<String> mainAndArgs) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms128m");
+    command.add("-Xmx512m");
+    command.add("-XX:+UseSerialGC");
+    command.add("-Djava.awt.headless=true");
+    command.add("-cp");
+    command.add(libDir.toAbsolutePath() + "/*");
+    command.addAll(mainAndArgs);
+    return command;
+  }
+
+  private void run(List<String> mainAndArgs, Path log, Duration timeout) throws IOException {
+    Process p = new ProcessBuilder(command(mainAndArgs)).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    try {
+      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new EmbeddedException(ExitCodes.DEPENDENCY_UNAVAILABLE, "formatting Kafka storage hung", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new EmbeddedException(ExitCodes.CRASH, "interrupted", e);
+    }
+    if (p.exitValue() != 0) {
+      throw new EmbeddedException(ExitCodes.DEPENDENCY_UNAVAILABLE, "formatting Kafka storage failed (exit "
+          + p.exitValue() + "); see " + log + tail(log), null);
+    }
+  }
+
+  private boolean accepts() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return "\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 8), lines.size()));
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the broker: SIGTERM for a clean shutdown, then SIGKILL after 20 s. */
+  @Override
+  public void close() {
+    if (process == null || !process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        LOG.warn("Kafka broker did not stop in 20 s; killing it");
+        process.destroyForcibly();
+        process.waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}
