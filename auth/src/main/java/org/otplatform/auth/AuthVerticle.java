@@ -72,8 +72,8 @@ public final class AuthVerticle extends VerticleBase {
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("signing-keys", p -> p.complete(keys.jwks().isEmpty() ? Status.KO() : Status.OK()));
 
-    return Dependencies.awaitMongo(vertx, mongo, config.common(), Duration.ofSeconds(30))
-        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30)))
+    return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
+        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> users.createIndexes())
         .compose(v -> projects.createIndexes())
         .compose(v -> keys.load())

@@ -69,8 +69,8 @@ public final class GssVerticle extends VerticleBase {
 
     // AUTH may start after us: keys load lazily, readiness reports them.
     verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
-    return Dependencies.awaitMongo(vertx, mongo, config.common(), Duration.ofSeconds(30))
-        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30)))
+    return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
+        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> consumer.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, "gss", readiness,

@@ -52,8 +52,8 @@ public final class LoggerVerticle extends VerticleBase {
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
-    return Dependencies.awaitMongo(vertx, mongo, config.common(), Duration.ofSeconds(30))
-        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30)))
+    return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
+        .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> ingest.start())
         .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", "logger", readiness,

@@ -68,7 +68,7 @@ public final class LssVerticle extends VerticleBase {
     ServiceHttp.addStandardRoutes(vertx, router, null, "lss", readiness);
     ErrorHandler.install(router);
 
-    return Dependencies.awaitKafka(vertx, config.common(), Duration.ofSeconds(30))
+    return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> consumer.start())
         .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {

@@ -6,7 +6,6 @@ import java.util.concurrent.CountDownLatch;
 import org.otplatform.common.ExitCodes;
 import org.otplatform.common.config.ConfigException;
 import org.otplatform.common.config.Env;
-import org.otplatform.common.logging.LogShipping;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,17 +53,14 @@ public final class EmbeddedMain implements Callable<Integer> {
         new EmbeddedPlatform.Settings(data.toAbsolutePath(), lib, System.getenv(), ports));
     try {
       platform.start();
-      LogShipping.install("127.0.0.1:" + ports.kafka(), "embedded", "embedded");
     } catch (EmbeddedException e) {
       System.err.println("ot-platform: " + e.getMessage());
-      LogShipping.shutdown();
       return e.exitCode();
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("ot-platform: stopping…");
       platform.close();
-      LogShipping.shutdown();
       stopped.countDown();
     }, "ot-platform-shutdown"));
     System.out.println(banner(platform, data));

@@ -22,6 +22,7 @@ import org.otplatform.auth.AuthVerticle;
 import org.otplatform.common.ExitCodes;
 import org.otplatform.common.config.ConfigException;
 import org.otplatform.common.config.Env;
+import org.otplatform.common.logging.LogShipping;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.gss.GssConfig;
 import org.otplatform.gss.GssVerticle;
@@ -79,6 +80,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
   }
 
+  private static final int STOP_TIMEOUT_SECONDS = 10;
   private final Settings settings;
   private final List<ServiceLauncher.Running> services = Collections.synchronizedList(new ArrayList<>());
   private MongoServer mongo;
@@ -116,6 +118,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
           : Files.createTempDirectory("ot-kafka");
       broker = new KafkaBroker(kafkaDir, settings.brokerLib(), ports().kafka(), ports().kafkaController());
       broker.start(Duration.ofSeconds(90));
+      LogShipping.install(broker.bootstrap(), "embedded", settings.env().getOrDefault("OT_INSTANCE_ID", "embedded"));
       startServices();
       LOG.info("platform started in {} ms", (System.nanoTime() - begin) / 1_000_000);
       return this;
@@ -232,13 +235,16 @@ public final class EmbeddedPlatform implements AutoCloseable {
     List<ServiceLauncher.Running> running = new ArrayList<>(services);
     Collections.reverse(running);
     for (ServiceLauncher.Running s : running) {
+      long begin = System.nanoTime();
       try {
-        await(s.stop());
+        s.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        LOG.debug("{} stopped in {} ms", s.name(), (System.nanoTime() - begin) / 1_000_000);
       } catch (Exception e) {
-        LOG.warn("{} did not stop cleanly: {}", s.name(), e.getMessage());
+        LOG.warn("{} did not stop within {} s ({}); going on", s.name(), STOP_TIMEOUT_SECONDS, e.toString());
       }
     }
     services.clear();
+    LogShipping.shutdown();
     if (broker != null) {
       broker.close();
       broker = null;

@@ -8,9 +8,11 @@ package org.otplatform.common.config;
  * @param instanceId this instance's id in logs, heartbeats and consumer ids ({@code OT_INSTANCE_ID})
  * @param host the address HTTP servers bind to ({@code OT_HOST})
  * @param shipLogs whether log records also go to the Kafka log topic ({@code OT_LOG_TO_KAFKA})
+ * @param startupTimeout how long to wait for Kafka and MongoDB at start before exiting with 69
+ *     ({@code OT_STARTUP_TIMEOUT_SECONDS}, default 30)
  */
-public record CommonConfig(
-    String kafkaBootstrap, String mongoUri, String instanceId, String host, boolean shipLogs) {
+public record CommonConfig(String kafkaBootstrap, String mongoUri, String instanceId, String host,
+    boolean shipLogs, java.time.Duration startupTimeout) {
 
   public static CommonConfig from(Env env, String service) {
     String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
@@ -23,7 +25,8 @@ public record CommonConfig(
     }
     String instance = env.string("OT_INSTANCE_ID", service + "-" + shortHostName());
     return new CommonConfig(kafka, mongo, instance, env.string("OT_HOST", "0.0.0.0"),
-        env.bool("OT_LOG_TO_KAFKA", true));
+        env.bool("OT_LOG_TO_KAFKA", true),
+        env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)));
   }
 
   /** The Mongo URI with any password replaced, for logs. */

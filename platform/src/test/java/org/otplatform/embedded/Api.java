@@ -1,0 +1,89 @@
+package org.otplatform.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+/** A small blocking HTTP client for the tests, over real sockets (JDK HttpClient). */
+final class Api {
+  static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** A response with its body parsed as JSON when it is JSON. */
+  record Reply(int status, String body, String contentType) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    /** Asserts a status and, for errors, the {@code {error, message}} body. */
+    Reply expect(int expected) {
+      assertEquals(expected, status, () -> "unexpected status; body: " + body);
+      if (expected >= 400) {
+        assertEquals("application/json", contentType, "error content type");
+        JsonObject error = json();
+        assertNotNull(error.getString("error"), () -> "error without 'error': " + body);
+        assertNotNull(error.getString("message"), () -> "error without 'message': " + body);
+      }
+      return this;
+    }
+  }
+
+  static Reply send(String method, String url, String token, String body) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("content-type", "application/json");
+    }
+    if (token != null) {
+      b.header("authorization", "Bearer " + token);
+    }
+    try {
+      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + url + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  static Reply get(String url, String token) {
+    return send("GET", url, token, null);
+  }
+
+  static Reply post(String url, String token, String body) {
+    return send("POST", url, token, body);
+  }
+
+  static Reply delete(String url, String token) {
+    return send("DELETE", url, token, null);
+  }
+
+  /** Waits for a condition, polling, until the deadline; fails with {@code what} when it passes. */
+  static void await(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private Api() {}
+}
