@@ -17,12 +17,9 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -30,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The whole user flow against real components started here: a Kafka broker process, the
@@ -39,9 +37,10 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
+@ExtendWith(SharedPlatform.class)
 class EndToEndTest {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
-  private static final String ADMIN_PASSWORD = "correct-horse-battery-9";
+  private static final String ADMIN_PASSWORD = SharedPlatform.ADMIN_PASSWORD;
 
   private EmbeddedPlatform platform;
   private String gss;
@@ -53,23 +52,13 @@ class EndToEndTest {
   private String endpoint;
 
   @BeforeAll
-  void startPlatform() {
-    EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
-    platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e"), ports)).start();
-    gss = platform.url(ports.gss());
-    auth = platform.url(ports.auth());
-    logger = platform.url(ports.logger());
-    relay = "ws://127.0.0.1:" + ports.relay();
-    Api.await("GSS to load AUTH's keys", DEADLINE, () -> Api.get(gss + "/health/ready", null).status() == 200);
-  }
-
-  @AfterAll
-  void stopPlatform() {
-    if (platform != null) {
-      platform.close();
-    }
+  void addresses() {
+    SharedPlatform.Holder shared = SharedPlatform.get();
+    platform = shared.platform;
+    gss = shared.gss;
+    auth = shared.auth;
+    logger = shared.logger;
+    relay = shared.relay;
   }
 
   @Test

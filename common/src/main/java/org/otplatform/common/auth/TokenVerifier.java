@@ -28,19 +28,27 @@ public final class TokenVerifier {
   /** Issuer of access tokens. */
   public static final String ISSUER = "ot-auth";
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
-  private static final long MIN_REFRESH_INTERVAL_MS = 5_000;
+  /** Unknown {@code kid}s refetch the keys at most this often, so forged tokens cannot flood AUTH. */
+  private static final long DEFAULT_MIN_REFRESH_MS = 5_000;
   private static final int CLOCK_SKEW_SECONDS = 30;
 
   private final Vertx vertx;
   private final Supplier<Future<JsonArray>> jwksSource;
+  private final long minRefreshMs;
   private volatile JWTAuth jwt;
   private volatile long lastRefresh;
   private Future<JWTAuth> refreshing;
 
   /** {@code jwksSource} yields the {@code keys} array of a JWKS document. */
   public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource) {
+    this(vertx, jwksSource, DEFAULT_MIN_REFRESH_MS);
+  }
+
+  /** As above, refetching keys for an unknown {@code kid} at most every {@code minRefreshMs}. */
+  public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource, long minRefreshMs) {
     this.vertx = vertx;
     this.jwksSource = jwksSource;
+    this.minRefreshMs = minRefreshMs;
   }
 
   /** A verifier fetching keys from AUTH's {@code /.well-known/jwks.json}. */
@@ -67,14 +75,16 @@ public final class TokenVerifier {
     return auth.compose(a -> authenticate(a, token))
         .recover(e -> {
           if (e instanceof NoSuchKeyIdException || isUnknownKey(e)) {
-            if (System.currentTimeMillis() - lastRefresh > MIN_REFRESH_INTERVAL_MS) {
+            if (System.currentTimeMillis() - lastRefresh >= minRefreshMs) {
               return refresh().compose(a -> authenticate(a, token));
             }
           }
           return Future.failedFuture(e);
         })
-        .recover(e -> Future.failedFuture(e instanceof InvalidTokenException ? e
-            : new InvalidTokenException(describe(e))))
+        .recover(e -> {
+          LOG.debug("token rejected: {}", e.toString());
+          return Future.failedFuture(e instanceof InvalidTokenException ? e : new InvalidTokenException(describe(e)));
+        })
         .map(user -> toPrincipal(user, token));
   }
 

@@ -119,10 +119,27 @@ public final class ComputeService implements ServiceContext {
       LOG.error("{} cannot start on {}:{}", serviceName, host, port, e);
       System.exit(70);
     }
+    exitWithParent(System.getenv("OT_PARENT_PID"));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("{} for session {} stopping", serviceName, sessionId);
       stop();
     }));
+  }
+
+  /** A local spawner passes its pid: if it dies without stopping us, we go too (no orphans). */
+  private void exitWithParent(String parentPid) {
+    if (parentPid == null || parentPid.isBlank()) {
+      return;
+    }
+    ProcessHandle.of(Long.parseLong(parentPid.trim())).ifPresentOrElse(
+        parent -> parent.onExit().thenRun(() -> {
+          LOG.warn("{}: the LSS (pid {}) is gone; exiting", serviceName, parentPid);
+          System.exit(0);
+        }),
+        () -> {
+          LOG.warn("{}: the LSS (pid {}) is already gone; exiting", serviceName, parentPid);
+          System.exit(0);
+        });
   }
 
   public Future<Void> stop() {

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.otplatform.common.catalog.ServiceSpec;
@@ -45,6 +46,8 @@ public final class LocalProcessSpawner implements Spawner {
   private final HttpClient probeClient;
   /** Processes being stopped on purpose: their exit is not a failure. */
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
+  /** Every process started and not yet exited, so that none outlives the spawner. */
+  private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
   public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
     this.vertx = vertx;
@@ -91,16 +94,18 @@ public final class LocalProcessSpawner implements Spawner {
     } catch (IOException e) {
       throw new SpawnException("cannot run " + command.get(0) + ": " + e.getMessage(), null);
     }
+    live.add(process);
+    process.onExit().thenRun(() -> live.remove(process));
     LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
     pump(process.getInputStream(), sessionId, spec.name(), false, line -> {
       if (line.startsWith(LISTENING)) {
-        context.runOnContext(v -> port.tryComplete(Integer.parseInt(line.substring(LISTENING.length()).trim())));
+        onContext(context, () -> port.tryComplete(Integer.parseInt(line.substring(LISTENING.length()).trim())));
         return true;
       }
       return false;
     });
     pump(process.getErrorStream(), sessionId, spec.name(), true, line -> false);
-    process.onExit().thenAccept(p -> context.runOnContext(v -> port.tryFail(new SpawnException(
+    process.onExit().thenAccept(p -> onContext(context, () -> port.tryFail(new SpawnException(
         spec.name() + " exited with code " + p.exitValue() + " before listening", p.exitValue()))));
     return process;
   }
@@ -166,11 +171,30 @@ public final class LocalProcessSpawner implements Spawner {
   }
 
   private void watchExit(RunningService running, Process process, ExitListener onExit, Context context) {
-    process.onExit().thenAccept(p -> context.runOnContext(v -> {
+    process.onExit().thenAccept(p -> onContext(context, () -> {
       if (!Boolean.TRUE.equals(stopping.get(process))) {
         onExit.exited(running, p.exitValue(), "exited with code " + p.exitValue());
       }
     }));
+  }
+
+  /** Runs on the context unless the LSS is shutting down (then {@link #close()} cleans up). */
+  private static void onContext(Context context, Runnable action) {
+    try {
+      context.runOnContext(v -> action.run());
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("event dropped: the LSS is stopping");
+    }
+  }
+
+  /** Kills every process this spawner started that is still alive, also ones still starting. */
+  @Override
+  public Future<Void> close() {
+    List<Future<Void>> all = live.stream().map(p -> {
+      stopping.put(p, true);
+      return destroy(p);
+    }).toList();
+    return Future.join(all).mapEmpty();
   }
 
   @Override

@@ -201,7 +201,7 @@ public final class SessionSupervisor {
       s.ending = true;
       stops.add(stopAll(s));
     });
-    return Future.join(stops).mapEmpty();
+    return Future.join(stops).transform(r -> spawner.close());
   }
 
   private Future<Void> publish(SessionEvent event) {

@@ -19,6 +19,9 @@ public interface Spawner {
   /** Removes a compute service and everything it started; idempotent. */
   Future<Void> stop(RunningService service);
 
+  /** Removes everything this spawner started, including services still starting (LSS shutdown). */
+  Future<Void> close();
+
   /** Called when a started service ends without being asked to. */
   @FunctionalInterface
   interface ExitListener {

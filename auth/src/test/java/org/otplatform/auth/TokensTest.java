@@ -1,0 +1,121 @@
+package org.otplatform.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.otplatform.auth.password.PasswordHasher;
+import org.otplatform.auth.token.SigningKeys;
+import org.otplatform.auth.token.TokenIssuer;
+import org.otplatform.common.auth.InvalidTokenException;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.TokenVerifier;
+
+/** Signing and verifying tokens against keys kept in the Mongo wire-protocol server. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TokensTest {
+  private final Vertx vertx = Vertx.vertx();
+  private MongoServer server;
+  private MongoClient mongo;
+
+  @BeforeAll
+  void start() {
+    server = new MongoServer(new MemoryBackend());
+    String uri = server.bindAndGetConnectionString();
+    mongo = MongoClient.create(vertx, new JsonObject().put("connection_string", uri).put("db_name", "t"));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    mongo.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.shutdownNow();
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void issuedTokensVerifyAndTamperedOnesDoNot() throws Exception {
+    SigningKeys keys = new SigningKeys(mongo);
+    await(keys.load());
+    TokenIssuer issuer = new TokenIssuer(vertx, keys, Duration.ofMinutes(5));
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
+    String token = issuer.accessToken("u-1", "alice", Set.of("user"));
+
+    Principal p = await(verifier.verify(token));
+    assertEquals("u-1", p.userId());
+    assertEquals("alice", p.username());
+    assertFalse(p.isAdmin());
+    String header = new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]));
+    assertTrue(header.contains(keys.current().kid()), "kid in header: " + header);
+
+    String[] parts = token.split("\\.");
+    String forged = new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"user\"", "\"admin\"");
+    String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(forged.getBytes())
+        + "." + parts[2];
+    Throwable e = verifier.verify(tampered).toCompletionStage().toCompletableFuture().handle((r, t) -> t).get();
+    assertTrue(e instanceof InvalidTokenException, String.valueOf(e));
+  }
+
+  @Test
+  void aTokenFromAnotherKeyIsRejectedAndRotationLogsNobodyOut() throws Exception {
+    SigningKeys ours = new SigningKeys(mongo);
+    await(ours.load());
+    // No refetch rate limit here: the rotated key must be fetched right after the stranger's miss.
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(ours.jwks()), 0);
+    TokenIssuer issuer = new TokenIssuer(vertx, ours, Duration.ofMinutes(5));
+    String before = issuer.accessToken("u-2", "bob", Set.of("user"));
+
+    MongoClient otherDb = MongoClient.create(vertx, new JsonObject()
+        .put("connection_string", server.getConnectionString()).put("db_name", "other"));
+    SigningKeys foreign = new SigningKeys(otherDb);
+    await(foreign.load());
+    String stranger = new TokenIssuer(vertx, foreign, Duration.ofMinutes(5)).accessToken("u-3", "eve", Set.of());
+    Throwable e = verifier.verify(stranger).toCompletionStage().toCompletableFuture().handle((r, t) -> t).get();
+    assertTrue(e instanceof InvalidTokenException, String.valueOf(e));
+
+    String oldKid = ours.current().kid();
+    await(ours.rotate());
+    assertNotEquals(oldKid, ours.current().kid());
+    assertEquals("bob", await(verifier.verify(before)).username(), "tokens of the previous key still verify");
+    String after = issuer.accessToken("u-2", "bob", Set.of("user"));
+    assertEquals("bob", await(verifier.verify(after)).username());
+    otherDb.close();
+  }
+
+  @Test
+  void passwordsAreSaltedAndChecked() {
+    PasswordHasher hasher = new PasswordHasher(10_000);
+    String a = hasher.hash("a long enough password");
+    String b = hasher.hash("a long enough password");
+    assertNotEquals(a, b, "salted");
+    assertTrue(a.startsWith("pbkdf2-sha256$10000$"));
+    assertTrue(hasher.verify("a long enough password", a));
+    assertFalse(hasher.verify("a long enough passworD", a));
+    assertFalse(hasher.verify("x", "garbage"));
+  }
+
+  @Test
+  void passwordPolicyExplainsItself() {
+    assertTrue(PasswordPolicy.problem("short").orElseThrow().contains("12"));
+    assertTrue(PasswordPolicy.problem("aaaaaaaaaaaaaaaa").orElseThrow().contains("different"));
+    assertTrue(PasswordPolicy.problem("correct horse battery").isEmpty());
+  }
+}

@@ -1,0 +1,143 @@
+package org.otplatform.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.otplatform.relay.CloseCodes;
+
+/**
+ * Bad input on every public endpoint gets the right 4xx with a JSON {@code {error, message}} body
+ * (or, on the relay's WebSocket, the matching close code) — never a 500 or a hang.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatform.class)
+@Timeout(120)
+class BadInputTest {
+  private static final String MALFORMED = "{\"name\": ";
+  private static final String UNKNOWN_SESSION = UUID.randomUUID().toString();
+  private SharedPlatform.Holder p;
+  private String admin;
+  private String bob;
+  private String wrongToken;
+
+  @BeforeAll
+  void users() {
+    p = SharedPlatform.get();
+    admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(p.auth + "/api/v1/users", admin,
+        "{\"username\":\"bob\",\"password\":\"bobs-long-password-1\"}").expect(201);
+    bob = SharedPlatform.login("bob", "bobs-long-password-1");
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"admins-project\"}").expect(201);
+    // A token with a tampered payload: the signature no longer matches.
+    String[] parts = admin.split("\\.");
+    String payload = new String(Base64.getUrlDecoder().decode(parts[1])).replace("\"admin\"", "\"bobby\"");
+    wrongToken = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes()) + "."
+        + parts[2];
+  }
+
+  @Test
+  void login() {
+    Api.post(p.auth + "/api/v1/login", null, MALFORMED).expect(400);
+    Api.post(p.auth + "/api/v1/login", null, "{\"username\":\"admin\"}").expect(400);
+    Api.post(p.auth + "/api/v1/login", null, "[1,2]").expect(400);
+    Api.post(p.auth + "/api/v1/login", null, null).expect(400);
+    Api.post(p.auth + "/api/v1/login", null, "{\"username\":\"admin\",\"password\":\"wrong-password\"}").expect(401);
+    Api.Reply unknown = Api.post(p.auth + "/api/v1/login", null,
+        "{\"username\":\"nobody\",\"password\":\"wrong-password\"}").expect(401);
+    assertEquals("invalid username or password", unknown.json().getString("message"),
+        "unknown users and wrong passwords look alike");
+    Api.post(p.auth + "/api/v1/token/refresh", null, "{\"refreshToken\":\"made-up\"}").expect(401);
+  }
+
+  @Test
+  void authProjectsAndUsers() {
+    Api.get(p.auth + "/api/v1/projects", null).expect(401);
+    Api.get(p.auth + "/api/v1/projects", wrongToken).expect(401);
+    Api.get(p.auth + "/api/v1/projects", "not-a-jwt").expect(401);
+    Api.get(p.auth + "/api/v1/me", null).expect(401);
+    Api.post(p.auth + "/api/v1/projects", admin, MALFORMED).expect(400);
+    Api.post(p.auth + "/api/v1/projects", admin, "{}").expect(400);
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"../etc\"}").expect(400);
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"ADMINS-PROJECT\"}").expect(409);
+    Api.get(p.auth + "/api/v1/projects/no-such-project", admin).expect(404);
+    Api.get(p.auth + "/api/v1/projects/admins-project", bob).expect(403);
+    Api.post(p.auth + "/api/v1/users", bob, "{\"username\":\"eve\",\"password\":\"eves-long-password\"}")
+        .expect(403);
+    Api.post(p.auth + "/api/v1/users", admin, "{\"username\":\"eve\",\"password\":\"short\"}").expect(400);
+    Api.post(p.auth + "/api/v1/users", admin, "{\"username\":\"BOB\",\"password\":\"bobs-long-password-2\"}")
+        .expect(409);
+  }
+
+  @Test
+  void gssSessions() {
+    String sessions = p.gss + "/api/v1/sessions";
+    Api.post(sessions, null, "{\"project\":\"admins-project\"}").expect(401);
+    Api.post(sessions, wrongToken, "{\"project\":\"admins-project\"}").expect(401);
+    Api.post(sessions, admin, MALFORMED).expect(400);
+    Api.post(sessions, admin, "{}").expect(400);
+    Api.post(sessions, admin, "{\"project\":42}").expect(400);
+    Api.post(sessions, admin, "{\"project\":\"admins-project\",\"type\":\"no-such-type\"}").expect(400);
+    Api.post(sessions, admin, "{\"project\":\"no-such-project\"}").expect(404);
+    Api.post(sessions, bob, "{\"project\":\"admins-project\"}").expect(403);
+    Api.get(sessions + "/" + UNKNOWN_SESSION, admin).expect(404);
+    Api.delete(sessions + "/" + UNKNOWN_SESSION, admin).expect(404);
+    Api.get(sessions + "/" + UNKNOWN_SESSION + "/events", admin).expect(404);
+    Api.get(sessions + "/" + UNKNOWN_SESSION, null).expect(401);
+    Api.get(p.gss + "/api/v1/nothing-here", admin).expect(404);
+    Api.send("PUT", p.gss + "/api/v1/info", null, "{}").expect(405);
+  }
+
+  @Test
+  void aUserNeverSeesAnotherUsersSession() {
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"private-work\"}").expect(201);
+    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"private-work\",\"type\":\"echo\"}")
+        .expect(202).json().getString("id");
+    Api.get(p.gss + "/api/v1/sessions/" + id, bob).expect(404);
+    Api.delete(p.gss + "/api/v1/sessions/" + id, bob).expect(404);
+    Api.get(p.logger + "/api/v1/logs?session=" + id, bob).expect(404);
+    assertTrue(Api.get(p.gss + "/api/v1/sessions", bob).expect(200).json().getJsonArray("sessions").isEmpty());
+    Api.delete(p.gss + "/api/v1/sessions/" + id, admin).expect(202);
+  }
+
+  @Test
+  void logger() {
+    String logs = p.logger + "/api/v1/logs";
+    Api.get(logs, null).expect(401);
+    Api.get(logs, wrongToken).expect(401);
+    Api.get(logs, bob).expect(403);
+    Api.get(logs + "?session=" + UNKNOWN_SESSION, bob).expect(404);
+    Api.get(logs + "?level=LOUD", admin).expect(400);
+    Api.get(logs + "?limit=0", admin).expect(400);
+    Api.get(logs + "?limit=many", admin).expect(400);
+  }
+
+  @Test
+  void relayRefusesWithCloseCodes() throws Exception {
+    String url = p.relay + "/ws/sessions/" + UNKNOWN_SESSION;
+    try (WsProbe ws = WsProbe.connect(url, null)) {
+      assertEquals(CloseCodes.UNAUTHORIZED, ws.closeCode(Duration.ofSeconds(30)));
+    }
+    try (WsProbe ws = WsProbe.connect(url, wrongToken)) {
+      assertEquals(CloseCodes.UNAUTHORIZED, ws.closeCode(Duration.ofSeconds(30)));
+    }
+    try (WsProbe ws = WsProbe.connect(url, admin)) {
+      assertEquals(CloseCodes.NOT_FOUND, ws.closeCode(Duration.ofSeconds(30)));
+      assertTrue(ws.closeReason.get().contains(UNKNOWN_SESSION));
+    }
+  }
+
+  @Test
+  void errorsAreJsonEvenForUnknownRoutes() {
+    JsonObject body = Api.get(p.auth + "/nope", null).expect(404).json();
+    assertEquals("not_found", body.getString("error"));
+  }
+}

@@ -1,0 +1,61 @@
+package org.otplatform.embedded;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One embedded platform (broker process, in-memory store, all services) shared by the test
+ * classes that use this extension; JUnit closes it, and so every process it started, after the
+ * last test.
+ */
+public final class SharedPlatform implements BeforeAllCallback {
+  static final String ADMIN_PASSWORD = "correct-horse-battery-9";
+  private static volatile Holder holder;
+
+  /** The running platform and its addresses. */
+  static final class Holder implements AutoCloseable {
+    final EmbeddedPlatform platform;
+    final String gss;
+    final String auth;
+    final String logger;
+    final String relay;
+
+    Holder() {
+      EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+      platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
+          Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
+          Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e"), ports)).start();
+      gss = platform.url(ports.gss());
+      auth = platform.url(ports.auth());
+      logger = platform.url(ports.logger());
+      relay = "ws://127.0.0.1:" + ports.relay();
+      Api.await("GSS to load AUTH's keys", Duration.ofSeconds(90),
+          () -> Api.get(gss + "/health/ready", null).status() == 200);
+    }
+
+    @Override
+    public void close() {
+      platform.close();
+    }
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    holder = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(Holder.class, k -> new Holder(), Holder.class);
+  }
+
+  static Holder get() {
+    return holder;
+  }
+
+  /** A fresh access token for a user. */
+  static String login(String username, String password) {
+    return Api.post(holder.auth + "/api/v1/login", null,
+        new io.vertx.core.json.JsonObject().put("username", username).put("password", password).encode())
+        .expect(200).json().getString("accessToken");
+  }
+}
