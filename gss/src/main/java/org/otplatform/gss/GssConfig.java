@@ -3,7 +3,6 @@ package org.otplatform.gss;
 import java.net.URI;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
-import org.otplatform.common.config.ConfigException;
 import org.otplatform.common.config.Env;
 
 /**
@@ -30,12 +29,7 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     String relay = env.string("OT_PUBLIC_RELAY_URL", "ws://localhost:8094");
     String logger = env.string("OT_PUBLIC_LOGGER_URL", "http://localhost:8095");
     int maxPerUser = env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5);
-    Catalog catalog = null;
-    try {
-      catalog = Catalog.load(env.optional("OT_CATALOG").orElse(null));
-    } catch (ConfigException e) {
-      e.problems().forEach(p -> env.problem("OT_CATALOG: " + p));
-    }
+    Catalog catalog = Catalog.fromEnv(env);
     env.validate();
     return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
         maxPerUser, catalog);

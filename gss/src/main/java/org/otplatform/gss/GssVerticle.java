@@ -10,7 +10,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import java.time.Duration;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.TokenVerifier;

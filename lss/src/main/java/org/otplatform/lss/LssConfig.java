@@ -3,7 +3,6 @@ package org.otplatform.lss;
 import java.time.Duration;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
-import org.otplatform.common.config.ConfigException;
 import org.otplatform.common.config.Env;
 
 /**
@@ -34,12 +33,7 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     String classpath = env.string("OT_LSS_COMPUTE_CLASSPATH", System.getProperty("java.class.path"));
     String host = env.string("OT_LSS_COMPUTE_HOST", "127.0.0.1");
     Duration heartbeat = env.seconds("OT_LSS_HEARTBEAT_SECONDS", Duration.ofSeconds(5));
-    Catalog catalog = null;
-    try {
-      catalog = Catalog.load(env.optional("OT_CATALOG").orElse(null));
-    } catch (ConfigException e) {
-      e.problems().forEach(p -> env.problem("OT_CATALOG: " + p));
-    }
+    Catalog catalog = Catalog.fromEnv(env);
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog);
   }

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
 import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.SessionCommand;

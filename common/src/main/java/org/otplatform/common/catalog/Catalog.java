@@ -31,6 +31,19 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     return Optional.ofNullable(types.get(name));
   }
 
+  /**
+   * The catalog named by {@code OT_CATALOG}, or the built-in one; problems are recorded on
+   * {@code env} (so they are reported with the service's other configuration problems).
+   */
+  public static Catalog fromEnv(org.otplatform.common.config.Env env) {
+    try {
+      return load(env.optional("OT_CATALOG").orElse(null));
+    } catch (ConfigException e) {
+      e.problems().forEach(p -> env.problem("OT_CATALOG: " + p));
+      return null;
+    }
+  }
+
   /** Loads the catalog file at {@code path}, or the built-in one when {@code path} is null. */
   public static Catalog load(String path) {
     String text;

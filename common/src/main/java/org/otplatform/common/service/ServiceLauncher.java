@@ -38,34 +38,30 @@ public final class ServiceLauncher {
     }
   }
 
-  /** A service's start-up recipe: its name, config parser and verticle factory. */
-  public interface Recipe<C> {
-    String name();
-
-    C config(Env env);
-
-    CommonConfig common(C config);
-
-    Deployable verticle(C config);
-  }
+  /**
+   * A service's start-up recipe: its name, how to read its configuration, where its common
+   * settings are, and how to make its verticle.
+   */
+  public record Recipe<C>(String name, Function<Env, C> config, Function<C, CommonConfig> common,
+      Function<C, Deployable> verticle) {}
 
   /** Entry point for a service's {@code main}: exits the JVM with a documented code on failure. */
   public static <C> void main(Recipe<C> recipe) {
     C config;
     try {
-      config = recipe.config(Env.system());
+      config = recipe.config().apply(Env.system());
     } catch (ConfigException e) {
       LOG.error("{} cannot start: {}", recipe.name(), e.getMessage());
       System.exit(ExitCodes.CONFIG);
       return;
     }
-    CommonConfig common = recipe.common(config);
+    CommonConfig common = recipe.common().apply(config);
     if (common.shipLogs()) {
       LogShipping.install(common.kafkaBootstrap(), recipe.name(), common.instanceId());
     }
     Running running;
     try {
-      running = start(recipe.name(), recipe.verticle(config)).toCompletionStage().toCompletableFuture().get();
+      running = start(recipe.name(), recipe.verticle().apply(config)).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       int code = exitCode(cause);
