@@ -2,6 +2,7 @@ package org.otplatform.auth;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.otplatform.auth.login.ThrottlePolicy;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
 
@@ -17,9 +18,14 @@ import org.otplatform.common.config.Env;
  * @param adminUser the bootstrap admin's name ({@code OT_ADMIN_USER}, default {@code admin})
  * @param adminPassword the bootstrap admin's password ({@code OT_ADMIN_PASSWORD}); generated once
  *     and shown once when absent
+ * @param userThrottle failed logins of one username from one address
+ *     ({@code OT_AUTH_LOGIN_MAX_FAILURES}, default 5, in {@code OT_AUTH_LOGIN_WINDOW_SECONDS}, default 900)
+ * @param addressThrottle failed logins from one address, any username
+ *     ({@code OT_AUTH_ADDRESS_MAX_FAILURES}, default 50, same window)
  */
 public record AuthConfig(CommonConfig common, int port, String database, int hashIterations,
-    Duration accessTokenTtl, Duration refreshTokenTtl, String adminUser, Optional<String> adminPassword) {
+    Duration accessTokenTtl, Duration refreshTokenTtl, String adminUser, Optional<String> adminPassword,
+    ThrottlePolicy userThrottle, ThrottlePolicy addressThrottle) {
 
   public static AuthConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "auth");
@@ -35,8 +41,13 @@ public record AuthConfig(CommonConfig common, int port, String database, int has
     Optional<String> password = env.optional("OT_ADMIN_PASSWORD");
     password.flatMap(PasswordPolicy::problem)
         .ifPresent(p -> env.problem("OT_ADMIN_PASSWORD is too weak: " + p));
+    Duration window = env.seconds("OT_AUTH_LOGIN_WINDOW_SECONDS", Duration.ofMinutes(15));
+    ThrottlePolicy perUser = new ThrottlePolicy(env.positive("OT_AUTH_LOGIN_MAX_FAILURES", 5), window,
+        Duration.ofSeconds(30), Duration.ofMinutes(15));
+    ThrottlePolicy perAddress = new ThrottlePolicy(env.positive("OT_AUTH_ADDRESS_MAX_FAILURES", 50), window,
+        Duration.ofSeconds(30), Duration.ofMinutes(15));
     env.validate();
-    return new AuthConfig(common, port, db, iterations, access, refresh, admin, password);
+    return new AuthConfig(common, port, db, iterations, access, refresh, admin, password, perUser, perAddress);
   }
 
   @Override

@@ -3,16 +3,19 @@ package org.otplatform.auth;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.web.openapi.router.RouterBuilder;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
-import org.otplatform.auth.http.AuthApi;
+import java.time.Clock;
+import org.otplatform.auth.group.GroupStore;
+import org.otplatform.auth.http.Audit;
+import org.otplatform.auth.http.AuthParts;
+import org.otplatform.auth.http.AuthRoutes;
+import org.otplatform.auth.login.LoginThrottle;
 import org.otplatform.auth.password.PasswordHasher;
 import org.otplatform.auth.project.ProjectStore;
 import org.otplatform.auth.token.RefreshTokens;
@@ -22,7 +25,6 @@ import org.otplatform.auth.user.UserStore;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.TokenVerifier;
-import org.otplatform.common.http.Responses;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.service.Dependencies;
@@ -58,43 +60,31 @@ public final class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
-    UserStore users = new UserStore(mongo);
-    ProjectStore projects = new ProjectStore(mongo);
     SigningKeys keys = new SigningKeys(mongo);
     PasswordHasher hasher = new PasswordHasher(config.hashIterations());
-    TokenIssuer issuer = new TokenIssuer(vertx, keys, config.accessTokenTtl());
+    AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
+        new RefreshTokens(mongo, config.refreshTokenTtl()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
+        hasher, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
+        new Audit(publisher));
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
-    AuthApi api = new AuthApi(new AuthApi.Parts(vertx, users, projects,
-        new RefreshTokens(mongo, config.refreshTokenTtl()), issuer, hasher, publisher));
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("signing-keys", p -> p.complete(keys.jwks().isEmpty() ? Status.KO() : Status.OK()));
 
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
-        .compose(v -> users.createIndexes())
-        .compose(v -> projects.createIndexes())
+        .compose(v -> parts.users().createIndexes())
+        .compose(v -> parts.groups().createIndexes())
+        .compose(v -> parts.projects().createIndexes())
         .compose(v -> keys.load())
-        .compose(v -> bootstrapAdmin(users, hasher))
+        .compose(v -> bootstrapAdmin(parts.users(), hasher))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, "auth", readiness,
-            b -> routes(b, api, new BearerAuth(verifier), keys)))
+            b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
           LOG.info("AUTH listening on port {}", s.actualPort());
         });
-  }
-
-  private static void routes(RouterBuilder b, AuthApi api, BearerAuth auth, SigningKeys keys) {
-    b.getRoute("jwks").addHandler(ctx -> Responses.send(ctx, 200, new JsonObject().put("keys", keys.jwks())));
-    b.getRoute("login").addHandler(Responses.json(api::login));
-    b.getRoute("refreshToken").addHandler(Responses.json(api::refresh));
-    b.getRoute("logout").addHandler(auth).addHandler(Responses.json(204, api::logout));
-    b.getRoute("me").addHandler(auth).addHandler(Responses.json(api::me));
-    b.getRoute("createUser").addHandler(auth).addHandler(Responses.json(201, api::createUser));
-    b.getRoute("createProject").addHandler(auth).addHandler(Responses.json(201, api::createProject));
-    b.getRoute("listProjects").addHandler(auth).addHandler(Responses.json(api::listProjects));
-    b.getRoute("getProject").addHandler(auth).addHandler(Responses.json(api::getProject));
   }
 
   private Future<Void> bootstrapAdmin(UserStore users, PasswordHasher hasher) {

@@ -6,17 +6,19 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.otplatform.auth.user.MongoErrors;
-import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
 
 /**
  * Projects in MongoDB. Names are unique regardless of case (unique index). The creator owns a
- * project; {@code grants} lists further users with a role (filled by the grants API).
+ * project; {@code grants} gives users or groups a {@link Role}: {@code {kind: user|group, id, name, role}}.
  */
 public final class ProjectStore {
   private static final String PROJECTS = "projects";
@@ -30,70 +32,70 @@ public final class ProjectStore {
     return mongo.createIndexWithOptions(PROJECTS, new JsonObject().put("nameLower", 1),
             new IndexOptions().unique(true).name("name_unique"))
         .compose(v -> mongo.createIndexWithOptions(PROJECTS, new JsonObject().put("owner", 1),
-            new IndexOptions().name("owner")));
+            new IndexOptions().name("owner")))
+        .compose(v -> mongo.createIndexWithOptions(PROJECTS, new JsonObject().put("grants.id", 1),
+            new IndexOptions().name("grantees")));
   }
 
-  public Future<JsonObject> create(String name, Principal owner) {
+  public Future<JsonObject> create(String name, String ownerId, String ownerName) {
     JsonObject doc = new JsonObject()
         .put("_id", UUID.randomUUID().toString())
         .put("name", name)
         .put("nameLower", name.toLowerCase(Locale.ROOT))
-        .put("owner", owner.userId())
-        .put("ownerName", owner.username())
+        .put("owner", ownerId)
+        .put("ownerName", ownerName)
         .put("grants", new JsonArray())
         .put("created", Instant.now().toString());
-    return mongo.insert(PROJECTS, doc)
-        .map(ignored -> toPublic(doc, owner))
+    return mongo.insert(PROJECTS, doc).map(doc)
         .recover(e -> Future.failedFuture(MongoErrors.isDuplicate(e)
             ? ApiException.conflict("a project named '" + name + "' exists") : e));
   }
 
-  /** Projects the caller may open: owned or granted; an admin sees all. */
-  public Future<JsonArray> list(Principal caller) {
-    JsonObject query = caller.isAdmin() ? new JsonObject() : new JsonObject().put("$or", new JsonArray()
-        .add(new JsonObject().put("owner", caller.userId()))
-        .add(new JsonObject().put("grants.userId", caller.userId())));
-    return mongo.findWithOptions(PROJECTS, query, new FindOptions().setSort(new JsonObject().put("nameLower", 1)))
-        .map(docs -> {
-          JsonArray array = new JsonArray();
-          docs.forEach(d -> array.add(toPublic(d, caller)));
-          return array;
-        });
-  }
-
-  /** A project the caller may open: 404 when it does not exist, 403 when it is not theirs. */
-  public Future<JsonObject> get(String name, Principal caller) {
+  public Future<Optional<JsonObject>> byName(String name) {
     return mongo.findOne(PROJECTS, new JsonObject().put("nameLower", name.toLowerCase(Locale.ROOT)), null)
-        .compose(doc -> {
-          if (doc == null) {
-            return Future.failedFuture(ApiException.notFound("no project named '" + name + "'"));
-          }
-          Optional<String> role = roleOf(doc, caller);
-          if (role.isEmpty()) {
-            return Future.failedFuture(ApiException.forbidden("you have no access to project '" + name + "'"));
-          }
-          return Future.succeededFuture(toPublic(doc, caller));
-        });
+        .map(Optional::ofNullable);
   }
 
-  private static Optional<String> roleOf(JsonObject doc, Principal caller) {
-    if (caller.userId().equals(doc.getString("owner")) || caller.isAdmin()) {
-      return Optional.of("owner");
-    }
-    return doc.getJsonArray("grants", new JsonArray()).stream()
-        .map(JsonObject.class::cast)
-        .filter(g -> caller.userId().equals(g.getString("userId")))
-        .map(g -> g.getString("role", "viewer"))
-        .findFirst();
+  /** Projects owned by the user or granted to the user or one of the groups; all when {@code all}. */
+  public Future<List<JsonObject>> visibleTo(String userId, Collection<String> groupIds, boolean all) {
+    JsonArray grantees = new JsonArray().add(userId);
+    groupIds.forEach(grantees::add);
+    JsonObject query = all ? new JsonObject() : new JsonObject().put("$or", new JsonArray()
+        .add(new JsonObject().put("owner", userId))
+        .add(new JsonObject().put("grants.id", new JsonObject().put("$in", grantees))));
+    return mongo.findWithOptions(PROJECTS, query, new FindOptions().setSort(new JsonObject().put("nameLower", 1)));
   }
 
-  private static JsonObject toPublic(JsonObject doc, Principal caller) {
-    return new JsonObject()
-        .put("id", doc.getString("_id"))
-        .put("name", doc.getString("name"))
-        .put("owner", doc.getString("ownerName"))
-        .put("ownerId", doc.getString("owner"))
-        .put("role", roleOf(doc, caller).orElse(null))
-        .put("created", doc.getString("created"));
+  public Future<Void> rename(String id, String newName) {
+    return mongo.updateCollection(PROJECTS, new JsonObject().put("_id", id), new JsonObject().put("$set",
+            new JsonObject().put("name", newName).put("nameLower", newName.toLowerCase(Locale.ROOT))))
+        .<Void>mapEmpty()
+        .recover(e -> Future.failedFuture(MongoErrors.isDuplicate(e)
+            ? ApiException.conflict("a project named '" + newName + "' exists") : e));
+  }
+
+  public Future<Void> delete(String id) {
+    return mongo.removeDocument(PROJECTS, new JsonObject().put("_id", id)).mapEmpty();
+  }
+
+  /** Gives a user or group a role on the project, replacing an earlier grant to the same grantee. */
+  public Future<Void> grant(String projectId, JsonObject grant) {
+    return revoke(projectId, grant.getString("id")).compose(v -> mongo.updateCollection(PROJECTS,
+        new JsonObject().put("_id", projectId),
+        new JsonObject().put("$push", new JsonObject().put("grants", grant)))).mapEmpty();
+  }
+
+  /** Removes the grant of a user or group; nothing when there is none. */
+  public Future<Void> revoke(String projectId, String granteeId) {
+    return mongo.updateCollection(PROJECTS, new JsonObject().put("_id", projectId),
+        new JsonObject().put("$pull", new JsonObject().put("grants", new JsonObject().put("id", granteeId))))
+        .mapEmpty();
+  }
+
+  /** Removes every grant to a user or group that is being deleted. */
+  public Future<Void> revokeEverywhere(String granteeId) {
+    return mongo.updateCollectionWithOptions(PROJECTS, new JsonObject().put("grants.id", granteeId),
+        new JsonObject().put("$pull", new JsonObject().put("grants", new JsonObject().put("id", granteeId))),
+        new UpdateOptions().setMulti(true)).mapEmpty();
   }
 }

@@ -7,11 +7,27 @@ package org.otplatform.common.http;
 public class ApiException extends RuntimeException {
   private final int status;
   private final String error;
+  private final Long retryAfterSeconds;
 
   public ApiException(int status, String error, String message) {
+    this(status, error, message, null);
+  }
+
+  private ApiException(int status, String error, String message, Long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.error = error;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** 429 with a {@code Retry-After} header. */
+  public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
+    return new ApiException(429, "too_many_requests", message, Math.max(1, retryAfterSeconds));
+  }
+
+  /** Seconds for {@code Retry-After}, or null. */
+  public Long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiException badRequest(String message) {

@@ -34,6 +34,9 @@ public final class ErrorHandler {
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException api) {
+      if (api.retryAfterSeconds() != null && !ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", Long.toString(api.retryAfterSeconds()));
+      }
       send(ctx, api.status(), api.error(), api.getMessage());
     } else if (failure instanceof SchemaValidationException schema) {
       send(ctx, 400, "bad_request", describe(schema));

@@ -1,0 +1,30 @@
+package org.otplatform.auth.http;
+
+import io.vertx.core.json.JsonObject;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.events.AuditEvent;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.kafka.EventPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Publishes audit events; a failed publish is logged, never fails the request it records. */
+public final class Audit {
+  private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
+  private final EventPublisher publisher;
+
+  public Audit(EventPublisher publisher) {
+    this.publisher = publisher;
+  }
+
+  /** {@code action} by {@code actor} on {@code subject}; details never hold passwords or tokens. */
+  public void record(String action, String actor, String subject, String source, JsonObject details) {
+    AuditEvent event = AuditEvent.of(action, actor, subject, source, details);
+    publisher.publish(Topics.AUDIT, event).onFailure(e ->
+        LOG.warn("audit event {} on {} not published: {}", action, subject, e.getMessage()));
+  }
+
+  public void record(String action, Principal actor, String subject, JsonObject details) {
+    record(action, actor.username(), subject, null, details);
+  }
+}

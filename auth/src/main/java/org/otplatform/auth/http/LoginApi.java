@@ -1,0 +1,125 @@
+package org.otplatform.auth.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.otplatform.auth.PasswordPolicy;
+import org.otplatform.auth.user.User;
+import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.http.ApiException;
+import org.otplatform.common.http.Responses;
+
+/** Login, token refresh, logout, and the caller's own account. */
+public final class LoginApi {
+  private static final String BAD_CREDENTIALS = "invalid username or password";
+  private final AuthParts parts;
+
+  public LoginApi(AuthParts parts) {
+    this.parts = parts;
+  }
+
+  static String source(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  }
+
+  /**
+   * Checks the password (on a worker: the hash is slow on purpose); unknown users cost the same
+   * time as known ones. Repeated failures are throttled before any hashing.
+   */
+  public Future<JsonObject> login(RoutingContext ctx) {
+    JsonObject body = Responses.body(ctx);
+    String username = Responses.requiredString(body, "username");
+    String password = body.getValue("password") instanceof String p ? p : "";
+    if (password.isEmpty()) {
+      throw ApiException.badRequest("field 'password' is required and must be a non-empty string");
+    }
+    String source = source(ctx);
+    return parts.throttle().blocked(username, source).compose(wait -> {
+      if (wait.isPresent()) {
+        parts.audit().record("LoginThrottled", username, username, source, null);
+        return Future.failedFuture(ApiException.tooManyRequests("too many failed logins; try again later",
+            (wait.get().toMillis() + 999) / 1000));
+      }
+      return parts.users().byUsername(username)
+          .compose(user -> parts.vertx().executeBlocking(() -> {
+            if (user.isEmpty()) {
+              parts.hasher().verifyDummy(password);
+              return null;
+            }
+            return parts.hasher().verify(password, user.get().passwordHash()) ? user.get() : null;
+          }, false))
+          .compose(user -> {
+            if (user == null || user.disabled()) {
+              parts.audit().record("LoginFailed", username, username, source,
+                  new JsonObject().put("reason", user == null ? "bad credentials" : "disabled"));
+              return parts.throttle().failed(username, source)
+                  .transform(v -> Future.failedFuture(ApiException.unauthorized(BAD_CREDENTIALS)));
+            }
+            parts.audit().record("LoginSucceeded", user.username(), user.id(), source, null);
+            return parts.throttle().succeeded(username, source).compose(v -> issueTokens(user));
+          });
+    });
+  }
+
+  public Future<JsonObject> refresh(RoutingContext ctx) {
+    String token = Responses.requiredString(Responses.body(ctx), "refreshToken");
+    ApiException invalid = ApiException.unauthorized("refresh token invalid, used, revoked or expired");
+    return parts.refreshTokens().consume(token)
+        .compose(userId -> userId.isEmpty() ? Future.failedFuture(invalid) : parts.users().byId(userId.get()))
+        .compose(user -> user.isEmpty() || user.get().disabled() ? Future.failedFuture(invalid)
+            : issueTokens(user.get()));
+  }
+
+  public Future<Void> logout(RoutingContext ctx) {
+    Principal caller = BearerAuth.principal(ctx);
+    parts.audit().record("Logout", caller, caller.userId(), null);
+    return parts.refreshTokens().revokeAll(caller.userId());
+  }
+
+  public Future<JsonObject> me(RoutingContext ctx) {
+    Principal caller = BearerAuth.principal(ctx);
+    return parts.users().byId(caller.userId())
+        .compose(user -> user.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiException.notFound("your user no longer exists"))))
+        .compose(user -> parts.groups().ofMember(user.id()).map(groups -> {
+          JsonArray names = new JsonArray();
+          groups.forEach(g -> names.add(g.getString("name")));
+          return user.toPublicJson().put("groups", names);
+        }));
+  }
+
+  /** A user changes their own password: the old one is required; every refresh token is revoked. */
+  public Future<Void> changePassword(RoutingContext ctx) {
+    Principal caller = BearerAuth.principal(ctx);
+    JsonObject body = Responses.body(ctx);
+    String old = Responses.requiredString(body, "oldPassword");
+    String fresh = body.getValue("newPassword") instanceof String s ? s : null;
+    PasswordPolicy.problem(fresh).ifPresent(p -> {
+      throw ApiException.badRequest("field 'newPassword': " + p);
+    });
+    return parts.users().byId(caller.userId())
+        .compose(user -> user.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(ApiException.notFound("your user no longer exists"))))
+        .compose(user -> parts.vertx().executeBlocking(() -> {
+          if (!parts.hasher().verify(old, user.passwordHash())) {
+            throw ApiException.forbidden("the old password is wrong");
+          }
+          return parts.hasher().hash(fresh);
+        }, false))
+        .compose(hash -> parts.users().setPasswordHash(caller.userId(), hash))
+        .compose(v -> parts.refreshTokens().revokeAll(caller.userId()))
+        .onSuccess(v -> parts.audit().record("PasswordChanged", caller, caller.userId(), null));
+  }
+
+  Future<JsonObject> issueTokens(User user) {
+    String access = parts.issuer().accessToken(user.id(), user.username(), user.roles());
+    String refresh = parts.issuer().refreshToken();
+    return parts.refreshTokens().store(refresh, user.id()).map(v -> new JsonObject()
+        .put("accessToken", access)
+        .put("refreshToken", refresh)
+        .put("tokenType", "Bearer")
+        .put("expiresIn", parts.issuer().accessTtl().toSeconds()));
+  }
+}
