@@ -79,7 +79,7 @@ class TokensTest {
     SigningKeys ours = new SigningKeys(mongo);
     await(ours.load());
     // No refetch rate limit here: the rotated key must be fetched right after the stranger's miss.
-    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(ours.jwks()), 0);
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(ours.jwks()), 0, 30);
     TokenIssuer issuer = new TokenIssuer(vertx, ours, Duration.ofMinutes(5));
     String before = issuer.accessToken("u-2", "bob", Set.of("user"));
 
@@ -98,6 +98,25 @@ class TokensTest {
     String after = issuer.accessToken("u-2", "bob", Set.of("user"));
     assertEquals("bob", await(verifier.verify(after)).username());
     otherDb.close();
+  }
+
+  @Test
+  void expiredTokensAreRejected() throws Exception {
+    SigningKeys keys = new SigningKeys(mongo);
+    await(keys.load());
+    TokenVerifier strict = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()), 5_000, 0);
+    String token = new TokenIssuer(vertx, keys, Duration.ofSeconds(1)).accessToken("u-4", "dora", Set.of());
+    assertEquals("dora", await(strict.verify(token)).username());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    Throwable failure = null;
+    while (failure == null && System.nanoTime() < deadline) {
+      failure = strict.verify(token).toCompletionStage().toCompletableFuture().handle((r, t) -> t).get();
+      if (failure == null) {
+        Thread.sleep(100);
+      }
+    }
+    assertTrue(failure instanceof InvalidTokenException, String.valueOf(failure));
+    assertEquals("token expired", failure.getMessage());
   }
 
   @Test

@@ -30,25 +30,31 @@ public final class TokenVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
   /** Unknown {@code kid}s refetch the keys at most this often, so forged tokens cannot flood AUTH. */
   private static final long DEFAULT_MIN_REFRESH_MS = 5_000;
-  private static final int CLOCK_SKEW_SECONDS = 30;
+  private static final int DEFAULT_CLOCK_SKEW_SECONDS = 30;
 
   private final Vertx vertx;
   private final Supplier<Future<JsonArray>> jwksSource;
   private final long minRefreshMs;
+  private final int clockSkewSeconds;
   private volatile JWTAuth jwt;
   private volatile long lastRefresh;
   private Future<JWTAuth> refreshing;
 
   /** {@code jwksSource} yields the {@code keys} array of a JWKS document. */
   public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource) {
-    this(vertx, jwksSource, DEFAULT_MIN_REFRESH_MS);
+    this(vertx, jwksSource, DEFAULT_MIN_REFRESH_MS, DEFAULT_CLOCK_SKEW_SECONDS);
   }
 
-  /** As above, refetching keys for an unknown {@code kid} at most every {@code minRefreshMs}. */
-  public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource, long minRefreshMs) {
+  /**
+   * As above, refetching keys for an unknown {@code kid} at most every {@code minRefreshMs} and
+   * accepting {@code clockSkewSeconds} of difference between AUTH's clock and ours.
+   */
+  public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource, long minRefreshMs,
+      int clockSkewSeconds) {
     this.vertx = vertx;
     this.jwksSource = jwksSource;
     this.minRefreshMs = minRefreshMs;
+    this.clockSkewSeconds = clockSkewSeconds;
   }
 
   /** A verifier fetching keys from AUTH's {@code /.well-known/jwks.json}. */
@@ -124,7 +130,7 @@ public final class TokenVerifier {
           .setJWTOptions(new JWTOptions()
               .setAudience(List.of(AUDIENCE))
               .setIssuer(ISSUER)
-              .setLeeway(CLOCK_SKEW_SECONDS));
+              .setLeeway(clockSkewSeconds));
       keys.stream().map(JsonObject.class::cast).forEach(options::addJwk);
       JWTAuth auth = JWTAuth.create(vertx, options);
       jwt = auth;
