@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 import org.otplatform.common.auth.TokenVerifier;
 
-/** Signs access tokens (ES256 JWTs) and makes opaque refresh tokens. */
+/** Signs access tokens (RS256 JWTs) and makes opaque refresh tokens. */
 public final class TokenIssuer {
   private final Vertx vertx;
   private final SigningKeys keys;
@@ -39,7 +39,7 @@ public final class TokenIssuer {
         .put("roles", new JsonArray(List.copyOf(roles)));
     SigningKey key = keys.current();
     return signer(key).generateToken(claims, new JWTOptions()
-        .setAlgorithm("ES256")
+        .setAlgorithm(key.algorithm())
         .setSubject(userId)
         .setIssuer(TokenVerifier.ISSUER)
         .setAudience(List.of(TokenVerifier.AUDIENCE))
@@ -71,7 +71,7 @@ public final class TokenIssuer {
   private synchronized JWTAuth signer(SigningKey key) {
     if (signer == null || !key.kid().equals(signerKid)) {
       signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-          .setAlgorithm("ES256").setId(key.kid()).setBuffer(key.privatePem())));
+          .setAlgorithm(key.algorithm()).setId(key.kid()).setBuffer(key.privatePem())));
       signerKid = key.kid();
     }
     return signer;
