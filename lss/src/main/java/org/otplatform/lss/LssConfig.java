@@ -9,7 +9,8 @@ import org.otplatform.common.config.Env;
  * LSS configuration, from {@code OT_*} environment variables.
  *
  * @param port health/metrics port ({@code OT_LSS_PORT}, default 8093)
- * @param mode how compute services run ({@code OT_LSS_MODE}: {@code local})
+ * @param mode how compute services run ({@code OT_LSS_MODE}: {@code local} processes, or
+ *     {@code kubernetes} pods through the API, configured from the service account or kubeconfig)
  * @param capacity sessions this instance runs at once ({@code OT_LSS_CAPACITY}, default 20)
  * @param computeClasspath {@code ${classpath}} in catalog commands ({@code OT_LSS_COMPUTE_CLASSPATH},
  *     default this JVM's class path)
@@ -18,23 +19,38 @@ import org.otplatform.common.config.Env;
  * @param heartbeat how often the LSS announces itself on the registry topic
  *     ({@code OT_LSS_HEARTBEAT_SECONDS}, default 5)
  * @param catalog the service catalog ({@code OT_CATALOG})
+ * @param namespace kubernetes mode: where compute pods go ({@code OT_LSS_NAMESPACE}, default {@code ot-compute})
+ * @param podDeadline kubernetes mode: {@code activeDeadlineSeconds} of every pod, a backstop against
+ *     leaks ({@code OT_LSS_POD_DEADLINE_SECONDS}, default one day)
  */
 public record LssConfig(CommonConfig common, int port, String mode, int capacity, String computeClasspath,
-    String computeHost, Duration heartbeat, Catalog catalog) {
+    String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline) {
+
+  public static final String LOCAL = "local";
+  public static final String KUBERNETES = "kubernetes";
 
   public static LssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "lss");
     int port = env.port("OT_LSS_PORT", 8093);
-    String mode = env.string("OT_LSS_MODE", "local");
-    if (!mode.equals("local")) {
-      env.problem("OT_LSS_MODE must be 'local' (the Kubernetes spawner is not built yet), got '" + mode + "'");
+    String mode = env.string("OT_LSS_MODE", LOCAL);
+    if (!mode.equals(LOCAL) && !mode.equals(KUBERNETES)) {
+      env.problem("OT_LSS_MODE must be 'local' or 'kubernetes', got '" + mode + "'");
     }
+    String namespace = env.string("OT_LSS_NAMESPACE", "ot-compute");
+    if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      env.problem("OT_LSS_NAMESPACE must be a Kubernetes namespace name, got '" + namespace + "'");
+    }
+    Duration deadline = env.seconds("OT_LSS_POD_DEADLINE_SECONDS", Duration.ofDays(1));
     int capacity = env.positive("OT_LSS_CAPACITY", 20);
     String classpath = env.string("OT_LSS_COMPUTE_CLASSPATH", System.getProperty("java.class.path"));
     String host = env.string("OT_LSS_COMPUTE_HOST", "127.0.0.1");
     Duration heartbeat = env.seconds("OT_LSS_HEARTBEAT_SECONDS", Duration.ofSeconds(5));
     Catalog catalog = Catalog.fromEnv(env);
+    if (catalog != null && mode.equals(KUBERNETES)) {
+      catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
+          env.problem("OT_CATALOG: type '" + t.name() + "', service '" + s.name() + "' has no image for kubernetes mode")));
+    }
     env.validate();
-    return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog);
+    return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline);
   }
 }

@@ -1,5 +1,8 @@
 package org.otplatform.lss;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,8 +20,12 @@ import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
 import org.otplatform.common.kafka.SequentialConsumer;
 import org.otplatform.common.service.Dependencies;
+import org.otplatform.common.service.DependencyException;
+import org.otplatform.lss.k8s.KubernetesSpawner;
+import org.otplatform.lss.k8s.PodModel;
 import org.otplatform.lss.local.LocalProcessSpawner;
 import org.otplatform.lss.session.SessionSupervisor;
+import org.otplatform.lss.spawn.Spawner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +41,7 @@ public final class LssVerticle extends VerticleBase {
   private SequentialConsumer consumer;
   private SessionSupervisor supervisor;
   private HttpServer server;
+  private KubernetesClient kubernetes;
 
   public LssVerticle(LssConfig config) {
     this.config = config;
@@ -47,9 +55,8 @@ public final class LssVerticle extends VerticleBase {
   public Future<?> start() {
     String lssId = config.common().instanceId();
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), lssId);
-    supervisor = new SessionSupervisor(
-        new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost()),
-        publisher, config.catalog(), lssId, config.capacity());
+    Spawner spawner = spawner(lssId);
+    supervisor = new SessionSupervisor(spawner, publisher, config.catalog(), lssId, config.capacity());
     consumer = new SequentialConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "lss", lssId),
         Topics.SESSION_COMMANDS, record -> {
@@ -68,6 +75,9 @@ public final class LssVerticle extends VerticleBase {
     ErrorHandler.install(router);
 
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
+        .compose(v -> spawner instanceof KubernetesSpawner k8s ? k8s.watch().recover(e -> Future.failedFuture(
+            new DependencyException("cannot watch pods in namespace " + config.namespace() + ": " + e.getMessage(),
+                e))) : Future.succeededFuture())
         .compose(v -> consumer.start())
         .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
@@ -77,6 +87,16 @@ public final class LssVerticle extends VerticleBase {
           LOG.info("LSS {} ({} mode, capacity {}) listening on port {}", lssId, config.mode(), config.capacity(),
               s.actualPort());
         });
+  }
+
+  /** The spawner of the configured mode; the Kubernetes client shares this Vert.x instance. */
+  private Spawner spawner(String lssId) {
+    if (config.mode().equals(LssConfig.KUBERNETES)) {
+      kubernetes = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
+      return new KubernetesSpawner(vertx, kubernetes,
+          new PodModel.Target(config.namespace(), lssId, config.podDeadline().toSeconds()));
+    }
+    return new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost());
   }
 
   private void heartbeat(String lssId) {
@@ -90,6 +110,12 @@ public final class LssVerticle extends VerticleBase {
     return closeConsumer
         .eventually(() -> supervisor == null ? Future.succeededFuture() : supervisor.stopEverything())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
+        .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close())
+        .eventually(() -> {
+          if (kubernetes != null) {
+            kubernetes.close();
+          }
+          return Future.succeededFuture();
+        });
   }
 }

@@ -138,7 +138,34 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (timeout < 1) {
       problems.add(at + ": startTimeoutSeconds must be at least 1");
     }
+    int port = s.getInteger("port", 8080);
+    if (port < 1 || port > 65535) {
+      problems.add(at + ": port must be between 1 and 65535");
+    }
     return new ServiceSpec(name, List.copyOf(command), image, Map.copyOf(env), s.getBoolean("mandatory", true),
-        Duration.ofSeconds(timeout));
+        Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems));
+  }
+
+  private static ServiceSpec.Resources resources(JsonObject json, String at, List<String> problems) {
+    if (json == null) {
+      return ServiceSpec.Resources.DEFAULT;
+    }
+    return new ServiceSpec.Resources(quantities(json.getJsonObject("requests"), at + ": resources.requests", problems),
+        quantities(json.getJsonObject("limits"), at + ": resources.limits", problems));
+  }
+
+  private static Map<String, String> quantities(JsonObject json, String at, List<String> problems) {
+    Map<String, String> result = new HashMap<>();
+    if (json == null) {
+      return result;
+    }
+    json.forEach(e -> {
+      String value = String.valueOf(e.getValue());
+      if (!value.matches("[0-9]+(\\.[0-9]+)?(m|k|Ki|M|Mi|G|Gi|T|Ti)?")) {
+        problems.add(at + "." + e.getKey() + " is not a quantity: '" + value + "'");
+      }
+      result.put(e.getKey(), value);
+    });
+    return Map.copyOf(result);
   }
 }

@@ -14,6 +14,16 @@ import java.util.Map;
  * @param env extra environment for the service
  * @param mandatory whether the session fails when this service cannot start
  * @param startTimeout how long the service may take to become ready
+ * @param port cluster mode: the container port the service listens on (default 8080)
+ * @param resources cluster mode: CPU/memory {@code requests} and {@code limits}, e.g.
+ *     {@code {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {...}}}
  */
 public record ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
-    boolean mandatory, Duration startTimeout) {}
+    boolean mandatory, Duration startTimeout, int port, Resources resources) {
+
+  /** Kubernetes resource quantities by resource name ({@code cpu}, {@code memory}). */
+  public record Resources(Map<String, String> requests, Map<String, String> limits) {
+    public static final Resources DEFAULT = new Resources(Map.of("cpu", "100m", "memory", "256Mi"),
+        Map.of("cpu", "1", "memory", "512Mi"));
+  }
+}

@@ -13,6 +13,7 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import org.otplatform.common.service.ServiceLauncher;
 import java.util.function.Consumer;
 
 /**
@@ -53,7 +54,8 @@ public final class ServiceHttp {
     HealthChecks liveness = HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registryName));
+    String registry = ServiceLauncher.registryName(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry != null ? registry : registryName));
     if (contractResource != null) {
       router.get("/openapi.yaml").handler(ctx -> vertx.fileSystem().readFile(contractResource)
           .onSuccess(buf -> ctx.response().putHeader("content-type", "application/yaml").end(buf))

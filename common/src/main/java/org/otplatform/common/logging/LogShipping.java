@@ -4,13 +4,18 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import org.slf4j.LoggerFactory;
 
-/** Attaches (once per JVM) the {@link KafkaLogAppender} to the root logger. */
+/**
+ * Attaches the {@link KafkaLogAppender} to the root logger, once per JVM: installs are counted, and
+ * the appender goes when the last user shuts it down (tests run several platforms in one JVM).
+ */
 public final class LogShipping {
   private static KafkaLogAppender appender;
+  private static int users;
 
   private LogShipping() {}
 
   public static synchronized void install(String bootstrap, String service, String instance) {
+    users++;
     if (appender != null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
@@ -22,7 +27,8 @@ public final class LogShipping {
   }
 
   public static synchronized void shutdown() {
-    if (appender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+    users = Math.max(0, users - 1);
+    if (users == 0 && appender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
       appender.stop();
       appender = null;

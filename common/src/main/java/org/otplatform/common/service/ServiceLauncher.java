@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServiceLauncher {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceLauncher.class);
+  private static final java.util.concurrent.atomic.AtomicInteger REGISTRIES = new java.util.concurrent.atomic.AtomicInteger();
+  private static final String METRICS_MAP = "ot.metrics";
+  private static final String REGISTRY_KEY = "registry";
 
   private ServiceLauncher() {}
 
@@ -95,17 +98,29 @@ public final class ServiceLauncher {
     return result.future();
   }
 
-  /** A Vert.x instance whose metrics are scraped at {@code /metrics} under the registry {@code name}. */
+  /**
+   * A Vert.x instance with its own Prometheus registry, scraped at {@code /metrics}. Registries are
+   * global by name, so each instance gets a unique one (several services, or several platforms in
+   * tests, share a JVM); {@link #registryName(Vertx)} finds it again.
+   */
   public static Vertx newVertx(String name) {
+    String registry = name + "-" + REGISTRIES.incrementAndGet();
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setRegistryName(name)
+        .setRegistryName(registry)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-    return Vertx.builder()
+    Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory())
         .build();
+    vertx.sharedData().getLocalMap(METRICS_MAP).put(REGISTRY_KEY, registry);
+    return vertx;
+  }
+
+  /** The Prometheus registry of a Vert.x instance made by {@link #newVertx}, or null. */
+  public static String registryName(Vertx vertx) {
+    return (String) vertx.sharedData().getLocalMap(METRICS_MAP).get(REGISTRY_KEY);
   }
 
   /** Maps a start-up failure to its exit code. */

@@ -1,0 +1,229 @@
+package org.otplatform.lss.k8s;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.lss.spawn.RunningService;
+import org.otplatform.lss.spawn.SpawnException;
+import org.otplatform.lss.spawn.Spawner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs compute services as Kubernetes pods through the API (fabric8). Blocking client calls run
+ * on a named worker pool; one informer on this LSS's pods (by label) reports every change, and
+ * {@link PodState} turns it into ready, failed or pending — image-pull errors, crash loops and
+ * unschedulable pods fail at once instead of after the start timeout. A pod that fails to start
+ * is deleted; so is every pod of this LSS when it closes.
+ */
+public final class KubernetesSpawner implements Spawner {
+  private static final Logger LOG = LoggerFactory.getLogger(KubernetesSpawner.class);
+
+  private final Vertx vertx;
+  private final KubernetesClient client;
+  private final PodModel.Target target;
+  private final WorkerExecutor blocking;
+  private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
+  private SharedIndexInformer<Pod> informer;
+
+  /** A pod this spawner started and still follows. */
+  private static final class Tracked {
+    final String sessionId;
+    final ServiceSpec spec;
+    final String podName;
+    final Context context;
+    final Promise<RunningService> ready = Promise.promise();
+    final ExitListener onExit;
+    volatile RunningService running;
+    volatile boolean stopping;
+    long timer = -1;
+
+    Tracked(String sessionId, ServiceSpec spec, String podName, Context context, ExitListener onExit) {
+      this.sessionId = sessionId;
+      this.spec = spec;
+      this.podName = podName;
+      this.context = context;
+      this.onExit = onExit;
+    }
+  }
+
+  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target) {
+    this.vertx = vertx;
+    this.client = client;
+    this.target = target;
+    this.blocking = vertx.createSharedWorkerExecutor("ot-k8s", 4);
+  }
+
+  /** Starts following this LSS's pods; call before the first {@link #start}. */
+  public Future<Void> watch() {
+    return blocking.executeBlocking(() -> {
+      informer = client.pods().inNamespace(target.namespace())
+          .withLabel(PodModel.MANAGED_BY, PodModel.MANAGER)
+          .withLabel(PodModel.LSS, PodModel.labelValue(target.lssId()))
+          .inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+              changed(pod);
+            }
+
+            @Override
+            public void onUpdate(Pod old, Pod pod) {
+              changed(pod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+              deleted(pod);
+            }
+          }, 0);
+      return null;
+    }, false);
+  }
+
+  @Override
+  public Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit) {
+    Pod desired;
+    try {
+      desired = PodModel.build(sessionId, spec, target);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new SpawnException(e.getMessage(), null));
+    }
+    String name = desired.getMetadata().getName();
+    Tracked tracked = new Tracked(sessionId, spec, name, vertx.getOrCreateContext(), onExit);
+    Tracked earlier = pods.putIfAbsent(name, tracked);
+    if (earlier != null) {
+      return earlier.ready.future();
+    }
+    tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
+        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
+    blocking.executeBlocking(() -> create(desired), false).onComplete(r -> {
+      if (r.failed()) {
+        fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null));
+      } else {
+        LOG.atInfo().addKeyValue("session", sessionId).log("pod {} for {} created", name, spec.name());
+        evaluate(tracked, r.result());
+      }
+    });
+    return tracked.ready.future();
+  }
+
+  /** Creates the pod; when it exists already (the same open handled twice) it is adopted. */
+  private Pod create(Pod desired) {
+    try {
+      return client.pods().inNamespace(target.namespace()).resource(desired).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        Pod existing = client.pods().inNamespace(target.namespace()).withName(desired.getMetadata().getName()).get();
+        if (existing != null) {
+          return existing;
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Informer callbacks come on fabric8 threads: hand them to the context that started the pod. */
+  private void changed(Pod pod) {
+    Tracked tracked = pods.get(pod.getMetadata().getName());
+    if (tracked != null) {
+      onContext(tracked.context, () -> evaluate(tracked, pod));
+    }
+  }
+
+  private void deleted(Pod pod) {
+    Tracked tracked = pods.get(pod.getMetadata().getName());
+    if (tracked != null && !tracked.stopping) {
+      onContext(tracked.context, () -> gone(tracked, null, "pod " + tracked.podName + " was deleted"));
+    }
+  }
+
+  private void evaluate(Tracked tracked, Pod pod) {
+    if (tracked.stopping) {
+      return;
+    }
+    PodState state = PodState.of(pod, tracked.spec.port());
+    if (state instanceof PodState.Ready ready && tracked.running == null) {
+      vertx.cancelTimer(tracked.timer);
+      tracked.running = new RunningService(tracked.sessionId, tracked.spec.name(), ready.endpoint(), tracked.podName);
+      tracked.ready.tryComplete(tracked.running);
+    } else if (state instanceof PodState.Failed failed) {
+      gone(tracked, failed.exitCode(), failed.reason());
+    }
+  }
+
+  /** The pod failed or vanished: before ready the start fails, after ready the exit is reported. */
+  private void gone(Tracked tracked, Integer exitCode, String reason) {
+    if (tracked.running == null) {
+      fail(tracked, new SpawnException(tracked.spec.name() + ": " + reason, exitCode));
+      return;
+    }
+    if (pods.remove(tracked.podName) != null) {
+      tracked.stopping = true;
+      delete(tracked.podName);
+      tracked.onExit.exited(tracked.running, exitCode == null ? -1 : exitCode, reason);
+    }
+  }
+
+  private void fail(Tracked tracked, SpawnException e) {
+    vertx.cancelTimer(tracked.timer);
+    if (tracked.ready.tryFail(e)) {
+      tracked.stopping = true;
+      pods.remove(tracked.podName);
+      delete(tracked.podName);
+    }
+  }
+
+  @Override
+  public Future<Void> stop(RunningService service) {
+    Tracked tracked = pods.remove((String) service.handle());
+    if (tracked != null) {
+      tracked.stopping = true;
+    }
+    return delete((String) service.handle());
+  }
+
+  private Future<Void> delete(String podName) {
+    return blocking.executeBlocking(() -> {
+      client.pods().inNamespace(target.namespace()).withName(podName).withGracePeriod(10).delete();
+      return null;
+    }, false).<Void>mapEmpty().onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));
+  }
+
+  /** Deletes every pod this spawner follows, started or still starting, and stops watching. */
+  @Override
+  public Future<Void> close() {
+    List<Future<Void>> deletions = pods.values().stream().map(t -> {
+      t.stopping = true;
+      vertx.cancelTimer(t.timer);
+      t.ready.tryFail(new SpawnException("the LSS is stopping", null));
+      return delete(t.podName);
+    }).toList();
+    pods.clear();
+    return Future.join(deletions).<Void>mapEmpty().eventually(() -> {
+      if (informer != null) {
+        informer.stop();
+      }
+      return blocking.close();
+    });
+  }
+
+  private static void onContext(Context context, Runnable action) {
+    try {
+      context.runOnContext(v -> action.run());
+    } catch (RejectedExecutionException e) {
+      LOG.debug("pod event dropped: the LSS is stopping");
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package org.otplatform.lss.k8s;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.otplatform.common.catalog.ServiceSpec;
+
+/**
+ * The desired pod of one compute service: pure, no I/O. Its name is a function of session and
+ * service, so handling the same open twice cannot create a second pod; labels tie it to its
+ * session, service and owning LSS; it runs non-root with a read-only root file system, no
+ * privilege escalation and no capabilities, has resources, probes, and a deadline as a backstop.
+ */
+public final class PodModel {
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGER = "ot-lss";
+  public static final String SESSION = "ot-platform.org/session";
+  public static final String SERVICE = "ot-platform.org/service";
+  public static final String LSS = "ot-platform.org/lss";
+  private static final int MAX_NAME = 63;
+
+  private PodModel() {}
+
+  /** What the pod is for, and where it goes. */
+  public record Target(String namespace, String lssId, long activeDeadlineSeconds) {}
+
+  /** {@code ot-<service>-<hash of session and service>}: a DNS label, at most 63 characters. */
+  public static String podName(String sessionId, String service) {
+    String prefix = "ot-" + service.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    if (prefix.length() > 40) {
+      prefix = prefix.substring(0, 40);
+    }
+    String name = prefix + "-" + hash(sessionId + "/" + service).substring(0, 20);
+    return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
+  }
+
+  /** A label value: at most 63 of {@code [A-Za-z0-9._-]}, starting and ending alphanumeric. */
+  public static String labelValue(String value) {
+    String v = value.replaceAll("[^A-Za-z0-9._-]", "-");
+    if (v.length() > MAX_NAME) {
+      v = v.substring(0, 50) + "-" + hash(value).substring(0, 12);
+    }
+    return v.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
+  }
+
+  public static Map<String, String> labels(String sessionId, String service, String lssId) {
+    return Map.of(MANAGED_BY, MANAGER, SESSION, labelValue(sessionId), SERVICE, labelValue(service),
+        LSS, labelValue(lssId));
+  }
+
+  public static Pod build(String sessionId, ServiceSpec spec, Target target) {
+    if (spec.image() == null) {
+      throw new IllegalArgumentException("service " + spec.name() + " has no image for cluster mode");
+    }
+    List<EnvVar> env = new ArrayList<>();
+    new TreeMap<>(spec.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
+    env.add(new EnvVar("OT_SESSION_ID", sessionId, null));
+    env.add(new EnvVar("OT_SERVICE_NAME", spec.name(), null));
+    env.add(new EnvVar("OT_PORT", Integer.toString(spec.port()), null));
+    env.add(new EnvVar("OT_BIND_HOST", "0.0.0.0", null));
+    return new PodBuilder()
+        .withNewMetadata()
+          .withName(podName(sessionId, spec.name()))
+          .withNamespace(target.namespace())
+          .withLabels(labels(sessionId, spec.name(), target.lssId()))
+          .withAnnotations(Map.of(SESSION, sessionId))
+        .endMetadata()
+        .withNewSpec()
+          .withRestartPolicy("Never")
+          .withActiveDeadlineSeconds(target.activeDeadlineSeconds())
+          .withAutomountServiceAccountToken(false)
+          .withEnableServiceLinks(false)
+          .withTerminationGracePeriodSeconds(10L)
+          .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+          .endSecurityContext()
+          .addNewContainer()
+            .withName(spec.name())
+            .withImage(spec.image())
+            .withImagePullPolicy("IfNotPresent")
+            .withEnv(env)
+            .addNewPort().withName("relay").withContainerPort(spec.port()).withProtocol("TCP").endPort()
+            .withResources(new ResourceRequirementsBuilder()
+                .withRequests(quantities(spec.resources().requests()))
+                .withLimits(quantities(spec.resources().limits()))
+                .build())
+            .withNewReadinessProbe()
+              .withNewHttpGet().withPath("/health/ready").withNewPort(spec.port()).endHttpGet()
+              .withPeriodSeconds(2).withFailureThreshold(3)
+            .endReadinessProbe()
+            .withNewLivenessProbe()
+              .withNewHttpGet().withPath("/health/live").withNewPort(spec.port()).endHttpGet()
+              .withInitialDelaySeconds(10).withPeriodSeconds(10)
+            .endLivenessProbe()
+            .withNewSecurityContext()
+              .withAllowPrivilegeEscalation(false)
+              .withReadOnlyRootFilesystem(true)
+              .withRunAsNonRoot(true)
+              .withNewCapabilities().withDrop("ALL").endCapabilities()
+            .endSecurityContext()
+          .endContainer()
+        .endSpec()
+        .build();
+  }
+
+  private static Map<String, Quantity> quantities(Map<String, String> values) {
+    Map<String, Quantity> result = new TreeMap<>();
+    values.forEach((k, v) -> result.put(k, new Quantity(v)));
+    return result;
+  }
+
+  private static String hash(String value) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

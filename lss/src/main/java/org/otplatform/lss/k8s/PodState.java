@@ -1,0 +1,73 @@
+package org.otplatform.lss.k8s;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the cluster says about a compute pod, pure: ready (with its endpoint), failed (with exit
+ * code and reason — at once for states that never heal by themselves), or still pending.
+ */
+public sealed interface PodState {
+  /** Waiting reasons that mean the container will not start without someone changing something. */
+  Set<String> FATAL_WAITING = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff",
+      "CreateContainerConfigError", "CreateContainerError", "ErrImageNeverPull", "RunContainerError");
+
+  /** Scheduled or starting; nothing to report yet. */
+  record Pending() implements PodState {}
+
+  /** Ready at {@code endpoint} (pod IP and container port). */
+  record Ready(String endpoint) implements PodState {}
+
+  /** Will not run (again): {@code exitCode} null when the container never ran. */
+  record Failed(Integer exitCode, String reason) implements PodState {}
+
+  static PodState of(Pod pod, int port) {
+    PodStatus status = pod.getStatus();
+    if (status == null) {
+      return new Pending();
+    }
+    for (ContainerStatus c : list(status.getContainerStatuses())) {
+      ContainerStateTerminated terminated = c.getState() == null ? null : c.getState().getTerminated();
+      if (terminated != null) {
+        return new Failed(terminated.getExitCode(), reason(terminated.getReason(), terminated.getMessage(),
+            "exited with code " + terminated.getExitCode()));
+      }
+      ContainerStateWaiting waiting = c.getState() == null ? null : c.getState().getWaiting();
+      if (waiting != null && FATAL_WAITING.contains(waiting.getReason())) {
+        return new Failed(null, reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()));
+      }
+    }
+    if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
+      return new Failed(null, reason(status.getReason(), status.getMessage(), "pod " + status.getPhase()));
+    }
+    for (PodCondition condition : list(status.getConditions())) {
+      if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
+          && "Unschedulable".equals(condition.getReason())) {
+        return new Failed(null, reason("Unschedulable", condition.getMessage(), "Unschedulable"));
+      }
+    }
+    boolean ready = list(status.getConditions()).stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (ready && status.getPodIP() != null && !status.getPodIP().isBlank()) {
+      return new Ready(status.getPodIP() + ":" + port);
+    }
+    return new Pending();
+  }
+
+  private static String reason(String reason, String message, String fallback) {
+    if (reason == null || reason.isBlank()) {
+      return fallback;
+    }
+    return message == null || message.isBlank() ? reason : reason + ": " + message;
+  }
+
+  private static <T> List<T> list(List<T> values) {
+    return values == null ? List.of() : values;
+  }
+}

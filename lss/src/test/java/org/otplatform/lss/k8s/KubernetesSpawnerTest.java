@@ -1,0 +1,196 @@
+package org.otplatform.lss.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.lss.spawn.RunningService;
+import org.otplatform.lss.spawn.SpawnException;
+
+/**
+ * The Kubernetes spawner against the fabric8 API mock (CRUD mode) over the Vert.x 5 HTTP client,
+ * with a {@link FakeKubelet} moving pods through their phases.
+ */
+@Timeout(60)
+class KubernetesSpawnerTest {
+  private static final String NS = "ot-compute";
+  private final Vertx vertx = Vertx.vertx();
+  private KubernetesMockServer server;
+  private KubernetesClient client;
+  private FakeKubelet kubelet;
+  private KubernetesSpawner spawner;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(), false);
+    server.init();
+    client = server.createClient(b -> b.withHttpClientFactory(new Vertx5HttpClientFactory(vertx)));
+    kubelet = new FakeKubelet(client, NS).start();
+    spawner = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-a", 3600));
+    await(spawner.watch());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    kubelet.close();
+    await(spawner.close());
+    client.close();
+    // Closing Vert.x first closes the client's watch connections, which the mock server waits for.
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Diagnose rather than hide: which thread held Vert.x open?
+      Thread.getAllStackTraces().forEach((t, frames) -> {
+        if (t.getName().startsWith("ot-k8s") || t.getName().startsWith("vert.x")) {
+          System.err.println(t.getName() + " " + java.util.Arrays.toString(frames));
+        }
+      });
+      throw e;
+    }
+    server.destroy();
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static ServiceSpec spec(String image, Duration timeout) {
+    return new ServiceSpec("kriging", List.of(), "registry.example/ot-compute:" + image, Map.of("MODE", "fast"), true,
+        timeout, 8080, ServiceSpec.Resources.DEFAULT);
+  }
+
+  private static SpawnException failure(Future<?> f) throws Exception {
+    try {
+      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SpawnException s) {
+        return s;
+      }
+      throw e;
+    }
+    return fail("expected the start to fail");
+  }
+
+  private List<Pod> pods() {
+    return client.pods().inNamespace(NS).list().getItems();
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        fail("timed out waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aReadyPodGivesItsEndpointAndTheSpecIsApplied() throws Exception {
+    RunningService running = await(spawner.start("session-1", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
+    assertEquals("10.1.2.3:8080", running.endpoint());
+    Pod pod = pods().get(0);
+    assertEquals(PodModel.podName("session-1", "kriging"), pod.getMetadata().getName());
+    assertEquals("session-1", pod.getMetadata().getLabels().get(PodModel.SESSION));
+    assertEquals("lss-a", pod.getMetadata().getLabels().get(PodModel.LSS));
+    Container c = pod.getSpec().getContainers().get(0);
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertEquals("512Mi", c.getResources().getLimits().get("memory").toString());
+    assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("OT_SESSION_ID") && e.getValue().equals("session-1")));
+    assertEquals(3600L, pod.getSpec().getActiveDeadlineSeconds());
+
+    await(spawner.stop(running));
+    await("the pod to be deleted", () -> pods().isEmpty());
+  }
+
+  @Test
+  void handlingTheSameStartTwiceCreatesOnePod() throws Exception {
+    Future<RunningService> first = spawner.start("session-2", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {});
+    Future<RunningService> second = spawner.start("session-2", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {});
+    assertEquals(await(first).endpoint(), await(second).endpoint());
+    assertEquals(1, pods().size());
+  }
+
+  @Test
+  void imagePullFailureFailsAtOnceWithTheReasonAndRemovesThePod() throws Exception {
+    long t0 = System.nanoTime();
+    SpawnException e = failure(spawner.start("session-3", spec("pull-fail", Duration.ofSeconds(30)), (s, c, r) -> {}));
+    assertTrue(e.getMessage().contains("ErrImagePull"), e.getMessage());
+    assertNull(e.exitCode());
+    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15), "long before the 30 s start timeout");
+    await("the failed pod to be deleted", () -> pods().isEmpty());
+  }
+
+  @Test
+  void crashLoopAndUnschedulableFailWithTheirReasons() throws Exception {
+    SpawnException crash = failure(spawner.start("session-4", spec("crashloop", Duration.ofSeconds(30)),
+        (s, c, r) -> {}));
+    assertTrue(crash.getMessage().contains("CrashLoopBackOff"), crash.getMessage());
+    SpawnException unschedulable = failure(spawner.start("session-5", spec("unschedulable", Duration.ofSeconds(30)),
+        (s, c, r) -> {}));
+    assertTrue(unschedulable.getMessage().contains("Unschedulable: 0/3 nodes are available"),
+        unschedulable.getMessage());
+  }
+
+  @Test
+  void anOomKillAfterReadyIsReportedWithExitCodeAndReason() throws Exception {
+    CompletableFuture<String> exit = new CompletableFuture<>();
+    await(spawner.start("session-6", spec("oom", Duration.ofSeconds(20)),
+        (s, code, reason) -> exit.complete(code + " " + reason)));
+    assertEquals("137 OOMKilled", exit.get(20, TimeUnit.SECONDS));
+    await("the killed pod to be deleted", () -> pods().isEmpty());
+  }
+
+  @Test
+  void aPodThatNeverGetsReadyTimesOutAndIsRemoved() throws Exception {
+    SpawnException e = failure(spawner.start("session-7", spec("slow", Duration.ofSeconds(1)), (s, c, r) -> {}));
+    assertTrue(e.getMessage().contains("not ready within 1 s"), e.getMessage());
+    await("the pod to be deleted", () -> pods().isEmpty());
+  }
+
+  @Test
+  void aPodDeletedByHandIsReportedAsAnExit() throws Exception {
+    CompletableFuture<String> exit = new CompletableFuture<>();
+    RunningService running = await(spawner.start("session-8", spec("ok", Duration.ofSeconds(20)),
+        (s, code, reason) -> exit.complete(code + " " + reason)));
+    client.pods().inNamespace(NS).withName((String) running.handle()).delete();
+    assertTrue(exit.get(20, TimeUnit.SECONDS).contains("was deleted"));
+  }
+
+  @Test
+  void closeRemovesEveryPodIncludingOnesStillStarting() throws Exception {
+    await(spawner.start("session-9", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
+    Future<RunningService> starting = spawner.start("session-10", spec("slow", Duration.ofSeconds(30)),
+        (s, c, r) -> {});
+    await("both pods to exist", () -> pods().size() == 2);
+    await(spawner.close());
+    failure(starting);
+    await("every pod to be deleted", () -> pods().isEmpty());
+  }
+}

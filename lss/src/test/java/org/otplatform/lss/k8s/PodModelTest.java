@@ -1,0 +1,62 @@
+package org.otplatform.lss.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.otplatform.common.catalog.ServiceSpec;
+
+class PodModelTest {
+  private static final String DNS_LABEL = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+  private static final String LABEL_VALUE = "([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?";
+
+  @Test
+  void namesAreDeterministicDnsLabelsOfAtMost63() {
+    String session = UUID.randomUUID().toString();
+    String name = PodModel.podName(session, "a-very-long-service-name-of-thirty");
+    assertEquals(name, PodModel.podName(session, "a-very-long-service-name-of-thirty"));
+    assertTrue(name.length() <= 63, name);
+    assertTrue(name.matches(DNS_LABEL), name);
+    assertNotEquals(name, PodModel.podName(UUID.randomUUID().toString(), "a-very-long-service-name-of-thirty"));
+    assertNotEquals(PodModel.podName(session, "mesher"), PodModel.podName(session, "solver"));
+  }
+
+  @Test
+  void labelValuesAreValidWhateverTheInput() {
+    for (String v : List.of("lss-7f9c", "LSS on host/1", "x".repeat(100), "-edge-", "a.b_c")) {
+      String label = PodModel.labelValue(v);
+      assertTrue(label.length() <= 63 && label.matches(LABEL_VALUE), v + " -> " + label);
+    }
+  }
+
+  @Test
+  void aServiceWithoutAnImageCannotRunInTheCluster() {
+    ServiceSpec local = new ServiceSpec("kriging", List.of("java"), null, Map.of(), true, Duration.ofSeconds(5), 8080,
+        ServiceSpec.Resources.DEFAULT);
+    assertThrows(IllegalArgumentException.class,
+        () -> PodModel.build("s", local, new PodModel.Target("ns", "lss", 60)));
+  }
+
+  @Test
+  void podsRunLockedDown() {
+    ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:1", Map.of(), true, Duration.ofSeconds(5), 9000,
+        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")));
+    Pod pod = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60));
+    assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot());
+    assertEquals("RuntimeDefault", pod.getSpec().getSecurityContext().getSeccompProfile().getType());
+    assertEquals(false, pod.getSpec().getAutomountServiceAccountToken());
+    assertEquals("Never", pod.getSpec().getRestartPolicy());
+    var c = pod.getSpec().getContainers().get(0);
+    assertEquals(false, c.getSecurityContext().getAllowPrivilegeEscalation());
+    assertEquals(9000, c.getPorts().get(0).getContainerPort());
+    assertEquals(9000, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
+    assertEquals("250m", c.getResources().getRequests().get("cpu").toString());
+  }
+}
