@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
+import org.otplatform.lss.k8s.KubernetesSpawner;
 
 /**
  * LSS configuration, from {@code OT_*} environment variables.
@@ -22,9 +23,12 @@ import org.otplatform.common.config.Env;
  * @param namespace kubernetes mode: where compute pods go ({@code OT_LSS_NAMESPACE}, default {@code ot-compute})
  * @param podDeadline kubernetes mode: {@code activeDeadlineSeconds} of every pod, a backstop against
  *     leaks ({@code OT_LSS_POD_DEADLINE_SECONDS}, default one day)
+ * @param apiLimits kubernetes mode: pods starting at once ({@code OT_LSS_MAX_CONCURRENT_SPAWNS}, 10)
+ *     and API writes per second ({@code OT_LSS_API_QPS}, 20; bursts of {@code OT_LSS_API_BURST}, 40)
  */
 public record LssConfig(CommonConfig common, int port, String mode, int capacity, String computeClasspath,
-    String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline) {
+    String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
+    KubernetesSpawner.Limits apiLimits) {
 
   public static final String LOCAL = "local";
   public static final String KUBERNETES = "kubernetes";
@@ -41,6 +45,8 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
       env.problem("OT_LSS_NAMESPACE must be a Kubernetes namespace name, got '" + namespace + "'");
     }
     Duration deadline = env.seconds("OT_LSS_POD_DEADLINE_SECONDS", Duration.ofDays(1));
+    KubernetesSpawner.Limits limits = new KubernetesSpawner.Limits(env.positive("OT_LSS_MAX_CONCURRENT_SPAWNS", 10),
+        env.positive("OT_LSS_API_QPS", 20), env.positive("OT_LSS_API_BURST", 40));
     int capacity = env.positive("OT_LSS_CAPACITY", 20);
     String classpath = env.string("OT_LSS_COMPUTE_CLASSPATH", System.getProperty("java.class.path"));
     String host = env.string("OT_LSS_COMPUTE_HOST", "127.0.0.1");
@@ -51,6 +57,7 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
           env.problem("OT_CATALOG: type '" + t.name() + "', service '" + s.name() + "' has no image for kubernetes mode")));
     }
     env.validate();
-    return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline);
+    return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
+        limits);
   }
 }

@@ -35,6 +35,7 @@ public final class KubernetesSpawner implements Spawner {
   private final KubernetesClient client;
   private final PodModel.Target target;
   private final WorkerExecutor blocking;
+  private final ApiLimiter limiter;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
   private SharedIndexInformer<Pod> informer;
 
@@ -48,6 +49,8 @@ public final class KubernetesSpawner implements Spawner {
     final ExitListener onExit;
     volatile RunningService running;
     volatile boolean stopping;
+    /** Holds a start slot: until ready, or until a failed pod is deleted. */
+    boolean holdsSlot;
     long timer = -1;
 
     Tracked(String sessionId, ServiceSpec spec, String podName, Context context, ExitListener onExit) {
@@ -59,11 +62,27 @@ public final class KubernetesSpawner implements Spawner {
     }
   }
 
+  /**
+   * Limits towards the API server.
+   *
+   * @param maxConcurrentStarts pods being started (created and not yet ready or failed) at once
+   * @param apiQps API writes (create, delete) per second, sustained
+   * @param apiBurst API writes allowed at once before the rate applies
+   */
+  public record Limits(int maxConcurrentStarts, double apiQps, int apiBurst) {
+    public static final Limits DEFAULT = new Limits(10, 20, 40);
+  }
+
   public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target) {
+    this(vertx, client, target, Limits.DEFAULT);
+  }
+
+  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, Limits limits) {
     this.vertx = vertx;
     this.client = client;
     this.target = target;
     this.blocking = vertx.createSharedWorkerExecutor("ot-k8s", 4);
+    this.limiter = new ApiLimiter(vertx, limits);
   }
 
   /** Starts following this LSS's pods; call before the first {@link #start}. */
@@ -106,17 +125,29 @@ public final class KubernetesSpawner implements Spawner {
     if (earlier != null) {
       return earlier.ready.future();
     }
+    limiter.startSlot().onSuccess(v -> {
+      tracked.holdsSlot = true;
+      launch(tracked, desired);
+    }).onFailure(e -> {
+      pods.remove(name, tracked);
+      tracked.ready.tryFail(e);
+    });
+    return tracked.ready.future();
+  }
+
+  private void launch(Tracked tracked, Pod desired) {
+    String name = tracked.podName;
+    ServiceSpec spec = tracked.spec;
     tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
         new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
-    blocking.executeBlocking(() -> create(desired), false).onComplete(r -> {
+    limiter.token().compose(v -> blocking.executeBlocking(() -> create(desired), false)).onComplete(r -> {
       if (r.failed()) {
         fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null));
       } else {
-        LOG.atInfo().addKeyValue("session", sessionId).log("pod {} for {} created", name, spec.name());
+        LOG.atInfo().addKeyValue("session", tracked.sessionId).log("pod {} for {} created", name, spec.name());
         evaluate(tracked, r.result());
       }
     });
-    return tracked.ready.future();
   }
 
   /** Creates the pod; when it exists already (the same open handled twice) it is adopted. */
@@ -158,6 +189,7 @@ public final class KubernetesSpawner implements Spawner {
       vertx.cancelTimer(tracked.timer);
       tracked.running = new RunningService(tracked.sessionId, tracked.spec.name(), ready.endpoint(), tracked.podName);
       tracked.ready.tryComplete(tracked.running);
+      releaseSlot(tracked);
     } else if (state instanceof PodState.Failed failed) {
       gone(tracked, failed.exitCode(), failed.reason());
     }
@@ -181,7 +213,14 @@ public final class KubernetesSpawner implements Spawner {
     if (tracked.ready.tryFail(e)) {
       tracked.stopping = true;
       pods.remove(tracked.podName);
-      delete(tracked.podName);
+      delete(tracked.podName).onComplete(r -> releaseSlot(tracked));
+    }
+  }
+
+  private void releaseSlot(Tracked tracked) {
+    if (tracked.holdsSlot) {
+      tracked.holdsSlot = false;
+      limiter.startDone();
     }
   }
 
@@ -195,15 +234,16 @@ public final class KubernetesSpawner implements Spawner {
   }
 
   private Future<Void> delete(String podName) {
-    return blocking.executeBlocking(() -> {
+    return limiter.token().compose(v -> blocking.executeBlocking(() -> {
       client.pods().inNamespace(target.namespace()).withName(podName).withGracePeriod(10).delete();
       return null;
-    }, false).<Void>mapEmpty().onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));
+    }, false)).<Void>mapEmpty().onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));
   }
 
   /** Deletes every pod this spawner follows, started or still starting, and stops watching. */
   @Override
   public Future<Void> close() {
+    limiter.failAll(new SpawnException("the LSS is stopping", null));
     List<Future<Void>> deletions = pods.values().stream().map(t -> {
       t.stopping = true;
       vertx.cancelTimer(t.timer);

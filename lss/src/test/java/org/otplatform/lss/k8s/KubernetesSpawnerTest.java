@@ -184,6 +184,45 @@ class KubernetesSpawnerTest {
   }
 
   @Test
+  void atMostTheConfiguredNumberOfPodsStartAtOnce() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger created = new java.util.concurrent.atomic.AtomicInteger();
+    var counter = client.pods().inNamespace(NS).inform(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        created.incrementAndGet();
+        most.accumulateAndGet(live.incrementAndGet(), Math::max);
+      }
+
+      @Override
+      public void onUpdate(Pod old, Pod pod) {}
+
+      @Override
+      public void onDelete(Pod pod, boolean unknown) {
+        live.decrementAndGet();
+      }
+    }, 0);
+    KubernetesSpawner limited = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-b", 3600),
+        new KubernetesSpawner.Limits(2, 50, 5));
+    try {
+      await(limited.watch());
+      List<Future<RunningService>> starts = new java.util.ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        starts.add(limited.start("limited-" + i, spec("slow", Duration.ofMillis(1500)), (s, c, r) -> {}));
+      }
+      for (Future<RunningService> f : starts) {
+        assertTrue(failure(f).getMessage().contains("not ready within"));
+      }
+      await("all five pods created and removed", () -> created.get() == 5 && live.get() == 0);
+      assertEquals(2, most.get(), "never more than two pods starting at once");
+    } finally {
+      counter.stop();
+      await(limited.close());
+    }
+  }
+
+  @Test
   void closeRemovesEveryPodIncludingOnesStillStarting() throws Exception {
     await(spawner.start("session-9", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
     Future<RunningService> starting = spawner.start("session-10", spec("slow", Duration.ofSeconds(30)),
