@@ -27,7 +27,10 @@ public final class SharedPlatform implements BeforeAllCallback {
       EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
       platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
           Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
-          Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e"), ports)).start();
+          Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e",
+              // Small relay bounds, so the tests reach them cheaply.
+              "OT_RELAY_MAX_MESSAGE_BYTES", "65536", "OT_RELAY_MAX_QUEUED_BYTES", "65536",
+              "OT_RELAY_ACTIVITY_SECONDS", "1"), ports)).start();
       gss = platform.url(ports.gss());
       auth = platform.url(ports.auth());
       logger = platform.url(ports.logger());

@@ -18,6 +18,15 @@ final class WsProbe implements WebSocket.Listener, AutoCloseable {
   final CompletableFuture<String> closeReason = new CompletableFuture<>();
   private WebSocket socket;
 
+  /** When false the probe reads nothing after its first message: a front end that does not keep up. */
+  private boolean reading = true;
+
+  static WsProbe stalled(String url, String token) throws Exception {
+    WsProbe probe = connect(url, token);
+    probe.reading = false;
+    return probe;
+  }
+
   static WsProbe connect(String url, String token) throws Exception {
     WsProbe probe = new WsProbe();
     WebSocket.Builder builder = Api.CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
@@ -53,7 +62,9 @@ final class WsProbe implements WebSocket.Listener, AutoCloseable {
       messages.add(new JsonObject(partial.toString()));
       partial.setLength(0);
     }
-    ws.request(1);
+    if (reading) {
+      ws.request(1);
+    }
     return null;
   }
 

@@ -16,6 +16,10 @@ public final class CloseCodes {
   public static final short NOT_READY = 4409;
   /** The session ended while connected. */
   public static final short SESSION_ENDED = 4410;
+  /** The front end did not read what was sent to it fast enough; its send queue was full. */
+  public static final short TOO_SLOW = 4008;
+  /** The front end answered no ping for two intervals. */
+  public static final short NO_PONG = 4000;
   /** The GSS could not be asked. */
   public static final short UNAVAILABLE = 4503;
 

@@ -14,9 +14,15 @@ import org.otplatform.common.config.Env;
  * @param authUrl AUTH, for the token verification keys ({@code OT_AUTH_URL})
  * @param requestTimeout how long a compute service may take to reply ({@code OT_RELAY_REQUEST_TIMEOUT_SECONDS})
  * @param maxFrameBytes largest WebSocket message from a front end ({@code OT_RELAY_MAX_MESSAGE_BYTES})
+ * @param maxQueuedBytes what may wait to be sent to one front end before it counts as too slow and
+ *     is closed ({@code OT_RELAY_MAX_QUEUED_BYTES}, default 1 MiB)
+ * @param ping how often the relay pings front ends; one silent for two intervals is closed
+ *     ({@code OT_RELAY_PING_SECONDS}, default 30)
+ * @param activityInterval at most one activity event per session this often
+ *     ({@code OT_RELAY_ACTIVITY_SECONDS}, default 30)
  */
 public record RelayConfig(CommonConfig common, int port, URI gssUrl, URI authUrl, Duration requestTimeout,
-    int maxFrameBytes) {
+    int maxFrameBytes, int maxQueuedBytes, Duration ping, Duration activityInterval) {
 
   public static RelayConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "relay");
@@ -25,7 +31,10 @@ public record RelayConfig(CommonConfig common, int port, URI gssUrl, URI authUrl
     URI auth = env.url("OT_AUTH_URL", "http://localhost:8092");
     Duration timeout = env.seconds("OT_RELAY_REQUEST_TIMEOUT_SECONDS", Duration.ofSeconds(60));
     int maxFrame = env.positive("OT_RELAY_MAX_MESSAGE_BYTES", 4 * 1024 * 1024);
+    int maxQueued = env.positive("OT_RELAY_MAX_QUEUED_BYTES", 1024 * 1024);
+    Duration ping = env.seconds("OT_RELAY_PING_SECONDS", Duration.ofSeconds(30));
+    Duration activity = env.seconds("OT_RELAY_ACTIVITY_SECONDS", Duration.ofSeconds(30));
     env.validate();
-    return new RelayConfig(common, port, gss, auth, timeout, maxFrame);
+    return new RelayConfig(common, port, gss, auth, timeout, maxFrame, maxQueued, ping, activity);
   }
 }

@@ -23,7 +23,11 @@ import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.http.ErrorHandler;
+import org.otplatform.common.events.SessionEvent;
+import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.service.Dependencies;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,9 @@ public final class RelayVerticle extends VerticleBase {
   private HttpServer server;
   private TokenVerifier verifier;
   private GssSessions sessions;
+  private RelayMetrics metrics;
+  private EventPublisher publisher;
+  private final Map<String, Long> lastActivity = new HashMap<>();
 
   public RelayVerticle(RelayConfig config) {
     this.config = config;
@@ -61,13 +68,16 @@ public final class RelayVerticle extends VerticleBase {
         .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024));
     verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     sessions = new GssSessions(http, config.gssUrl());
+    metrics = new RelayMetrics(vertx);
+    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
     verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
     ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", "relay", readiness);
     ErrorHandler.install(router);
-    return vertx.createHttpServer(new HttpServerOptions()
+    return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
+        .compose(v -> vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.common().host())
             .setPort(config.port())
             .setMaxWebSocketFrameSize(config.maxFrameBytes())
@@ -82,7 +92,7 @@ public final class RelayVerticle extends VerticleBase {
         })
         .webSocketHandler(this::onConnect)
         .requestHandler(router)
-        .listen()
+        .listen())
         .onSuccess(s -> {
           server = s;
           LOG.info("relay listening on port {}", s.actualPort());
@@ -99,11 +109,11 @@ public final class RelayVerticle extends VerticleBase {
     String sessionId = m.group(1);
     String token = token(ws);
     if (token == null) {
-      ws.close(CloseCodes.UNAUTHORIZED, "a token is required");
+      refuse(ws, CloseCodes.UNAUTHORIZED, "a token is required");
       return;
     }
     verifier.verify(token)
-        .onFailure(e -> ws.close(CloseCodes.UNAUTHORIZED, e.getMessage()))
+        .onFailure(e -> refuse(ws, CloseCodes.UNAUTHORIZED, e.getMessage()))
         .onSuccess(user -> sessions.lookup(sessionId, user).onSuccess(lookup -> admit(ws, sessionId, user, lookup)));
   }
 
@@ -112,13 +122,13 @@ public final class RelayVerticle extends VerticleBase {
       return;
     }
     if (!lookup.found()) {
-      ws.close(lookup.closeCode(), lookup.reason());
+      refuse(ws, lookup.closeCode(), lookup.reason());
       return;
     }
     JsonObject session = lookup.session();
     String state = session.getString("state");
     if (!"READY".equals(state)) {
-      ws.close(CloseCodes.NOT_READY, "session " + sessionId + " is " + state);
+      refuse(ws, CloseCodes.NOT_READY, "session " + sessionId + " is " + state);
       return;
     }
     Map<String, String> endpoints = new HashMap<>();
@@ -128,11 +138,17 @@ public final class RelayVerticle extends VerticleBase {
         endpoints.put(s.getString("name"), s.getString("endpoint"));
       }
     });
-    SessionChannel channel = channels.computeIfAbsent(sessionId,
-        id -> new SessionChannel(vertx, wsClient, id, config.requestTimeout()));
+    SessionChannel channel = channels.computeIfAbsent(sessionId, id -> new SessionChannel(vertx, wsClient, id,
+        config.requestTimeout(), metrics, () -> activity(id, user)));
     channel.endpoints(endpoints);
+    ws.setWriteQueueMaxSize(config.maxQueuedBytes());
+    ws.exceptionHandler(e -> onSocketError(ws, sessionId, e));
     channel.join(ws);
+    metrics.connected();
+    long keepalive = keepalive(ws);
     ws.closeHandler(v -> {
+      vertx.cancelTimer(keepalive);
+      metrics.disconnected();
       if (channel.leave(ws)) {
         channels.remove(sessionId);
         channel.close();
@@ -140,6 +156,61 @@ public final class RelayVerticle extends VerticleBase {
     });
     LOG.atInfo().addKeyValue("session", sessionId).log("{} joined through the relay", user.username());
     ws.resume();
+  }
+
+  /** A frame over the size limit (or another protocol error) closes the connection with a reason. */
+  private void onSocketError(ServerWebSocket ws, String sessionId, Throwable e) {
+    if (ws.isClosed()) {
+      return;
+    }
+    // Netty reports an oversized frame, Vert.x an oversized message of several frames.
+    boolean tooBig = e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c
+        && c.closeStatus() != null && c.closeStatus().code() == 1009
+        || String.valueOf(e.getMessage()).contains("max message size");
+    LOG.atWarn().addKeyValue("session", sessionId).log("closing a front end: {}", e.getMessage());
+    metrics.rejected(tooBig ? "too_big" : "protocol_error");
+    ws.close(tooBig ? (short) 1009 : (short) 1002, tooBig
+        ? "message too big: at most " + config.maxFrameBytes() + " bytes" : "protocol error");
+  }
+
+  private void refuse(ServerWebSocket ws, short code, String reason) {
+    metrics.rejected(switch (code) {
+      case CloseCodes.UNAUTHORIZED -> "unauthorized";
+      case CloseCodes.FORBIDDEN -> "forbidden";
+      case CloseCodes.NOT_FOUND -> "unknown_session";
+      case CloseCodes.NOT_READY -> "not_ready";
+      default -> "unavailable";
+    });
+    ws.close(code, reason);
+  }
+
+  /** Pings every interval; a front end that answered nothing for two intervals is closed. */
+  private long keepalive(ServerWebSocket ws) {
+    long[] lastHeard = {System.nanoTime()};
+    // Browsers and WebSocket libraries answer pings by themselves.
+    ws.pongHandler(b -> lastHeard[0] = System.nanoTime());
+    long interval = config.ping().toMillis();
+    return vertx.setPeriodic(interval, t -> {
+      if (System.nanoTime() - lastHeard[0] > 2_000_000L * interval) {
+        metrics.rejected("no_pong");
+        ws.close(CloseCodes.NO_PONG, "no answer to pings");
+      } else if (!ws.isClosed()) {
+        ws.writePing(io.vertx.core.buffer.Buffer.buffer("ot"));
+      }
+    });
+  }
+
+  /** Tells the GSS that a session is in use, at most once per interval per session. */
+  private void activity(String sessionId, Principal user) {
+    long now = System.currentTimeMillis();
+    Long last = lastActivity.get(sessionId);
+    if (last != null && now - last < config.activityInterval().toMillis()) {
+      return;
+    }
+    lastActivity.put(sessionId, now);
+    publisher.publish(Topics.SESSION_EVENTS, SessionEvent.SessionActivity.of(sessionId, user.username()))
+        .onFailure(e -> LOG.atWarn().addKeyValue("session", sessionId).log("activity not published: {}",
+            e.getMessage()));
   }
 
   /** The token from the header, the query or the subprotocols; null when there is none. */
@@ -171,6 +242,7 @@ public final class RelayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     channels.values().forEach(SessionChannel::close);
-    return server == null ? Future.succeededFuture() : server.close();
+    return (server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }
 }

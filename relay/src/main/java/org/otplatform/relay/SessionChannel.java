@@ -33,14 +33,19 @@ final class SessionChannel {
   private final Map<String, String> endpoints = new HashMap<>();
   private final Map<String, Future<WebSocket>> upstreams = new HashMap<>();
   private final Map<Long, Pending> pending = new HashMap<>();
+  private final RelayMetrics metrics;
+  private final Runnable onActivity;
 
   private record Pending(ServerWebSocket from, Object clientId, String service, long timer) {}
 
-  SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, Duration timeout) {
+  SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, Duration timeout, RelayMetrics metrics,
+      Runnable onActivity) {
     this.vertx = vertx;
     this.client = client;
     this.sessionId = sessionId;
     this.timeout = timeout;
+    this.metrics = metrics;
+    this.onActivity = onActivity;
   }
 
   /** Updates where the session's services are (from the GSS's view of the session). */
@@ -76,6 +81,8 @@ final class SessionChannel {
   }
 
   private void onFrontEnd(ServerWebSocket ws, String text) {
+    metrics.in(text.length());
+    onActivity.run();
     JsonObject msg;
     try {
       msg = new JsonObject(text);
@@ -108,7 +115,14 @@ final class SessionChannel {
     JsonObject upstreamMsg = new JsonObject().put("id", relayId).put("action", action)
         .put("payload", msg.getValue("payload"));
     upstream(to, endpoint)
-        .onSuccess(up -> up.writeTextMessage(upstreamMsg.encode()))
+        .onSuccess(up -> {
+          up.writeTextMessage(upstreamMsg.encode());
+          if (up.writeQueueFull()) {
+            // Back-pressure: read no more from this front end until the service has caught up.
+            ws.pause();
+            up.drainHandler(v -> frontEnds.forEach(ServerWebSocket::resume));
+          }
+        })
         .onFailure(e -> {
           Pending p = pending.remove(relayId);
           if (p != null) {
@@ -153,7 +167,7 @@ final class SessionChannel {
     if (msg.containsKey("event")) {
       String frame = new JsonObject().put("from", service).put("event", msg.getValue("event"))
           .put("payload", msg.getValue("payload")).encode();
-      frontEnds.forEach(ws -> ws.writeTextMessage(frame));
+      frontEnds.forEach(ws -> send(ws, frame));
       return;
     }
     Object re = msg.getValue("re");
@@ -183,10 +197,29 @@ final class SessionChannel {
     });
   }
 
-  private static void reply(ServerWebSocket ws, JsonObject msg) {
-    if (!ws.isClosed()) {
-      ws.writeTextMessage(msg.encode());
+  private void reply(ServerWebSocket ws, JsonObject msg) {
+    send(ws, msg.encode());
+  }
+
+  /**
+   * Sends to one front end unless its queue is full: a front end that does not read is closed
+   * with {@link CloseCodes#TOO_SLOW} rather than buffered for without bound.
+   */
+  private void send(ServerWebSocket ws, String frame) {
+    if (ws.isClosed()) {
+      return;
     }
+    if (ws.writeQueueFull()) {
+      if (!frontEnds.remove(ws)) {
+        return; // already being closed
+      }
+      LOG.atWarn().addKeyValue("session", sessionId).log("closing a front end that does not keep up");
+      metrics.rejected("too_slow");
+      ws.close(CloseCodes.TOO_SLOW, "too slow: the relay's send queue for this connection is full");
+      return;
+    }
+    metrics.out(frame.length());
+    ws.writeTextMessage(frame);
   }
 
   private static JsonObject error(Object re, String from, String code, String message) {

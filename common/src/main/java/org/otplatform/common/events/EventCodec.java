@@ -10,6 +10,7 @@ import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
+import org.otplatform.common.events.SessionEvent.SessionActivity;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.events.SessionEvent.SessionFailed;
 import org.otplatform.common.events.SessionEvent.SessionReady;
@@ -57,6 +58,7 @@ public final class EventCodec {
       case "SessionReady" -> new SessionReady(id, time, session, endpoints(json.getJsonArray("services")));
       case "SessionFailed" -> new SessionFailed(id, time, session, json.getString("reason", ""));
       case "SessionClosed" -> new SessionClosed(id, time, session, json.getString("reason", ""));
+      case "SessionActivity" -> new SessionActivity(id, time, session, json.getString("user"));
       default -> throw new IllegalArgumentException("unknown session event type " + json.getString("type"));
     };
   }

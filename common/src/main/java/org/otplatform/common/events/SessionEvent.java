@@ -99,6 +99,18 @@ public sealed interface SessionEvent extends PlatformEvent {
     }
   }
 
+  /** A front end used the session (sent a message through the relay); throttled, for idle culling. */
+  record SessionActivity(String id, Instant time, String sessionId, String user) implements SessionEvent {
+    public static SessionActivity of(String sessionId, String user) {
+      return new SessionActivity(newId(), Instant.now(), sessionId, user);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("user", user);
+    }
+  }
+
   /** Name and network endpoint (host:port) of a running compute service. */
   record ServiceEndpoint(String name, String endpoint) {}
 }

@@ -69,6 +69,9 @@ public final class ServiceHttp {
             .setHost(host)
             .setPort(port)
             .setCompressionSupported(true)
+            // No cleartext HTTP/2 upgrades: the JDK's client asks for one on every connection and
+            // then misreads large HTTP/1.1 answers (seen on /metrics). HTTP/2 belongs on TLS.
+            .setHttp2ClearTextEnabled(false)
             .setMaxWebSocketFrameSize(1024 * 1024))
         .requestHandler(router)
         .listen();

@@ -26,7 +26,8 @@ class EventCodecTest {
         ServiceFailed.of("s1", "kriging", null, "ImagePullBackOff"),
         SessionReady.of("s1", List.of(new ServiceEndpoint("kriging", "10.0.0.5:8080"))),
         SessionFailed.of("s1", "no capacity"),
-        SessionClosed.of("s1", "idle"));
+        SessionClosed.of("s1", "idle"),
+        SessionEvent.SessionActivity.of("s1", "alice"));
     for (SessionEvent e : events) {
       JsonObject json = EventCodec.encode(e);
       assertEquals(e.type(), json.getString("type"));

@@ -14,13 +14,19 @@ public final class EchoService {
         .action(new Action("echo", "returns the payload unchanged",
             new JsonObject().put("*", "any JSON"), (payload, ctx) -> payload))
         .action(new Action("push", "sends 'count' pushes named 'tick' to every front end of the session",
-            new JsonObject().put("count", "integer 1..1000"), (payload, ctx) -> {
+            new JsonObject().put("count", "integer 1..10000").put("size", "padding characters per push, 0..65536"),
+            (payload, ctx) -> {
               int count = payload.getInteger("count", 1);
-              if (count < 1 || count > 1000) {
-                throw ActionException.badPayload("'count' must be between 1 and 1000");
+              int size = payload.getInteger("size", 0);
+              if (count < 1 || count > 10_000) {
+                throw ActionException.badPayload("'count' must be between 1 and 10000");
               }
+              if (size < 0 || size > 65_536) {
+                throw ActionException.badPayload("'size' must be between 0 and 65536");
+              }
+              String padding = "x".repeat(size);
               for (int i = 0; i < count; i++) {
-                ctx.push("tick", new JsonObject().put("n", i));
+                ctx.push("tick", new JsonObject().put("n", i).put("padding", padding));
               }
               return new JsonObject().put("sent", count);
             }));

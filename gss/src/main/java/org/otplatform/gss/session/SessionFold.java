@@ -8,6 +8,7 @@ import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
+import org.otplatform.common.events.SessionEvent.SessionActivity;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.events.SessionEvent.SessionFailed;
 import org.otplatform.common.events.SessionEvent.SessionReady;
@@ -29,6 +30,15 @@ public final class SessionFold {
     SessionState state = SessionState.valueOf(doc.getString("state"));
     if (state.isTerminal()) {
       return false;
+    }
+    if (event instanceof SessionActivity activity) {
+      // Not progress: no entry in the log, and only ever moving forward.
+      String last = doc.getString("lastActivityAt");
+      if (last != null && last.compareTo(activity.time().toString()) >= 0) {
+        return false;
+      }
+      doc.put("lastActivityAt", activity.time().toString());
+      return true;
     }
     if (event instanceof ServiceStarting e) {
       service(doc, e.service()).put("state", "STARTING").put("lss", e.lss());

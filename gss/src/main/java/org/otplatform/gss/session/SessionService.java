@@ -193,6 +193,9 @@ public final class SessionService {
         .put("state", doc.getString("state"))
         .put("services", doc.getJsonArray("services", new JsonArray()).copy())
         .put("created", doc.getString("created"));
+    if (doc.containsKey("lastActivityAt")) {
+      view.put("lastActivityAt", doc.getString("lastActivityAt"));
+    }
     for (SessionState s : SessionState.values()) {
       String key = s.name().toLowerCase() + "At";
       if (doc.containsKey(key)) {

@@ -57,6 +57,19 @@ class SessionFoldTest {
   }
 
   @Test
+  void activityMovesForwardWithoutAProgressEntry() {
+    JsonObject doc = opening();
+    var later = new org.otplatform.common.events.SessionEvent.SessionActivity("a2", java.time.Instant.parse(
+        "2026-11-25T10:00:05Z"), "s", "alice");
+    var earlier = new org.otplatform.common.events.SessionEvent.SessionActivity("a1", java.time.Instant.parse(
+        "2026-11-25T10:00:01Z"), "s", "alice");
+    assertTrue(SessionFold.apply(doc, later));
+    assertFalse(SessionFold.apply(doc, earlier), "an older activity arriving late changes nothing");
+    assertEquals("2026-11-25T10:00:05Z", doc.getString("lastActivityAt"));
+    assertEquals(0, doc.getInteger("seq", 0));
+  }
+
+  @Test
   void closedStopsTheServices() {
     JsonObject doc = opening();
     SessionFold.apply(doc, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));

@@ -1,0 +1,113 @@
+package org.otplatform.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The relay's bounds and fan-out over real sockets, with an echo compute service. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith(SharedPlatform.class)
+@Timeout(180)
+class RelayTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(60);
+  private SharedPlatform.Holder p;
+  private String admin;
+  private String session;
+  private String url;
+
+  @BeforeAll
+  void openEchoSession() {
+    p = SharedPlatform.get();
+    admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"relay-tests\"}").expect(201);
+    session = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"relay-tests\",\"type\":\"echo\"}")
+        .expect(202).json().getString("id");
+    Api.await("echo session READY", DEADLINE, () -> "READY".equals(
+        Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("state")));
+    url = p.relay + "/ws/sessions/" + session;
+  }
+
+  @AfterAll
+  void close() {
+    Api.delete(p.gss + "/api/v1/sessions/" + session, admin);
+  }
+
+  @Test
+  void pushesReachEveryFrontEndAndRepliesOnlyTheSender() throws Exception {
+    try (WsProbe first = WsProbe.connect(url, admin); WsProbe second = WsProbe.connect(url, admin)) {
+      first.send(new JsonObject().put("to", "echo").put("id", 1).put("action", "push")
+          .put("payload", new JsonObject().put("count", 3)));
+      int firstTicks = 0;
+      boolean replied = false;
+      while (firstTicks < 3 || !replied) {
+        JsonObject m = first.next(DEADLINE);
+        assertNotNull(m, "first front end: " + firstTicks + " ticks, replied " + replied);
+        if ("tick".equals(m.getString("event"))) {
+          assertEquals("echo", m.getString("from"));
+          firstTicks++;
+        } else {
+          assertEquals(1, m.getInteger("re"));
+          assertEquals(3, m.getJsonObject("result").getInteger("sent"));
+          replied = true;
+        }
+      }
+      for (int i = 0; i < 3; i++) {
+        JsonObject m = second.next(DEADLINE);
+        assertNotNull(m);
+        assertEquals("tick", m.getString("event"), "the second front end gets pushes, not the reply: " + m);
+        assertEquals(i, m.getJsonObject("payload").getInteger("n"), "in order");
+      }
+    }
+  }
+
+  @Test
+  void anOversizedMessageClosesTheConnection() throws Exception {
+    try (WsProbe ws = WsProbe.connect(url, admin)) {
+      ws.send(new JsonObject().put("to", "echo").put("id", 1).put("action", "echo")
+          .put("payload", new JsonObject().put("blob", "y".repeat(70_000))));
+      assertEquals(1009, ws.closeCode(DEADLINE), "1009: message too big");
+    }
+  }
+
+  @Test
+  void aFrontEndThatDoesNotReadIsClosedWhileOthersCarryOn() throws Exception {
+    try (WsProbe slow = WsProbe.stalled(url, admin); WsProbe healthy = WsProbe.connect(url, admin)) {
+      // 2,000 pushes of 4 KiB: far more than the socket buffers and the relay's 64 KiB queue hold.
+      healthy.send(new JsonObject().put("to", "echo").put("id", "flood").put("action", "push")
+          .put("payload", new JsonObject().put("count", 2000).put("size", 4096)));
+      Api.await("the relay to close the slow front end", DEADLINE, () ->
+          Api.get(p.platform.url(p.platform.ports().relay()) + "/metrics", null).body()
+              .contains("ot_relay_rejected_total{reason=\"too_slow\"}"));
+      int ticks = 0;
+      while (ticks < 2000) {
+        JsonObject m = healthy.next(DEADLINE);
+        assertNotNull(m, "the healthy front end got only " + ticks + " ticks");
+        if ("tick".equals(m.getString("event"))) {
+          ticks++;
+        }
+      }
+    }
+  }
+
+  @Test
+  void trafficIsCountedAndActivityReachesTheGss() throws Exception {
+    try (WsProbe ws = WsProbe.connect(url, admin)) {
+      ws.send(new JsonObject().put("to", "echo").put("id", 5).put("action", "ping"));
+      assertNotNull(ws.next(DEADLINE));
+    }
+    String metrics = Api.get(p.platform.url(p.platform.ports().relay()) + "/metrics", null).expect(200).body();
+    assertTrue(metrics.contains("ot_relay_messages_total{direction=\"in\"}"), "message counters");
+    assertTrue(metrics.contains("ot_relay_connections"), "connection gauge");
+    Api.await("lastActivityAt on the session", DEADLINE, () ->
+        Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("lastActivityAt") != null);
+  }
+}

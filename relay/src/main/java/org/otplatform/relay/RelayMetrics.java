@@ -1,0 +1,58 @@
+package org.otplatform.relay;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.otplatform.common.service.ServiceLauncher;
+
+/**
+ * The relay's own metrics, next to Vert.x's in the service's Prometheus registry: open front-end
+ * connections, messages and bytes each way, refused or closed connections by reason.
+ */
+final class RelayMetrics {
+  private final MeterRegistry registry;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Counter messagesIn;
+  private final Counter messagesOut;
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+
+  RelayMetrics(Vertx vertx) {
+    String name = ServiceLauncher.registryName(vertx);
+    MeterRegistry found = name == null ? null : BackendRegistries.getNow(name);
+    registry = found != null ? found : new SimpleMeterRegistry();
+    registry.gauge("ot_relay_connections", connections);
+    messagesIn = Counter.builder("ot_relay_messages").tag("direction", "in").register(registry);
+    messagesOut = Counter.builder("ot_relay_messages").tag("direction", "out").register(registry);
+    bytesIn = Counter.builder("ot_relay_bytes").tag("direction", "in").register(registry);
+    bytesOut = Counter.builder("ot_relay_bytes").tag("direction", "out").register(registry);
+  }
+
+  void connected() {
+    connections.incrementAndGet();
+  }
+
+  void disconnected() {
+    connections.decrementAndGet();
+  }
+
+  /** A message from a front end. */
+  void in(int bytes) {
+    messagesIn.increment();
+    bytesIn.increment(bytes);
+  }
+
+  /** A message to a front end. */
+  void out(int bytes) {
+    messagesOut.increment();
+    bytesOut.increment(bytes);
+  }
+
+  /** A connection refused or closed by the relay, e.g. {@code unauthorized}, {@code too_slow}. */
+  void rejected(String reason) {
+    Counter.builder("ot_relay_rejected").tag("reason", reason).register(registry).increment();
+  }
+}
