@@ -70,6 +70,28 @@ class RelayTest {
   }
 
   @Test
+  void aUserGrantedOnTheProjectMaySeeAndJoinButNotClose() throws Exception {
+    Api.post(p.auth + "/api/v1/users", admin, "{\"username\":\"viewer-vic\",\"password\":\"vics-long-password\"}")
+        .expect(201);
+    String vic = SharedPlatform.login("viewer-vic", "vics-long-password");
+    Api.get(p.gss + "/api/v1/sessions/" + session, vic).expect(404);
+    try (WsProbe ws = WsProbe.connect(url, vic)) {
+      assertEquals(4404, ws.closeCode(DEADLINE));
+    }
+    Api.send("PUT", p.auth + "/api/v1/projects/relay-tests/grants", admin,
+        "{\"user\":\"viewer-vic\",\"role\":\"viewer\"}").expect(200);
+    assertEquals("READY", Api.get(p.gss + "/api/v1/sessions/" + session, vic).expect(200).json().getString("state"));
+    try (WsProbe ws = WsProbe.connect(url, vic)) {
+      ws.send(new JsonObject().put("to", "echo").put("id", "v").put("action", "ping"));
+      JsonObject reply = ws.next(DEADLINE);
+      assertNotNull(reply);
+      assertEquals("v", reply.getString("re"));
+    }
+    Api.get(p.logger + "/api/v1/logs?session=" + session, vic).expect(200);
+    Api.delete(p.gss + "/api/v1/sessions/" + session, vic).expect(403);
+  }
+
+  @Test
   void anOversizedMessageClosesTheConnection() throws Exception {
     try (WsProbe ws = WsProbe.connect(url, admin)) {
       ws.send(new JsonObject().put("to", "echo").put("id", 1).put("action", "echo")

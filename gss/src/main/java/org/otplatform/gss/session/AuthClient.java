@@ -36,4 +36,23 @@ public final class AuthClient {
           default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
         });
   }
+
+  /**
+   * Whether the caller holds at least {@code role} on the project: true on 200, false on 403/404;
+   * a failed future (503) when AUTH cannot say.
+   */
+  public Future<Boolean> mayAccess(String name, Principal caller, String role) {
+    String url = authUrl.resolve("/api/v1/projects/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+        .replace("+", "%20") + "?role=" + role).toString();
+    return client.getAbs(url)
+        .bearerTokenAuthentication(caller.token())
+        .timeout(5_000)
+        .send()
+        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
+        .compose(resp -> switch (resp.statusCode()) {
+          case 200 -> Future.succeededFuture(true);
+          case 403, 404 -> Future.succeededFuture(false);
+          default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
+        });
+  }
 }

@@ -107,12 +107,27 @@ public final class SessionService {
     return doc;
   }
 
-  /** A session the caller may see: the owner's or, for an admin, anyone's; else 404. */
+  /**
+   * A session the caller may see and join: their own, any for an admin, or one of a project on
+   * which AUTH grants them a role; else 404, so other users' sessions are not even confirmed.
+   */
   public Future<JsonObject> visible(Principal caller, String id) {
-    return store.get(id).compose(found -> found
-        .filter(doc -> caller.isAdmin() || caller.userId().equals(doc.getString("owner")))
-        .map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ApiException.notFound("no session " + id))));
+    return withRole(caller, id, "viewer");
+  }
+
+  private Future<JsonObject> withRole(Principal caller, String id, String role) {
+    ApiException notFound = ApiException.notFound("no session " + id);
+    return store.get(id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(notFound);
+      }
+      JsonObject doc = found.get();
+      if (caller.isAdmin() || caller.userId().equals(doc.getString("owner"))) {
+        return Future.succeededFuture(doc);
+      }
+      return auth.mayAccess(doc.getString("project"), caller, role)
+          .compose(allowed -> allowed ? Future.succeededFuture(doc) : Future.failedFuture(notFound));
+    });
   }
 
   public Future<JsonObject> get(Principal caller, String id) {
@@ -127,10 +142,15 @@ public final class SessionService {
     });
   }
 
-  /** Asks the LSS to close the session; closing a closed or failed session changes nothing. */
+  /**
+   * Asks the LSS to close the session: for its owner, an admin, or an owner of its project. A user
+   * who may only see it gets 403. Closing a closed or failed session changes nothing.
+   */
   public Future<JsonObject> close(Principal caller, String id, String reason) {
     AtomicInteger before = new AtomicInteger();
-    return visible(caller, id)
+    return withRole(caller, id, "owner")
+        .recover(e -> visible(caller, id).compose(seen -> Future.failedFuture(
+            ApiException.forbidden("only the session's owner or an owner of its project may close it"))))
         .compose(doc -> store.update(id, d -> {
           before.set(d.getInteger("seq", 0));
           SessionState state = SessionState.valueOf(d.getString("state"));
