@@ -34,13 +34,13 @@ public final class LogStore {
             new IndexOptions().name("ts")));
   }
 
-  /** Upserts records by id. Records without an id or time are dropped by the caller. */
+  /** Upserts records by id, secrets masked. Records without an id or time are dropped by the caller. */
   public Future<Void> write(List<JsonObject> records) {
     if (records.isEmpty()) {
       return Future.succeededFuture();
     }
     List<BulkOperation> ops = records.stream().map(r -> {
-      JsonObject doc = r.copy();
+      JsonObject doc = Masking.mask(r);
       doc.put("_id", doc.remove("id"));
       doc.put("ts", Instant.parse(doc.getString("time")).toEpochMilli());
       doc.put("levelNum", LEVELS.getOrDefault(doc.getString("level", "INFO"), 2));
