@@ -17,9 +17,11 @@ import org.otplatform.common.config.Env;
  * @param publicLoggerUrl the logger for front ends ({@code OT_PUBLIC_LOGGER_URL})
  * @param maxSessionsPerUser open sessions one user may hold ({@code OT_GSS_MAX_SESSIONS_PER_USER})
  * @param catalog the service catalog ({@code OT_CATALOG}: a JSON file; default built in)
+ * @param sweepInterval how often sessions stuck OPENING are looked for ({@code OT_GSS_SWEEP_SECONDS}, 5)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
-    String publicRelayUrl, String publicLoggerUrl, int maxSessionsPerUser, Catalog catalog) {
+    String publicRelayUrl, String publicLoggerUrl, int maxSessionsPerUser, Catalog catalog,
+    java.time.Duration sweepInterval) {
 
   public static GssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "gss");
@@ -30,8 +32,9 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     String logger = env.string("OT_PUBLIC_LOGGER_URL", "http://localhost:8095");
     int maxPerUser = env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5);
     Catalog catalog = Catalog.fromEnv(env);
+    java.time.Duration sweep = env.seconds("OT_GSS_SWEEP_SECONDS", java.time.Duration.ofSeconds(5));
     env.validate();
     return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
-        maxPerUser, catalog);
+        maxPerUser, catalog, sweep);
   }
 }

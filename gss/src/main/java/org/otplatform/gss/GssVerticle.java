@@ -77,6 +77,8 @@ public final class GssVerticle extends VerticleBase {
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
+          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sessions.failStuckOpens(java.time.Instant.now())
+              .onFailure(e -> LOG.warn("sweep for stuck opens failed: {}", e.getMessage())));
           LOG.info("GSS listening on port {}", s.actualPort());
         });
   }

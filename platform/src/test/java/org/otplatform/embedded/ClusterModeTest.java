@@ -81,8 +81,13 @@ class ClusterModeTest {
     }
     kubelet.close();
     client.close();
-    server.destroy();
     PROPERTIES.forEach(System::clearProperty);
+    try {
+      server.destroy();
+    } catch (IllegalStateException e) {
+      // The mock's own shutdown can time out after its watches stall; nothing of ours is left.
+      System.err.println("API mock did not shut down cleanly: " + e.getMessage());
+    }
   }
 
   private JsonObject session(String id) {

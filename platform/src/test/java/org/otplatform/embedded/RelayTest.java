@@ -44,6 +44,9 @@ class RelayTest {
   @Test
   void pushesReachEveryFrontEndAndRepliesOnlyTheSender() throws Exception {
     try (WsProbe first = WsProbe.connect(url, admin); WsProbe second = WsProbe.connect(url, admin)) {
+      // The relay admits a socket after checking token and session: a reply proves it has joined.
+      second.send(new JsonObject().put("to", "echo").put("id", "joined").put("action", "ping"));
+      assertEquals("joined", second.next(DEADLINE).getString("re"));
       first.send(new JsonObject().put("to", "echo").put("id", 1).put("action", "push")
           .put("payload", new JsonObject().put("count", 3)));
       int firstTicks = 0;
@@ -103,6 +106,11 @@ class RelayTest {
   @Test
   void aFrontEndThatDoesNotReadIsClosedWhileOthersCarryOn() throws Exception {
     try (WsProbe slow = WsProbe.stalled(url, admin); WsProbe healthy = WsProbe.connect(url, admin)) {
+      // Both admitted before the flood; the stalled one reads this reply and nothing after it.
+      slow.send(new JsonObject().put("to", "echo").put("id", "s").put("action", "ping"));
+      assertEquals("s", slow.next(DEADLINE).getString("re"));
+      healthy.send(new JsonObject().put("to", "echo").put("id", "h").put("action", "ping"));
+      assertEquals("h", healthy.next(DEADLINE).getString("re"));
       // 2,000 pushes of 4 KiB: far more than the socket buffers and the relay's 64 KiB queue hold.
       healthy.send(new JsonObject().put("to", "echo").put("id", "flood").put("action", "push")
           .put("payload", new JsonObject().put("count", 2000).put("size", 4096)));

@@ -25,12 +25,14 @@ public final class SharedPlatform implements BeforeAllCallback {
 
     Holder() {
       EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+      String catalog = testCatalog();
       platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
           Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
           Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e",
               // Small relay bounds, so the tests reach them cheaply.
               "OT_RELAY_MAX_MESSAGE_BYTES", "65536", "OT_RELAY_MAX_QUEUED_BYTES", "65536",
-              "OT_RELAY_ACTIVITY_SECONDS", "1"), ports)).start();
+              "OT_RELAY_ACTIVITY_SECONDS", "1", "OT_CATALOG", catalog, "OT_GSS_SWEEP_SECONDS", "1"), ports))
+          .start();
       gss = platform.url(ports.gss());
       auth = platform.url(ports.auth());
       logger = platform.url(ports.logger());
@@ -42,6 +44,28 @@ public final class SharedPlatform implements BeforeAllCallback {
     @Override
     public void close() {
       platform.close();
+    }
+  }
+
+  /**
+   * The built-in catalog plus {@code stuck}: a service that never listens, whose session the GSS
+   * must give up on after 3 s.
+   */
+  private static String testCatalog() {
+    try (java.io.InputStream in = SharedPlatform.class.getResourceAsStream("/catalog.json")) {
+      io.vertx.core.json.JsonObject catalog = new io.vertx.core.json.JsonObject(
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      catalog.getJsonObject("types").put("stuck", new io.vertx.core.json.JsonObject()
+          .put("maxOpenPerProject", 1).put("openTimeoutSeconds", 3)
+          .put("services", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
+              .put("name", "sleeper").put("command", new io.vertx.core.json.JsonArray().add("sleep").add("300"))
+              .put("startTimeoutSeconds", 120))));
+      java.nio.file.Path file = java.nio.file.Files.createTempFile("ot-catalog", ".json");
+      java.nio.file.Files.writeString(file, catalog.encodePrettily());
+      file.toFile().deleteOnExit();
+      return file.toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

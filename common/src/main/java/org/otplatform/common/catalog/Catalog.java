@@ -101,7 +101,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     List<ServiceSpec> specs = new ArrayList<>();
     if (services == null || services.isEmpty()) {
       problems.add(where + ": 'services' must be a non-empty array");
-      return new SessionType(name, maxOpen, specs);
+      return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60));
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < services.size(); i++) {
@@ -121,7 +121,14 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
       }
       specs.add(parseService(serviceName, s, at, problems));
     }
-    return new SessionType(name, maxOpen, List.copyOf(specs));
+    Duration longestStart = specs.stream().map(ServiceSpec::startTimeout).max(Duration::compareTo)
+        .orElse(Duration.ofSeconds(60));
+    Duration openTimeout = json.containsKey("openTimeoutSeconds")
+        ? Duration.ofSeconds(json.getInteger("openTimeoutSeconds", 0)) : longestStart.plusSeconds(30);
+    if (openTimeout.isZero() || openTimeout.isNegative()) {
+      problems.add(where + ": openTimeoutSeconds must be at least 1");
+    }
+    return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout);
   }
 
   private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {

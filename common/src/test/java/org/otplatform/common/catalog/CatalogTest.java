@@ -14,6 +14,8 @@ class CatalogTest {
     Catalog catalog = Catalog.load(null);
     assertEquals("kriging", catalog.defaultType());
     assertEquals("kriging", catalog.type("kriging").orElseThrow().services().get(0).name());
+    assertEquals(java.time.Duration.ofSeconds(90), catalog.type("kriging").orElseThrow().openTimeout(),
+        "default open timeout: the longest service start timeout plus 30 s");
   }
 
   @Test

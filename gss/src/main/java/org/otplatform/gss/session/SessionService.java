@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -172,6 +175,58 @@ public final class SessionService {
           return publisher.publish(Topics.SESSION_COMMANDS, SessionCloseRequested.of(id, reason)).map(doc);
         })
         .map(SessionService::view);
+  }
+
+  /**
+   * Fails sessions OPENING for longer than their type's open timeout — a backstop for an LSS that
+   * died or never answered — naming what they still waited for, and asks the LSS to remove
+   * whatever did start. Safe on several replicas: only one update of a session wins.
+   */
+  public Future<Void> failStuckOpens(Instant now) {
+    return store.inState(SessionState.OPENING).compose(docs -> {
+      List<Future<Void>> fails = new ArrayList<>();
+      for (JsonObject doc : docs) {
+        Duration timeout = catalog.type(doc.getString("type")).map(SessionType::openTimeout)
+            .orElse(Duration.ofMinutes(5));
+        if (Instant.parse(doc.getString("openingAt")).plus(timeout).isBefore(now)) {
+          fails.add(failStuck(doc.getString("_id"), timeout));
+        }
+      }
+      return Future.join(fails).mapEmpty();
+    });
+  }
+
+  private Future<Void> failStuck(String id, Duration timeout) {
+    AtomicInteger before = new AtomicInteger();
+    String[] reason = new String[1];
+    return store.update(id, d -> {
+      if (SessionState.valueOf(d.getString("state")) != SessionState.OPENING) {
+        return false;
+      }
+      before.set(d.getInteger("seq", 0));
+      List<String> waiting = new ArrayList<>();
+      d.getJsonArray("services", new JsonArray()).forEach(o -> {
+        JsonObject s = (JsonObject) o;
+        if (!"READY".equals(s.getString("state"))) {
+          waiting.add(s.getString("name") + " " + s.getString("state"));
+        }
+      });
+      reason[0] = "did not open within " + timeout.toSeconds() + " s; still waiting for: "
+          + (waiting.isEmpty() ? "the session to be reported ready" : String.join(", ", waiting));
+      Instant now = Instant.now();
+      SessionFold.transition(d, SessionState.FAILED, now, reason[0]);
+      SessionFold.record(d, new JsonObject().put("type", "SessionFailed").put("sessionId", id)
+          .put("time", now.toString()).put("reason", reason[0]));
+      return true;
+    }).compose(found -> {
+      if (found.isEmpty() || reason[0] == null) {
+        return Future.succeededFuture();
+      }
+      announce(found.get(), before.get());
+      LOG.atWarn().addKeyValue("session", id).log("session failed: {}", reason[0]);
+      return store.releaseProject(id)
+          .compose(v -> publisher.publish(Topics.SESSION_COMMANDS, SessionCloseRequested.of(id, "open timed out")));
+    });
   }
 
   /** Folds an LSS event into its session; idempotent. */

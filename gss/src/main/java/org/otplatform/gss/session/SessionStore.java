@@ -41,6 +41,11 @@ public final class SessionStore {
     return mongo.findOne(SESSIONS, new JsonObject().put("_id", id), null).map(Optional::ofNullable);
   }
 
+  /** Every session in a state. */
+  public Future<java.util.List<JsonObject>> inState(SessionState state) {
+    return mongo.find(SESSIONS, new JsonObject().put("state", state.name()));
+  }
+
   /** The user's sessions, newest first. */
   public Future<JsonArray> listByOwner(String owner, int limit) {
     return mongo.findWithOptions(SESSIONS, new JsonObject().put("owner", owner),

@@ -177,12 +177,15 @@ public final class SessionSupervisor {
     }
     session.ending = true;
     LOG.atInfo().addKeyValue("session", session.id).log("closing: {}", cmd.reason());
-    return Future.join(session.starts)
+    // Acted on once it is under way: services still starting are stopped when their start settles,
+    // and the command consumer is not held up meanwhile.
+    Future.join(session.starts)
         .transform(r -> stopAll(session))
-        .compose(v -> {
+        .onComplete(r -> {
           sessions.remove(session.id);
-          return publish(SessionClosed.of(session.id, cmd.reason()));
+          publish(SessionClosed.of(session.id, cmd.reason()));
         });
+    return Future.succeededFuture();
   }
 
   private Future<Void> stopAll(LocalSession session) {
