@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.time.Duration;
 import java.util.Base64;
@@ -29,26 +26,24 @@ import org.otplatform.common.auth.TokenVerifier;
 /** Signing and verifying tokens against keys kept in the Mongo wire-protocol server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokensTest {
-  private final Vertx vertx = Vertx.vertx();
-  private MongoServer server;
+  private MongoFixture fixture;
+  private Vertx vertx;
   private MongoClient mongo;
 
   @BeforeAll
   void start() {
-    server = new MongoServer(new MemoryBackend());
-    String uri = server.bindAndGetConnectionString();
-    mongo = MongoClient.create(vertx, new JsonObject().put("connection_string", uri).put("db_name", "t"));
+    fixture = new MongoFixture();
+    vertx = fixture.vertx;
+    mongo = fixture.mongo;
   }
 
   @AfterAll
   void stop() throws Exception {
-    mongo.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    server.shutdownNow();
+    fixture.close();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return MongoFixture.await(f);
   }
 
   @Test
@@ -83,8 +78,7 @@ class TokensTest {
     TokenIssuer issuer = new TokenIssuer(vertx, ours, Duration.ofMinutes(5));
     String before = issuer.accessToken("u-2", "bob", Set.of("user"));
 
-    MongoClient otherDb = MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", server.getConnectionString()).put("db_name", "other"));
+    MongoClient otherDb = fixture.client("other");
     SigningKeys foreign = new SigningKeys(otherDb);
     await(foreign.load());
     String stranger = new TokenIssuer(vertx, foreign, Duration.ofMinutes(5)).accessToken("u-3", "eve", Set.of());

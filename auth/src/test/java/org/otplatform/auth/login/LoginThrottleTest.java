@@ -3,12 +3,7 @@ package org.otplatform.auth.login;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +11,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.otplatform.auth.MongoFixture;
 
 /** The throttle against the Mongo wire-protocol server, with a clock the test moves. */
 class LoginThrottleTest {
@@ -27,17 +22,13 @@ class LoginThrottleTest {
       Duration.ofMinutes(15));
   private static final ThrottlePolicy PER_ADDRESS = new ThrottlePolicy(10, Duration.ofMinutes(15),
       Duration.ofSeconds(30), Duration.ofMinutes(15));
-  private final Vertx vertx = Vertx.vertx();
-  private MongoServer server;
-  private MongoClient mongo;
+  private MongoFixture fixture;
   private Instant now = Instant.parse("2026-11-25T10:00:00Z");
   private LoginThrottle throttle;
 
   @BeforeEach
   void start() {
-    server = new MongoServer(new MemoryBackend());
-    mongo = MongoClient.create(vertx, new JsonObject().put("connection_string", server.bindAndGetConnectionString())
-        .put("db_name", "t"));
+    fixture = new MongoFixture();
     Clock clock = new Clock() {
       @Override
       public ZoneOffset getZone() {
@@ -54,18 +45,16 @@ class LoginThrottleTest {
         return now;
       }
     };
-    throttle = new LoginThrottle(mongo, PER_USER, PER_ADDRESS, clock);
+    throttle = new LoginThrottle(fixture.mongo, PER_USER, PER_ADDRESS, clock);
   }
 
   @AfterEach
   void stop() throws Exception {
-    mongo.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    server.shutdownNow();
+    fixture.close();
   }
 
   private static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return MongoFixture.await(f);
   }
 
   @Test

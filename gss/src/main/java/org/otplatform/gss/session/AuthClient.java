@@ -2,6 +2,8 @@ package org.otplatform.gss.session;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -21,20 +23,13 @@ public final class AuthClient {
 
   /** The project when the caller may open it; 403/404 as AUTH says; 503 when AUTH is unreachable. */
   public Future<JsonObject> project(String name, Principal caller) {
-    String url = authUrl.resolve("/api/v1/projects/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
-        .replace("+", "%20")).toString();
-    return client.getAbs(url)
-        .bearerTokenAuthentication(caller.token())
-        .timeout(5_000)
-        .send()
-        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
-        .compose(resp -> switch (resp.statusCode()) {
-          case 200 -> Future.succeededFuture(resp.bodyAsJsonObject());
-          case 403 -> Future.failedFuture(ApiException.forbidden("you have no access to project '" + name + "'"));
-          case 404 -> Future.failedFuture(ApiException.notFound("no project named '" + name + "'"));
-          case 401 -> Future.failedFuture(ApiException.unauthorized("AUTH rejected the token"));
-          default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
-        });
+    return ask(name, caller, "viewer").compose(resp -> switch (resp.statusCode()) {
+      case 200 -> Future.succeededFuture(resp.bodyAsJsonObject());
+      case 403 -> Future.failedFuture(ApiException.forbidden("you have no access to project '" + name + "'"));
+      case 404 -> Future.failedFuture(ApiException.notFound("no project named '" + name + "'"));
+      case 401 -> Future.failedFuture(ApiException.unauthorized("AUTH rejected the token"));
+      default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
+    });
   }
 
   /**
@@ -42,17 +37,21 @@ public final class AuthClient {
    * a failed future (503) when AUTH cannot say.
    */
   public Future<Boolean> mayAccess(String name, Principal caller, String role) {
+    return ask(name, caller, role).compose(resp -> switch (resp.statusCode()) {
+      case 200 -> Future.succeededFuture(true);
+      case 403, 404 -> Future.succeededFuture(false);
+      default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
+    });
+  }
+
+  /** AUTH's access check, {@code GET /api/v1/projects/{name}?role=}, with the caller's own token. */
+  private Future<HttpResponse<Buffer>> ask(String name, Principal caller, String role) {
     String url = authUrl.resolve("/api/v1/projects/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
         .replace("+", "%20") + "?role=" + role).toString();
     return client.getAbs(url)
         .bearerTokenAuthentication(caller.token())
         .timeout(5_000)
         .send()
-        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
-        .compose(resp -> switch (resp.statusCode()) {
-          case 200 -> Future.succeededFuture(true);
-          case 403, 404 -> Future.succeededFuture(false);
-          default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
-        });
+        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())));
   }
 }
