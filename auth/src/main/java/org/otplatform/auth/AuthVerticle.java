@@ -78,7 +78,7 @@ public final class AuthVerticle extends VerticleBase {
         .compose(v -> parts.projects().createIndexes())
         .compose(v -> keys.load())
         .compose(v -> bootstrapAdmin(parts.users(), hasher))
-        .compose(v -> ServiceHttp.router(vertx, CONTRACT, "auth", readiness,
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
             b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {

@@ -114,6 +114,22 @@ class TokensTest {
   }
 
   @Test
+  void readinessLoadsTheKeysOnceAuthIsUp() throws Exception {
+    SigningKeys keys = new SigningKeys(mongo);
+    await(keys.load());
+    java.util.concurrent.atomic.AtomicBoolean authUp = new java.util.concurrent.atomic.AtomicBoolean();
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> authUp.get() ? Future.succeededFuture(keys.jwks())
+        : Future.failedFuture("connection refused"), 0, 30);
+    io.vertx.core.Promise<io.vertx.ext.healthchecks.Status> down = io.vertx.core.Promise.promise();
+    verifier.readiness(down);
+    assertFalse(await(down.future()).isOk(), "not ready while AUTH is down");
+    authUp.set(true);
+    io.vertx.core.Promise<io.vertx.ext.healthchecks.Status> up = io.vertx.core.Promise.promise();
+    verifier.readiness(up);
+    assertTrue(await(up.future()).isOk(), "ready without any token having been verified");
+  }
+
+  @Test
   void passwordsAreSaltedAndChecked() {
     PasswordHasher hasher = new PasswordHasher(10_000);
     String a = hasher.hash("a long enough password");

@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
@@ -64,15 +63,14 @@ public final class GssVerticle extends VerticleBase {
         Topics.SESSION_EVENTS, record -> sessions.onRecord(record.value()));
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
-        .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
+        .register("auth-keys", 6_000, verifier::readiness);
 
-    // AUTH may start after us: keys load lazily, readiness reports them.
-    verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
+    verifier.startInBackground();
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> consumer.start())
-        .compose(v -> ServiceHttp.router(vertx, CONTRACT, "gss", readiness,
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
             b -> routes(b, sessions, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {

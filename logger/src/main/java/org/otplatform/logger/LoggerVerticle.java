@@ -5,14 +5,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
-import java.net.URI;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.SessionLookup;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.Responses;
@@ -45,19 +44,20 @@ public final class LoggerVerticle extends VerticleBase {
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
     http = WebClient.create(vertx);
     LogStore store = new LogStore(mongo);
+    SessionLookup sessions = new SessionLookup(http, config.gssUrl());
     ingest = new LogIngest(vertx, config.common().kafkaBootstrap(), config.common().instanceId(), store);
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
-    verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
+    verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
-        .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
+        .register("auth-keys", 6_000, verifier::readiness);
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> ingest.start())
-        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", "logger", readiness,
+        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness,
             b -> b.getRoute("queryLogs").addHandler(new BearerAuth(verifier))
-                .addHandler(Responses.json(ctx -> query(ctx, store)))))
+                .addHandler(Responses.json(ctx -> query(ctx, store, sessions)))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
@@ -65,7 +65,7 @@ public final class LoggerVerticle extends VerticleBase {
         });
   }
 
-  private Future<JsonObject> query(RoutingContext ctx, LogStore store) {
+  private Future<JsonObject> query(RoutingContext ctx, LogStore store, SessionLookup sessions) {
     Principal caller = BearerAuth.principal(ctx);
     String session = ctx.queryParams().get("session");
     String service = ctx.queryParams().get("service");
@@ -91,18 +91,10 @@ public final class LoggerVerticle extends VerticleBase {
     } else if (session == null) {
       allowed = Future.failedFuture(ApiException.forbidden("only an admin may query without 'session'"));
     } else {
-      allowed = mayRead(session, caller);
+      // A user reads the logs of sessions the GSS shows them.
+      allowed = sessions.visible(session, caller).mapEmpty();
     }
     return allowed.compose(v -> store.query(filter, limit)).map(records -> new JsonObject().put("records", records));
-  }
-
-  /** A user reads the logs of sessions the GSS shows them. */
-  private Future<Void> mayRead(String session, Principal caller) {
-    URI url = config.gssUrl().resolve("/api/v1/sessions/" + session);
-    return http.getAbs(url.toString()).bearerTokenAuthentication(caller.token()).timeout(5_000).send()
-        .recover(e -> Future.failedFuture(ApiException.unavailable("GSS cannot be reached")))
-        .compose(resp -> resp.statusCode() == 200 ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.notFound("no session " + session)));
   }
 
   private static int limit(String value) {

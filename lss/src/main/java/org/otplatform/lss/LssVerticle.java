@@ -71,7 +71,7 @@ public final class LssVerticle extends VerticleBase {
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("kafka-consumer", p -> p.complete(consumer.isAssigned() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
-    ServiceHttp.addStandardRoutes(vertx, router, null, "lss", readiness);
+    ServiceHttp.addStandardRoutes(vertx, router, null, readiness);
     ErrorHandler.install(router);
 
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())

@@ -10,7 +10,6 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import java.util.HashMap;
@@ -21,7 +20,9 @@ import java.util.regex.Pattern;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.SessionLookup;
 import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.Topics;
@@ -48,7 +49,7 @@ public final class RelayVerticle extends VerticleBase {
   private WebSocketClient wsClient;
   private HttpServer server;
   private TokenVerifier verifier;
-  private GssSessions sessions;
+  private SessionLookup sessions;
   private RelayMetrics metrics;
   private EventPublisher publisher;
   private final Map<String, Long> lastActivity = new HashMap<>();
@@ -67,14 +68,14 @@ public final class RelayVerticle extends VerticleBase {
     wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024));
     verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
-    sessions = new GssSessions(http, config.gssUrl());
+    sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
-    verifier.start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
+    verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
-        .register("auth-keys", p -> p.complete(verifier.hasKeys() ? Status.OK() : Status.KO()));
+        .register("auth-keys", 6_000, verifier::readiness);
     Router router = Router.router(vertx);
-    ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", "relay", readiness);
+    ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", readiness);
     ErrorHandler.install(router);
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> vertx.createHttpServer(new HttpServerOptions()
@@ -114,18 +115,26 @@ public final class RelayVerticle extends VerticleBase {
     }
     verifier.verify(token)
         .onFailure(e -> refuse(ws, CloseCodes.UNAUTHORIZED, e.getMessage()))
-        .onSuccess(user -> sessions.lookup(sessionId, user).onSuccess(lookup -> admit(ws, sessionId, user, lookup)));
+        .onSuccess(user -> sessions.visible(sessionId, user)
+            .onSuccess(session -> admit(ws, sessionId, user, session))
+            .onFailure(e -> refuse(ws, closeCode(e), e.getMessage())));
   }
 
-  private void admit(ServerWebSocket ws, String sessionId, Principal user, GssSessions.Lookup lookup) {
+  /** The close code matching a failed session lookup. */
+  private static short closeCode(Throwable e) {
+    int status = e instanceof ApiException api ? api.status() : 503;
+    return switch (status) {
+      case 401 -> CloseCodes.UNAUTHORIZED;
+      case 403 -> CloseCodes.FORBIDDEN;
+      case 404 -> CloseCodes.NOT_FOUND;
+      default -> CloseCodes.UNAVAILABLE;
+    };
+  }
+
+  private void admit(ServerWebSocket ws, String sessionId, Principal user, JsonObject session) {
     if (ws.isClosed()) {
       return;
     }
-    if (!lookup.found()) {
-      refuse(ws, lookup.closeCode(), lookup.reason());
-      return;
-    }
-    JsonObject session = lookup.session();
     String state = session.getString("state");
     if (!"READY".equals(state)) {
       refuse(ws, CloseCodes.NOT_READY, "session " + sessionId + " is " + state);
@@ -151,6 +160,7 @@ public final class RelayVerticle extends VerticleBase {
       metrics.disconnected();
       if (channel.leave(ws)) {
         channels.remove(sessionId);
+        lastActivity.remove(sessionId);
         channel.close();
       }
     });

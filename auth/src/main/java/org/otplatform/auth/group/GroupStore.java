@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import org.otplatform.auth.user.MongoErrors;
+import org.otplatform.common.mongo.MongoErrors;
 import org.otplatform.common.http.ApiException;
 
 /**

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.common.mongo.MongoErrors;
 
 /**
  * Users in MongoDB. Usernames are unique regardless of case, enforced by a unique index so that

@@ -1,6 +1,7 @@
 package org.otplatform.common.auth;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.healthchecks.Status;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,9 +69,27 @@ public final class TokenVerifier {
     return refresh().mapEmpty();
   }
 
-  /** Whether keys have been loaded (used by readiness checks). */
+  /** Whether keys have been loaded. */
   public boolean hasKeys() {
     return jwt != null;
+  }
+
+  /** Loads the keys without waiting: AUTH may start after this service; {@link #readiness} reports them. */
+  public void startInBackground() {
+    start().onFailure(e -> LOG.warn("AUTH's keys not loaded yet: {}", e.getMessage()));
+  }
+
+  /**
+   * A readiness check: ready once keys are loaded. While they are not, each check tries to load
+   * them, so a service started before AUTH becomes ready without any token to verify.
+   */
+  public void readiness(Promise<Status> promise) {
+    if (hasKeys()) {
+      promise.complete(Status.OK());
+      return;
+    }
+    refresh().onComplete(r -> promise.complete(r.succeeded() ? Status.OK()
+        : Status.KO(new JsonObject().put("error", String.valueOf(r.cause().getMessage())))));
   }
 
   /** Verifies a token; fails with an {@link InvalidTokenException} saying why. */

@@ -31,8 +31,8 @@ public final class ServiceHttp {
    * Builds a router from the contract on the classpath; {@code operations} binds handlers to
    * operation ids. Health and metrics routes are added outside the contract.
    */
-  public static Future<Router> router(Vertx vertx, String contractResource, String registryName,
-      HealthChecks readiness, Consumer<RouterBuilder> operations) {
+  public static Future<Router> router(Vertx vertx, String contractResource, HealthChecks readiness,
+      Consumer<RouterBuilder> operations) {
     return OpenAPIContract.from(vertx, contractResource).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
@@ -41,21 +41,23 @@ public final class ServiceHttp {
       builder.getRoutes().forEach(route -> route.setDoSecurity(false));
       operations.accept(builder);
       Router router = builder.createRouter();
-      addStandardRoutes(vertx, router, contractResource, registryName, readiness);
+      addStandardRoutes(vertx, router, contractResource, readiness);
       ErrorHandler.install(router);
       return router;
     });
   }
 
   /** Health, readiness, metrics and the OpenAPI document. */
-  public static void addStandardRoutes(Vertx vertx, Router router, String contractResource, String registryName,
+  public static void addStandardRoutes(Vertx vertx, Router router, String contractResource,
       HealthChecks readiness) {
     // Live while the event loop runs this check; one procedure makes the answer 200 with a body.
     HealthChecks liveness = HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()));
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    // The Vert.x instance's own registry (see ServiceLauncher.newVertx), else the default one.
     String registry = ServiceLauncher.registryName(vertx);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry != null ? registry : registryName));
+    router.get("/metrics").handler(registry != null ? PrometheusScrapingHandler.create(registry)
+        : PrometheusScrapingHandler.create());
     if (contractResource != null) {
       router.get("/openapi.yaml").handler(ctx -> vertx.fileSystem().readFile(contractResource)
           .onSuccess(buf -> ctx.response().putHeader("content-type", "application/yaml").end(buf))

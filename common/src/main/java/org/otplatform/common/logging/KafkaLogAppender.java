@@ -39,11 +39,6 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
     setName("kafka");
   }
 
-  /** Records dropped because the queue was full. */
-  public long dropped() {
-    return dropped.get();
-  }
-
   @Override
   public void start() {
     Properties props = new Properties();
@@ -86,6 +81,7 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
         for (String record : batch) {
           producer.send(new ProducerRecord<>(Topics.LOGS, instance, record));
         }
+        reportDrops();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -95,6 +91,20 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
       } finally {
         batch.clear();
       }
+    }
+  }
+
+  /** Once records flow again, one record says how many were lost before. */
+  private void reportDrops() {
+    long lost = dropped.getAndSet(0);
+    if (lost > 0) {
+      producer.send(new ProducerRecord<>(Topics.LOGS, instance, new io.vertx.core.json.JsonObject()
+          .put("id", java.util.UUID.randomUUID().toString())
+          .put("time", java.time.Instant.now().toString())
+          .put("level", "WARN").put("service", service).put("instance", instance)
+          .put("logger", KafkaLogAppender.class.getName()).put("thread", Thread.currentThread().getName())
+          .put("message", lost + " log records were dropped: Kafka was unreachable or the queue was full")
+          .encode()));
     }
   }
 

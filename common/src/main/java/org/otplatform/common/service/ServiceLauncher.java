@@ -9,7 +9,6 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.net.BindException;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -149,12 +148,5 @@ public final class ServiceLauncher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** For tests and the embedded platform: an environment map merged over another. */
-  public static Map<String, String> merge(Map<String, String> base, Map<String, String> overrides) {
-    var merged = new java.util.HashMap<>(base);
-    merged.putAll(overrides);
-    return merged;
   }
 }

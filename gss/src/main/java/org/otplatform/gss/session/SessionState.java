@@ -7,9 +7,4 @@ public enum SessionState {
   public boolean isTerminal() {
     return this == CLOSED || this == FAILED;
   }
-
-  /** States that hold the project lock and count against the user's limit. */
-  public boolean isActive() {
-    return !isTerminal();
-  }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.common.mongo.MongoErrors;
 
 /**
  * Sessions in MongoDB, and project locks. Updates are optimistic: read, change, write back only if
@@ -113,15 +114,10 @@ public final class SessionStore {
     JsonObject lock = new JsonObject().put("_id", projectId + "#" + slot).put("projectId", projectId)
         .put("sessionId", sessionId).put("ownerName", ownerName).put("created", Instant.now().toString());
     return mongo.insert(LOCKS, lock).<Void>mapEmpty().recover(e ->
-        isDuplicate(e) ? tryLock(projectId, projectName, slot + 1, slots, sessionId, ownerName) : Future.failedFuture(e));
+        MongoErrors.isDuplicate(e) ? tryLock(projectId, projectName, slot + 1, slots, sessionId, ownerName) : Future.failedFuture(e));
   }
 
   public Future<Void> releaseProject(String sessionId) {
     return mongo.removeDocuments(LOCKS, new JsonObject().put("sessionId", sessionId)).mapEmpty();
-  }
-
-  private static boolean isDuplicate(Throwable e) {
-    return String.valueOf(e.getMessage()).contains("E11000")
-        || (e instanceof com.mongodb.MongoWriteException w && w.getCode() == 11000);
   }
 }

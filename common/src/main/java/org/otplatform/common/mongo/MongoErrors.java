@@ -1,4 +1,4 @@
-package org.otplatform.auth.user;
+package org.otplatform.common.mongo;
 
 /** Recognises MongoDB errors by their code. */
 public final class MongoErrors {
