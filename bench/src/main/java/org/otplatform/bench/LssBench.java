@@ -80,7 +80,7 @@ public final class LssBench {
       spawner.watch().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       for (int run = 0; run < 4; run++) {
         ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:ok", Map.of(), true, Duration.ofSeconds(120),
-            8080, ServiceSpec.Resources.DEFAULT);
+            8080, ServiceSpec.Resources.DEFAULT, 0);
         long t0 = System.nanoTime();
         List<Future<org.otplatform.lss.spawn.RunningService>> starts = new ArrayList<>();
         List<Double> runLatencies = java.util.Collections.synchronizedList(new ArrayList<>());

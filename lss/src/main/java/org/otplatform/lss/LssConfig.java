@@ -25,10 +25,13 @@ import org.otplatform.lss.k8s.KubernetesSpawner;
  *     leaks ({@code OT_LSS_POD_DEADLINE_SECONDS}, default one day)
  * @param apiLimits kubernetes mode: pods starting at once ({@code OT_LSS_MAX_CONCURRENT_SPAWNS}, 10)
  *     and API writes per second ({@code OT_LSS_API_QPS}, 20; bursts of {@code OT_LSS_API_BURST}, 40)
+ * @param restartBackoff wait before the first restart of a crashed compute service, doubled for
+ *     each further one ({@code OT_LSS_RESTART_BACKOFF_MILLIS}, default 1000)
+ * @param maxRestartBackoff the longest such wait ({@code OT_LSS_MAX_RESTART_BACKOFF_SECONDS}, default 60)
  */
 public record LssConfig(CommonConfig common, int port, String mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
-    KubernetesSpawner.Limits apiLimits) {
+    KubernetesSpawner.Limits apiLimits, Duration restartBackoff, Duration maxRestartBackoff) {
 
   public static final String LOCAL = "local";
   public static final String KUBERNETES = "kubernetes";
@@ -51,6 +54,8 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     String classpath = env.string("OT_LSS_COMPUTE_CLASSPATH", System.getProperty("java.class.path"));
     String host = env.string("OT_LSS_COMPUTE_HOST", "127.0.0.1");
     Duration heartbeat = env.seconds("OT_LSS_HEARTBEAT_SECONDS", Duration.ofSeconds(5));
+    Duration restartBackoff = Duration.ofMillis(env.positive("OT_LSS_RESTART_BACKOFF_MILLIS", 1000));
+    Duration maxRestartBackoff = env.seconds("OT_LSS_MAX_RESTART_BACKOFF_SECONDS", Duration.ofSeconds(60));
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode.equals(KUBERNETES)) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
@@ -58,6 +63,6 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     }
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
-        limits);
+        limits, restartBackoff, maxRestartBackoff);
   }
 }

@@ -56,7 +56,7 @@ public final class LssVerticle extends VerticleBase {
     String lssId = config.common().instanceId();
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), lssId);
     Spawner spawner = spawner(lssId);
-    supervisor = new SessionSupervisor(spawner, publisher, config.catalog(), lssId, config.capacity());
+    supervisor = new SessionSupervisor(vertx, spawner, publisher, config);
     consumer = new SequentialConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "lss", lssId),
         Topics.SESSION_COMMANDS, record -> {

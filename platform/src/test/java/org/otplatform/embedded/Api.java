@@ -1,11 +1,19 @@
 package org.otplatform.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,4 +94,41 @@ final class Api {
   }
 
   private Api() {}
+
+  /**
+   * Reads a Server-Sent Events stream until an event of type {@code until}: each as
+   * {@code [id, type, data]}.
+   */
+  static List<String[]> readSse(String url, String token, String lastEventId, String until) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        .header("authorization", "Bearer " + token).header("accept", "text/event-stream");
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    HttpResponse<InputStream> response = Api.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    List<String[]> events = new ArrayList<>();
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      String id = null;
+      String type = null;
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.startsWith("id: ")) {
+          id = line.substring(4);
+        } else if (line.startsWith("event: ")) {
+          type = line.substring(7);
+        } else if (line.startsWith("data: ")) {
+          JsonObject data = new JsonObject(line.substring(6));
+          assertEquals(type, data.getString("type"));
+          events.add(new String[] {id, type, line.substring(6)});
+          if (until.equals(type)) {
+            return events;
+          }
+        }
+      }
+    }
+    assertFalse(events.isEmpty(), "no events");
+    throw new AssertionError("stream ended before " + until + ": " + events.size() + " events");
+  }
 }

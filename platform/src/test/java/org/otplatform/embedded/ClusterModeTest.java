@@ -58,13 +58,15 @@ class ClusterModeTest {
     Files.writeString(catalog, """
         {"defaultType": "pods", "types": {
           "pods": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:ok"}]},
-          "broken": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:pull-fail"}]}
+          "broken": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:pull-fail"}]},
+          "oomy": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:oom", "restartLimit": 1}]}
         }}""");
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
         Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
         Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_LSS_MODE", "kubernetes",
-            "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_INSTANCE_ID", "cluster-test"), ports))
+            "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_INSTANCE_ID", "cluster-test",
+            "OT_LSS_RESTART_BACKOFF_MILLIS", "100"), ports))
         .start();
     gss = platform.url(ports.gss());
     Api.await("GSS ready", Duration.ofSeconds(90), () -> Api.get(gss + "/health/ready", null).status() == 200);
@@ -124,6 +126,24 @@ class ClusterModeTest {
     JsonObject service = failed.getJsonArray("services").getJsonObject(0);
     assertEquals("FAILED", service.getString("state"));
     assertTrue(service.getString("reason").contains("ErrImagePull"), service.encode());
+    Api.await("no pod left", Duration.ofSeconds(30), () -> pods().stream()
+        .noneMatch(p -> id.equals(p.getMetadata().getLabels().get(PodModel.SESSION))));
+  }
+
+  @Test
+  void aPodKilledAfterReadyIsRestartedAsANewPodUpToTheLimit() throws Exception {
+    String id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\",\"type\":\"oomy\"}")
+        .expect(202).json().getString("id");
+    // Ready, OOM-killed, restarted once as pod "-r1", OOM-killed again: past the limit.
+    List<String[]> events = Api.readSse(gss + "/api/v1/sessions/" + id + "/events", token, null, "SessionFailed");
+    List<String> types = events.stream().map(e -> e[1]).toList();
+    assertEquals(2, types.stream().filter("ServiceReady"::equals).count(), types.toString());
+    assertEquals(1, types.stream().filter("ServiceRestarting"::equals).count(), types.toString());
+    assertTrue(types.indexOf("SessionReady") < types.indexOf("ServiceRestarting"), types.toString());
+    String failed = events.stream().filter(e -> e[1].equals("ServiceFailed")).findFirst().orElseThrow()[2];
+    assertEquals(137, new JsonObject(failed).getInteger("exitCode"));
+    assertTrue(new JsonObject(failed).getString("reason").contains("OOMKilled"), failed);
+    assertTrue(session(id).getString("reason").contains("OOMKilled"), session(id).encode());
     Api.await("no pod left", Duration.ofSeconds(30), () -> pods().stream()
         .noneMatch(p -> id.equals(p.getMetadata().getLabels().get(PodModel.SESSION))));
   }

@@ -118,7 +118,7 @@ class EndToEndTest {
     assertEquals("OPENING", opened.getString("state"));
     assertEquals("kriging", opened.getString("type"));
 
-    List<String[]> events = readSse(gss + "/api/v1/sessions/" + sessionId + "/events", null, "SessionReady");
+    List<String[]> events = Api.readSse(gss + "/api/v1/sessions/" + sessionId + "/events", adminToken, null, "SessionReady");
     List<String> types = events.stream().map(e -> e[1]).toList();
     assertEquals("SessionOpenRequested", types.get(0));
     assertTrue(types.contains("ServiceStarting"), types.toString());
@@ -137,7 +137,7 @@ class EndToEndTest {
     assertNotNull(endpoint);
 
     // Resume: after Last-Event-ID 2 the stream starts at 3.
-    List<String[]> resumed = readSse(gss + "/api/v1/sessions/" + sessionId + "/events", "2", "SessionReady");
+    List<String[]> resumed = Api.readSse(gss + "/api/v1/sessions/" + sessionId + "/events", adminToken, "2", "SessionReady");
     assertEquals("3", resumed.get(0)[0]);
   }
 
@@ -230,36 +230,4 @@ class EndToEndTest {
   }
 
   /** Reads an SSE stream until an event of type {@code until}; returns [id, type, data] per event. */
-  private List<String[]> readSse(String url, String lastEventId, String until) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(DEADLINE)
-        .header("authorization", "Bearer " + adminToken).header("accept", "text/event-stream");
-    if (lastEventId != null) {
-      b.header("Last-Event-ID", lastEventId);
-    }
-    HttpResponse<InputStream> response = Api.CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertEquals(200, response.statusCode());
-    assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
-    List<String[]> events = new ArrayList<>();
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-      String id = null;
-      String type = null;
-      String line;
-      while ((line = reader.readLine()) != null) {
-        if (line.startsWith("id: ")) {
-          id = line.substring(4);
-        } else if (line.startsWith("event: ")) {
-          type = line.substring(7);
-        } else if (line.startsWith("data: ")) {
-          JsonObject data = new JsonObject(line.substring(6));
-          assertEquals(type, data.getString("type"));
-          events.add(new String[] {id, type, line.substring(6)});
-          if (until.equals(type)) {
-            return events;
-          }
-        }
-      }
-    }
-    assertFalse(events.isEmpty(), "no events");
-    throw new AssertionError("stream ended before " + until + ": " + events.size() + " events");
-  }
 }

@@ -31,7 +31,8 @@ public final class SharedPlatform implements BeforeAllCallback {
           Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e",
               // Small relay bounds, so the tests reach them cheaply.
               "OT_RELAY_MAX_MESSAGE_BYTES", "65536", "OT_RELAY_MAX_QUEUED_BYTES", "65536",
-              "OT_RELAY_ACTIVITY_SECONDS", "1", "OT_CATALOG", catalog, "OT_GSS_SWEEP_SECONDS", "1"), ports))
+              "OT_RELAY_ACTIVITY_SECONDS", "1", "OT_CATALOG", catalog, "OT_GSS_SWEEP_SECONDS", "1",
+              "OT_LSS_RESTART_BACKOFF_MILLIS", "200"), ports))
           .start();
       gss = platform.url(ports.gss());
       auth = platform.url(ports.auth());
@@ -49,7 +50,8 @@ public final class SharedPlatform implements BeforeAllCallback {
 
   /**
    * The built-in catalog plus {@code stuck}: a service that never listens, whose session the GSS
-   * must give up on after 3 s.
+   * must give up on after 3 s; and {@code crashy}: an echo service that can be told to exit, with
+   * one restart allowed.
    */
   private static String testCatalog() {
     try (java.io.InputStream in = SharedPlatform.class.getResourceAsStream("/catalog.json")) {
@@ -60,6 +62,11 @@ public final class SharedPlatform implements BeforeAllCallback {
           .put("services", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
               .put("name", "sleeper").put("command", new io.vertx.core.json.JsonArray().add("sleep").add("300"))
               .put("startTimeoutSeconds", 120))));
+      io.vertx.core.json.JsonObject echo = catalog.getJsonObject("types").getJsonObject("echo").getJsonArray("services")
+          .getJsonObject(0).copy().put("restartLimit", 1)
+          .put("env", new io.vertx.core.json.JsonObject().put("OT_ECHO_EXIT_ACTION", "true"));
+      catalog.getJsonObject("types").put("crashy", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
+          .put("services", new io.vertx.core.json.JsonArray().add(echo)));
       java.nio.file.Path file = java.nio.file.Files.createTempFile("ot-catalog", ".json");
       java.nio.file.Files.writeString(file, catalog.encodePrettily());
       file.toFile().deleteOnExit();

@@ -10,6 +10,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import java.util.HashMap;
@@ -52,6 +53,7 @@ public final class RelayVerticle extends VerticleBase {
   private SessionLookup sessions;
   private RelayMetrics metrics;
   private EventPublisher publisher;
+  private SessionFollower follower;
   private final Map<String, Long> lastActivity = new HashMap<>();
 
   public RelayVerticle(RelayConfig config) {
@@ -71,13 +73,17 @@ public final class RelayVerticle extends VerticleBase {
     sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
+    follower = new SessionFollower(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+        this::onSessionEvent);
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
-        .register("auth-keys", 6_000, verifier::readiness);
+        .register("auth-keys", 6_000, verifier::readiness)
+        .register("session-events", p -> p.complete(follower.isAssigned() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
     ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", readiness);
     ErrorHandler.install(router);
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
+        .compose(v -> follower.start())
         .compose(v -> vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.common().host())
             .setPort(config.port())
@@ -141,15 +147,19 @@ public final class RelayVerticle extends VerticleBase {
       return;
     }
     Map<String, String> endpoints = new HashMap<>();
+    Map<String, String> notReady = new HashMap<>();
     session.getJsonArray("services", new JsonArray()).forEach(o -> {
       JsonObject s = (JsonObject) o;
       if (s.getString("endpoint") != null && "READY".equals(s.getString("state"))) {
         endpoints.put(s.getString("name"), s.getString("endpoint"));
+      } else if (s.getString("name") != null) {
+        notReady.put(s.getString("name"), "is " + s.getString("state", "not ready").toLowerCase(java.util.Locale.ROOT)
+            + (s.getString("reason") == null ? "" : ": " + s.getString("reason")));
       }
     });
     SessionChannel channel = channels.computeIfAbsent(sessionId, id -> new SessionChannel(vertx, wsClient, id,
         config.requestTimeout(), metrics, () -> activity(id, user)));
-    channel.endpoints(endpoints);
+    channel.endpoints(endpoints, notReady);
     ws.setWriteQueueMaxSize(config.maxQueuedBytes());
     ws.exceptionHandler(e -> onSocketError(ws, sessionId, e));
     channel.join(ws);
@@ -166,6 +176,29 @@ public final class RelayVerticle extends VerticleBase {
     });
     LOG.atInfo().addKeyValue("session", sessionId).log("{} joined through the relay", user.username());
     ws.resume();
+  }
+
+  /**
+   * Keeps connected sessions' routes current: a restarted service is reached at its new endpoint
+   * without the front end reconnecting; an ended session closes its front ends.
+   */
+  private void onSessionEvent(SessionEvent event) {
+    SessionChannel channel = channels.get(event.sessionId());
+    if (channel == null) {
+      return;
+    }
+    if (event instanceof SessionEvent.ServiceReady ready) {
+      channel.serviceReady(ready.service(), ready.endpoint());
+    } else if (event instanceof SessionEvent.ServiceRestarting restarting) {
+      channel.serviceDown(restarting.service(), "is restarting (restart " + restarting.attempt() + " of "
+          + restarting.restartLimit() + ")");
+    } else if (event instanceof SessionEvent.ServiceFailed failed) {
+      channel.serviceDown(failed.service(), "failed: " + failed.reason());
+    } else if (event instanceof SessionEvent.SessionClosed closed) {
+      channel.end("session closed: " + closed.reason());
+    } else if (event instanceof SessionEvent.SessionFailed failed) {
+      channel.end("session failed: " + failed.reason());
+    }
   }
 
   /** A frame over the size limit (or another protocol error) closes the connection with a reason. */
@@ -252,7 +285,8 @@ public final class RelayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     channels.values().forEach(SessionChannel::close);
-    return (server == null ? Future.succeededFuture() : server.close())
+    return (follower == null ? Future.<Void>succeededFuture() : follower.close())
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }
 }

@@ -31,6 +31,8 @@ final class SessionChannel {
   private final Duration timeout;
   private final Set<ServerWebSocket> frontEnds = new CopyOnWriteArraySet<>();
   private final Map<String, String> endpoints = new HashMap<>();
+  /** Services of the session that cannot be reached now, with why (restarting, failed). */
+  private final Map<String, String> unavailable = new HashMap<>();
   private final Map<String, Future<WebSocket>> upstreams = new HashMap<>();
   private final Map<Long, Pending> pending = new HashMap<>();
   private final RelayMetrics metrics;
@@ -48,10 +50,47 @@ final class SessionChannel {
     this.onActivity = onActivity;
   }
 
-  /** Updates where the session's services are (from the GSS's view of the session). */
-  void endpoints(Map<String, String> current) {
+  /**
+   * Sets where the session's services are, from the GSS's view of the session: the ready ones'
+   * endpoints, and why each other one cannot be reached.
+   */
+  void endpoints(Map<String, String> ready, Map<String, String> notReady) {
     endpoints.clear();
-    endpoints.putAll(current);
+    endpoints.putAll(ready);
+    unavailable.clear();
+    unavailable.putAll(notReady);
+  }
+
+  /** A service is (again) ready, maybe at a new endpoint: later requests go there. */
+  void serviceReady(String service, String endpoint) {
+    unavailable.remove(service);
+    String before = endpoints.put(service, endpoint);
+    if (before != null && !before.equals(endpoint)) {
+      dropUpstream(service, service + " moved to a new instance");
+    }
+    LOG.atInfo().addKeyValue("session", sessionId).log("{} is ready at {}", service, endpoint);
+  }
+
+  /** A service died or is restarting: requests to it get an error naming why until it is back. */
+  void serviceDown(String service, String why) {
+    endpoints.remove(service);
+    unavailable.put(service, why);
+    dropUpstream(service, service + " " + why);
+  }
+
+  /** The session ended: every front end is told with {@link CloseCodes#SESSION_ENDED}. */
+  void end(String reason) {
+    frontEnds.forEach(ws -> ws.close(CloseCodes.SESSION_ENDED, reason.length() > 120 ? reason.substring(0, 120)
+        : reason));
+    close();
+  }
+
+  private void dropUpstream(String service, String why) {
+    Future<WebSocket> up = upstreams.remove(service);
+    if (up != null) {
+      up.onSuccess(WebSocket::close);
+    }
+    failPending(service, why);
   }
 
   void join(ServerWebSocket ws) {
@@ -98,9 +137,13 @@ final class SessionChannel {
       return;
     }
     String endpoint = endpoints.get(to);
+    if (endpoint == null && unavailable.containsKey(to)) {
+      reply(ws, error(clientId, "relay", "service_unavailable", to + " " + unavailable.get(to)));
+      return;
+    }
     if (endpoint == null) {
       reply(ws, error(clientId, "relay", "unknown_service", "session " + sessionId + " has no service '" + to
-          + "'; it has: " + String.join(", ", endpoints.keySet())));
+          + "'; it has: " + String.join(", ", new java.util.TreeSet<>(endpoints.keySet()))));
       return;
     }
     long relayId = IDS.incrementAndGet();
@@ -146,8 +189,12 @@ final class SessionChannel {
         .onSuccess(up -> {
           up.textMessageHandler(text -> onUpstream(service, text));
           up.closeHandler(v -> {
-            upstreams.remove(service);
-            failPending(service, "connection to " + service + " closed");
+            // Only if it is still the current connection: a replaced one's requests were failed already.
+            Future<WebSocket> current = upstreams.get(service);
+            if (current != null && current.result() == up) {
+              upstreams.remove(service);
+              failPending(service, "connection to " + service + " closed");
+            }
           });
           up.exceptionHandler(e -> LOG.atWarn().addKeyValue("session", sessionId)
               .log("connection to {} failed: {}", service, e.getMessage()));

@@ -93,7 +93,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
   }
 
   private static SessionType parseType(String name, JsonObject json, String where, List<String> problems) {
-    int maxOpen = json.getInteger("maxOpenPerProject", 1);
+    int maxOpen = integer(json, "maxOpenPerProject", 1, where, problems);
     if (maxOpen < 1) {
       problems.add(where + ": maxOpenPerProject must be at least 1");
     }
@@ -124,7 +124,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     Duration longestStart = specs.stream().map(ServiceSpec::startTimeout).max(Duration::compareTo)
         .orElse(Duration.ofSeconds(60));
     Duration openTimeout = json.containsKey("openTimeoutSeconds")
-        ? Duration.ofSeconds(json.getInteger("openTimeoutSeconds", 0)) : longestStart.plusSeconds(30);
+        ? Duration.ofSeconds(integer(json, "openTimeoutSeconds", 0, where, problems)) : longestStart.plusSeconds(30);
     if (openTimeout.isZero() || openTimeout.isNegative()) {
       problems.add(where + ": openTimeoutSeconds must be at least 1");
     }
@@ -141,16 +141,33 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     }
     Map<String, String> env = new HashMap<>();
     s.getJsonObject("env", new JsonObject()).forEach(e -> env.put(e.getKey(), String.valueOf(e.getValue())));
-    int timeout = s.getInteger("startTimeoutSeconds", 60);
+    int timeout = integer(s, "startTimeoutSeconds", 60, at, problems);
     if (timeout < 1) {
       problems.add(at + ": startTimeoutSeconds must be at least 1");
     }
-    int port = s.getInteger("port", 8080);
+    int port = integer(s, "port", 8080, at, problems);
     if (port < 1 || port > 65535) {
       problems.add(at + ": port must be between 1 and 65535");
     }
+    int restartLimit = integer(s, "restartLimit", ServiceSpec.DEFAULT_RESTART_LIMIT, at, problems);
+    if (restartLimit < 0 || restartLimit > 100) {
+      problems.add(at + ": restartLimit must be between 0 and 100");
+    }
     return new ServiceSpec(name, List.copyOf(command), image, Map.copyOf(env), s.getBoolean("mandatory", true),
-        Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems));
+        Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems), restartLimit);
+  }
+
+  /** An integer field; anything else is a problem named with its entry (not a ClassCastException). */
+  private static int integer(JsonObject json, String field, int defaultValue, String at, List<String> problems) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return defaultValue;
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return ((Number) value).intValue();
+    }
+    problems.add(at + ": " + field + " must be an integer, got " + value);
+    return defaultValue;
   }
 
   private static ServiceSpec.Resources resources(JsonObject json, String at, List<String> problems) {

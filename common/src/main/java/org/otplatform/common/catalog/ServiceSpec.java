@@ -17,9 +17,15 @@ import java.util.Map;
  * @param port cluster mode: the container port the service listens on (default 8080)
  * @param resources cluster mode: CPU/memory {@code requests} and {@code limits}, e.g.
  *     {@code {"requests": {"cpu": "250m", "memory": "256Mi"}, "limits": {...}}}
+ * @param restartLimit how often the service is restarted after it died once ready, over the
+ *     session's life (OpenTwin's MaxCrashRestarts); one more death fails the session, or ends an
+ *     optional service
  */
 public record ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
-    boolean mandatory, Duration startTimeout, int port, Resources resources) {
+    boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit) {
+
+  /** The restart limit of a service that does not set one. */
+  public static final int DEFAULT_RESTART_LIMIT = 3;
 
   /** Kubernetes resource quantities by resource name ({@code cpu}, {@code memory}). */
   public record Resources(Map<String, String> requests, Map<String, String> limits) {

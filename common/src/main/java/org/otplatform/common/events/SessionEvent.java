@@ -60,6 +60,25 @@ public sealed interface SessionEvent extends PlatformEvent {
     }
   }
 
+  /**
+   * A compute service died after it was ready and is started again in {@code delayMillis}: restart
+   * {@code attempt} of at most {@code restartLimit}. The session stays usable; its new endpoint
+   * follows in a {@link ServiceReady}.
+   */
+  record ServiceRestarting(String id, Instant time, String sessionId, String service, int attempt,
+      int restartLimit, long delayMillis) implements SessionEvent {
+    public static ServiceRestarting of(String sessionId, String service, int attempt, int restartLimit,
+        long delayMillis) {
+      return new ServiceRestarting(newId(), Instant.now(), sessionId, service, attempt, restartLimit, delayMillis);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("service", service).put("attempt", attempt).put("restartLimit", restartLimit)
+          .put("delayMillis", delayMillis);
+    }
+  }
+
   /** Every compute service of the session is ready. */
   record SessionReady(String id, Instant time, String sessionId, List<ServiceEndpoint> services)
       implements SessionEvent {

@@ -16,6 +16,7 @@ class CatalogTest {
     assertEquals("kriging", catalog.type("kriging").orElseThrow().services().get(0).name());
     assertEquals(java.time.Duration.ofSeconds(90), catalog.type("kriging").orElseThrow().openTimeout(),
         "default open timeout: the longest service start timeout plus 30 s");
+    assertEquals(ServiceSpec.DEFAULT_RESTART_LIMIT, catalog.type("kriging").orElseThrow().services().get(0).restartLimit());
   }
 
   @Test
@@ -25,7 +26,8 @@ class CatalogTest {
          "types": {
            "a": {"services": [{"name": "Bad Name"}]},
            "b": {"services": [{"name": "x"}, {"name": "x", "command": ["run"]}]},
-           "c": {"services": []}
+           "c": {"services": []},
+           "d": {"services": [{"name": "y", "command": ["run"], "port": "80", "restartLimit": -1}]}
          }}""");
     ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(json, "test"));
     String m = e.getMessage();
@@ -34,6 +36,8 @@ class CatalogTest {
     assertTrue(m.contains("type 'b', service 'x' is listed twice"), m);
     assertTrue(m.contains("type 'c': 'services' must be a non-empty array"), m);
     assertTrue(m.contains("defaultType 'missing'"), m);
+    assertTrue(m.contains("type 'd', service 'y': port must be an integer, got 80"), m);
+    assertTrue(m.contains("type 'd', service 'y': restartLimit must be between 0 and 100"), m);
   }
 
   @Test

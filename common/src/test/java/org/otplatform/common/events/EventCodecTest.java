@@ -24,6 +24,7 @@ class EventCodecTest {
         ServiceReady.of("s1", "kriging", "10.0.0.5:8080"),
         ServiceFailed.of("s1", "kriging", 137, "OOMKilled"),
         ServiceFailed.of("s1", "kriging", null, "ImagePullBackOff"),
+        SessionEvent.ServiceRestarting.of("s1", "kriging", 2, 3, 2000),
         SessionReady.of("s1", List.of(new ServiceEndpoint("kriging", "10.0.0.5:8080"))),
         SessionFailed.of("s1", "no capacity"),
         SessionClosed.of("s1", "idle"),

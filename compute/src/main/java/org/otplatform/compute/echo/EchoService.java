@@ -5,12 +5,37 @@ import org.otplatform.compute.sdk.Action;
 import org.otplatform.compute.sdk.ActionException;
 import org.otplatform.compute.sdk.ComputeService;
 
-/** A minimal compute service: echoes payloads and sends pushes. For tests, demos and benchmarks. */
+/**
+ * A minimal compute service: echoes payloads and sends pushes. For tests, demos and benchmarks.
+ * With {@code OT_ECHO_EXIT_ACTION=true} it also offers {@code exit}, which ends the process with a
+ * given code, so that crash handling can be tried end to end.
+ */
 public final class EchoService {
   private EchoService() {}
 
   public static ComputeService create(java.util.Map<String, String> env) {
-    return ComputeService.create("echo", env)
+    ComputeService service = ComputeService.create("echo", env);
+    if (Boolean.parseBoolean(env.getOrDefault("OT_ECHO_EXIT_ACTION", "false"))) {
+      service.action(new Action("exit", "ends this service's process with exit code 'code' shortly after replying",
+          new JsonObject().put("code", "integer 1..255"), (payload, ctx) -> {
+            int code = payload == null ? 1 : payload.getInteger("code", 1);
+            if (code < 1 || code > 255) {
+              throw ActionException.badPayload("'code' must be between 1 and 255");
+            }
+            Thread exit = new Thread(() -> {
+              try {
+                Thread.sleep(200); // let the reply go out first
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              Runtime.getRuntime().halt(code);
+            }, "echo-exit");
+            exit.start();
+            return new JsonObject().put("exiting", code);
+          }));
+    }
+    return service
+
         .action(new Action("echo", "returns the payload unchanged",
             new JsonObject().put("*", "any JSON"), (payload, ctx) -> payload))
         .action(new Action("push", "sends 'count' pushes named 'tick' to every front end of the session",

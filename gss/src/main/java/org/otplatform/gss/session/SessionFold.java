@@ -7,6 +7,7 @@ import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
+import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
 import org.otplatform.common.events.SessionEvent.SessionActivity;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
@@ -46,6 +47,8 @@ public final class SessionFold {
       service(doc, e.service()).put("state", "READY").put("endpoint", e.endpoint());
     } else if (event instanceof ServiceFailed e) {
       service(doc, e.service()).put("state", "FAILED").put("exitCode", e.exitCode()).put("reason", e.reason());
+    } else if (event instanceof ServiceRestarting e) {
+      service(doc, e.service()).put("state", "RESTARTING").put("restarts", e.attempt()).remove("endpoint");
     } else if (event instanceof SessionReady e) {
       e.services().forEach(s -> service(doc, s.name()).put("state", "READY").put("endpoint", s.endpoint()));
       if (state == SessionState.OPENING) {

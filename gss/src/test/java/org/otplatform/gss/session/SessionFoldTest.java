@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
+import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.events.SessionEvent.SessionFailed;
@@ -33,6 +34,22 @@ class SessionFoldTest {
     assertEquals("h:1", doc.getJsonArray("services").getJsonObject(0).getString("endpoint"));
     assertEquals(3, doc.getInteger("seq"));
     assertTrue(doc.containsKey("readyAt"));
+  }
+
+  @Test
+  void aRestartedServiceKeepsTheSessionReadyAndMovesItsEndpoint() {
+    JsonObject doc = opening();
+    SessionFold.apply(doc, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));
+    assertTrue(SessionFold.apply(doc, ServiceFailed.of("s", "kriging", 137, "OOMKilled")));
+    assertTrue(SessionFold.apply(doc, ServiceRestarting.of("s", "kriging", 1, 3, 1000)));
+    JsonObject service = doc.getJsonArray("services").getJsonObject(0);
+    assertEquals("READY", doc.getString("state"));
+    assertEquals("RESTARTING", service.getString("state"));
+    assertEquals(1, service.getInteger("restarts"));
+    assertFalse(service.containsKey("endpoint"), "no endpoint while it restarts");
+    assertTrue(SessionFold.apply(doc, ServiceReady.of("s", "kriging", "h:2")));
+    assertEquals("READY", service.getString("state"));
+    assertEquals("h:2", service.getString("endpoint"));
   }
 
   @Test

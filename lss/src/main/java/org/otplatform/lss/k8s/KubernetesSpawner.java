@@ -112,10 +112,10 @@ public final class KubernetesSpawner implements Spawner {
   }
 
   @Override
-  public Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit) {
+  public Future<RunningService> start(String sessionId, ServiceSpec spec, int attempt, ExitListener onExit) {
     Pod desired;
     try {
-      desired = PodModel.build(sessionId, spec, target);
+      desired = PodModel.build(sessionId, spec, attempt, target);
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new SpawnException(e.getMessage(), null));
     }

@@ -28,6 +28,8 @@ public final class PodModel {
   public static final String SESSION = "ot-platform.org/session";
   public static final String SERVICE = "ot-platform.org/service";
   public static final String LSS = "ot-platform.org/lss";
+  /** Annotation: which restart of its service the pod is (0: the first start). */
+  public static final String ATTEMPT = "ot-platform.org/attempt";
   private static final int MAX_NAME = 63;
 
   private PodModel() {}
@@ -37,11 +39,19 @@ public final class PodModel {
 
   /** {@code ot-<service>-<hash of session and service>}: a DNS label, at most 63 characters. */
   public static String podName(String sessionId, String service) {
+    return podName(sessionId, service, 0);
+  }
+
+  /**
+   * The pod of a service's {@code attempt}-th restart: the first pod's name plus {@code -r<attempt>}
+   * (a restart never reuses the name of a pod that may still be terminating).
+   */
+  public static String podName(String sessionId, String service, int attempt) {
     String prefix = "ot-" + service.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
-    if (prefix.length() > 40) {
-      prefix = prefix.substring(0, 40);
+    if (prefix.length() > 36) {
+      prefix = prefix.substring(0, 36);
     }
-    String name = prefix + "-" + hash(sessionId + "/" + service).substring(0, 20);
+    String name = prefix + "-" + hash(sessionId + "/" + service).substring(0, 20) + (attempt > 0 ? "-r" + attempt : "");
     return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
   }
 
@@ -60,6 +70,10 @@ public final class PodModel {
   }
 
   public static Pod build(String sessionId, ServiceSpec spec, Target target) {
+    return build(sessionId, spec, 0, target);
+  }
+
+  public static Pod build(String sessionId, ServiceSpec spec, int attempt, Target target) {
     if (spec.image() == null) {
       throw new IllegalArgumentException("service " + spec.name() + " has no image for cluster mode");
     }
@@ -71,10 +85,10 @@ public final class PodModel {
     env.add(new EnvVar("OT_BIND_HOST", "0.0.0.0", null));
     return new PodBuilder()
         .withNewMetadata()
-          .withName(podName(sessionId, spec.name()))
+          .withName(podName(sessionId, spec.name(), attempt))
           .withNamespace(target.namespace())
           .withLabels(labels(sessionId, spec.name(), target.lssId()))
-          .withAnnotations(Map.of(SESSION, sessionId))
+          .withAnnotations(Map.of(SESSION, sessionId, ATTEMPT, Integer.toString(attempt)))
         .endMetadata()
         .withNewSpec()
           .withRestartPolicy("Never")

@@ -57,7 +57,7 @@ public final class LocalProcessSpawner implements Spawner {
   }
 
   @Override
-  public Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit) {
+  public Future<RunningService> start(String sessionId, ServiceSpec spec, int attempt, ExitListener onExit) {
     Context context = vertx.getOrCreateContext();
     Promise<Integer> port = Promise.promise();
     long deadline = System.currentTimeMillis() + spec.startTimeout().toMillis();

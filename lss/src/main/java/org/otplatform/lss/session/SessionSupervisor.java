@@ -1,6 +1,8 @@
 package org.otplatform.lss.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +17,14 @@ import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
+import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.events.SessionEvent.SessionFailed;
 import org.otplatform.common.events.SessionEvent.SessionReady;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.lss.LssConfig;
 import org.otplatform.lss.spawn.RunningService;
 import org.otplatform.lss.spawn.SpawnException;
 import org.otplatform.lss.spawn.Spawner;
@@ -29,18 +33,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the sessions this LSS took: starts each session's compute services through the
- * {@link Spawner}, reports progress on the session-events topic, and removes everything of a
- * session when it closes or fails. Runs on one Vert.x context, so its map needs no locking beyond
- * visibility.
+ * {@link Spawner}, reports progress on the session-events topic, restarts a service that dies
+ * after it was ready (with exponential back-off, up to its restart limit), and removes everything
+ * of a session when it closes or fails. Runs on one Vert.x context, so its map needs no locking
+ * beyond visibility.
  */
 public final class SessionSupervisor {
   private static final Logger LOG = LoggerFactory.getLogger(SessionSupervisor.class);
 
+  private final Vertx vertx;
   private final Spawner spawner;
   private final EventPublisher publisher;
   private final Catalog catalog;
   private final String lssId;
   private final int capacity;
+  private final Duration restartBackoff;
+  private final Duration maxRestartBackoff;
   private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
 
   /** A session this LSS runs. */
@@ -49,6 +57,8 @@ public final class SessionSupervisor {
     final SessionType type;
     final List<RunningService> running = new ArrayList<>();
     final List<Future<RunningService>> starts = new ArrayList<>();
+    /** Restarts so far, by service name. */
+    final Map<String, Integer> restarts = new java.util.HashMap<>();
     boolean ending;
 
     LocalSession(String id, SessionType type) {
@@ -57,12 +67,15 @@ public final class SessionSupervisor {
     }
   }
 
-  public SessionSupervisor(Spawner spawner, EventPublisher publisher, Catalog catalog, String lssId, int capacity) {
+  public SessionSupervisor(Vertx vertx, Spawner spawner, EventPublisher publisher, LssConfig config) {
+    this.vertx = vertx;
     this.spawner = spawner;
     this.publisher = publisher;
-    this.catalog = catalog;
-    this.lssId = lssId;
-    this.capacity = capacity;
+    this.catalog = config.catalog();
+    this.lssId = config.common().instanceId();
+    this.capacity = config.capacity();
+    this.restartBackoff = config.restartBackoff();
+    this.maxRestartBackoff = config.maxRestartBackoff();
   }
 
   public int load() {
@@ -146,6 +159,10 @@ public final class SessionSupervisor {
     publish(SessionReady.of(session.id, endpoints));
   }
 
+  /**
+   * A service died after it was ready: restart it after a back-off while its restart limit allows,
+   * else fail the session (mandatory service) or leave the service FAILED (optional one).
+   */
   private void onExit(RunningService service, int exitCode, String reason) {
     LocalSession session = sessions.get(service.sessionId());
     if (session == null || session.ending) {
@@ -154,11 +171,54 @@ public final class SessionSupervisor {
     session.running.remove(service);
     LOG.atError().addKeyValue("session", session.id).log("{} {}", service.name(), reason);
     publish(ServiceFailed.of(session.id, service.name(), exitCode, reason));
-    boolean mandatory = session.type.services().stream()
-        .filter(s -> s.name().equals(service.name())).findFirst().map(ServiceSpec::mandatory).orElse(true);
-    if (mandatory) {
-      fail(session, "service " + service.name() + " " + reason);
+    crashed(session, spec(session, service.name()), reason);
+  }
+
+  private void crashed(LocalSession session, ServiceSpec spec, String reason) {
+    int attempt = session.restarts.merge(spec.name(), 1, Integer::sum);
+    if (attempt <= spec.restartLimit()) {
+      long delay = backoff(attempt);
+      LOG.atWarn().addKeyValue("session", session.id).log("restarting {} in {} ms (restart {} of {})", spec.name(),
+          delay, attempt, spec.restartLimit());
+      publish(ServiceRestarting.of(session.id, spec.name(), attempt, spec.restartLimit(), delay));
+      vertx.setTimer(delay, t -> restart(session, spec, attempt));
+    } else if (spec.mandatory()) {
+      fail(session, "service " + spec.name() + " " + reason + " after " + spec.restartLimit()
+          + " restart(s), its limit");
+    } else {
+      LOG.atError().addKeyValue("session", session.id).log("optional service {} is given up after {} restart(s)",
+          spec.name(), spec.restartLimit());
     }
+  }
+
+  private void restart(LocalSession session, ServiceSpec spec, int attempt) {
+    if (session.ending) {
+      return;
+    }
+    spawner.start(session.id, spec, attempt, this::onExit)
+        .onSuccess(r -> onStarted(session, r))
+        .onFailure(e -> {
+          if (session.ending) {
+            return;
+          }
+          Integer exitCode = e instanceof SpawnException se ? se.exitCode() : null;
+          LOG.atError().addKeyValue("session", session.id).log("{} failed to restart: {}", spec.name(),
+              e.getMessage());
+          publish(ServiceFailed.of(session.id, spec.name(), exitCode, e.getMessage()));
+          crashed(session, spec, "could not be restarted: " + e.getMessage());
+        });
+  }
+
+  /** {@code restartBackoff} doubled for every restart before, at most {@code maxRestartBackoff}. */
+  long backoff(int attempt) {
+    long base = restartBackoff.toMillis();
+    long delay = attempt >= 31 ? Long.MAX_VALUE : base << (attempt - 1);
+    return Math.min(delay < 0 ? Long.MAX_VALUE : delay, maxRestartBackoff.toMillis());
+  }
+
+  private static ServiceSpec spec(LocalSession session, String name) {
+    return session.type.services().stream().filter(s -> s.name().equals(name)).findFirst()
+        .orElseThrow(() -> new IllegalStateException("no service " + name + " in type " + session.type.name()));
   }
 
   private void fail(LocalSession session, String reason) {

@@ -5,16 +5,22 @@ import org.otplatform.common.catalog.ServiceSpec;
 
 /**
  * Starts and removes the compute services of sessions. Implementations: local processes
- * ({@code local}); Kubernetes pods follow.
+ * ({@code local}) and Kubernetes pods ({@code k8s}).
  */
 public interface Spawner {
 
   /**
    * Starts one compute service; the future completes once it answers its readiness probe, or
    * fails with a {@link SpawnException} (with exit code when the service ran and died).
-   * {@code onExit} is called if the service stops by itself afterwards.
+   * {@code onExit} is called if the service stops by itself afterwards. {@code attempt} counts
+   * restarts (0 for the first start), so that a restart is a new instance, not the dead one again.
    */
-  Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit);
+  Future<RunningService> start(String sessionId, ServiceSpec spec, int attempt, ExitListener onExit);
+
+  /** The first start of a compute service. */
+  default Future<RunningService> start(String sessionId, ServiceSpec spec, ExitListener onExit) {
+    return start(sessionId, spec, 0, onExit);
+  }
 
   /** Removes a compute service and everything it started; idempotent. */
   Future<Void> stop(RunningService service);

@@ -93,7 +93,7 @@ class KubernetesSpawnerTest {
 
   private static ServiceSpec spec(String image, Duration timeout) {
     return new ServiceSpec("kriging", List.of(), "registry.example/ot-compute:" + image, Map.of("MODE", "fast"), true,
-        timeout, 8080, ServiceSpec.Resources.DEFAULT);
+        timeout, 8080, ServiceSpec.Resources.DEFAULT, 0);
   }
 
   private static SpawnException failure(Future<?> f) throws Exception {

@@ -26,6 +26,9 @@ class PodModelTest {
     assertTrue(name.matches(DNS_LABEL), name);
     assertNotEquals(name, PodModel.podName(UUID.randomUUID().toString(), "a-very-long-service-name-of-thirty"));
     assertNotEquals(PodModel.podName(session, "mesher"), PodModel.podName(session, "solver"));
+    String restarted = PodModel.podName(session, "a-very-long-service-name-of-thirty", 100);
+    assertTrue(restarted.length() <= 63 && restarted.matches(DNS_LABEL), restarted);
+    assertEquals(name + "-r100", restarted, "a restart is the same pod name plus its attempt");
   }
 
   @Test
@@ -39,7 +42,7 @@ class PodModelTest {
   @Test
   void aServiceWithoutAnImageCannotRunInTheCluster() {
     ServiceSpec local = new ServiceSpec("kriging", List.of("java"), null, Map.of(), true, Duration.ofSeconds(5), 8080,
-        ServiceSpec.Resources.DEFAULT);
+        ServiceSpec.Resources.DEFAULT, 0);
     assertThrows(IllegalArgumentException.class,
         () -> PodModel.build("s", local, new PodModel.Target("ns", "lss", 60)));
   }
@@ -47,7 +50,7 @@ class PodModelTest {
   @Test
   void podsRunLockedDown() {
     ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:1", Map.of(), true, Duration.ofSeconds(5), 9000,
-        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")));
+        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")), 0);
     Pod pod = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60));
     assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot());
     assertEquals("RuntimeDefault", pod.getSpec().getSecurityContext().getSeccompProfile().getType());
