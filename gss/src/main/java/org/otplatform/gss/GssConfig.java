@@ -17,11 +17,16 @@ import org.otplatform.common.config.Env;
  * @param publicLoggerUrl the logger for front ends ({@code OT_PUBLIC_LOGGER_URL})
  * @param maxSessionsPerUser open sessions one user may hold ({@code OT_GSS_MAX_SESSIONS_PER_USER})
  * @param catalog the service catalog ({@code OT_CATALOG}: a JSON file; default built in)
- * @param sweepInterval how often sessions stuck OPENING are looked for ({@code OT_GSS_SWEEP_SECONDS}, 5)
+ * @param sweepInterval how often sessions stuck OPENING, and sessions of lost LSS instances, are
+ *     looked for ({@code OT_GSS_SWEEP_SECONDS}, 5)
+ * @param lssLostAfter an LSS not heard for this long is lost and its sessions are handed over
+ *     ({@code OT_GSS_LSS_LOST_SECONDS}, default 20: four missed heartbeats)
+ * @param maxHandovers how often one session may be handed to another LSS before it fails
+ *     ({@code OT_GSS_MAX_HANDOVERS}, default 3)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
     String publicRelayUrl, String publicLoggerUrl, int maxSessionsPerUser, Catalog catalog,
-    java.time.Duration sweepInterval) {
+    java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers) {
 
   public static GssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "gss");
@@ -33,8 +38,13 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     int maxPerUser = env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5);
     Catalog catalog = Catalog.fromEnv(env);
     java.time.Duration sweep = env.seconds("OT_GSS_SWEEP_SECONDS", java.time.Duration.ofSeconds(5));
+    java.time.Duration lostAfter = env.seconds("OT_GSS_LSS_LOST_SECONDS", java.time.Duration.ofSeconds(20));
+    int maxHandovers = env.integer("OT_GSS_MAX_HANDOVERS", 3);
+    if (maxHandovers < 0) {
+      env.problem("OT_GSS_MAX_HANDOVERS must be 0 or more, got " + maxHandovers);
+    }
     env.validate();
     return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
-        maxPerUser, catalog, sweep);
+        maxPerUser, catalog, sweep, lostAfter, maxHandovers);
   }
 }

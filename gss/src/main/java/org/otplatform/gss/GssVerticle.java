@@ -6,22 +6,29 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import java.time.Instant;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.Responses;
 import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
 import org.otplatform.common.kafka.SequentialConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.gss.http.ProgressStream;
+import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.session.AuthClient;
+import org.otplatform.gss.session.Progress;
+import org.otplatform.gss.session.Reconciler;
 import org.otplatform.gss.session.SessionService;
 import org.otplatform.gss.session.SessionStore;
 import org.slf4j.Logger;
@@ -39,6 +46,7 @@ public final class GssVerticle extends VerticleBase {
   private WebClient http;
   private EventPublisher publisher;
   private SequentialConsumer consumer;
+  private BroadcastConsumer heartbeats;
   private HttpServer server;
 
   public GssVerticle(GssConfig config) {
@@ -61,8 +69,17 @@ public final class GssVerticle extends VerticleBase {
     consumer = new SequentialConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
         Topics.SESSION_EVENTS, record -> sessions.onRecord(record.value()));
+    LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
+    Reconciler reconciler = new Reconciler(store, publisher, new Progress(vertx), registry, config.maxHandovers());
+    heartbeats = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+        Topics.REGISTRY, json -> reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
+            .onFailure(e -> LOG.warn("reconciling a heartbeat of {} failed: {}", json.getString("lssId"),
+                e.getMessage())));
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
+        .register("kafka", p -> p.complete(consumer.isAssigned() && heartbeats.isAssigned()
+            ? Status.OK() : Status.KO(new JsonObject().put("reason", "not yet reading the session events "
+                + "and registry topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
 
     verifier.startInBackground();
@@ -70,18 +87,29 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> consumer.start())
+        .compose(v -> heartbeats.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
-            b -> routes(b, sessions, new BearerAuth(verifier))))
+            b -> routes(b, sessions, registry, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
-          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sessions.failStuckOpens(java.time.Instant.now())
-              .onFailure(e -> LOG.warn("sweep for stuck opens failed: {}", e.getMessage())));
+          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> {
+            sessions.failStuckOpens(Instant.now())
+                .onFailure(e -> LOG.warn("sweep for stuck opens failed: {}", e.getMessage()));
+            reconciler.sweep(Instant.now())
+                .onFailure(e -> LOG.warn("sweep for sessions of lost LSS instances failed: {}", e.getMessage()));
+          });
           LOG.info("GSS listening on port {}", s.actualPort());
         });
   }
 
-  private void routes(RouterBuilder b, SessionService sessions, BearerAuth auth) {
+  private void routes(RouterBuilder b, SessionService sessions, LssRegistry registry, BearerAuth auth) {
+    b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(ctx -> {
+      if (!BearerAuth.principal(ctx).isAdmin()) {
+        throw ApiException.forbidden("only administrators may list the LSS instances");
+      }
+      return Future.succeededFuture(registry.view(Instant.now()));
+    }));
     b.getRoute("info").addHandler(Responses.json(ctx -> Future.succeededFuture(info())));
     b.getRoute("openSession").addHandler(auth).addHandler(Responses.json(202, ctx -> {
       JsonObject body = Responses.body(ctx);
@@ -123,6 +151,7 @@ public final class GssVerticle extends VerticleBase {
     return Future.join(
             server == null ? Future.succeededFuture() : server.close(),
             consumer == null ? Future.succeededFuture() : consumer.close(),
+            heartbeats == null ? Future.succeededFuture() : heartbeats.close(),
             publisher == null ? Future.succeededFuture() : publisher.close())
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }

@@ -101,14 +101,14 @@ public final class LssVerticle extends VerticleBase {
 
   private void heartbeat(String lssId) {
     publisher.publish(Topics.REGISTRY, LssHeartbeat.of(lssId, config.mode(), supervisor.capacity(),
-        supervisor.load())).onFailure(e -> LOG.warn("heartbeat not published: {}", e.getMessage()));
+        supervisor.sessionIds(), supervisor.untrackedSessionIds())).onFailure(e -> LOG.warn("heartbeat not published: {}", e.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
     Future<Void> closeConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
     return closeConsumer
-        .eventually(() -> supervisor == null ? Future.succeededFuture() : supervisor.stopEverything())
+        .eventually(() -> supervisor == null ? Future.succeededFuture() : supervisor.shutdown())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close())
         .eventually(() -> {

@@ -208,6 +208,42 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
+  /**
+   * Starts one more LSS beside the platform's (more capacity, or failover), with the platform's
+   * environment plus {@code overrides} (at least another {@code OT_INSTANCE_ID}); its health port
+   * is picked freely unless set. The platform stops it with everything else.
+   */
+  public ServiceLauncher.Running startLss(Map<String, String> overrides) {
+    Map<String, String> env = serviceEnv();
+    env.put("OT_LSS_PORT", "0");
+    env.putAll(overrides);
+    try {
+      ServiceLauncher.Running lss = await(ServiceLauncher.start("lss", new LssVerticle(LssConfig.from(new Env(env)))));
+      services.add(lss);
+      return lss;
+    } catch (Exception e) {
+      throw new EmbeddedException(ExitCodes.CRASH, "another LSS failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops one running service (an LSS, to show failover); false when it is not running. */
+  public boolean stop(ServiceLauncher.Running service) {
+    if (!services.remove(service)) {
+      return false;
+    }
+    try {
+      service.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("{} did not stop within {} s ({})", service.name(), STOP_TIMEOUT_SECONDS, e.toString());
+    }
+    return true;
+  }
+
+  /** The running services, in start order. */
+  public List<ServiceLauncher.Running> services() {
+    return List.copyOf(services);
+  }
+
   /** The environment the services see: the caller's, then the embedded wiring. */
   Map<String, String> serviceEnv() {
     Map<String, String> env = new HashMap<>(settings.env());

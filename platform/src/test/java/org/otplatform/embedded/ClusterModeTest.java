@@ -4,69 +4,60 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.otplatform.lss.k8s.FakeKubelet;
+import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.lss.k8s.PodModel;
 
 /**
  * The platform with its LSS in kubernetes mode: sessions opened through the GSS become pods in the
  * fabric8 API mock, moved along by the fake kubelet; closing deletes them; a pod that cannot pull
- * its image fails the session with that reason.
+ * its image fails the session with that reason; a pod killed after READY is restarted; pods of
+ * over or unknown sessions are removed; and when the LSS stops, a second LSS finishes and keeps
+ * its sessions with the same pods (last, as it replaces the platform's LSS).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(180)
 class ClusterModeTest {
-  private static final String NS = "ot-compute";
-  private static final List<String> PROPERTIES = List.of("kubernetes.master", "kubernetes.auth.tryKubeConfig",
-      "kubernetes.auth.tryServiceAccount", "kubernetes.namespace");
-  private KubernetesMockServer server;
-  private KubernetesClient client;
-  private FakeKubelet kubelet;
+  private static final String NS = KubernetesApi.NAMESPACE;
+  private KubernetesApi api;
   private EmbeddedPlatform platform;
   private String gss;
   private String token;
 
   @BeforeAll
   void start() throws Exception {
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
-    server.init();
-    client = server.createClient();
-    kubelet = new FakeKubelet(client, NS).start();
-    // The LSS's client configures itself from these, as it would from a kubeconfig.
-    System.setProperty("kubernetes.master", "http://" + server.getHostName() + ":" + server.getPort());
-    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
-    System.setProperty("kubernetes.namespace", NS);
+    api = new KubernetesApi();
     Path catalog = Files.createTempFile("catalog", ".json");
     Files.writeString(catalog, """
         {"defaultType": "pods", "types": {
           "pods": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:ok"}]},
           "broken": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:pull-fail"}]},
-          "oomy": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:oom", "restartLimit": 1}]}
+          "oomy": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:oom", "restartLimit": 1}]},
+          "late": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:late"}]}
         }}""");
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
         Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
         Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_LSS_MODE", "kubernetes",
             "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_INSTANCE_ID", "cluster-test",
-            "OT_LSS_RESTART_BACKOFF_MILLIS", "100"), ports))
+            "OT_LSS_RESTART_BACKOFF_MILLIS", "100", "OT_LSS_HEARTBEAT_SECONDS", "1", "OT_GSS_LSS_LOST_SECONDS", "3",
+            "OT_GSS_SWEEP_SECONDS", "1"), ports))
         .start();
     gss = platform.url(ports.gss());
     Api.await("GSS ready", Duration.ofSeconds(90), () -> Api.get(gss + "/health/ready", null).status() == 200);
@@ -81,15 +72,7 @@ class ClusterModeTest {
     if (platform != null) {
       platform.close();
     }
-    kubelet.close();
-    client.close();
-    PROPERTIES.forEach(System::clearProperty);
-    try {
-      server.destroy();
-    } catch (IllegalStateException e) {
-      // The mock's own shutdown can time out after its watches stall; nothing of ours is left.
-      System.err.println("API mock did not shut down cleanly: " + e.getMessage());
-    }
+    api.close();
   }
 
   private JsonObject session(String id) {
@@ -97,7 +80,7 @@ class ClusterModeTest {
   }
 
   private List<Pod> pods() {
-    return client.pods().inNamespace(NS).list().getItems();
+    return api.pods();
   }
 
   @Test
@@ -146,5 +129,66 @@ class ClusterModeTest {
     assertTrue(session(id).getString("reason").contains("OOMKilled"), session(id).encode());
     Api.await("no pod left", Duration.ofSeconds(30), () -> pods().stream()
         .noneMatch(p -> id.equals(p.getMetadata().getLabels().get(PodModel.SESSION))));
+  }
+
+  @Test
+  @Order(1)
+  void podsOfSessionsThatAreOverOrUnknownAreRemoved() {
+    String closed = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\"}").expect(202)
+        .json().getString("id");
+    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(session(closed).getString("state")));
+    Api.delete(gss + "/api/v1/sessions/" + closed, token).expect(202);
+    Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(session(closed).getString("state")));
+    // Pods as an LSS that crashed at the wrong moment would leave them: of the closed session, and
+    // of a session the GSS never heard of.
+    ServiceSpec spec = new ServiceSpec("kriging", List.of(), "registry.example/ot-compute:ok", Map.of(), true,
+        Duration.ofSeconds(30), 8080, ServiceSpec.Resources.DEFAULT, 0);
+    PodModel.Target crashed = new PodModel.Target(NS, "crashed-lss", 3600);
+    String ghost = java.util.UUID.randomUUID().toString();
+    api.client.pods().inNamespace(NS).resource(PodModel.build(closed, spec, 1, crashed)).create();
+    api.client.pods().inNamespace(NS).resource(PodModel.build(ghost, spec, 0, crashed)).create();
+    Api.await("the planted pods removed", Duration.ofSeconds(60),
+        () -> api.pods(closed).isEmpty() && api.pods(ghost).isEmpty());
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void whenTheLssStopsAnotherFinishesItsSessionsWithTheSamePods() throws Exception {
+    ServiceLauncher.Running first = platform.services().stream().filter(s -> s.name().equals("lss")).findFirst()
+        .orElseThrow();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\",\"type\":\"late\"}")
+          .expect(202).json().getString("id"));
+    }
+    // Pods of type "late" are ready 3 s after creation: the LSS dies while it opens them.
+    Api.await("the platform's LSS starting every session", Duration.ofSeconds(30), () -> ids.stream()
+        .allMatch(id -> "cluster-test".equals(service(id).getString("lss"))));
+    platform.startLss(Map.of("OT_INSTANCE_ID", "lss-b"));
+    platform.stop(first);
+
+    Api.await("every session READY on lss-b", Duration.ofSeconds(90), () -> ids.stream().allMatch(id ->
+        "READY".equals(session(id).getString("state")) && "lss-b".equals(service(id).getString("lss"))
+            && "READY".equals(service(id).getString("state"))));
+    for (String id : ids) {
+      List<Pod> pods = api.pods(id);
+      assertEquals(1, pods.size(), "one pod for session " + id + ", not a second one: " + pods.stream()
+          .map(p -> p.getMetadata().getName()).toList());
+      assertEquals("lss-b", pods.get(0).getMetadata().getLabels().get(PodModel.LSS), "adopted by lss-b");
+      assertEquals("10.1.2.3:8080", service(id).getString("endpoint"));
+    }
+    List<String[]> events = Api.readSse(gss + "/api/v1/sessions/" + ids.get(0) + "/events", token, null,
+        "SessionHandedOver");
+    assertTrue(events.get(events.size() - 1)[2].contains("cluster-test"), events.get(events.size() - 1)[2]);
+
+    JsonArray lss = Api.get(gss + "/api/v1/admin/lss", token).expect(200).json().getJsonArray("lss");
+    Map<String, String> status = new java.util.HashMap<>();
+    lss.forEach(o -> status.put(((JsonObject) o).getString("id"), ((JsonObject) o).getString("status")));
+    assertEquals("up", status.get("lss-b"), lss.encode());
+    assertEquals("lost", status.get("cluster-test"), lss.encode());
+  }
+
+  private JsonObject service(String id) {
+    return session(id).getJsonArray("services").getJsonObject(0);
   }
 }

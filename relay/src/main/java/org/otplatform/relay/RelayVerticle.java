@@ -28,6 +28,8 @@ import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.events.EventCodec;
+import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.service.Dependencies;
 import org.slf4j.Logger;
@@ -53,7 +55,8 @@ public final class RelayVerticle extends VerticleBase {
   private SessionLookup sessions;
   private RelayMetrics metrics;
   private EventPublisher publisher;
-  private SessionFollower follower;
+  /** Session events as they happen, so routes follow restarted services on every replica. */
+  private BroadcastConsumer follower;
   private final Map<String, Long> lastActivity = new HashMap<>();
 
   public RelayVerticle(RelayConfig config) {
@@ -73,8 +76,8 @@ public final class RelayVerticle extends VerticleBase {
     sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
-    follower = new SessionFollower(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
-        this::onSessionEvent);
+    follower = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+        Topics.SESSION_EVENTS, json -> onSessionEvent(EventCodec.decodeEvent(json)));
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("auth-keys", 6_000, verifier::readiness)

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.gss.session.Progress;
 import org.otplatform.gss.session.SessionService;
 import org.otplatform.gss.session.SessionState;
 
@@ -37,7 +38,7 @@ public final class ProgressStream {
           .putHeader("x-accel-buffering", "no");
       int[] sent = {lastSeen};
       // Subscribe before replaying, so nothing stored in between is missed; seq dedups the overlap.
-      MessageConsumer<JsonObject> live = vertx.eventBus().consumer(SessionService.progressAddress(id));
+      MessageConsumer<JsonObject> live = vertx.eventBus().consumer(Progress.address(id));
       long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
       Runnable stop = () -> {
         live.unregister();

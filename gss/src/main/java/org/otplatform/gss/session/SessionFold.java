@@ -43,6 +43,7 @@ public final class SessionFold {
     }
     if (event instanceof ServiceStarting e) {
       service(doc, e.service()).put("state", "STARTING").put("lss", e.lss());
+      doc.put("lss", e.lss());
     } else if (event instanceof ServiceReady e) {
       service(doc, e.service()).put("state", "READY").put("endpoint", e.endpoint());
     } else if (event instanceof ServiceFailed e) {

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionService {
   private static final Logger LOG = LoggerFactory.getLogger(SessionService.class);
 
-  private final Vertx vertx;
+  private final Progress progress;
   private final SessionStore store;
   private final AuthClient auth;
   private final EventPublisher publisher;
@@ -40,17 +40,12 @@ public final class SessionService {
       int maxSessionsPerUser) {}
 
   public SessionService(Parts parts) {
-    this.vertx = parts.vertx();
+    this.progress = new Progress(parts.vertx());
     this.store = parts.store();
     this.auth = parts.auth();
     this.publisher = parts.publisher();
     this.catalog = parts.catalog();
     this.maxSessionsPerUser = parts.maxSessionsPerUser();
-  }
-
-  /** The event-bus address where a session's progress entries are published as they are stored. */
-  public static String progressAddress(String sessionId) {
-    return "gss.session." + sessionId;
   }
 
   public Future<JsonObject> open(Principal caller, String projectName, String typeName) {
@@ -200,6 +195,7 @@ public final class SessionService {
     AtomicInteger before = new AtomicInteger();
     String[] reason = new String[1];
     return store.update(id, d -> {
+      reason[0] = null; // runs again when another writer got there first
       if (SessionState.valueOf(d.getString("state")) != SessionState.OPENING) {
         return false;
       }
@@ -252,10 +248,7 @@ public final class SessionService {
 
   /** Publishes the progress entries stored after {@code afterSeq} to live SSE streams. */
   private void announce(JsonObject doc, int afterSeq) {
-    doc.getJsonArray("events", new JsonArray()).stream()
-        .map(JsonObject.class::cast)
-        .filter(e -> e.getInteger("seq") > afterSeq)
-        .forEach(e -> vertx.eventBus().publish(progressAddress(doc.getString("_id")), e));
+    progress.announce(doc, afterSeq);
   }
 
   /** What clients see of a session. */

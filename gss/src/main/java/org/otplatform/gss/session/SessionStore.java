@@ -47,6 +47,23 @@ public final class SessionStore {
     return mongo.find(SESSIONS, new JsonObject().put("state", state.name()));
   }
 
+  /** Sessions an LSS runs or should run: OPENING or READY. */
+  public Future<java.util.List<JsonObject>> live() {
+    return mongo.find(SESSIONS, new JsonObject().put("state", new JsonObject().put("$in",
+        new JsonArray().add(SessionState.OPENING.name()).add(SessionState.READY.name()))));
+  }
+
+  /** The state of each of these sessions that exists, by id. */
+  public Future<java.util.Map<String, SessionState>> states(java.util.Collection<String> ids) {
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("_id", new JsonObject().put("$in", new JsonArray(
+            java.util.List.copyOf(ids)))), new FindOptions().setFields(new JsonObject().put("state", 1)))
+        .map(docs -> {
+          java.util.Map<String, SessionState> states = new java.util.HashMap<>();
+          docs.forEach(d -> states.put(d.getString("_id"), SessionState.valueOf(d.getString("state"))));
+          return states;
+        });
+  }
+
   /** The user's sessions, newest first. */
   public Future<JsonArray> listByOwner(String owner, int limit) {
     return mongo.findWithOptions(SESSIONS, new JsonObject().put("owner", owner),

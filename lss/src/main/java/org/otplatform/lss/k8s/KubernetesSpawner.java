@@ -1,6 +1,7 @@
 package org.otplatform.lss.k8s;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -23,10 +24,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs compute services as Kubernetes pods through the API (fabric8). Blocking client calls run
- * on a named worker pool; one informer on this LSS's pods (by label) reports every change, and
- * {@link PodState} turns it into ready, failed or pending — image-pull errors, crash loops and
- * unschedulable pods fail at once instead of after the start timeout. A pod that fails to start
- * is deleted; so is every pod of this LSS when it closes.
+ * on a named worker pool; one informer on the platform's compute pods (by label) reports every
+ * change, and {@link PodState} turns it into ready, failed or pending — image-pull errors, crash
+ * loops and unschedulable pods fail at once instead of after the start timeout. A pod that fails
+ * to start is deleted.
+ *
+ * <p>Pods belong to sessions, not to an LSS process: when this LSS stops, its pods keep running,
+ * and the LSS that is handed the session next adopts them (a start finds the session's live pod
+ * and relabels it) instead of creating a second one. Pods no session of this LSS holds are
+ * reported by {@link #untrackedSessions()}, so the GSS can close or hand over their sessions.
  */
 public final class KubernetesSpawner implements Spawner {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSpawner.class);
@@ -90,7 +96,6 @@ public final class KubernetesSpawner implements Spawner {
     return blocking.executeBlocking(() -> {
       informer = client.pods().inNamespace(target.namespace())
           .withLabel(PodModel.MANAGED_BY, PodModel.MANAGER)
-          .withLabel(PodModel.LSS, PodModel.labelValue(target.lssId()))
           .inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -119,11 +124,17 @@ public final class KubernetesSpawner implements Spawner {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new SpawnException(e.getMessage(), null));
     }
-    String name = desired.getMetadata().getName();
+    // A live pod of this session's service (left by another LSS) is adopted, never doubled.
+    Pod live = livePod(sessionId, spec.name());
+    String name = live != null ? live.getMetadata().getName() : desired.getMetadata().getName();
     Tracked tracked = new Tracked(sessionId, spec, name, vertx.getOrCreateContext(), onExit);
     Tracked earlier = pods.putIfAbsent(name, tracked);
     if (earlier != null) {
       return earlier.ready.future();
+    }
+    if (live != null) {
+      adopt(tracked, live);
+      return tracked.ready.future();
     }
     limiter.startSlot().onSuccess(v -> {
       tracked.holdsSlot = true;
@@ -133,6 +144,48 @@ public final class KubernetesSpawner implements Spawner {
       tracked.ready.tryFail(e);
     });
     return tracked.ready.future();
+  }
+
+  /**
+   * The session's pod for this service that is still alive (left by an LSS that stopped or
+   * crashed), from the informer's cache; null when there is none.
+   */
+  private Pod livePod(String sessionId, String service) {
+    if (informer == null) {
+      return null;
+    }
+    return informer.getStore().list().stream()
+        .filter(p -> sessionId.equals(annotation(p, PodModel.SESSION)))
+        .filter(p -> PodModel.labelValue(service).equals(p.getMetadata().getLabels().get(PodModel.SERVICE)))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> !(PodState.of(p, 0) instanceof PodState.Failed))
+        .findFirst().orElse(null);
+  }
+
+  private static String annotation(Pod pod, String key) {
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    return annotations == null ? null : annotations.get(key);
+  }
+
+  /** Takes over a live pod: it is labelled as this LSS's, and followed from its current state. */
+  private void adopt(Tracked tracked, Pod pod) {
+    String name = tracked.podName;
+    ServiceSpec spec = tracked.spec;
+    tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
+        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
+    String owner = PodModel.labelValue(target.lssId());
+    LOG.atInfo().addKeyValue("session", tracked.sessionId).log("adopting pod {} of {} from LSS {}", name,
+        spec.name(), pod.getMetadata().getLabels().get(PodModel.LSS));
+    limiter.token().compose(v -> blocking.executeBlocking(() -> client.pods().inNamespace(target.namespace())
+            .withName(name).edit(p -> new PodBuilder(p).editMetadata().addToLabels(PodModel.LSS, owner)
+                .endMetadata().build()), false))
+        .onComplete(r -> {
+          if (r.failed()) {
+            fail(tracked, new SpawnException("cannot adopt pod " + name + ": " + r.cause().getMessage(), null));
+          } else {
+            evaluate(tracked, r.result());
+          }
+        });
   }
 
   private void launch(Tracked tracked, Pod desired) {
@@ -240,23 +293,52 @@ public final class KubernetesSpawner implements Spawner {
     }, false)).<Void>mapEmpty().onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));
   }
 
-  /** Deletes every pod this spawner follows, started or still starting, and stops watching. */
+  /**
+   * Deletes the pods of a session this LSS does not run (its close reached this LSS, or the GSS
+   * found it over while pods of it are left).
+   */
+  @Override
+  public Future<Void> removeSession(String sessionId) {
+    return limiter.token().compose(v -> blocking.executeBlocking(() -> {
+      client.pods().inNamespace(target.namespace()).withLabel(PodModel.MANAGED_BY, PodModel.MANAGER)
+          .withLabel(PodModel.SESSION, PodModel.labelValue(sessionId)).withGracePeriod(10).delete();
+      return null;
+    }, false)).<Void>mapEmpty().onFailure(e -> LOG.atWarn().addKeyValue("session", sessionId)
+        .log("could not delete the session's pods: {}", e.getMessage()));
+  }
+
+  /** Sessions of live compute pods in the namespace that this spawner does not follow. */
+  @Override
+  public java.util.Set<String> untrackedSessions() {
+    if (informer == null) {
+      return java.util.Set.of();
+    }
+    java.util.Set<String> result = new java.util.TreeSet<>();
+    informer.getStore().list().stream()
+        .filter(p -> !pods.containsKey(p.getMetadata().getName()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> annotation(p, PodModel.SESSION))
+        .filter(java.util.Objects::nonNull)
+        .forEach(result::add);
+    return result;
+  }
+
+  /**
+   * Stops following pods. Pods are left running — their sessions outlive this LSS process and are
+   * adopted by the LSS they are handed to; starts still waiting for a slot are failed.
+   */
   @Override
   public Future<Void> close() {
     limiter.failAll(new SpawnException("the LSS is stopping", null));
-    List<Future<Void>> deletions = pods.values().stream().map(t -> {
-      t.stopping = true;
+    pods.values().forEach(t -> {
       vertx.cancelTimer(t.timer);
       t.ready.tryFail(new SpawnException("the LSS is stopping", null));
-      return delete(t.podName);
-    }).toList();
-    pods.clear();
-    return Future.join(deletions).<Void>mapEmpty().eventually(() -> {
-      if (informer != null) {
-        informer.stop();
-      }
-      return blocking.close();
     });
+    pods.clear();
+    if (informer != null) {
+      informer.stop();
+    }
+    return blocking.close();
   }
 
   private static void onContext(Context context, Runnable action) {

@@ -96,9 +96,12 @@ public final class SessionSupervisor {
 
   private Future<Void> open(SessionOpenRequested cmd) {
     String id = cmd.sessionId();
-    if (sessions.containsKey(id)) {
-      LOG.atInfo().addKeyValue("session", id).log("open request replayed; session already running here");
-      return Future.succeededFuture();
+    LocalSession running = sessions.get(id);
+    if (running != null) {
+      // A replayed request, or the GSS handing the session to the LSS that in fact runs it: say
+      // again where it stands, so the GSS's record is complete.
+      LOG.atInfo().addKeyValue("session", id).log("open request for a session running here; announcing it again");
+      return reannounce(running);
     }
     SessionType type = catalog.type(cmd.sessionType()).orElse(null);
     if (type == null) {
@@ -122,6 +125,20 @@ public final class SessionSupervisor {
     return Future.all(announced).mapEmpty();
   }
 
+  private Future<Void> reannounce(LocalSession session) {
+    if (session.ending) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> published = new ArrayList<>();
+    session.type.services().forEach(spec -> published.add(publish(ServiceStarting.of(session.id, spec.name(), lssId))));
+    session.running.forEach(r -> published.add(publish(ServiceReady.of(session.id, r.name(), r.endpoint()))));
+    if (session.starts.stream().allMatch(Future::succeeded) && session.running.size() == session.starts.size()) {
+      published.add(publish(SessionReady.of(session.id, session.running.stream()
+          .map(r -> new ServiceEndpoint(r.name(), r.endpoint())).toList())));
+    }
+    return Future.join(published).mapEmpty();
+  }
+
   private void onStarted(LocalSession session, RunningService service) {
     session.running.add(service);
     if (session.ending) {
@@ -133,6 +150,9 @@ public final class SessionSupervisor {
   }
 
   private void onStartFailed(LocalSession session, ServiceSpec spec, Throwable e) {
+    if (session.ending) {
+      return; // closed or LSS stopping meanwhile: not a failure of the service
+    }
     Integer exitCode = e instanceof SpawnException se ? se.exitCode() : null;
     LOG.atError().addKeyValue("session", session.id).log("{} failed to start: {}", spec.name(), e.getMessage());
     publish(ServiceFailed.of(session.id, spec.name(), exitCode, e.getMessage()));
@@ -232,8 +252,10 @@ public final class SessionSupervisor {
   private Future<Void> close(SessionCloseRequested cmd) {
     LocalSession session = sessions.get(cmd.sessionId());
     if (session == null) {
-      // Not ours (never opened, failed, or already closed): confirm so the session does not hang.
-      return publish(SessionClosed.of(cmd.sessionId(), cmd.reason()));
+      // Not ours (never opened here, failed, already closed, or run by an LSS that is gone): remove
+      // what of it this LSS can see, and confirm so the session does not hang.
+      return spawner.removeSession(cmd.sessionId())
+          .eventually(() -> publish(SessionClosed.of(cmd.sessionId(), cmd.reason())));
     }
     session.ending = true;
     LOG.atInfo().addKeyValue("session", session.id).log("closing: {}", cmd.reason());
@@ -257,14 +279,25 @@ public final class SessionSupervisor {
     return Future.join(stops).mapEmpty();
   }
 
-  /** Removes every session's services (LSS shutdown). */
-  public Future<Void> stopEverything() {
-    List<Future<Void>> stops = new ArrayList<>();
-    sessions.values().forEach(s -> {
-      s.ending = true;
-      stops.add(stopAll(s));
-    });
-    return Future.join(stops).transform(r -> spawner.close());
+  /**
+   * LSS shutdown: local processes end with it; pods keep running for the LSS their sessions are
+   * handed to (see {@link Spawner#close()}).
+   */
+  public Future<Void> shutdown() {
+    sessions.values().forEach(s -> s.ending = true);
+    return spawner.close();
+  }
+
+  /** The sessions this LSS runs, for its heartbeat. */
+  public List<String> sessionIds() {
+    return List.copyOf(new java.util.TreeSet<>(sessions.keySet()));
+  }
+
+  /** Sessions of which compute services are visible here but run by no session of this LSS. */
+  public List<String> untrackedSessionIds() {
+    java.util.Set<String> untracked = new java.util.TreeSet<>(spawner.untrackedSessions());
+    untracked.removeAll(sessions.keySet());
+    return List.copyOf(untracked);
   }
 
   private Future<Void> publish(SessionEvent event) {

@@ -25,8 +25,21 @@ public interface Spawner {
   /** Removes a compute service and everything it started; idempotent. */
   Future<Void> stop(RunningService service);
 
-  /** Removes everything this spawner started, including services still starting (LSS shutdown). */
+  /**
+   * LSS shutdown: local processes are removed, including ones still starting (they cannot outlive
+   * the LSS); pods are left running for the LSS their sessions are handed to.
+   */
   Future<Void> close();
+
+  /** Removes whatever of a session this spawner can see but does not run (pods left by another LSS). */
+  default Future<Void> removeSession(String sessionId) {
+    return Future.succeededFuture();
+  }
+
+  /** Sessions with compute services this spawner can see but does not run; reported in heartbeats. */
+  default java.util.Set<String> untrackedSessions() {
+    return java.util.Set.of();
+  }
 
   /** Called when a started service ends without being asked to. */
   @FunctionalInterface

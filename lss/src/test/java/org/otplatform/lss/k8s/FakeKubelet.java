@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * A test-side kubelet for the fabric8 API mock, which stores pods but runs nothing: it moves each
  * new pod through its phases by writing the status, as a node would. The image's tag picks the
  * story: {@code ok} (ready), {@code pull-fail}, {@code crashloop}, {@code unschedulable}, {@code oom}
- * (ready, then OOM-killed), {@code slow} (never ready). Ready pods get the IP 10.1.2.3.
+ * (ready, then OOM-killed), {@code late} (ready after 3 s), {@code slow} (never ready). Ready pods get
+ * the IP 10.1.2.3.
  */
 public final class FakeKubelet implements AutoCloseable {
   private final KubernetesClient client;
@@ -56,6 +57,10 @@ public final class FakeKubelet implements AutoCloseable {
         status(name, p -> waiting(p, "ErrImagePull", "rpc error: pull access denied for " + image));
         worker.schedule(() -> status(name, p -> waiting(p, "ImagePullBackOff", "Back-off pulling image")), 100,
             TimeUnit.MILLISECONDS);
+      }
+      case "late" -> {
+        status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending").endStatus().build());
+        worker.schedule(() -> status(name, FakeKubelet::running), 3, TimeUnit.SECONDS);
       }
       case "crashloop" -> status(name, p -> waiting(p, "CrashLoopBackOff", "back-off 10s restarting failed container"));
       case "unschedulable" -> status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending")

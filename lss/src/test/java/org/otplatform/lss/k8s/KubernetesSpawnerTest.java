@@ -70,6 +70,8 @@ class KubernetesSpawnerTest {
   @AfterEach
   void stop() throws Exception {
     await(spawner.close());
+    // Pods outlive their LSS process by design; clear them between tests.
+    client.pods().inNamespace(NS).delete();
     await("the test's pods to be gone", () -> pods().isEmpty());
   }
 
@@ -235,13 +237,32 @@ class KubernetesSpawnerTest {
   }
 
   @Test
-  void closeRemovesEveryPodIncludingOnesStillStarting() throws Exception {
-    await(spawner.start("session-9", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
+  void podsOutliveTheirLssAndTheNextOneAdoptsThemInsteadOfCreatingMore() throws Exception {
+    RunningService first = await(spawner.start("session-9", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
     Future<RunningService> starting = spawner.start("session-10", spec("slow", Duration.ofSeconds(30)),
         (s, c, r) -> {});
     await("both pods to exist", () -> pods().size() == 2);
     await(spawner.close());
     failure(starting);
-    await("every pod to be deleted", () -> pods().isEmpty());
+    assertEquals(2, pods().size(), "an LSS that stops leaves its sessions' pods running");
+
+    KubernetesSpawner next = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-b", 3600));
+    try {
+      await(next.watch());
+      assertEquals(java.util.Set.of("session-9", "session-10"), next.untrackedSessions());
+      RunningService adopted = await(next.start("session-9", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
+      assertEquals(first.handle(), adopted.handle(), "the same pod");
+      assertEquals(first.endpoint(), adopted.endpoint());
+      assertEquals(2, pods().size(), "no second pod");
+      await("the adopted pod labelled as lss-b's", () -> pods().stream().anyMatch(p ->
+          p.getMetadata().getName().equals(adopted.handle())
+              && "lss-b".equals(p.getMetadata().getLabels().get(PodModel.LSS))));
+      assertEquals(java.util.Set.of("session-10"), next.untrackedSessions());
+
+      await(next.removeSession("session-10"));
+      await("the untracked session's pod deleted", () -> pods().size() == 1);
+    } finally {
+      await(next.close());
+    }
   }
 }
