@@ -36,9 +36,31 @@ import org.otplatform.lss.k8s.PodModel;
 public final class LssBench {
   private static final String NS = "ot-compute";
 
+  /** Held, or java.util.logging forgets the level set on it. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
   private LssBench() {}
 
+  static Pod ready(Pod p) {
+    return new PodBuilder(p).editOrNewStatus()
+        .withPhase("Running").withPodIP("10.0.0.1")
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
+        .withContainerStatuses(new ContainerStatusBuilder().withName(p.getSpec().getContainers().get(0).getName())
+            .withReady(true).withNewState().withNewRunning().endRunning().endState().build())
+        .endStatus().build();
+  }
+
+  static Pod terminated(Pod p) {
+    return new PodBuilder(p).editOrNewStatus().withPhase("Failed")
+        .withContainerStatuses(new ContainerStatusBuilder().withName(p.getSpec().getContainers().get(0).getName())
+            .withReady(false).withNewState().withNewTerminated().withExitCode(1).withReason("Error").endTerminated()
+            .endState().build())
+        .endStatus().build();
+  }
+
   public static void main(String[] args) throws Exception {
+    // The mock logs every request through java.util.logging.
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     int pods = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_PODS", "200"));
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
@@ -53,13 +75,9 @@ public final class LssBench {
       public void onAdd(Pod pod) {
         node.execute(() -> {
           String name = pod.getMetadata().getName();
+          boolean fails = pod.getSpec().getContainers().get(0).getImage().endsWith(":fail");
           readyWritten.put(name, System.nanoTime());
-          nodeClient.pods().inNamespace(NS).withName(name).editStatus(p -> new PodBuilder(p).editOrNewStatus()
-              .withPhase("Running").withPodIP("10.0.0.1")
-              .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build())
-              .withContainerStatuses(new ContainerStatusBuilder().withName(p.getSpec().getContainers().get(0).getName())
-                  .withReady(true).withNewState().withNewRunning().endRunning().endState().build())
-              .endStatus().build());
+          nodeClient.pods().inNamespace(NS).withName(name).editStatus(p -> fails ? terminated(p) : ready(p));
         });
       }
 
@@ -70,17 +88,18 @@ public final class LssBench {
       public void onDelete(Pod pod, boolean unknown) {}
     }, 0);
     try {
-      System.out.printf("LSS Kubernetes spawner against the fabric8 API mock, %d pods a run, %d cores%n", pods,
-          Runtime.getRuntime().availableProcessors());
+      System.out.printf("LSS Kubernetes spawner against the fabric8 API mock, %d pods a run, %d cores,"
+          + " API limits lifted%n", pods, Runtime.getRuntime().availableProcessors());
       List<Double> rates = new ArrayList<>();
       List<Double> latencies = new ArrayList<>();
       // One spawner (one informer) for all runs: the mock server stalls for seconds whenever a watch
       // closes, which would be measured as the next run's time.
-      KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "bench", 600));
+      // Limits far above the defaults (10 starting, 20 writes/s): this measures the LSS, not its brakes.
+      KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "bench", 600),
+          new KubernetesSpawner.Limits(pods, 10_000, 10_000));
       spawner.watch().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       for (int run = 0; run < 4; run++) {
-        ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:ok", Map.of(), true, Duration.ofSeconds(120),
-            8080, ServiceSpec.Resources.DEFAULT, 0);
+        ServiceSpec spec = ServiceSpec.ofImage("kriging", "img:ok", Duration.ofSeconds(120));
         long t0 = System.nanoTime();
         List<Future<org.otplatform.lss.spawn.RunningService>> starts = new ArrayList<>();
         List<Double> runLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -110,6 +129,7 @@ public final class LssBench {
           r.max());
       System.out.printf("Ready status -> spawner:  p50 %.1f ms  p99 %.1f ms  (n=%d)%n", l.p50(), l.p99(), l.n());
       spawner.close().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      LssEventsBench.run(vertx, client, NS, readyWritten, Math.min(pods, 100));
     } finally {
       kubelet.stop();
       node.shutdownNow();

@@ -141,8 +141,7 @@ class ClusterModeTest {
     Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(session(closed).getString("state")));
     // Pods as an LSS that crashed at the wrong moment would leave them: of the closed session, and
     // of a session the GSS never heard of.
-    ServiceSpec spec = new ServiceSpec("kriging", List.of(), "registry.example/ot-compute:ok", Map.of(), true,
-        Duration.ofSeconds(30), 8080, ServiceSpec.Resources.DEFAULT, 0);
+    ServiceSpec spec = ServiceSpec.ofImage("kriging", "registry.example/ot-compute:ok", Duration.ofSeconds(30));
     PodModel.Target crashed = new PodModel.Target(NS, "crashed-lss", 3600);
     String ghost = java.util.UUID.randomUUID().toString();
     api.client.pods().inNamespace(NS).resource(PodModel.build(closed, spec, 1, crashed)).create();
@@ -174,7 +173,8 @@ class ClusterModeTest {
       List<Pod> pods = api.pods(id);
       assertEquals(1, pods.size(), "one pod for session " + id + ", not a second one: " + pods.stream()
           .map(p -> p.getMetadata().getName()).toList());
-      assertEquals("lss-b", pods.get(0).getMetadata().getLabels().get(PodModel.LSS), "adopted by lss-b");
+      assertEquals("cluster-test", pods.get(0).getMetadata().getLabels().get(PodModel.LSS),
+          "the pod the first LSS created, adopted");
       assertEquals("10.1.2.3:8080", service(id).getString("endpoint"));
     }
     List<String[]> events = Api.readSse(gss + "/api/v1/sessions/" + ids.get(0) + "/events", token, null,
@@ -186,6 +186,11 @@ class ClusterModeTest {
     lss.forEach(o -> status.put(((JsonObject) o).getString("id"), ((JsonObject) o).getString("status")));
     assertEquals("up", status.get("lss-b"), lss.encode());
     assertEquals("lost", status.get("cluster-test"), lss.encode());
+    Api.await("lss-b reporting the sessions it adopted", Duration.ofSeconds(30), () -> {
+      JsonArray all = Api.get(gss + "/api/v1/admin/lss", token).expect(200).json().getJsonArray("lss");
+      return all.stream().map(JsonObject.class::cast).filter(o -> o.getString("id").equals("lss-b"))
+          .anyMatch(o -> o.getJsonArray("sessions").getList().containsAll(ids));
+    });
   }
 
   private JsonObject service(String id) {

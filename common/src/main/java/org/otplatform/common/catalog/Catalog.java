@@ -153,8 +153,14 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (restartLimit < 0 || restartLimit > 100) {
       problems.add(at + ": restartLimit must be between 0 and 100");
     }
+    Object readiness = s.getValue("readinessPath", ServiceSpec.DEFAULT_READINESS_PATH);
+    if (!(readiness instanceof String path) || !path.matches("/[A-Za-z0-9/._~-]*")) {
+      problems.add(at + ": readinessPath must be an absolute URL path, got " + readiness);
+      readiness = ServiceSpec.DEFAULT_READINESS_PATH;
+    }
     return new ServiceSpec(name, List.copyOf(command), image, Map.copyOf(env), s.getBoolean("mandatory", true),
-        Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems), restartLimit);
+        Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems), restartLimit,
+        (String) readiness);
   }
 
   /** An integer field; anything else is a problem named with its entry (not a ClassCastException). */

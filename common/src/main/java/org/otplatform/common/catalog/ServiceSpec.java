@@ -20,12 +20,22 @@ import java.util.Map;
  * @param restartLimit how often the service is restarted after it died once ready, over the
  *     session's life (OpenTwin's MaxCrashRestarts); one more death fails the session, or ends an
  *     optional service
+ * @param readinessPath the HTTP path that answers 200 once the service is ready (default
+ *     {@code /health/ready}): probed by the local spawner, the pod's readiness probe in a cluster
  */
 public record ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
-    boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit) {
+    boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit,
+    String readinessPath) {
 
   /** The restart limit of a service that does not set one. */
   public static final int DEFAULT_RESTART_LIMIT = 3;
+  public static final String DEFAULT_READINESS_PATH = "/health/ready";
+
+  /** A mandatory cluster-mode service with the defaults and no restarts (tests, benchmarks). */
+  public static ServiceSpec ofImage(String name, String image, Duration startTimeout) {
+    return new ServiceSpec(name, List.of(), image, Map.of(), true, startTimeout, 8080, Resources.DEFAULT, 0,
+        DEFAULT_READINESS_PATH);
+  }
 
   /** Kubernetes resource quantities by resource name ({@code cpu}, {@code memory}). */
   public record Resources(Map<String, String> requests, Map<String, String> limits) {

@@ -1,7 +1,6 @@
 package org.otplatform.lss.k8s;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -167,25 +166,18 @@ public final class KubernetesSpawner implements Spawner {
     return annotations == null ? null : annotations.get(key);
   }
 
-  /** Takes over a live pod: it is labelled as this LSS's, and followed from its current state. */
+  /**
+   * Takes over a live pod and follows it from its current state. Its {@code ot-platform.org/lss}
+   * label keeps naming the LSS that created it: relabelling would need {@code patch}, which the
+   * LSS's role does not have; who runs a session is in the heartbeats and the GSS's record.
+   */
   private void adopt(Tracked tracked, Pod pod) {
-    String name = tracked.podName;
     ServiceSpec spec = tracked.spec;
     tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
         new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
-    String owner = PodModel.labelValue(target.lssId());
-    LOG.atInfo().addKeyValue("session", tracked.sessionId).log("adopting pod {} of {} from LSS {}", name,
-        spec.name(), pod.getMetadata().getLabels().get(PodModel.LSS));
-    limiter.token().compose(v -> blocking.executeBlocking(() -> client.pods().inNamespace(target.namespace())
-            .withName(name).edit(p -> new PodBuilder(p).editMetadata().addToLabels(PodModel.LSS, owner)
-                .endMetadata().build()), false))
-        .onComplete(r -> {
-          if (r.failed()) {
-            fail(tracked, new SpawnException("cannot adopt pod " + name + ": " + r.cause().getMessage(), null));
-          } else {
-            evaluate(tracked, r.result());
-          }
-        });
+    LOG.atInfo().addKeyValue("session", tracked.sessionId).log("adopting pod {} of {}, created by LSS {}",
+        tracked.podName, spec.name(), pod.getMetadata().getLabels().get(PodModel.LSS));
+    evaluate(tracked, pod);
   }
 
   private void launch(Tracked tracked, Pod desired) {
@@ -299,12 +291,13 @@ public final class KubernetesSpawner implements Spawner {
    */
   @Override
   public Future<Void> removeSession(String sessionId) {
-    return limiter.token().compose(v -> blocking.executeBlocking(() -> {
-      client.pods().inNamespace(target.namespace()).withLabel(PodModel.MANAGED_BY, PodModel.MANAGER)
-          .withLabel(PodModel.SESSION, PodModel.labelValue(sessionId)).withGracePeriod(10).delete();
-      return null;
-    }, false)).<Void>mapEmpty().onFailure(e -> LOG.atWarn().addKeyValue("session", sessionId)
-        .log("could not delete the session's pods: {}", e.getMessage()));
+    // One delete per pod, not a delete-collection: the LSS's role allows only the former.
+    List<Future<Void>> deletions = informer == null ? List.of() : informer.getStore().list().stream()
+        .filter(p -> sessionId.equals(annotation(p, PodModel.SESSION)))
+        .filter(p -> !pods.containsKey(p.getMetadata().getName()))
+        .map(p -> delete(p.getMetadata().getName()))
+        .toList();
+    return Future.join(deletions).mapEmpty();
   }
 
   /** Sessions of live compute pods in the namespace that this spawner does not follow. */

@@ -111,7 +111,7 @@ public final class PodModel {
                 .withLimits(quantities(spec.resources().limits()))
                 .build())
             .withNewReadinessProbe()
-              .withNewHttpGet().withPath("/health/ready").withNewPort(spec.port()).endHttpGet()
+              .withNewHttpGet().withPath(spec.readinessPath()).withNewPort(spec.port()).endHttpGet()
               .withPeriodSeconds(2).withFailureThreshold(3)
             .endReadinessProbe()
             .withNewLivenessProbe()

@@ -156,7 +156,7 @@ public final class LocalProcessSpawner implements Spawner {
           + spec.startTimeout().toSeconds() + " s", null));
     }
     return probeClient.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
-            .setURI("/health/ready").setTimeout(2_000))
+            .setURI(spec.readinessPath()).setTimeout(2_000))
         .compose(req -> req.send())
         .map(resp -> resp.statusCode() == 200)
         .otherwise(false)
