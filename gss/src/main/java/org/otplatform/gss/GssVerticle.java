@@ -14,6 +14,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ApiException;
@@ -47,6 +48,7 @@ public final class GssVerticle extends VerticleBase {
   private EventPublisher publisher;
   private SequentialConsumer consumer;
   private BroadcastConsumer heartbeats;
+  private BroadcastConsumer followed;
   private HttpServer server;
 
   public GssVerticle(GssConfig config) {
@@ -64,20 +66,24 @@ public final class GssVerticle extends VerticleBase {
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     SessionStore store = new SessionStore(mongo);
-    SessionService sessions = new SessionService(new SessionService.Parts(vertx, store,
+    Progress progress = new Progress(vertx, store);
+    SessionService sessions = new SessionService(new SessionService.Parts(progress, store,
         new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.maxSessionsPerUser()));
     consumer = new SequentialConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
         Topics.SESSION_EVENTS, record -> sessions.onRecord(record.value()));
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
-    Reconciler reconciler = new Reconciler(store, publisher, new Progress(vertx), registry, config.maxHandovers());
+    Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
     heartbeats = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
         Topics.REGISTRY, json -> reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
             .onFailure(e -> LOG.warn("reconciling a heartbeat of {} failed: {}", json.getString("lssId"),
                 e.getMessage())));
+    // Every replica follows every event, so that SSE streams on it see folds done by another.
+    followed = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+        Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
-        .register("kafka", p -> p.complete(consumer.isAssigned() && heartbeats.isAssigned()
+        .register("kafka", p -> p.complete(consumer.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
             ? Status.OK() : Status.KO(new JsonObject().put("reason", "not yet reading the session events "
                 + "and registry topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
@@ -88,8 +94,9 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> store.createIndexes())
         .compose(v -> consumer.start())
         .compose(v -> heartbeats.start())
+        .compose(v -> followed.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
-            b -> routes(b, sessions, registry, new BearerAuth(verifier))))
+            b -> routes(b, sessions, progress, registry, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
@@ -98,12 +105,15 @@ public final class GssVerticle extends VerticleBase {
                 .onFailure(e -> LOG.warn("sweep for stuck opens failed: {}", e.getMessage()));
             reconciler.sweep(Instant.now())
                 .onFailure(e -> LOG.warn("sweep for sessions of lost LSS instances failed: {}", e.getMessage()));
+            sessions.cullIdle(Instant.now())
+                .onFailure(e -> LOG.warn("sweep for idle sessions failed: {}", e.getMessage()));
           });
           LOG.info("GSS listening on port {}", s.actualPort());
         });
   }
 
-  private void routes(RouterBuilder b, SessionService sessions, LssRegistry registry, BearerAuth auth) {
+  private void routes(RouterBuilder b, SessionService sessions, Progress progress, LssRegistry registry,
+      BearerAuth auth) {
     b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(ctx -> {
       if (!BearerAuth.principal(ctx).isAdmin()) {
         throw ApiException.forbidden("only administrators may list the LSS instances");
@@ -126,7 +136,7 @@ public final class GssVerticle extends VerticleBase {
         sessions.get(BearerAuth.principal(ctx), ctx.pathParam("id"))));
     b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
         sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
-    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions)::handle);
+    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress)::handle);
   }
 
   private JsonObject info() {
@@ -152,6 +162,7 @@ public final class GssVerticle extends VerticleBase {
             server == null ? Future.succeededFuture() : server.close(),
             consumer == null ? Future.succeededFuture() : consumer.close(),
             heartbeats == null ? Future.succeededFuture() : heartbeats.close(),
+            followed == null ? Future.succeededFuture() : followed.close(),
             publisher == null ? Future.succeededFuture() : publisher.close())
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }

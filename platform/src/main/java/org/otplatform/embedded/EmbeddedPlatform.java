@@ -208,21 +208,47 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
+  /** A service instance started beside the platform's own, and the port it listens on. */
+  public record Replica(ServiceLauncher.Running running, int port) {}
+
   /**
-   * Starts one more LSS beside the platform's (more capacity, or failover), with the platform's
-   * environment plus {@code overrides} (at least another {@code OT_INSTANCE_ID}); its health port
-   * is picked freely unless set. The platform stops it with everything else.
+   * Starts one more instance of {@code gss}, {@code lss} or {@code relay} beside the platform's
+   * (replicas, failover), with the platform's environment plus {@code overrides} (at least another
+   * {@code OT_INSTANCE_ID}); its port is picked freely unless set. The platform stops it with
+   * everything else.
    */
-  public ServiceLauncher.Running startLss(Map<String, String> overrides) {
+  public Replica startReplica(String service, Map<String, String> overrides) {
     Map<String, String> env = serviceEnv();
-    env.put("OT_LSS_PORT", "0");
+    env.put("OT_" + service.toUpperCase(java.util.Locale.ROOT) + "_PORT", "0");
     env.putAll(overrides);
+    Env config = new Env(env);
     try {
-      ServiceLauncher.Running lss = await(ServiceLauncher.start("lss", new LssVerticle(LssConfig.from(new Env(env)))));
-      services.add(lss);
-      return lss;
+      ServiceLauncher.Running running;
+      java.util.function.IntSupplier port;
+      switch (service) {
+        case "gss" -> {
+          GssVerticle gss = new GssVerticle(GssConfig.from(config));
+          running = await(ServiceLauncher.start(service, gss));
+          port = gss::port;
+        }
+        case "lss" -> {
+          LssVerticle lss = new LssVerticle(LssConfig.from(config));
+          running = await(ServiceLauncher.start(service, lss));
+          port = lss::port;
+        }
+        case "relay" -> {
+          RelayVerticle relay = new RelayVerticle(RelayConfig.from(config));
+          running = await(ServiceLauncher.start(service, relay));
+          port = relay::port;
+        }
+        default -> throw new IllegalArgumentException("no replicas of " + service);
+      }
+      services.add(running);
+      return new Replica(running, port.getAsInt());
+    } catch (ConfigException | IllegalArgumentException e) {
+      throw new EmbeddedException(ExitCodes.CONFIG, e.getMessage(), e);
     } catch (Exception e) {
-      throw new EmbeddedException(ExitCodes.CRASH, "another LSS failed to start: " + e.getMessage(), e);
+      throw new EmbeddedException(ExitCodes.CRASH, "another " + service + " failed to start: " + e.getMessage(), e);
     }
   }
 

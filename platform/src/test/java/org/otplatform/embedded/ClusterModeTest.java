@@ -163,7 +163,7 @@ class ClusterModeTest {
     // Pods of type "late" are ready 3 s after creation: the LSS dies while it opens them.
     Api.await("the platform's LSS starting every session", Duration.ofSeconds(30), () -> ids.stream()
         .allMatch(id -> "cluster-test".equals(service(id).getString("lss"))));
-    platform.startLss(Map.of("OT_INSTANCE_ID", "lss-b"));
+    platform.startReplica("lss", Map.of("OT_INSTANCE_ID", "lss-b"));
     platform.stop(first);
 
     Api.await("every session READY on lss-b", Duration.ofSeconds(90), () -> ids.stream().allMatch(id ->

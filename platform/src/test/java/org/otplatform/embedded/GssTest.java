@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,5 +32,33 @@ class GssTest {
     String again = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"stuck-project\",\"type\":\"echo\"}")
         .expect(202).json().getString("id");
     Api.delete(p.gss + "/api/v1/sessions/" + again, admin).expect(202);
+  }
+
+  @Test
+  void aSessionWithoutActivityIsClosedAsIdleWhileAUsedOneStaysOpen() throws Exception {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"idle-project\"}").expect(201);
+    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"idle-project\",\"type\":\"idle\"}")
+        .expect(202).json().getString("id");
+    String url = p.gss + "/api/v1/sessions/" + id;
+    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(Api.get(url, admin).json().getString("state")));
+    // In use for twice its idle timeout (3 s): the relay reports activity, the GSS keeps it open.
+    try (WsProbe ws = WsProbe.connect(p.relay + "/ws/sessions/" + id, admin)) {
+      long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+      int n = 0;
+      while (System.nanoTime() < until) {
+        ws.send(new JsonObject().put("to", "echo").put("id", n).put("action", "ping"));
+        assertEquals(n, ws.next(Duration.ofSeconds(30)).getInteger("re"));
+        assertEquals("READY", Api.get(url, admin).json().getString("state"), "closed although in use");
+        n++;
+      }
+      Api.await("the idle session closed", Duration.ofSeconds(60),
+          () -> "CLOSED".equals(Api.get(url, admin).json().getString("state")));
+      assertEquals(4410, ws.closeCode(Duration.ofSeconds(30)), "its front end told the session ended");
+    }
+    assertEquals("idle", Api.get(url, admin).json().getString("reason"));
+    List<String[]> events = Api.readSse(url + "/events", admin, null, "SessionClosed");
+    assertTrue(events.get(events.size() - 1)[2].contains("\"reason\":\"idle\""), events.get(events.size() - 1)[2]);
   }
 }

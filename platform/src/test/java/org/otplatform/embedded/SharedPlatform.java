@@ -50,8 +50,8 @@ public final class SharedPlatform implements BeforeAllCallback {
 
   /**
    * The built-in catalog plus {@code stuck}: a service that never listens, whose session the GSS
-   * must give up on after 3 s; and {@code crashy}: an echo service that can be told to exit, with
-   * one restart allowed.
+   * must give up on after 3 s; {@code crashy}: an echo service that can be told to exit, with
+   * one restart allowed; and {@code idle}: an echo session closed after 3 s without activity.
    */
   private static String testCatalog() {
     try (java.io.InputStream in = SharedPlatform.class.getResourceAsStream("/catalog.json")) {
@@ -65,6 +65,10 @@ public final class SharedPlatform implements BeforeAllCallback {
       io.vertx.core.json.JsonObject echo = catalog.getJsonObject("types").getJsonObject("echo").getJsonArray("services")
           .getJsonObject(0).copy().put("restartLimit", 1)
           .put("env", new io.vertx.core.json.JsonObject().put("OT_ECHO_EXIT_ACTION", "true"));
+      catalog.getJsonObject("types").put("idle", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
+          .put("idleTimeoutSeconds", 3)
+          .put("services", new io.vertx.core.json.JsonArray().add(catalog.getJsonObject("types").getJsonObject("echo")
+              .getJsonArray("services").getJsonObject(0).copy())));
       catalog.getJsonObject("types").put("crashy", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
           .put("services", new io.vertx.core.json.JsonArray().add(echo)));
       java.nio.file.Path file = java.nio.file.Files.createTempFile("ot-catalog", ".json");

@@ -101,7 +101,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     List<ServiceSpec> specs = new ArrayList<>();
     if (services == null || services.isEmpty()) {
       problems.add(where + ": 'services' must be a non-empty array");
-      return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60));
+      return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60), SessionType.DEFAULT_IDLE_TIMEOUT);
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < services.size(); i++) {
@@ -128,7 +128,11 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (openTimeout.isZero() || openTimeout.isNegative()) {
       problems.add(where + ": openTimeoutSeconds must be at least 1");
     }
-    return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout);
+    int idle = integer(json, "idleTimeoutSeconds", (int) SessionType.DEFAULT_IDLE_TIMEOUT.toSeconds(), where, problems);
+    if (idle < 0) {
+      problems.add(where + ": idleTimeoutSeconds must be 0 (never) or more");
+    }
+    return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout, Duration.ofSeconds(Math.max(idle, 0)));
   }
 
   private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {

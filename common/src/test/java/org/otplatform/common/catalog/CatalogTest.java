@@ -27,7 +27,7 @@ class CatalogTest {
            "a": {"services": [{"name": "Bad Name"}]},
            "b": {"services": [{"name": "x"}, {"name": "x", "command": ["run"]}]},
            "c": {"services": []},
-           "d": {"services": [{"name": "y", "command": ["run"], "port": "80", "restartLimit": -1, "readinessPath": "ready"}]}
+           "d": {"idleTimeoutSeconds": -5, "services": [{"name": "y", "command": ["run"], "port": "80", "restartLimit": -1, "readinessPath": "ready"}]}
          }}""");
     ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(json, "test"));
     String m = e.getMessage();
@@ -38,6 +38,7 @@ class CatalogTest {
     assertTrue(m.contains("defaultType 'missing'"), m);
     assertTrue(m.contains("type 'd', service 'y': port must be an integer, got 80"), m);
     assertTrue(m.contains("type 'd', service 'y': restartLimit must be between 0 and 100"), m);
+    assertTrue(m.contains("type 'd': idleTimeoutSeconds must be 0 (never) or more"), m);
     assertTrue(m.contains("type 'd', service 'y': readinessPath must be an absolute URL path, got ready"), m);
   }
 

@@ -14,17 +14,22 @@ import org.otplatform.gss.session.SessionState;
 /**
  * {@code GET /api/v1/sessions/{id}/events}: Server-Sent Events of a session's progress. Replays
  * what is stored after {@code Last-Event-ID} (or from the start), then streams live entries; each
- * has {@code id: <seq>} so a reconnect resumes without loss. The stream ends after a terminal
- * state; a comment every 15 s keeps proxies from closing it.
+ * has {@code id: <seq>} so a reconnect — to this replica or another — resumes without loss. Live
+ * entries come from {@link Progress}; the stored log is also read every few seconds, which
+ * delivers what another replica recorded without a Kafka event (a close request, a handover). The
+ * stream ends after a terminal state; a comment every 15 s keeps proxies from closing it.
  */
 public final class ProgressStream {
   private static final long KEEPALIVE_MS = 15_000;
+  private static final long RECHECK_MS = 2_000;
   private final Vertx vertx;
   private final SessionService sessions;
+  private final Progress progress;
 
-  public ProgressStream(Vertx vertx, SessionService sessions) {
+  public ProgressStream(Vertx vertx, SessionService sessions, Progress progress) {
     this.vertx = vertx;
     this.sessions = sessions;
+    this.progress = progress;
   }
 
   public void handle(RoutingContext ctx) {
@@ -36,45 +41,88 @@ public final class ProgressStream {
           .putHeader("content-type", "text/event-stream")
           .putHeader("cache-control", "no-cache")
           .putHeader("x-accel-buffering", "no");
-      int[] sent = {lastSeen};
+      Stream stream = new Stream(id, response, lastSeen);
       // Subscribe before replaying, so nothing stored in between is missed; seq dedups the overlap.
-      MessageConsumer<JsonObject> live = vertx.eventBus().consumer(Progress.address(id));
-      long keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
-      Runnable stop = () -> {
-        live.unregister();
-        vertx.cancelTimer(keepalive);
-      };
-      response.closeHandler(v -> stop.run());
-      live.handler(msg -> {
-        if (send(response, msg.body(), sent)) {
-          stop.run();
-          response.end();
-        }
-      });
-      boolean ended = false;
-      for (Object o : doc.getJsonArray("events", new JsonArray())) {
-        ended = send(response, (JsonObject) o, sent) || ended;
-      }
-      if (ended) {
-        stop.run();
-        response.end();
-      } else {
+      stream.start();
+      doc.getJsonArray("events", new JsonArray()).forEach(o -> stream.deliver((JsonObject) o));
+      if (!stream.stopped) {
         response.write(": streaming\n\n");
       }
     });
   }
 
-  /** Writes the entry unless already sent; true when it reports a terminal state. */
-  private static boolean send(HttpServerResponse response, JsonObject entry, int[] sent) {
-    int seq = entry.getInteger("seq");
-    if (seq <= sent[0] || response.ended()) {
-      return false;
+  /** One client's stream: entries go out once each, in {@code seq} order, until a terminal state. */
+  private final class Stream {
+    private final String sessionId;
+    private final HttpServerResponse response;
+    private int sent;
+    private boolean stopped;
+    private boolean refilling;
+    private MessageConsumer<JsonObject> live;
+    private Runnable unwatch;
+    private long keepalive;
+    private long recheck;
+
+    Stream(String sessionId, HttpServerResponse response, int lastSeen) {
+      this.sessionId = sessionId;
+      this.response = response;
+      this.sent = lastSeen;
     }
-    sent[0] = seq;
-    JsonObject event = entry.getJsonObject("event");
-    JsonObject data = event.copy().put("state", entry.getString("state"));
-    response.write("id: " + seq + "\nevent: " + event.getString("type") + "\ndata: " + data.encode() + "\n\n");
-    return SessionState.valueOf(entry.getString("state")).isTerminal();
+
+    void start() {
+      live = vertx.eventBus().<JsonObject>consumer(Progress.address(sessionId)).handler(m -> deliver(m.body()));
+      unwatch = progress.watch(sessionId);
+      keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
+      recheck = vertx.setPeriodic(RECHECK_MS, t -> refill());
+      response.closeHandler(v -> stop());
+    }
+
+    /**
+     * Writes the entry unless already sent; a terminal state ends the stream. An entry past a gap
+     * (one recorded on another replica, not announced here) makes the stream read the stored log
+     * instead, so nothing is skipped and the order holds.
+     */
+    void deliver(JsonObject entry) {
+      int seq = entry.getInteger("seq");
+      if (stopped || seq <= sent) {
+        return;
+      }
+      if (seq > sent + 1) {
+        refill();
+        return;
+      }
+      sent = seq;
+      JsonObject event = entry.getJsonObject("event");
+      JsonObject data = event.copy().put("state", entry.getString("state"));
+      response.write("id: " + seq + "\nevent: " + event.getString("type") + "\ndata: " + data.encode() + "\n\n");
+      if (SessionState.valueOf(entry.getString("state")).isTerminal()) {
+        stop();
+        response.end();
+      }
+    }
+
+    private void refill() {
+      if (refilling || stopped) {
+        return;
+      }
+      refilling = true;
+      sessions.storedProgress(sessionId).onComplete(r -> {
+        refilling = false;
+        if (r.succeeded()) {
+          r.result().forEach(o -> deliver((JsonObject) o));
+        }
+      });
+    }
+
+    void stop() {
+      if (!stopped) {
+        stopped = true;
+        live.unregister();
+        unwatch.run();
+        vertx.cancelTimer(keepalive);
+        vertx.cancelTimer(recheck);
+      }
+    }
   }
 
   private static int lastEventId(RoutingContext ctx) {

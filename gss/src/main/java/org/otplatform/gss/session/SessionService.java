@@ -1,7 +1,6 @@
 package org.otplatform.gss.session;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -36,11 +35,11 @@ public final class SessionService {
   private final int maxSessionsPerUser;
 
   /** Collaborators, wired in {@code GssVerticle}. */
-  public record Parts(Vertx vertx, SessionStore store, AuthClient auth, EventPublisher publisher, Catalog catalog,
-      int maxSessionsPerUser) {}
+  public record Parts(Progress progress, SessionStore store, AuthClient auth, EventPublisher publisher,
+      Catalog catalog, int maxSessionsPerUser) {}
 
   public SessionService(Parts parts) {
-    this.progress = new Progress(parts.vertx());
+    this.progress = parts.progress();
     this.store = parts.store();
     this.auth = parts.auth();
     this.publisher = parts.publisher();
@@ -128,6 +127,11 @@ public final class SessionService {
     });
   }
 
+  /** The session's stored progress log (entries {@code {seq, event, state}}), without access checks. */
+  public Future<JsonArray> storedProgress(String id) {
+    return store.get(id).map(found -> found.map(d -> d.getJsonArray("events", new JsonArray())).orElse(new JsonArray()));
+  }
+
   public Future<JsonObject> get(Principal caller, String id) {
     return visible(caller, id).map(SessionService::view);
   }
@@ -145,31 +149,68 @@ public final class SessionService {
    * who may only see it gets 403. Closing a closed or failed session changes nothing.
    */
   public Future<JsonObject> close(Principal caller, String id, String reason) {
-    AtomicInteger before = new AtomicInteger();
     return withRole(caller, id, "owner")
         .recover(e -> visible(caller, id).compose(seen -> Future.failedFuture(
             ApiException.forbidden("only the session's owner or an owner of its project may close it"))))
-        .compose(doc -> store.update(id, d -> {
+        .compose(doc -> requestClose(id, reason, caller.username(), caller.isAdmin()))
+        .map(SessionService::view);
+  }
+
+  /**
+   * Moves the session to CLOSING and asks the LSS to remove it. A closed or failed session stays
+   * as it is; one already CLOSING is asked again only when {@code force} (an admin's close, for an
+   * LSS that did not answer).
+   */
+  private Future<JsonObject> requestClose(String id, String reason, String by, boolean force) {
+    AtomicInteger before = new AtomicInteger();
+    boolean[] publish = {false};
+    return store.update(id, d -> {
           before.set(d.getInteger("seq", 0));
           SessionState state = SessionState.valueOf(d.getString("state"));
-          if (state.isTerminal() || state == SessionState.CLOSING) {
+          publish[0] = !state.isTerminal() && (state != SessionState.CLOSING || force);
+          if (!publish[0]) {
             return false;
           }
           SessionFold.transition(d, SessionState.CLOSING, Instant.now(), null);
           SessionFold.record(d, new JsonObject().put("type", "SessionCloseRequested").put("sessionId", id)
               .put("time", Instant.now().toString()).put("reason", reason));
           return true;
-        }))
+        })
         .map(Optional::orElseThrow)
         .compose(doc -> {
           announce(doc, before.get());
-          if (SessionState.valueOf(doc.getString("state")) != SessionState.CLOSING) {
+          if (!publish[0]) {
             return Future.succeededFuture(doc);
           }
-          LOG.atInfo().addKeyValue("session", id).log("session closing ({}) by {}", reason, caller.username());
+          LOG.atInfo().addKeyValue("session", id).log("session closing ({}) by {}", reason, by);
           return publisher.publish(Topics.SESSION_COMMANDS, SessionCloseRequested.of(id, reason)).map(doc);
-        })
-        .map(SessionService::view);
+        });
+  }
+
+  /**
+   * Closes READY sessions with no front-end activity (relay-reported, else since READY) for longer
+   * than their type's idle timeout, with reason {@code idle}.
+   */
+  public Future<Void> cullIdle(Instant now) {
+    return store.inState(SessionState.READY).compose(docs -> {
+      List<Future<JsonObject>> closes = new ArrayList<>();
+      for (JsonObject doc : docs) {
+        SessionType type = catalog.type(doc.getString("type")).orElse(null);
+        String last = doc.getString("lastActivityAt", doc.getString("readyAt"));
+        if (type == null || !type.culledWhenIdle() || last == null) {
+          continue;
+        }
+        Instant lastUsed = Instant.parse(last);
+        if (doc.getString("readyAt") != null && Instant.parse(doc.getString("readyAt")).isAfter(lastUsed)) {
+          lastUsed = Instant.parse(doc.getString("readyAt"));
+        }
+        if (lastUsed.plus(type.idleTimeout()).isBefore(now)) {
+          closes.add(requestClose(doc.getString("_id"), "idle", "the GSS (no activity for "
+              + type.idleTimeout().toSeconds() + " s)", false));
+        }
+      }
+      return Future.join(closes).mapEmpty();
+    });
   }
 
   /**
