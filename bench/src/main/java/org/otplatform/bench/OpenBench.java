@@ -81,7 +81,10 @@ public final class OpenBench {
         Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
         Map.of("OT_ADMIN_PASSWORD", PASSWORD, "OT_LSS_MODE", "kubernetes", "OT_LSS_NAMESPACE", NS,
             "OT_CATALOG", catalog.toString(), "OT_GSS_MAX_SESSIONS_PER_USER", "1000", "OT_LSS_CAPACITY", "1000",
-            "OT_LOG_LEVEL", "WARN"), ports)).start();
+            "OT_LOG_LEVEL", "WARN",
+            // The LSS's API brakes (default 20 writes/s: 10 sessions/s) lifted: this measures the platform.
+            "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000", "OT_LSS_MAX_CONCURRENT_SPAWNS", "100"), ports))
+        .start();
     try {
       String gss = platform.url(ports.gss());
       awaitReady(gss);
@@ -90,7 +93,7 @@ public final class OpenBench {
           .getString("accessToken");
       post(platform.url(ports.auth()) + "/api/v1/projects", token, "{\"name\":\"bench\"}");
       System.out.printf("Session open, request -> READY on the SSE stream: GSS, Kafka, LSS (kubernetes mode) and"
-          + " the fabric8 API mock whose node marks pods Ready at once; %d cores%n",
+          + " the fabric8 API mock whose node marks pods Ready at once; API rate limits lifted; %d cores%n",
           Runtime.getRuntime().availableProcessors());
       for (int i = 0; i < 10; i++) {
         openOnce(gss, token); // warm-up

@@ -23,7 +23,7 @@ import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
-import org.otplatform.common.kafka.SequentialConsumer;
+import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.gss.http.ProgressStream;
 import org.otplatform.gss.registry.LssRegistry;
@@ -42,11 +42,13 @@ public final class GssVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GssVerticle.class);
   private static final String CONTRACT = "openapi/gss.yaml";
 
+  /** Events of different sessions folded at once; one session's events are folded in order. */
+  private static final int EVENTS_IN_FLIGHT = 64;
   private final GssConfig config;
   private MongoClient mongo;
   private WebClient http;
   private EventPublisher publisher;
-  private SequentialConsumer consumer;
+  private KeyOrderedConsumer consumer;
   private BroadcastConsumer heartbeats;
   private BroadcastConsumer followed;
   private HttpServer server;
@@ -69,9 +71,9 @@ public final class GssVerticle extends VerticleBase {
     Progress progress = new Progress(vertx, store);
     SessionService sessions = new SessionService(new SessionService.Parts(progress, store,
         new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.maxSessionsPerUser()));
-    consumer = new SequentialConsumer(vertx,
+    consumer = new KeyOrderedConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
-        Topics.SESSION_EVENTS, record -> sessions.onRecord(record.value()));
+        Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
     Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
     heartbeats = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),

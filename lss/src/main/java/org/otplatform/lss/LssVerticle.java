@@ -18,7 +18,7 @@ import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
-import org.otplatform.common.kafka.SequentialConsumer;
+import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.DependencyException;
 import org.otplatform.lss.k8s.KubernetesSpawner;
@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class LssVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LssVerticle.class);
 
+  /** Commands of different sessions acted on at once; one session's commands go one by one. */
+  private static final int COMMANDS_IN_FLIGHT = 32;
   private final LssConfig config;
   private EventPublisher publisher;
-  private SequentialConsumer consumer;
+  private KeyOrderedConsumer consumer;
   private SessionSupervisor supervisor;
   private HttpServer server;
   private KubernetesClient kubernetes;
@@ -57,9 +59,9 @@ public final class LssVerticle extends VerticleBase {
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), lssId);
     Spawner spawner = spawner(lssId);
     supervisor = new SessionSupervisor(vertx, spawner, publisher, config);
-    consumer = new SequentialConsumer(vertx,
+    consumer = new KeyOrderedConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "lss", lssId),
-        Topics.SESSION_COMMANDS, record -> {
+        Topics.SESSION_COMMANDS, COMMANDS_IN_FLIGHT, record -> {
           SessionCommand command;
           try {
             command = EventCodec.decodeCommand(new JsonObject(record.value()));

@@ -1,7 +1,6 @@
 package org.otplatform.gss.http;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +57,6 @@ public final class ProgressStream {
     private int sent;
     private boolean stopped;
     private boolean refilling;
-    private MessageConsumer<JsonObject> live;
     private Runnable unwatch;
     private long keepalive;
     private long recheck;
@@ -70,8 +68,7 @@ public final class ProgressStream {
     }
 
     void start() {
-      live = vertx.eventBus().<JsonObject>consumer(Progress.address(sessionId)).handler(m -> deliver(m.body()));
-      unwatch = progress.watch(sessionId);
+      unwatch = progress.watch(sessionId, this::deliver);
       keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
       recheck = vertx.setPeriodic(RECHECK_MS, t -> refill());
       response.closeHandler(v -> stop());
@@ -117,7 +114,6 @@ public final class ProgressStream {
     void stop() {
       if (!stopped) {
         stopped = true;
-        live.unregister();
         unwatch.run();
         vertx.cancelTimer(keepalive);
         vertx.cancelTimer(recheck);

@@ -3,15 +3,18 @@ package org.otplatform.gss.session;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.otplatform.common.events.SessionEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live progress of sessions for the SSE streams open on this replica. Entries this replica
- * stores are announced on its event bus at once. An event another replica folds reaches this one
+ * Live progress of sessions for the SSE streams open on this replica (all on the GSS verticle's
+ * context, so listeners are called directly). Entries this replica stores are announced at once. An event another replica folds reaches this one
  * through its own reading of the session-events topic: once the fold is visible in the store, the
  * new entries are announced here too, so a client may stream from any replica.
  */
@@ -22,31 +25,33 @@ public final class Progress {
 
   private final Vertx vertx;
   private final SessionStore store;
-  /** Sessions with streams on this replica, and how many. */
-  private final Map<String, Integer> watched = new ConcurrentHashMap<>();
+  /** The listeners of each session streamed on this replica. */
+  private final Map<String, List<Consumer<JsonObject>>> watched = new ConcurrentHashMap<>();
 
   public Progress(Vertx vertx, SessionStore store) {
     this.vertx = vertx;
     this.store = store;
   }
 
-  /** The event-bus address where a session's progress entries are published as they are stored. */
-  public static String address(String sessionId) {
-    return "gss.session." + sessionId;
-  }
-
-  /** Publishes the progress entries of {@code doc} stored after {@code afterSeq}. */
+  /** Hands the progress entries of {@code doc} stored after {@code afterSeq} to its listeners. */
   public void announce(JsonObject doc, int afterSeq) {
+    List<Consumer<JsonObject>> listeners = watched.get(doc.getString("_id"));
+    if (listeners == null) {
+      return;
+    }
     doc.getJsonArray("events", new JsonArray()).stream()
         .map(JsonObject.class::cast)
         .filter(e -> e.getInteger("seq") > afterSeq)
-        .forEach(e -> vertx.eventBus().publish(address(doc.getString("_id")), e));
+        .forEach(e -> List.copyOf(listeners).forEach(l -> l.accept(e)));
   }
 
-  /** A stream of the session opened on this replica; run the result when it closes. */
-  public Runnable watch(String sessionId) {
-    watched.merge(sessionId, 1, Integer::sum);
-    return () -> watched.computeIfPresent(sessionId, (k, n) -> n == 1 ? null : n - 1);
+  /** A stream of the session on this replica gets its new entries; run the result when it closes. */
+  public Runnable watch(String sessionId, Consumer<JsonObject> listener) {
+    watched.computeIfAbsent(sessionId, k -> new CopyOnWriteArrayList<>()).add(listener);
+    return () -> watched.computeIfPresent(sessionId, (k, list) -> {
+      list.remove(listener);
+      return list.isEmpty() ? null : list;
+    });
   }
 
   /**

@@ -69,10 +69,17 @@ class KubernetesSpawnerTest {
 
   @AfterEach
   void stop() throws Exception {
+    // Pods outlive their LSS process by design; clear them between tests. The mock stalls for
+    // seconds whenever a watch closes, so a call may time out: try again until they are gone.
+    await("the test's pods to be gone", () -> {
+      try {
+        client.pods().inNamespace(NS).delete();
+        return pods().isEmpty();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        return false;
+      }
+    });
     await(spawner.close());
-    // Pods outlive their LSS process by design; clear them between tests.
-    client.pods().inNamespace(NS).delete();
-    await("the test's pods to be gone", () -> pods().isEmpty());
   }
 
   @AfterAll
@@ -115,7 +122,7 @@ class KubernetesSpawnerTest {
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         fail("timed out waiting for " + what);

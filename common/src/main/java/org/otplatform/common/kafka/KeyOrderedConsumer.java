@@ -1,0 +1,180 @@
+package org.otplatform.common.kafka;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes a topic with records of one key handled strictly one after another, and records of
+ * different keys (different sessions) side by side, at most {@code maxInFlight} at once; past that
+ * the consumer pauses until half have finished. A partition's offset is committed only up to the
+ * oldest record of it still being handled, so a crash replays whatever was not finished (handlers
+ * are idempotent) and never skips one. A failed handler is tried again with back-off (a database
+ * hiccup must not lose an event) up to {@value #ATTEMPTS} times, then logged with the record and
+ * counted as handled, so one bad record cannot block its key; an {@link IllegalArgumentException}
+ * (a record that cannot be decoded) is not retried. Runs on the context that created it.
+ */
+public final class KeyOrderedConsumer {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedConsumer.class);
+  static final int ATTEMPTS = 5;
+  private static final long FIRST_RETRY_MS = 100;
+
+  private final Vertx vertx;
+
+  private final KafkaConsumer<String, String> consumer;
+  private final String topic;
+  private final Function<KafkaConsumerRecord<String, String>, Future<Void>> handler;
+  private final int maxInFlight;
+  /** The last record being handled of each key, which the key's next record waits for. */
+  private final Map<String, Future<Void>> tails = new HashMap<>();
+  /** Per partition: offsets being handled, the highest offset taken, the offset last committed. */
+  private final Map<TopicPartition, TreeSet<Long>> pending = new HashMap<>();
+  private final Map<TopicPartition, Long> highest = new HashMap<>();
+  private final Map<TopicPartition, Long> committed = new HashMap<>();
+  private int inFlight;
+  private boolean paused;
+  private boolean committing;
+  private boolean commitAgain;
+  private volatile boolean assigned;
+
+  public KeyOrderedConsumer(Vertx vertx, Map<String, String> config, String topic, int maxInFlight,
+      Function<KafkaConsumerRecord<String, String>, Future<Void>> handler) {
+    this.vertx = vertx;
+    this.consumer = KafkaConsumer.create(vertx, config);
+    this.topic = topic;
+    this.maxInFlight = maxInFlight;
+    this.handler = handler;
+  }
+
+  public Future<Void> start() {
+    consumer.exceptionHandler(e -> LOG.warn("consumer of {} failed: {}", topic, e.getMessage()));
+    consumer.partitionsAssignedHandler(partitions -> {
+      assigned = true;
+      LOG.debug("assigned {} partition(s) of {}", partitions.size(), topic);
+    });
+    consumer.partitionsRevokedHandler(partitions -> partitions.forEach(tp -> {
+      // What is still being handled of them is finished, but committed (if at all) by the new owner's replay.
+      pending.remove(tp);
+      highest.remove(tp);
+      committed.remove(tp);
+    }));
+    consumer.handler(this::onRecord);
+    return consumer.subscribe(topic);
+  }
+
+  /** Whether the group has assigned this consumer partitions at least once (readiness). */
+  public boolean isAssigned() {
+    return assigned;
+  }
+
+  private void onRecord(KafkaConsumerRecord<String, String> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    pending.computeIfAbsent(tp, k -> new TreeSet<>()).add(record.offset());
+    highest.merge(tp, record.offset(), Math::max);
+    if (++inFlight >= maxInFlight && !paused) {
+      paused = true;
+      consumer.pause();
+    }
+    String key = record.key() != null ? record.key() : "partition-" + record.partition();
+    Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
+    Future<Void> mine = previous.transform(ignored -> handle(record));
+    tails.put(key, mine);
+    mine.onComplete(ignored -> {
+      if (tails.get(key) == mine) {
+        tails.remove(key);
+      }
+      finished(tp, record.offset());
+    });
+  }
+
+  private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
+    return attempt(record, 1).recover(e -> {
+      LOG.error("skipping record {}-{}@{} (key {}) that could not be handled: {}", topic, record.partition(),
+          record.offset(), record.key(), e.getMessage(), e);
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> attempt(KafkaConsumerRecord<String, String> record, int attempt) {
+    Future<Void> handled;
+    try {
+      handled = handler.apply(record);
+    } catch (RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    return handled.recover(e -> {
+      if (e instanceof IllegalArgumentException || attempt >= ATTEMPTS) {
+        return Future.failedFuture(e);
+      }
+      long delay = FIRST_RETRY_MS << (attempt - 1);
+      LOG.warn("record {}-{}@{} (key {}) failed (attempt {} of {}), trying again in {} ms: {}", topic,
+          record.partition(), record.offset(), record.key(), attempt, ATTEMPTS, delay, e.getMessage());
+      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      vertx.setTimer(delay, t -> attempt(record, attempt + 1).onComplete(later));
+      return later.future();
+    });
+  }
+
+  private void finished(TopicPartition tp, long offset) {
+    inFlight--;
+    if (paused && inFlight <= maxInFlight / 2) {
+      paused = false;
+      consumer.resume();
+    }
+    TreeSet<Long> offsets = pending.get(tp);
+    if (offsets == null) {
+      return; // revoked meanwhile
+    }
+    offsets.remove(offset);
+    commit();
+  }
+
+  /** Commits every partition up to its oldest record still being handled; one commit at a time. */
+  private void commit() {
+    if (committing) {
+      commitAgain = true;
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    pending.forEach((tp, inProgress) -> {
+      long next = inProgress.isEmpty() ? highest.get(tp) + 1 : inProgress.first();
+      if (next > committed.getOrDefault(tp, -1L)) {
+        offsets.put(tp, new OffsetAndMetadata(next, ""));
+      }
+    });
+    if (offsets.isEmpty()) {
+      return;
+    }
+    committing = true;
+    consumer.commit(offsets).onComplete(r -> {
+      committing = false;
+      if (r.succeeded()) {
+        offsets.forEach((tp, o) -> {
+          if (pending.containsKey(tp)) {
+            committed.merge(tp, o.getOffset(), Math::max);
+          }
+        });
+      } else {
+        LOG.warn("commit of {} offsets failed; those records may be handled again: {}", topic,
+            r.cause().getMessage());
+      }
+      if (commitAgain) {
+        commitAgain = false;
+        commit();
+      }
+    });
+  }
+
+  public Future<Void> close() {
+    return consumer.close();
+  }
+}
