@@ -137,6 +137,8 @@ class RelayTest {
     String metrics = Api.get(p.platform.url(p.platform.ports().relay()) + "/metrics", null).expect(200).body();
     assertTrue(metrics.contains("ot_relay_messages_total{direction=\"in\"}"), "message counters");
     assertTrue(metrics.contains("ot_relay_connections"), "connection gauge");
+    assertTrue(metrics.contains("ot_relay_pending_requests"), "queue depth: requests awaiting replies");
+    assertTrue(metrics.contains("ot_relay_paused_front_ends"), "queue depth: front ends held back");
     Api.await("lastActivityAt on the session", DEADLINE, () ->
         Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("lastActivityAt") != null);
   }

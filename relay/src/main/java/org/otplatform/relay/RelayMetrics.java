@@ -10,7 +10,8 @@ import org.otplatform.common.service.ServiceLauncher;
 
 /**
  * The relay's own metrics, next to Vert.x's in the service's Prometheus registry: open front-end
- * connections, messages and bytes each way, refused or closed connections by reason.
+ * connections, messages and bytes each way, refused or closed connections by reason, and queue
+ * depths — requests awaiting a service's reply, front ends held back by back-pressure.
  */
 final class RelayMetrics {
   private final MeterRegistry registry;
@@ -29,6 +30,14 @@ final class RelayMetrics {
     messagesOut = Counter.builder("ot_relay_messages").tag("direction", "out").register(registry);
     bytesIn = Counter.builder("ot_relay_bytes").tag("direction", "in").register(registry);
     bytesOut = Counter.builder("ot_relay_bytes").tag("direction", "out").register(registry);
+  }
+
+  /** Queue depths, read from the relay's session channels when scraped (on the relay's context). */
+  void queues(java.util.Map<String, SessionChannel> channels) {
+    io.micrometer.core.instrument.Gauge.builder("ot_relay_pending_requests", channels,
+        m -> m.values().stream().mapToInt(SessionChannel::pendingRequests).sum()).register(registry);
+    io.micrometer.core.instrument.Gauge.builder("ot_relay_paused_front_ends", channels,
+        m -> m.values().stream().mapToInt(SessionChannel::pausedFrontEnds).sum()).register(registry);
   }
 
   void connected() {

@@ -75,6 +75,7 @@ public final class RelayVerticle extends VerticleBase {
     verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);
+    metrics.queues(channels);
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
     follower = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> onSessionEvent(EventCodec.decodeEvent(json)));

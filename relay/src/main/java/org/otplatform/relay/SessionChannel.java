@@ -35,6 +35,8 @@ final class SessionChannel {
   private final Map<String, String> unavailable = new HashMap<>();
   private final Map<String, Future<WebSocket>> upstreams = new HashMap<>();
   private final Map<Long, Pending> pending = new HashMap<>();
+  /** Front ends not read from until a service's upstream queue drains (back-pressure). */
+  private final Set<ServerWebSocket> paused = new java.util.HashSet<>();
   private final RelayMetrics metrics;
   private final Runnable onActivity;
 
@@ -99,9 +101,20 @@ final class SessionChannel {
     ws.binaryMessageHandler(b -> reply(ws, error(null, "relay", "bad_request", "send JSON text messages")));
   }
 
+  /** Requests sent to services and not yet answered (a queue-depth metric). */
+  int pendingRequests() {
+    return pending.size();
+  }
+
+  /** Front ends held back until a service catches up (a queue-depth metric). */
+  int pausedFrontEnds() {
+    return paused.size();
+  }
+
   /** Removes a front end; true when none is left. */
   boolean leave(ServerWebSocket ws) {
     frontEnds.remove(ws);
+    paused.remove(ws);
     pending.entrySet().removeIf(e -> {
       if (e.getValue().from() == ws) {
         vertx.cancelTimer(e.getValue().timer());
@@ -163,7 +176,11 @@ final class SessionChannel {
           if (up.writeQueueFull()) {
             // Back-pressure: read no more from this front end until the service has caught up.
             ws.pause();
-            up.drainHandler(v -> frontEnds.forEach(ServerWebSocket::resume));
+            paused.add(ws);
+            up.drainHandler(v -> {
+              paused.forEach(ServerWebSocket::resume);
+              paused.clear();
+            });
           }
         })
         .onFailure(e -> {
