@@ -23,10 +23,13 @@ import org.otplatform.common.config.Env;
  *     ({@code OT_GSS_LSS_LOST_SECONDS}, default 20: four missed heartbeats)
  * @param maxHandovers how often one session may be handed to another LSS before it fails
  *     ({@code OT_GSS_MAX_HANDOVERS}, default 3)
+ * @param queueTimeout how long a new session may wait for a free LSS slot before it fails
+ *     ({@code OT_GSS_QUEUE_TIMEOUT_SECONDS}, default 300)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
     String publicRelayUrl, String publicLoggerUrl, int maxSessionsPerUser, Catalog catalog,
-    java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers) {
+    java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers,
+    java.time.Duration queueTimeout) {
 
   public static GssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "gss");
@@ -45,6 +48,7 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     }
     env.validate();
     return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
-        maxPerUser, catalog, sweep, lostAfter, maxHandovers);
+        maxPerUser, catalog, sweep, lostAfter, maxHandovers,
+        env.seconds("OT_GSS_QUEUE_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(300)));
   }
 }

@@ -30,6 +30,7 @@ import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.session.AuthClient;
 import org.otplatform.gss.session.Progress;
 import org.otplatform.gss.session.Reconciler;
+import org.otplatform.gss.session.SessionQueue;
 import org.otplatform.gss.session.SessionService;
 import org.otplatform.gss.session.SessionStore;
 import org.slf4j.Logger;
@@ -69,12 +70,13 @@ public final class GssVerticle extends VerticleBase {
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     SessionStore store = new SessionStore(mongo);
     Progress progress = new Progress(vertx, store);
-    SessionService sessions = new SessionService(new SessionService.Parts(progress, store,
+    LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
+    SessionQueue queue = new SessionQueue(store, publisher, progress, registry, config.queueTimeout());
+    SessionService sessions = new SessionService(new SessionService.Parts(progress, store, queue,
         new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.maxSessionsPerUser()));
     consumer = new KeyOrderedConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
         Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
-    LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
     Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
     heartbeats = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
         Topics.REGISTRY, json -> reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
@@ -109,6 +111,8 @@ public final class GssVerticle extends VerticleBase {
                 .onFailure(e -> LOG.warn("sweep for sessions of lost LSS instances failed: {}", e.getMessage()));
             sessions.cullIdle(Instant.now())
                 .onFailure(e -> LOG.warn("sweep for idle sessions failed: {}", e.getMessage()));
+            queue.dispatch(Instant.now())
+                .onFailure(e -> LOG.warn("dispatching queued sessions failed: {}", e.getMessage()));
           });
           LOG.info("GSS listening on port {}", s.actualPort());
         });

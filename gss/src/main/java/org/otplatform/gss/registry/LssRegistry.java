@@ -56,12 +56,28 @@ public final class LssRegistry {
     return since.plus(lostAfter).isBefore(now);
   }
 
+  /** The LSS instances not lost at {@code now}. */
+  public List<Entry> up(Instant now) {
+    return entries.values().stream().filter(e -> !isLost(e.id(), now)).toList();
+  }
+
+  /**
+   * Whether this replica has listened for less than {@code lostAfter}: it may not have heard every
+   * LSS yet, so an empty registry means nothing.
+   */
+  public boolean warmingUp(Instant now) {
+    return listeningSince.plus(lostAfter).isAfter(now);
+  }
+
   /** Forgets LSS instances lost for long. */
   public void prune(Instant now) {
     entries.values().removeIf(e -> e.lastSeen().plus(lostAfter).plus(FORGET_AFTER).isBefore(now));
   }
 
-  /** {@code GET /api/v1/admin/lss}: every LSS known, with its status ({@code up} or {@code lost}). */
+  /**
+   * {@code GET /api/v1/admin/lss}: every LSS known, with its status ({@code up} or {@code lost});
+   * {@code complete} is false while this replica may not have heard every LSS yet.
+   */
   public JsonObject view(Instant now) {
     JsonArray list = new JsonArray();
     List<Entry> sorted = entries.values().stream().sorted(Comparator.comparing(Entry::id)).toList();
@@ -76,6 +92,7 @@ public final class LssRegistry {
           .put("lastSeen", e.lastSeen().toString())
           .put("firstSeen", e.firstSeen().toString()));
     }
-    return new JsonObject().put("lss", list).put("lostAfterSeconds", lostAfter.toSeconds());
+    return new JsonObject().put("lss", list).put("lostAfterSeconds", lostAfter.toSeconds())
+        .put("complete", !warmingUp(now));
   }
 }

@@ -29,17 +29,19 @@ public final class SessionService {
 
   private final Progress progress;
   private final SessionStore store;
+  private final SessionQueue queue;
   private final AuthClient auth;
   private final EventPublisher publisher;
   private final Catalog catalog;
   private final int maxSessionsPerUser;
 
   /** Collaborators, wired in {@code GssVerticle}. */
-  public record Parts(Progress progress, SessionStore store, AuthClient auth, EventPublisher publisher,
-      Catalog catalog, int maxSessionsPerUser) {}
+  public record Parts(Progress progress, SessionStore store, SessionQueue queue, AuthClient auth,
+      EventPublisher publisher, Catalog catalog, int maxSessionsPerUser) {}
 
   public SessionService(Parts parts) {
     this.progress = parts.progress();
+    this.queue = parts.queue();
     this.store = parts.store();
     this.auth = parts.auth();
     this.publisher = parts.publisher();
@@ -61,17 +63,32 @@ public final class SessionService {
           return store.lockProject(project.getString("id"), project.getString("name"), type.maxOpenPerProject(),
               id, caller.username()).map(project);
         }))
-        .compose(project -> {
+        .compose(project -> queue.mustWait(Instant.now()).compose(wait -> {
           JsonObject doc = newSession(id, project, type, caller);
+          wait.ifPresent(reason -> SessionQueue.enqueue(doc, reason, Instant.now()));
           return store.insert(doc).map(doc);
-        })
-        .compose(doc -> publisher.publish(Topics.SESSION_COMMANDS,
-                SessionOpenRequested.of(id, doc.getString("project"), type.name(), caller.userId()))
-            .map(doc)
-            .recover(e -> failUnpublished(id, e)))
-        .onSuccess(doc -> LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} opening",
-            type.name(), caller.username(), projectName))
-        .map(SessionService::view);
+        }))
+        .compose(doc -> {
+          if (doc.getBoolean("queued", false)) {
+            LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} queued: {}", type.name(),
+                caller.username(), projectName, doc.getString("queueReason"));
+            return viewWithPlace(doc);
+          }
+          return publisher.publish(Topics.SESSION_COMMANDS,
+                  SessionOpenRequested.of(id, doc.getString("project"), type.name(), caller.userId()))
+              .recover(e -> failUnpublished(id, e).mapEmpty())
+              .onSuccess(v -> LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} opening",
+                  type.name(), caller.username(), projectName))
+              .map(v -> view(doc));
+        });
+  }
+
+  /** The view, and for a session waiting in the queue its place there. */
+  private Future<JsonObject> viewWithPlace(JsonObject doc) {
+    if (!doc.getBoolean("queued", false)) {
+      return Future.succeededFuture(view(doc));
+    }
+    return queue.place(doc).map(place -> view(doc).put("queue", place));
   }
 
   private Future<JsonObject> failUnpublished(String id, Throwable e) {
@@ -133,7 +150,7 @@ public final class SessionService {
   }
 
   public Future<JsonObject> get(Principal caller, String id) {
-    return visible(caller, id).map(SessionService::view);
+    return visible(caller, id).compose(this::viewWithPlace);
   }
 
   public Future<JsonObject> list(Principal caller) {
@@ -222,6 +239,9 @@ public final class SessionService {
     return store.inState(SessionState.OPENING).compose(docs -> {
       List<Future<Void>> fails = new ArrayList<>();
       for (JsonObject doc : docs) {
+        if (doc.getBoolean("queued", false)) {
+          continue; // waiting in the queue, with a deadline of its own
+        }
         Duration timeout = catalog.type(doc.getString("type")).map(SessionType::openTimeout)
             .orElse(Duration.ofMinutes(5));
         if (Instant.parse(doc.getString("openingAt")).plus(timeout).isBefore(now)) {

@@ -64,6 +64,29 @@ public final class SessionStore {
         });
   }
 
+  /** Sessions that hold an LSS slot: OPENING (not queued), READY or CLOSING. */
+  public Future<Long> countHoldingSlots() {
+    return mongo.count(SESSIONS, new JsonObject()
+        .put("state", new JsonObject().put("$in", new JsonArray().add("OPENING").add("READY").add("CLOSING")))
+        .put("queued", new JsonObject().put("$ne", true)));
+  }
+
+  /** Sessions waiting in the queue, oldest first. */
+  public Future<java.util.List<JsonObject>> queued() {
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("queued", true),
+        new FindOptions().setSort(new JsonObject().put("queuedAtMillis", 1)));
+  }
+
+  public Future<Long> countQueued() {
+    return mongo.count(SESSIONS, new JsonObject().put("queued", true));
+  }
+
+  /** Sessions that joined the queue before {@code queuedAtMillis}. */
+  public Future<Long> countQueuedBefore(long queuedAtMillis) {
+    return mongo.count(SESSIONS, new JsonObject().put("queued", true)
+        .put("queuedAtMillis", new JsonObject().put("$lt", queuedAtMillis)));
+  }
+
   /** The user's sessions, newest first. */
   public Future<JsonArray> listByOwner(String owner, int limit) {
     return mongo.findWithOptions(SESSIONS, new JsonObject().put("owner", owner),
