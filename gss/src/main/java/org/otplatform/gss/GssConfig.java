@@ -4,6 +4,7 @@ import java.net.URI;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
+import org.otplatform.gss.session.SessionService;
 
 /**
  * GSS configuration, from {@code OT_*} environment variables.
@@ -15,7 +16,8 @@ import org.otplatform.common.config.Env;
  *     ({@code OT_PUBLIC_AUTH_URL}, default {@code authUrl})
  * @param publicRelayUrl the relay's WebSocket base URL for front ends ({@code OT_PUBLIC_RELAY_URL})
  * @param publicLoggerUrl the logger for front ends ({@code OT_PUBLIC_LOGGER_URL})
- * @param maxSessionsPerUser open sessions one user may hold ({@code OT_GSS_MAX_SESSIONS_PER_USER})
+ * @param limits open sessions one user may hold ({@code OT_GSS_MAX_SESSIONS_PER_USER}, 5) and the
+ *     platform may hold ({@code OT_GSS_MAX_SESSIONS}, 1000)
  * @param catalog the service catalog ({@code OT_CATALOG}: a JSON file; default built in)
  * @param sweepInterval how often sessions stuck OPENING, and sessions of lost LSS instances, are
  *     looked for ({@code OT_GSS_SWEEP_SECONDS}, 5)
@@ -27,7 +29,7 @@ import org.otplatform.common.config.Env;
  *     ({@code OT_GSS_QUEUE_TIMEOUT_SECONDS}, default 300)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
-    String publicRelayUrl, String publicLoggerUrl, int maxSessionsPerUser, Catalog catalog,
+    String publicRelayUrl, String publicLoggerUrl, SessionService.Limits limits, Catalog catalog,
     java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers,
     java.time.Duration queueTimeout) {
 
@@ -38,7 +40,8 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     String publicAuth = env.string("OT_PUBLIC_AUTH_URL", auth.toString());
     String relay = env.string("OT_PUBLIC_RELAY_URL", "ws://localhost:8094");
     String logger = env.string("OT_PUBLIC_LOGGER_URL", "http://localhost:8095");
-    int maxPerUser = env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5);
+    SessionService.Limits limits = new SessionService.Limits(env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5),
+        env.positive("OT_GSS_MAX_SESSIONS", 1000));
     Catalog catalog = Catalog.fromEnv(env);
     java.time.Duration sweep = env.seconds("OT_GSS_SWEEP_SECONDS", java.time.Duration.ofSeconds(5));
     java.time.Duration lostAfter = env.seconds("OT_GSS_LSS_LOST_SECONDS", java.time.Duration.ofSeconds(20));
@@ -48,7 +51,7 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     }
     env.validate();
     return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
-        maxPerUser, catalog, sweep, lostAfter, maxHandovers,
+        limits, catalog, sweep, lostAfter, maxHandovers,
         env.seconds("OT_GSS_QUEUE_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(300)));
   }
 }

@@ -73,7 +73,7 @@ public final class GssVerticle extends VerticleBase {
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
     SessionQueue queue = new SessionQueue(store, publisher, progress, registry, config.queueTimeout());
     SessionService sessions = new SessionService(new SessionService.Parts(progress, store, queue,
-        new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.maxSessionsPerUser()));
+        new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.limits()));
     consumer = new KeyOrderedConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
         Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
@@ -120,10 +120,20 @@ public final class GssVerticle extends VerticleBase {
 
   private void routes(RouterBuilder b, SessionService sessions, Progress progress, LssRegistry registry,
       BearerAuth auth) {
-    b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(ctx -> {
-      if (!BearerAuth.principal(ctx).isAdmin()) {
-        throw ApiException.forbidden("only administrators may list the LSS instances");
+    b.getRoute("listAllSessions").addHandler(auth).addHandler(Responses.json(ctx -> {
+      requireAdmin(ctx, "list every session");
+      JsonObject filter = new JsonObject();
+      for (String key : java.util.List.of("state", "owner", "project", "type", "lss")) {
+        String value = ctx.queryParams().get(key);
+        if (value != null) {
+          filter.put(key, value);
+        }
       }
+      String limit = ctx.queryParams().get("limit");
+      return sessions.listAll(filter, limit == null ? 100 : Integer.parseInt(limit));
+    }));
+    b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(ctx -> {
+      requireAdmin(ctx, "list the LSS instances");
       return Future.succeededFuture(registry.view(Instant.now()));
     }));
     b.getRoute("info").addHandler(Responses.json(ctx -> Future.succeededFuture(info())));
@@ -143,6 +153,12 @@ public final class GssVerticle extends VerticleBase {
     b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
         sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
     b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress)::handle);
+  }
+
+  private static void requireAdmin(io.vertx.ext.web.RoutingContext ctx, String what) {
+    if (!BearerAuth.principal(ctx).isAdmin()) {
+      throw ApiException.forbidden("only administrators may " + what);
+    }
   }
 
   private JsonObject info() {

@@ -35,6 +35,32 @@ class GssTest {
   }
 
   @Test
+  void adminsListAndFilterEverySessionOthersMayNot() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"listed-project\"}").expect(201);
+    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"listed-project\",\"type\":\"echo\"}")
+        .expect(202).json().getString("id");
+    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(
+        Api.get(p.gss + "/api/v1/sessions/" + id, admin).json().getString("state")));
+    io.vertx.core.json.JsonArray listed = Api.get(p.gss + "/api/v1/admin/sessions?state=READY&project=listed-project",
+        admin).expect(200).json().getJsonArray("sessions");
+    assertEquals(1, listed.size(), listed.encode());
+    assertEquals(id, listed.getJsonObject(0).getString("id"));
+    assertEquals("e2e", listed.getJsonObject(0).getString("lss"), "which LSS runs it");
+    assertEquals(0, Api.get(p.gss + "/api/v1/admin/sessions?state=CLOSED&project=listed-project", admin)
+        .expect(200).json().getJsonArray("sessions").size());
+    Api.get(p.gss + "/api/v1/admin/sessions?state=SLEEPING", admin).expect(400);
+    Api.get(p.gss + "/api/v1/admin/sessions?limit=0", admin).expect(400);
+    Api.post(p.auth + "/api/v1/users", admin, "{\"username\":\"plain-pat\",\"password\":\"pats-long-password\"}")
+        .expect(201);
+    String pat = SharedPlatform.login("plain-pat", "pats-long-password");
+    Api.get(p.gss + "/api/v1/admin/sessions", pat).expect(403);
+    Api.get(p.gss + "/api/v1/admin/lss", pat).expect(403);
+    Api.delete(p.gss + "/api/v1/sessions/" + id, admin).expect(202);
+  }
+
+  @Test
   void aSessionWithoutActivityIsClosedAsIdleWhileAUsedOneStaysOpen() throws Exception {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);

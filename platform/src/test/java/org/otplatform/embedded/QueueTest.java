@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The new-session queue, with one LSS of capacity 1: a second and third session wait with their
  * place and the reason, the second goes ahead when the first closes, the third fails at the
- * queue's deadline. Nothing is silently dropped.
+ * queue's deadline; a fourth is refused by the platform-wide limit of 3. Nothing is silently
+ * dropped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(180)
@@ -34,7 +35,7 @@ class QueueTest {
         Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
         Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_INSTANCE_ID", "queue",
             "OT_LSS_CAPACITY", "1", "OT_LSS_HEARTBEAT_SECONDS", "1", "OT_GSS_LSS_LOST_SECONDS", "3",
-            "OT_GSS_SWEEP_SECONDS", "1", "OT_GSS_QUEUE_TIMEOUT_SECONDS", "15"), ports))
+            "OT_GSS_SWEEP_SECONDS", "1", "OT_GSS_QUEUE_TIMEOUT_SECONDS", "15", "OT_GSS_MAX_SESSIONS", "3"), ports))
         .start();
     gss = platform.url(ports.gss());
     Api.await("GSS ready", Duration.ofSeconds(90), () -> Api.get(gss + "/health/ready", null).status() == 200);
@@ -76,6 +77,9 @@ class QueueTest {
     assertTrue(second.getJsonObject("queue").getString("reason").contains("all 1 session slots"), second.encode());
     String third = open();
     assertEquals(2, session(third).getJsonObject("queue").getInteger("position"));
+    Api.Reply full = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"queue\",\"type\":\"echo\"}")
+        .expect(429);
+    assertTrue(full.json().getString("message").contains("the platform holds 3 open sessions"), full.body());
     List<String[]> events = Api.readSse(gss + "/api/v1/sessions/" + second.getString("id") + "/events", token,
         null, "SessionQueued");
     assertTrue(events.get(events.size() - 1)[2].contains("session slots"), events.get(events.size() - 1)[2]);

@@ -33,11 +33,19 @@ public final class SessionService {
   private final AuthClient auth;
   private final EventPublisher publisher;
   private final Catalog catalog;
-  private final int maxSessionsPerUser;
+  private final Limits limits;
 
   /** Collaborators, wired in {@code GssVerticle}. */
   public record Parts(Progress progress, SessionStore store, SessionQueue queue, AuthClient auth,
-      EventPublisher publisher, Catalog catalog, int maxSessionsPerUser) {}
+      EventPublisher publisher, Catalog catalog, Limits limits) {}
+
+  /**
+   * Open sessions (OPENING, READY, CLOSING) allowed.
+   *
+   * @param perUser one user may hold this many (429 past it)
+   * @param overall the platform holds at most this many (429 with Retry-After past it)
+   */
+  public record Limits(int perUser, int overall) {}
 
   public SessionService(Parts parts) {
     this.progress = parts.progress();
@@ -46,7 +54,7 @@ public final class SessionService {
     this.auth = parts.auth();
     this.publisher = parts.publisher();
     this.catalog = parts.catalog();
-    this.maxSessionsPerUser = parts.maxSessionsPerUser();
+    this.limits = parts.limits();
   }
 
   public Future<JsonObject> open(Principal caller, String projectName, String typeName) {
@@ -55,11 +63,7 @@ public final class SessionService {
         "unknown session type '" + typeKey + "'; known types: " + String.join(", ", catalog.types().keySet())));
     String id = UUID.randomUUID().toString();
     return auth.project(projectName, caller)
-        .compose(project -> store.countActive(caller.userId()).compose(active -> {
-          if (active >= maxSessionsPerUser) {
-            return Future.failedFuture(new ApiException(429, "too_many_sessions",
-                "you have " + active + " open sessions; the limit is " + maxSessionsPerUser));
-          }
+        .compose(project -> checkLimits(caller).compose(ok -> {
           return store.lockProject(project.getString("id"), project.getString("name"), type.maxOpenPerProject(),
               id, caller.username()).map(project);
         }))
@@ -81,6 +85,43 @@ public final class SessionService {
                   type.name(), caller.username(), projectName))
               .map(v -> view(doc));
         });
+  }
+
+  private Future<Void> checkLimits(Principal caller) {
+    return store.countActive(caller.userId()).compose(mine -> {
+      if (mine >= limits.perUser()) {
+        return Future.failedFuture(new ApiException(429, "too_many_sessions",
+            "you have " + mine + " open sessions; the limit is " + limits.perUser()));
+      }
+      return store.countActive(null);
+    }).compose(all -> all >= limits.overall()
+        ? Future.failedFuture(ApiException.tooManyRequests("the platform holds " + all
+            + " open sessions, its limit; try again later", 30))
+        : Future.succeededFuture());
+  }
+
+  /**
+   * Every session matching the filter ({@code state}, {@code owner} user name, {@code project},
+   * {@code type}, {@code lss}), newest first: the admin's list.
+   */
+  public Future<JsonObject> listAll(JsonObject filter, int limit) {
+    JsonObject query = new JsonObject();
+    copy(filter, "state", query, "state");
+    copy(filter, "owner", query, "ownerName");
+    copy(filter, "project", query, "project");
+    copy(filter, "type", query, "type");
+    copy(filter, "lss", query, "lss");
+    return store.find(query, limit).map(docs -> {
+      JsonArray views = new JsonArray();
+      docs.forEach(d -> views.add(view(d).put("lss", d.getString("lss")).put("queued", d.getBoolean("queued", false))));
+      return new JsonObject().put("sessions", views).put("count", views.size());
+    });
+  }
+
+  private static void copy(JsonObject from, String key, JsonObject to, String field) {
+    if (from.getString(key) != null) {
+      to.put(field, from.getString(key));
+    }
   }
 
   /** The view, and for a session waiting in the queue its place there. */

@@ -94,10 +94,20 @@ public final class SessionStore {
         .map(JsonArray::new);
   }
 
-  /** How many active (not CLOSED or FAILED) sessions a user holds. */
+  /** How many active (not CLOSED or FAILED) sessions a user holds, or everyone when {@code owner} is null. */
   public Future<Long> countActive(String owner) {
-    return mongo.count(SESSIONS, new JsonObject().put("owner", owner)
-        .put("state", new JsonObject().put("$in", new JsonArray().add("OPENING").add("READY").add("CLOSING"))));
+    JsonObject query = new JsonObject()
+        .put("state", new JsonObject().put("$in", new JsonArray().add("OPENING").add("READY").add("CLOSING")));
+    if (owner != null) {
+      query.put("owner", owner);
+    }
+    return mongo.count(SESSIONS, query);
+  }
+
+  /** Sessions matching {@code query}, newest first. */
+  public Future<java.util.List<JsonObject>> find(JsonObject query, int limit) {
+    return mongo.findWithOptions(SESSIONS, query, new FindOptions().setSort(new JsonObject().put("created", -1))
+        .setLimit(limit));
   }
 
   /**
