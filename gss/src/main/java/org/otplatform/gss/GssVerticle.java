@@ -15,6 +15,7 @@ import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.events.EventCodec;
+import org.otplatform.common.events.LssDrainRequested;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ApiException;
@@ -79,9 +80,13 @@ public final class GssVerticle extends VerticleBase {
         Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
     Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
     heartbeats = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
-        Topics.REGISTRY, json -> reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
-            .onFailure(e -> LOG.warn("reconciling a heartbeat of {} failed: {}", json.getString("lssId"),
-                e.getMessage())));
+        Topics.REGISTRY, json -> {
+          if ("LssHeartbeat".equals(json.getString("type"))) {
+            reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
+                .onFailure(e -> LOG.warn("reconciling a heartbeat of {} failed: {}", json.getString("lssId"),
+                    e.getMessage()));
+          }
+        });
     // Every replica follows every event, so that SSE streams on it see folds done by another.
     followed = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
@@ -136,6 +141,8 @@ public final class GssVerticle extends VerticleBase {
       requireAdmin(ctx, "list the LSS instances");
       return Future.succeededFuture(registry.view(Instant.now()));
     }));
+    b.getRoute("drainLss").addHandler(auth).addHandler(Responses.json(202, ctx -> drain(ctx, registry, true)));
+    b.getRoute("undrainLss").addHandler(auth).addHandler(Responses.json(202, ctx -> drain(ctx, registry, false)));
     b.getRoute("info").addHandler(Responses.json(ctx -> Future.succeededFuture(info())));
     b.getRoute("openSession").addHandler(auth).addHandler(Responses.json(202, ctx -> {
       JsonObject body = Responses.body(ctx);
@@ -153,6 +160,19 @@ public final class GssVerticle extends VerticleBase {
     b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
         sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
     b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress)::handle);
+  }
+
+  /** Asks an LSS (through the registry topic) to take no new sessions, or to take them again. */
+  private Future<JsonObject> drain(io.vertx.ext.web.RoutingContext ctx, LssRegistry registry, boolean drain) {
+    requireAdmin(ctx, "drain LSS instances");
+    String id = ctx.pathParam("id");
+    if (registry.get(id).isEmpty()) {
+      throw ApiException.notFound("no LSS " + id + " has been heard of");
+    }
+    LOG.info("{} asks LSS {} to {}", BearerAuth.principal(ctx).username(), id,
+        drain ? "take no new sessions" : "take new sessions again");
+    return publisher.publish(Topics.REGISTRY, LssDrainRequested.of(id, drain))
+        .map(v -> new JsonObject().put("lss", id).put("draining", drain));
   }
 
   private static void requireAdmin(io.vertx.ext.web.RoutingContext ctx, String what) {

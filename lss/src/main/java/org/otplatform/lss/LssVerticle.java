@@ -6,24 +6,22 @@ import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import org.otplatform.common.events.EventCodec;
+import org.otplatform.common.events.LssDrainRequested;
 import org.otplatform.common.events.LssHeartbeat;
-import org.otplatform.common.events.SessionCommand;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
-import org.otplatform.common.kafka.KafkaSupport;
-import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.DependencyException;
 import org.otplatform.lss.k8s.KubernetesSpawner;
 import org.otplatform.lss.k8s.PodModel;
 import org.otplatform.lss.local.LocalProcessSpawner;
+import org.otplatform.lss.session.CommandIntake;
 import org.otplatform.lss.session.SessionSupervisor;
 import org.otplatform.lss.spawn.Spawner;
 import org.slf4j.Logger;
@@ -31,16 +29,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * LSS: consumes session commands as a member of the {@code lss} consumer group (instances share
- * the work), runs sessions' compute services, publishes heartbeats. HTTP is health and metrics only.
+ * the work; a drained one leaves it, see {@link CommandIntake}), runs sessions' compute services,
+ * publishes heartbeats, follows drain requests on the registry topic. HTTP is health and metrics
+ * only.
  */
 public final class LssVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LssVerticle.class);
 
-  /** Commands of different sessions acted on at once; one session's commands go one by one. */
-  private static final int COMMANDS_IN_FLIGHT = 32;
   private final LssConfig config;
   private EventPublisher publisher;
-  private KeyOrderedConsumer consumer;
+  private CommandIntake intake;
+  /** Drain requests for this LSS, on the registry topic. */
+  private BroadcastConsumer registry;
   private SessionSupervisor supervisor;
   private HttpServer server;
   private KubernetesClient kubernetes;
@@ -59,19 +59,18 @@ public final class LssVerticle extends VerticleBase {
     publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), lssId);
     Spawner spawner = spawner(lssId);
     supervisor = new SessionSupervisor(vertx, spawner, publisher, config);
-    consumer = new KeyOrderedConsumer(vertx,
-        KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "lss", lssId),
-        Topics.SESSION_COMMANDS, COMMANDS_IN_FLIGHT, record -> {
-          SessionCommand command;
-          try {
-            command = EventCodec.decodeCommand(new JsonObject(record.value()));
-          } catch (RuntimeException e) {
-            return Future.failedFuture(new IllegalArgumentException("undecodable command: " + e.getMessage()));
-          }
-          return supervisor.onCommand(command);
-        });
+    intake = new CommandIntake(vertx, config.common().kafkaBootstrap(), lssId, supervisor);
+    registry = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), lssId, Topics.REGISTRY, json -> {
+      if ("LssDrainRequested".equals(json.getString("type"))) {
+        LssDrainRequested request = LssDrainRequested.decode(json);
+        if (request.lssId().equals(lssId)) {
+          intake.drain(request.drain()).onFailure(e -> LOG.error("could not {}: {}",
+              request.drain() ? "drain" : "end the drain", e.getMessage(), e));
+        }
+      }
+    });
     HealthChecks readiness = HealthChecks.create(vertx)
-        .register("kafka-consumer", p -> p.complete(consumer.isAssigned() ? Status.OK() : Status.KO()));
+        .register("kafka-consumer", p -> p.complete(intake.isReading() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
     ServiceHttp.addStandardRoutes(vertx, router, null, readiness);
     ErrorHandler.install(router);
@@ -80,7 +79,8 @@ public final class LssVerticle extends VerticleBase {
         .compose(v -> spawner instanceof KubernetesSpawner k8s ? k8s.watch().recover(e -> Future.failedFuture(
             new DependencyException("cannot watch pods in namespace " + config.namespace() + ": " + e.getMessage(),
                 e))) : Future.succeededFuture())
-        .compose(v -> consumer.start())
+        .compose(v -> intake.start())
+        .compose(v -> registry.start())
         .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
@@ -103,12 +103,13 @@ public final class LssVerticle extends VerticleBase {
 
   private void heartbeat(String lssId) {
     publisher.publish(Topics.REGISTRY, LssHeartbeat.of(lssId, config.mode(), supervisor.capacity(),
-        supervisor.sessionIds(), supervisor.untrackedSessionIds())).onFailure(e -> LOG.warn("heartbeat not published: {}", e.getMessage()));
+        supervisor.sessionIds(), supervisor.untrackedSessionIds(), intake.isDraining())).onFailure(e -> LOG.warn("heartbeat not published: {}", e.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
-    Future<Void> closeConsumer = consumer == null ? Future.succeededFuture() : consumer.close();
+    Future<Void> closeConsumer = Future.join(intake == null ? Future.succeededFuture() : intake.close(),
+        registry == null ? Future.succeededFuture() : registry.close()).mapEmpty();
     return closeConsumer
         .eventually(() -> supervisor == null ? Future.succeededFuture() : supervisor.shutdown())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())

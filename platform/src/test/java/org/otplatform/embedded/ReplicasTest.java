@@ -46,7 +46,8 @@ class ReplicasTest {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
         Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_INSTANCE_ID", "replicas"), ports))
+        Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_INSTANCE_ID", "replicas",
+            "OT_LSS_HEARTBEAT_SECONDS", "1", "OT_GSS_MAX_SESSIONS_PER_USER", "20"), ports))
         .start();
     gssA = platform.url(ports.gss());
     relayA = "ws://127.0.0.1:" + ports.relay();
@@ -130,6 +131,55 @@ class ReplicasTest {
       assertEquals(4410, one.closeCode(DEADLINE), "both relays close the ended session's front ends");
       assertEquals(4410, other.closeCode(DEADLINE));
     }
+  }
+
+  @Test
+  @Order(3)
+  void aDrainedLssTakesNoNewSessionsAndKeepsItsOwnUntilTheyClose() {
+    platform.startReplica("lss", Map.of("OT_INSTANCE_ID", "lss-b"));
+    Api.await("both LSS instances up", DEADLINE, () -> List.of("up", "up").equals(lssStatus("replicas", "lss-b")));
+    String kept = open(gssA);
+    Api.await("session READY", DEADLINE, () -> "READY".equals(session(kept).getString("state")));
+    String drained = service(kept).getString("lss");
+    String other = drained.equals("replicas") ? "lss-b" : "replicas";
+
+    Api.post(gssA + "/api/v1/admin/lss/" + drained + "/drain", token, "").expect(202);
+    Api.await(drained + " draining", DEADLINE, () -> "draining".equals(lssStatus(drained, other).get(0)));
+    List<String> fresh = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      fresh.add(open(i % 2 == 0 ? gssA : gssB));
+    }
+    Api.await("the new sessions READY", DEADLINE,
+        () -> fresh.stream().allMatch(id -> "READY".equals(session(id).getString("state"))));
+    for (String id : fresh) {
+      assertEquals(other, service(id).getString("lss"), "no new session on the drained LSS");
+    }
+    assertEquals("READY", session(kept).getString("state"), "its own session goes on");
+    Api.delete(gssA + "/api/v1/sessions/" + kept, token).expect(202);
+    Api.await("its session closed by the drained LSS", DEADLINE,
+        () -> "CLOSED".equals(session(kept).getString("state")));
+
+    Api.delete(gssA + "/api/v1/admin/lss/" + drained + "/drain", token).expect(202);
+    Api.await(drained + " taking sessions again", DEADLINE, () -> "up".equals(lssStatus(drained, other).get(0)));
+    Api.post(gssA + "/api/v1/admin/lss/no-such-lss/drain", token, "").expect(404);
+    fresh.forEach(id -> Api.delete(gssA + "/api/v1/sessions/" + id, token).expect(202));
+  }
+
+  private JsonObject session(String id) {
+    return Api.get(gssA + "/api/v1/sessions/" + id, token).expect(200).json();
+  }
+
+  private JsonObject service(String id) {
+    return session(id).getJsonArray("services").getJsonObject(0);
+  }
+
+  /** The registry's status of each LSS named, as the GSS reports it (null when unknown). */
+  private List<String> lssStatus(String... ids) {
+    JsonObject view = Api.get(gssA + "/api/v1/admin/lss", token).expect(200).json();
+    Map<String, String> status = new java.util.HashMap<>();
+    view.getJsonArray("lss").forEach(o -> status.put(((JsonObject) o).getString("id"),
+        ((JsonObject) o).getString("status")));
+    return java.util.Arrays.stream(ids).map(status::get).toList();
   }
 
   @Test

@@ -14,14 +14,15 @@ import java.util.UUID;
  * @param untracked sessions of which this LSS sees compute pods that no session of its own holds
  *     (left by a crashed or removed LSS); the GSS closes those that are over and hands over those
  *     that are not
+ * @param draining whether it takes no new sessions (an admin drained it)
  */
 public record LssHeartbeat(String id, Instant time, String lssId, String mode, int capacity, int load,
-    List<String> sessions, List<String> untracked) implements PlatformEvent {
+    List<String> sessions, List<String> untracked, boolean draining) implements PlatformEvent {
 
   public static LssHeartbeat of(String lssId, String mode, int capacity, List<String> sessions,
-      List<String> untracked) {
+      List<String> untracked, boolean draining) {
     return new LssHeartbeat(UUID.randomUUID().toString(), Instant.now(), lssId, mode, capacity, sessions.size(),
-        List.copyOf(sessions), List.copyOf(untracked));
+        List.copyOf(sessions), List.copyOf(untracked), draining);
   }
 
   @Override
@@ -32,7 +33,7 @@ public record LssHeartbeat(String id, Instant time, String lssId, String mode, i
   @Override
   public JsonObject fields() {
     return new JsonObject().put("lssId", lssId).put("mode", mode).put("capacity", capacity).put("load", load)
-        .put("sessions", new JsonArray(sessions)).put("untracked", new JsonArray(untracked));
+        .put("sessions", new JsonArray(sessions)).put("untracked", new JsonArray(untracked)).put("draining", draining);
   }
 
   /** Decodes a heartbeat; throws {@link IllegalArgumentException} when it is not one. */
@@ -42,7 +43,8 @@ public record LssHeartbeat(String id, Instant time, String lssId, String mode, i
     }
     return new LssHeartbeat(json.getString("id"), Instant.parse(json.getString("time")), json.getString("lssId"),
         json.getString("mode"), json.getInteger("capacity", 0), json.getInteger("load", 0),
-        strings(json.getJsonArray("sessions")), strings(json.getJsonArray("untracked")));
+        strings(json.getJsonArray("sessions")), strings(json.getJsonArray("untracked")),
+        json.getBoolean("draining", false));
   }
 
   private static List<String> strings(JsonArray array) {

@@ -24,6 +24,7 @@ public final class BroadcastConsumer {
   private final String topic;
   private final Consumer<JsonObject> handler;
   private volatile boolean assigned;
+  private final io.vertx.core.Promise<Void> firstAssignment = io.vertx.core.Promise.promise();
 
   public BroadcastConsumer(Vertx vertx, String bootstrap, String instanceId, String topic,
       Consumer<JsonObject> handler) {
@@ -37,7 +38,10 @@ public final class BroadcastConsumer {
 
   public Future<Void> start() {
     consumer.exceptionHandler(e -> LOG.warn("reading {} failed: {}", topic, e.getMessage()));
-    consumer.partitionsAssignedHandler(p -> assigned = true);
+    consumer.partitionsAssignedHandler(p -> {
+      assigned = true;
+      firstAssignment.tryComplete();
+    });
     consumer.handler(this::onRecord);
     return consumer.subscribe(topic);
   }
@@ -45,6 +49,11 @@ public final class BroadcastConsumer {
   /** Whether partitions are assigned, i.e. records are being read (readiness). */
   public boolean isAssigned() {
     return assigned;
+  }
+
+  /** Completes once partitions are assigned: from then on, every new record is read. */
+  public Future<Void> assignment() {
+    return firstAssignment.future();
   }
 
   private void onRecord(KafkaConsumerRecord<String, String> record) {

@@ -20,8 +20,8 @@ import org.otplatform.common.events.LssHeartbeat;
  */
 public final class LssRegistry {
   /** What is known of one LSS. */
-  public record Entry(String id, String mode, int capacity, int load, Set<String> sessions, Instant lastSeen,
-      Instant firstSeen) {}
+  public record Entry(String id, String mode, int capacity, int load, Set<String> sessions, boolean draining,
+      Instant lastSeen, Instant firstSeen) {}
 
   /** Lost entries are forgotten after this long. */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
@@ -42,7 +42,8 @@ public final class LssRegistry {
   public void heard(LssHeartbeat heartbeat, Instant at) {
     Entry before = entries.get(heartbeat.lssId());
     entries.put(heartbeat.lssId(), new Entry(heartbeat.lssId(), heartbeat.mode(), heartbeat.capacity(),
-        heartbeat.load(), Set.copyOf(heartbeat.sessions()), at, before == null ? at : before.firstSeen()));
+        heartbeat.load(), Set.copyOf(heartbeat.sessions()), heartbeat.draining(), at,
+        before == null ? at : before.firstSeen()));
   }
 
   public Optional<Entry> get(String lssId) {
@@ -75,7 +76,8 @@ public final class LssRegistry {
   }
 
   /**
-   * {@code GET /api/v1/admin/lss}: every LSS known, with its status ({@code up} or {@code lost});
+   * {@code GET /api/v1/admin/lss}: every LSS known, with its status ({@code up}, {@code draining} or
+   * {@code lost});
    * {@code complete} is false while this replica may not have heard every LSS yet.
    */
   public JsonObject view(Instant now) {
@@ -84,7 +86,7 @@ public final class LssRegistry {
     for (Entry e : sorted) {
       list.add(new JsonObject()
           .put("id", e.id())
-          .put("status", isLost(e.id(), now) ? "lost" : "up")
+          .put("status", isLost(e.id(), now) ? "lost" : e.draining() ? "draining" : "up")
           .put("mode", e.mode())
           .put("capacity", e.capacity())
           .put("load", e.load())

@@ -50,12 +50,16 @@ public final class SessionQueue {
       return Future.succeededFuture(new Room(Integer.MAX_VALUE, null));
     }
     List<LssRegistry.Entry> up = registry.up(now);
-    if (up.isEmpty()) {
-      return Future.succeededFuture(new Room(0, "no LSS is running"));
+    List<LssRegistry.Entry> taking = up.stream().filter(e -> !e.draining()).toList();
+    if (taking.isEmpty()) {
+      return Future.succeededFuture(new Room(0, up.isEmpty() ? "no LSS is running"
+          : "every LSS is draining (takes no new sessions)"));
     }
-    int capacity = up.stream().mapToInt(LssRegistry.Entry::capacity).sum();
-    return store.countHoldingSlots().map(used -> used >= capacity
-        ? new Room(0, "all " + capacity + " session slots of " + up.size() + " LSS instance(s) are in use")
+    int capacity = taking.stream().mapToInt(LssRegistry.Entry::capacity).sum();
+    // Sessions on draining instances do not take slots of the others.
+    int onDraining = up.stream().filter(LssRegistry.Entry::draining).mapToInt(LssRegistry.Entry::load).sum();
+    return store.countHoldingSlots().map(all -> all - onDraining).map(used -> used >= capacity
+        ? new Room(0, "all " + capacity + " session slots of " + taking.size() + " LSS instance(s) are in use")
         : new Room((int) (capacity - used), null));
   }
 

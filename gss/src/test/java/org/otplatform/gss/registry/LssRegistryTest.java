@@ -18,7 +18,7 @@ class LssRegistryTest {
   @Test
   void anLssIsLostWhenSilentForTooLong() {
     LssRegistry registry = new LssRegistry(Duration.ofSeconds(20), T0);
-    registry.heard(LssHeartbeat.of("lss-a", "local", 10, List.of("s1", "s2"), List.of()), T0.plusSeconds(5));
+    registry.heard(LssHeartbeat.of("lss-a", "local", 10, List.of("s1", "s2"), List.of(), false), T0.plusSeconds(5));
     assertFalse(registry.isLost("lss-a", T0.plusSeconds(25)));
     assertTrue(registry.isLost("lss-a", T0.plusSeconds(26)));
     assertEquals(2, registry.get("lss-a").orElseThrow().load());
@@ -35,13 +35,13 @@ class LssRegistryTest {
   @Test
   void theAdminViewShowsStatusAndFirstSeenSurvivesLaterHeartbeats() {
     LssRegistry registry = new LssRegistry(Duration.ofSeconds(20), T0);
-    registry.heard(LssHeartbeat.of("lss-b", "kubernetes", 5, List.of(), List.of()), T0);
-    registry.heard(LssHeartbeat.of("lss-a", "local", 10, List.of("s1"), List.of()), T0);
-    registry.heard(LssHeartbeat.of("lss-a", "local", 10, List.of("s1"), List.of()), T0.plusSeconds(30));
+    registry.heard(LssHeartbeat.of("lss-b", "kubernetes", 5, List.of(), List.of(), false), T0);
+    registry.heard(LssHeartbeat.of("lss-a", "local", 10, List.of("s1"), List.of(), false), T0);
+    registry.heard(LssHeartbeat.of("lss-a", "local", 10, List.of("s1"), List.of(), true), T0.plusSeconds(30));
     JsonObject view = registry.view(T0.plusSeconds(31));
     JsonObject a = view.getJsonArray("lss").getJsonObject(0);
     assertEquals("lss-a", a.getString("id"));
-    assertEquals("up", a.getString("status"));
+    assertEquals("draining", a.getString("status"));
     assertEquals(T0.toString(), a.getString("firstSeen"));
     assertEquals("lost", view.getJsonArray("lss").getJsonObject(1).getString("status"));
     registry.prune(T0.plus(Duration.ofHours(2)));
@@ -50,7 +50,7 @@ class LssRegistryTest {
 
   @Test
   void heartbeatsSurviveTheWire() {
-    LssHeartbeat beat = LssHeartbeat.of("lss-a", "kubernetes", 10, List.of("s1"), List.of("s9"));
+    LssHeartbeat beat = LssHeartbeat.of("lss-a", "kubernetes", 10, List.of("s1"), List.of("s9"), true);
     assertEquals(beat, LssHeartbeat.decode(new JsonObject(EventCodec.encode(beat).encode())));
   }
 }

@@ -288,6 +288,11 @@ public final class SessionSupervisor {
     return spawner.close();
   }
 
+  /** Whether this LSS runs the session. */
+  public boolean runs(String sessionId) {
+    return sessions.containsKey(sessionId);
+  }
+
   /** The sessions this LSS runs, for its heartbeat. */
   public List<String> sessionIds() {
     return List.copyOf(new java.util.TreeSet<>(sessions.keySet()));
