@@ -22,6 +22,7 @@ import org.otplatform.auth.token.TokenIssuer;
 import org.otplatform.common.auth.InvalidTokenException;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.TokenVerifier;
+import org.otplatform.common.testing.MongoFixture;
 
 /** Signing and verifying tokens against keys kept in the Mongo wire-protocol server. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

@@ -44,24 +44,79 @@ public final class LogStore {
       doc.put("_id", doc.remove("id"));
       doc.put("ts", Instant.parse(doc.getString("time")).toEpochMilli());
       doc.put("levelNum", LEVELS.getOrDefault(doc.getString("level", "INFO"), 2));
+      doc.put("bytes", doc.encode().length());
       return BulkOperation.createReplace(new JsonObject().put("_id", doc.getString("_id")), doc, true);
     }).toList();
     return mongo.bulkWrite(LOGS, ops).mapEmpty();
   }
 
-  /** Records matching the filter, newest first. */
-  public Future<JsonArray> query(JsonObject filter, int limit) {
-    return mongo.findWithOptions(LOGS, filter, new FindOptions()
-            .setSort(new JsonObject().put("ts", -1))
-            .setLimit(limit)
-            .setFields(new JsonObject().put("ts", 0).put("levelNum", 0)))
+  /** Removes records older than {@code ts} (epoch ms); yields how many. */
+  public Future<Long> removeOlderThan(long ts) {
+    return mongo.removeDocuments(LOGS, new JsonObject().put("ts", new JsonObject().put("$lt", ts)))
+        .map(r -> r == null ? 0L : r.getRemovedCount());
+  }
+
+  /** The stored size of all records, as counted in their {@code bytes}. */
+  public Future<Long> totalBytes() {
+    io.vertx.core.Promise<Long> total = io.vertx.core.Promise.promise();
+    long[] sum = {0};
+    mongo.aggregate(LOGS, new JsonArray().add(new JsonObject().put("$group", new JsonObject().putNull("_id")
+            .put("total", new JsonObject().put("$sum", "$bytes")))))
+        .handler(doc -> sum[0] += ((Number) doc.getValue("total", 0)).longValue())
+        .exceptionHandler(total::tryFail)
+        .endHandler(v -> total.tryComplete(sum[0]));
+    return total.future();
+  }
+
+  /**
+   * Removes the oldest records until at least {@code bytes} are freed, looking at up to
+   * {@code page} records; yields how many were removed.
+   */
+  public Future<Long> removeOldest(long bytes, int page) {
+    return mongo.findWithOptions(LOGS, new JsonObject(), new FindOptions()
+            .setSort(new JsonObject().put("ts", 1).put("_id", 1)).setLimit(page)
+            .setFields(new JsonObject().put("ts", 1).put("bytes", 1)))
+        .compose(oldest -> {
+          long freed = 0;
+          JsonObject last = null;
+          for (JsonObject d : oldest) {
+            last = d;
+            freed += d.getLong("bytes", 0L);
+            if (freed >= bytes) {
+              break;
+            }
+          }
+          if (last == null) {
+            return Future.succeededFuture(0L);
+          }
+          long ts = last.getLong("ts");
+          return mongo.removeDocuments(LOGS, new JsonObject().put("$or", new JsonArray()
+                  .add(new JsonObject().put("ts", new JsonObject().put("$lt", ts)))
+                  .add(new JsonObject().put("ts", ts).put("_id", new JsonObject().put("$lte", last.getString("_id"))))))
+              .map(r -> r == null ? 0L : r.getRemovedCount());
+        });
+  }
+
+  /**
+   * One page of records matching the query, in its order: {@code {records, next}}, {@code next}
+   * being the cursor of the following page, or null after the last.
+   */
+  public Future<JsonObject> query(LogQuery query) {
+    return mongo.findWithOptions(LOGS, query.filter(), new FindOptions()
+            .setSort(query.sort())
+            .setLimit(query.limit())
+            .setFields(new JsonObject().put("levelNum", 0).put("bytes", 0)))
         .map(docs -> {
           JsonArray out = new JsonArray();
-          docs.forEach(d -> {
+          LogQuery.Cursor last = null;
+          for (JsonObject d : docs) {
+            last = new LogQuery.Cursor(d.getLong("ts"), d.getString("_id"));
+            d.remove("ts");
             d.put("id", d.remove("_id"));
             out.add(d);
-          });
-          return out;
+          }
+          String next = docs.size() == query.limit() && last != null ? last.encode() : null;
+          return new JsonObject().put("records", out).put("next", next);
         });
   }
 }

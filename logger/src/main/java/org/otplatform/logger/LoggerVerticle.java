@@ -5,6 +5,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
@@ -23,12 +24,12 @@ import org.slf4j.LoggerFactory;
 /** Logger: stores the log topic in MongoDB and answers queries on it. */
 public final class LoggerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LoggerVerticle.class);
-  private static final int MAX_LIMIT = 1_000;
 
   private final LoggerConfig config;
   private MongoClient mongo;
   private WebClient http;
   private LogIngest ingest;
+  private LiveTail tail;
   private HttpServer server;
 
   public LoggerVerticle(LoggerConfig config) {
@@ -46,76 +47,74 @@ public final class LoggerVerticle extends VerticleBase {
     LogStore store = new LogStore(mongo);
     SessionLookup sessions = new SessionLookup(http, config.gssUrl());
     ingest = new LogIngest(vertx, config.common().kafkaBootstrap(), config.common().instanceId(), store);
+    tail = new LiveTail(vertx, config.common().kafkaBootstrap(), config.common().instanceId(), registry());
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
-        .register("auth-keys", 6_000, verifier::readiness);
+        .register("auth-keys", 6_000, verifier::readiness)
+        .register("log-topic", p -> p.complete(tail.isReading() ? Status.OK() : Status.KO()));
+    BearerAuth auth = new BearerAuth(verifier);
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> ingest.start())
-        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness,
-            b -> b.getRoute("queryLogs").addHandler(new BearerAuth(verifier))
-                .addHandler(Responses.json(ctx -> query(ctx, store, sessions)))))
+        .compose(v -> tail.start())
+        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, b -> {
+          b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(ctx -> query(ctx, store, sessions)));
+          b.getRoute("tailLogs").addHandler(auth).addHandler(ctx -> tail(ctx, sessions));
+        }))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
         .onSuccess(s -> {
           server = s;
+          vertx.setPeriodic(config.retentionInterval().toMillis(), t -> config.retention()
+              .enforce(store, java.time.Instant.now())
+              .onFailure(e -> LOG.warn("log retention failed: {}", e.getMessage())));
           LOG.info("logger listening on port {}", s.actualPort());
         });
   }
 
   private Future<JsonObject> query(RoutingContext ctx, LogStore store, SessionLookup sessions) {
-    Principal caller = BearerAuth.principal(ctx);
-    String session = ctx.queryParams().get("session");
-    String service = ctx.queryParams().get("service");
-    String level = ctx.queryParams().get("level");
-    int limit = limit(ctx.queryParams().get("limit"));
-    JsonObject filter = new JsonObject();
-    if (session != null) {
-      filter.put("session", session);
-    }
-    if (service != null) {
-      filter.put("service", service);
-    }
-    if (level != null) {
-      Integer min = LogStore.LEVELS.get(level.toUpperCase());
-      if (min == null) {
-        throw ApiException.badRequest("'level' must be one of TRACE, DEBUG, INFO, WARN, ERROR");
-      }
-      filter.put("levelNum", new JsonObject().put("$gte", min));
-    }
-    Future<Void> allowed;
-    if (caller.isAdmin()) {
-      allowed = Future.succeededFuture();
-    } else if (session == null) {
-      allowed = Future.failedFuture(ApiException.forbidden("only an admin may query without 'session'"));
-    } else {
-      // A user reads the logs of sessions the GSS shows them.
-      allowed = sessions.visible(session, caller).mapEmpty();
-    }
-    return allowed.compose(v -> store.query(filter, limit)).map(records -> new JsonObject().put("records", records));
+    LogQuery query = LogQuery.from(ctx.queryParams());
+    return allowed(BearerAuth.principal(ctx), query, sessions).compose(v -> store.query(query));
   }
 
-  private static int limit(String value) {
-    if (value == null) {
-      return 100;
-    }
+  private void tail(RoutingContext ctx, SessionLookup sessions) {
+    LogQuery query;
     try {
-      int n = Integer.parseInt(value);
-      if (n < 1 || n > MAX_LIMIT) {
-        throw ApiException.badRequest("'limit' must be between 1 and " + MAX_LIMIT);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("'limit' must be an integer");
+      query = LogQuery.from(ctx.queryParams());
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
     }
+    allowed(BearerAuth.principal(ctx), query, sessions)
+        .onSuccess(v -> tail.open(ctx.response(), query.matcher()))
+        .onFailure(ctx::fail);
+  }
+
+  private io.micrometer.core.instrument.MeterRegistry registry() {
+    String name = org.otplatform.common.service.ServiceLauncher.registryName(vertx);
+    io.micrometer.core.instrument.MeterRegistry found = name == null ? null
+        : io.vertx.micrometer.backends.BackendRegistries.getNow(name);
+    return found != null ? found : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  }
+
+  /** An admin reads every log; a user the logs of a session the GSS shows them, named in the query. */
+  static Future<Void> allowed(Principal caller, LogQuery query, SessionLookup sessions) {
+    if (caller.isAdmin()) {
+      return Future.succeededFuture();
+    }
+    if (query.session() == null) {
+      return Future.failedFuture(ApiException.forbidden("only an admin may read logs without 'session'"));
+    }
+    return sessions.visible(query.session(), caller).mapEmpty();
   }
 
   @Override
   public Future<?> stop() {
     return Future.join(
             server == null ? Future.succeededFuture() : server.close(),
+            tail == null ? Future.succeededFuture() : tail.close(),
             ingest == null ? Future.succeededFuture() : ingest.close())
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }

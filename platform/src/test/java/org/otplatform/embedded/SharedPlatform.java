@@ -30,7 +30,7 @@ public final class SharedPlatform implements BeforeAllCallback {
           Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
           Map.of("OT_ADMIN_PASSWORD", ADMIN_PASSWORD, "OT_INSTANCE_ID", "e2e",
               // Small relay bounds, so the tests reach them cheaply.
-              "OT_RELAY_MAX_MESSAGE_BYTES", "65536", "OT_RELAY_MAX_QUEUED_BYTES", "65536",
+              "OT_RELAY_MAX_MESSAGE_BYTES", "65536", "OT_RELAY_MAX_QUEUED_BYTES", "262144",
               "OT_RELAY_ACTIVITY_SECONDS", "1", "OT_CATALOG", catalog, "OT_GSS_SWEEP_SECONDS", "1",
               "OT_LSS_RESTART_BACKOFF_MILLIS", "200"), ports))
           .start();

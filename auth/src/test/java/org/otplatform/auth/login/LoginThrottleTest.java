@@ -14,8 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.otplatform.auth.MongoFixture;
-
+import org.otplatform.common.testing.MongoFixture;
 /** The throttle against the Mongo wire-protocol server, with a clock the test moves. */
 class LoginThrottleTest {
   private static final ThrottlePolicy PER_USER = new ThrottlePolicy(3, Duration.ofMinutes(15), Duration.ofSeconds(30),

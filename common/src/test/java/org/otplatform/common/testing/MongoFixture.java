@@ -1,4 +1,4 @@
-package org.otplatform.auth;
+package org.otplatform.common.testing;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import java.util.concurrent.TimeUnit;
 
-/** A Mongo wire-protocol server in memory with a Vert.x client on it, for AUTH's store tests. */
+/** A Mongo wire-protocol server in memory with a Vert.x client on it, for the services' store tests. */
 public final class MongoFixture implements AutoCloseable {
   public final Vertx vertx = Vertx.vertx();
   public final MongoServer server = new MongoServer(new MemoryBackend());
