@@ -212,10 +212,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
   public record Replica(ServiceLauncher.Running running, int port) {}
 
   /**
-   * Starts one more instance of {@code gss}, {@code lss} or {@code relay} beside the platform's
-   * (replicas, failover), with the platform's environment plus {@code overrides} (at least another
-   * {@code OT_INSTANCE_ID}); its port is picked freely unless set. The platform stops it with
-   * everything else.
+   * Starts one more instance of {@code gss}, {@code lss}, {@code relay} or {@code logger} beside the
+   * platform's (replicas, failover, restarts), with the platform's environment plus {@code overrides}
+   * (at least another {@code OT_INSTANCE_ID}); its port is picked freely unless set. The platform
+   * stops it with everything else.
    */
   public Replica startReplica(String service, Map<String, String> overrides) {
     Map<String, String> env = serviceEnv();
@@ -240,6 +240,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
           RelayVerticle relay = new RelayVerticle(RelayConfig.from(config));
           running = await(ServiceLauncher.start(service, relay));
           port = relay::port;
+        }
+        case "logger" -> {
+          LoggerVerticle logger = new LoggerVerticle(LoggerConfig.from(config));
+          running = await(ServiceLauncher.start(service, logger));
+          port = logger::port;
         }
         default -> throw new IllegalArgumentException("no replicas of " + service);
       }

@@ -51,20 +51,13 @@ class ClusterModeTest {
           "oomy": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:oom", "restartLimit": 1}]},
           "late": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:late"}]}
         }}""");
-    EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
-    platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_LSS_MODE", "kubernetes",
-            "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_INSTANCE_ID", "cluster-test",
-            "OT_LSS_RESTART_BACKOFF_MILLIS", "100", "OT_LSS_HEARTBEAT_SECONDS", "1", "OT_GSS_LSS_LOST_SECONDS", "3",
-            "OT_GSS_SWEEP_SECONDS", "1"), ports))
-        .start();
-    gss = platform.url(ports.gss());
-    Api.await("GSS ready", Duration.ofSeconds(90), () -> Api.get(gss + "/health/ready", null).status() == 200);
-    token = Api.post(platform.url(ports.auth()) + "/api/v1/login", null,
-        new JsonObject().put("username", "admin").put("password", SharedPlatform.ADMIN_PASSWORD).encode())
-        .expect(200).json().getString("accessToken");
-    Api.post(platform.url(ports.auth()) + "/api/v1/projects", token, "{\"name\":\"cluster-project\"}").expect(201);
+    OwnPlatform own = OwnPlatform.start(Map.of("OT_LSS_MODE", "kubernetes",
+        "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_INSTANCE_ID", "cluster-test",
+        "OT_LSS_RESTART_BACKOFF_MILLIS", "100", "OT_LSS_HEARTBEAT_SECONDS", "1", "OT_GSS_LSS_LOST_SECONDS", "3",
+        "OT_GSS_SWEEP_SECONDS", "1"), "cluster-project");
+    platform = own.platform;
+    gss = own.gss;
+    token = own.token;
   }
 
   @AfterAll

@@ -26,9 +26,7 @@ class CrashPolicyTest {
   void aCrashedServiceIsRestartedOnceThenTheSessionFails() throws Exception {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
-    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"crash-tests\"}").expect(201);
-    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"crash-tests\",\"type\":\"crashy\"}")
-        .expect(202).json().getString("id");
+    String id = SharedPlatform.newSession(admin, "crash-tests", "crashy");
     String sessionUrl = p.gss + "/api/v1/sessions/" + id;
     Api.await("session READY", DEADLINE, () -> "READY".equals(Api.get(sessionUrl, admin).json().getString("state")));
     String firstEndpoint = service(sessionUrl, admin).getString("endpoint");

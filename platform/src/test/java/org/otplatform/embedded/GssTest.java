@@ -19,9 +19,7 @@ class GssTest {
   void aSessionStuckOpeningFailsWithTheStepThatHungAndFreesItsProject() {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
-    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"stuck-project\"}").expect(201);
-    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"stuck-project\",\"type\":\"stuck\"}")
-        .expect(202).json().getString("id");
+    String id = SharedPlatform.newSession(admin, "stuck-project", "stuck");
     Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"stuck-project\",\"type\":\"stuck\"}").expect(409);
     Api.await("the session to fail", Duration.ofSeconds(60), () -> "FAILED".equals(
         Api.get(p.gss + "/api/v1/sessions/" + id, admin).json().getString("state")));
@@ -38,9 +36,7 @@ class GssTest {
   void adminsListAndFilterEverySessionOthersMayNot() {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
-    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"listed-project\"}").expect(201);
-    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"listed-project\",\"type\":\"echo\"}")
-        .expect(202).json().getString("id");
+    String id = SharedPlatform.newSession(admin, "listed-project", "echo");
     Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(
         Api.get(p.gss + "/api/v1/sessions/" + id, admin).json().getString("state")));
     io.vertx.core.json.JsonArray listed = Api.get(p.gss + "/api/v1/admin/sessions?state=READY&project=listed-project",
@@ -64,9 +60,7 @@ class GssTest {
   void aSessionWithoutActivityIsClosedAsIdleWhileAUsedOneStaysOpen() throws Exception {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
-    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"idle-project\"}").expect(201);
-    String id = Api.post(p.gss + "/api/v1/sessions", admin, "{\"project\":\"idle-project\",\"type\":\"idle\"}")
-        .expect(202).json().getString("id");
+    String id = SharedPlatform.newSession(admin, "idle-project", "idle");
     String url = p.gss + "/api/v1/sessions/" + id;
     Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(Api.get(url, admin).json().getString("state")));
     // In use for twice its idle timeout (3 s): the relay reports activity, the GSS keeps it open.

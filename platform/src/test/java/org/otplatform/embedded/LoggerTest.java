@@ -9,15 +9,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.otplatform.common.events.Topics;
 
 /**
  * Records on the log topic reach the query API once, with their secrets masked; the live tail
@@ -36,14 +31,8 @@ class LoggerTest {
         .put("level", "WARN").put("service", service).put("instance", "test").put("logger", "test")
         .put("message", "retrying with password=hunter2 and Authorization: Bearer abc.def.ghi")
         .put("thread", "main");
-    Properties props = new Properties();
-    props.put("bootstrap.servers", "127.0.0.1:" + p.platform.ports().kafka());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
-      // The same record twice, as a producer retry or a consumer replay would deliver it.
-      producer.send(new ProducerRecord<>(Topics.LOGS, "test", record.encode())).get();
-      producer.send(new ProducerRecord<>(Topics.LOGS, "test", record.encode())).get();
-    }
+    // The same record twice, as a producer retry or a consumer replay would deliver it.
+    LogRecords.produce(p.platform.ports().kafka(), List.of(record, record));
     String url = p.logger + "/api/v1/logs?service=" + service + "&level=WARN";
     Api.await("the record in the logger", Duration.ofSeconds(60),
         () -> !Api.get(url, admin).expect(200).json().getJsonArray("records").isEmpty());
@@ -65,25 +54,6 @@ class LoggerTest {
     return socket;
   }
 
-  private static void produce(SharedPlatform.Holder p, List<JsonObject> records) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", "127.0.0.1:" + p.platform.ports().kafka());
-    props.put("linger.ms", "5");
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new StringSerializer())) {
-      for (JsonObject r : records) {
-        producer.send(new ProducerRecord<>(Topics.LOGS, "test", r.encode()));
-      }
-      producer.flush();
-    }
-  }
-
-  private static JsonObject logRecord(String service, String message) {
-    return new JsonObject().put("id", UUID.randomUUID().toString()).put("time", Instant.now().toString())
-        .put("level", "INFO").put("service", service).put("instance", "test").put("logger", "test")
-        .put("message", message).put("thread", "main");
-  }
-
   @Test
   void theLiveTailStreamsMatchingRecordsMaskedAndTellsASlowViewerWhatItSkipped() throws Exception {
     SharedPlatform.Holder p = SharedPlatform.get();
@@ -101,7 +71,8 @@ class LoggerTest {
       }
       Api.await("the slow viewer subscribed", Duration.ofSeconds(30), () -> Api.get(p.platform.url(
           p.platform.ports().logger()) + "/metrics", null).body().contains("ot_logger_tail_viewers 2.0"));
-      produce(p, List.of(logRecord(service, "not this one"), logRecord(service, "the WANTED one, token=s3cret")));
+      LogRecords.produce(p.platform.ports().kafka(), List.of(LogRecords.record(service, "not this one"),
+          LogRecords.record(service, "the WANTED one, token=s3cret")));
       String data = null;
       while ((line = reader.readLine()) != null) {
         if (line.startsWith("data: ")) {
@@ -114,9 +85,9 @@ class LoggerTest {
       // The slow viewer reads nothing while far more than its queue and the socket buffers hold arrives.
       List<JsonObject> flood = new java.util.ArrayList<>();
       for (int i = 0; i < 3000; i++) {
-        flood.add(logRecord(service, i + " " + "z".repeat(4000)));
+        flood.add(LogRecords.record(service, i + " " + "z".repeat(4000)));
       }
-      produce(p, flood);
+      LogRecords.produce(p.platform.ports().kafka(), flood);
       Api.await("records skipped for the slow viewer", Duration.ofSeconds(60), () -> Api.get(p.platform.url(
           p.platform.ports().logger()) + "/metrics", null).body().lines()
           .anyMatch(l -> l.startsWith("ot_logger_tail_skipped_total") && !l.endsWith(" 0.0")));
@@ -128,6 +99,9 @@ class LoggerTest {
       }
       assertTrue(told, "the slow viewer is told how many records it missed");
       assertTrue(new JsonObject(slowReader.readLine().substring(6)).getLong("skipped") > 0);
+      String metrics = Api.get(p.platform.url(p.platform.ports().gss()) + "/metrics", null).body();
+      assertTrue(metrics.contains("ot_log_records_dropped_total") && metrics.contains("ot_log_records_queued"),
+          "every service reports what its log shipping dropped and holds");
     }
   }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,25 +23,17 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class QueueTest {
   private static final Duration DEADLINE = Duration.ofSeconds(60);
-  private EmbeddedPlatform platform;
+  private OwnPlatform own;
   private String gss;
   private String token;
 
   @BeforeAll
   void start() {
-    EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
-    platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", SharedPlatform.ADMIN_PASSWORD, "OT_INSTANCE_ID", "queue",
-            "OT_LSS_CAPACITY", "1", "OT_LSS_HEARTBEAT_SECONDS", "1", "OT_GSS_LSS_LOST_SECONDS", "3",
-            "OT_GSS_SWEEP_SECONDS", "1", "OT_GSS_QUEUE_TIMEOUT_SECONDS", "15", "OT_GSS_MAX_SESSIONS", "3"), ports))
-        .start();
-    gss = platform.url(ports.gss());
-    Api.await("GSS ready", Duration.ofSeconds(90), () -> Api.get(gss + "/health/ready", null).status() == 200);
-    token = Api.post(platform.url(ports.auth()) + "/api/v1/login", null,
-        new JsonObject().put("username", "admin").put("password", SharedPlatform.ADMIN_PASSWORD).encode())
-        .expect(200).json().getString("accessToken");
-    Api.post(platform.url(ports.auth()) + "/api/v1/projects", token, "{\"name\":\"queue\"}").expect(201);
+    own = OwnPlatform.start(Map.of("OT_INSTANCE_ID", "queue", "OT_LSS_CAPACITY", "1", "OT_LSS_HEARTBEAT_SECONDS", "1",
+        "OT_GSS_LSS_LOST_SECONDS", "3", "OT_GSS_SWEEP_SECONDS", "1", "OT_GSS_QUEUE_TIMEOUT_SECONDS", "15",
+        "OT_GSS_MAX_SESSIONS", "3"), "queue");
+    gss = own.gss;
+    token = own.token;
     Api.await("the GSS to know its LSS", DEADLINE, () -> {
       JsonObject view = Api.get(gss + "/api/v1/admin/lss", token).expect(200).json();
       return view.getBoolean("complete") && view.getJsonArray("lss").size() == 1;
@@ -51,8 +42,8 @@ class QueueTest {
 
   @AfterAll
   void stop() {
-    if (platform != null) {
-      platform.close();
+    if (own != null) {
+      own.close();
     }
   }
 

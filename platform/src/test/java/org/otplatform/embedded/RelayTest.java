@@ -111,10 +111,10 @@ class RelayTest {
       assertEquals("s", slow.next(DEADLINE).getString("re"));
       healthy.send(new JsonObject().put("to", "echo").put("id", "h").put("action", "ping"));
       assertEquals("h", healthy.next(DEADLINE).getString("re"));
-      // 4,000 pushes of 4 KiB: far more than the socket buffers and the relay's 256 KiB queue hold, while
-      // the healthy front end has 64 messages of slack for a pause on a loaded machine.
+      // 4,000 pushes of 4 KiB: far more than the socket buffers and the relay's 256 KiB queue hold.
+      // Paced at 2,000 a second, so that the healthy front end keeps up even on a loaded machine.
       healthy.send(new JsonObject().put("to", "echo").put("id", "flood").put("action", "push")
-          .put("payload", new JsonObject().put("count", 4000).put("size", 4096)));
+          .put("payload", new JsonObject().put("count", 4000).put("size", 4096).put("perSecond", 2000)));
       Api.await("the relay to close the slow front end", DEADLINE, () ->
           Api.get(p.platform.url(p.platform.ports().relay()) + "/metrics", null).body()
               .contains("ot_relay_rejected_total{reason=\"too_slow\"}"));

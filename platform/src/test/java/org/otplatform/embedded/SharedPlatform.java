@@ -90,6 +90,14 @@ public final class SharedPlatform implements BeforeAllCallback {
     return holder;
   }
 
+  /** Creates a project and opens a session of {@code type} in it; yields the session's id. */
+  static String newSession(String token, String project, String type) {
+    Api.post(holder.auth + "/api/v1/projects", token, new io.vertx.core.json.JsonObject().put("name", project)
+        .encode()).expect(201);
+    return Api.post(holder.gss + "/api/v1/sessions", token, new io.vertx.core.json.JsonObject()
+        .put("project", project).put("type", type).encode()).expect(202).json().getString("id");
+  }
+
   /** A fresh access token for a user. */
   static String login(String username, String password) {
     return Api.post(holder.auth + "/api/v1/login", null,

@@ -28,6 +28,8 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   private final String instance;
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
   private final AtomicLong dropped = new AtomicLong();
+  /** Every record dropped since start, for the metrics ({@code dropped} is reset once reported). */
+  private final AtomicLong droppedTotal = new AtomicLong();
   private volatile boolean running;
   private Thread shipper;
   private KafkaProducer<String, String> producer;
@@ -37,6 +39,16 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
     this.service = service;
     this.instance = instance;
     setName("kafka");
+  }
+
+  /** Records dropped since start: queue full, or Kafka unreachable. */
+  public long droppedTotal() {
+    return droppedTotal.get();
+  }
+
+  /** Records waiting to be shipped. */
+  public int queued() {
+    return queue.size();
   }
 
   @Override
@@ -65,6 +77,7 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
     }
     if (!queue.offer(LogRecordJson.of(event, service, instance).encode())) {
       dropped.incrementAndGet();
+      droppedTotal.incrementAndGet();
     }
   }
 
@@ -88,6 +101,7 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
       } catch (RuntimeException e) {
         // Kafka unreachable for longer than max.block.ms: the batch is lost, and counted.
         dropped.addAndGet(batch.size());
+        droppedTotal.addAndGet(batch.size());
       } finally {
         batch.clear();
       }

@@ -26,6 +26,16 @@ public final class LogShipping {
     appender = a;
   }
 
+  /** Log records dropped since shipping started (0 when it does not run). */
+  public static synchronized long droppedTotal() {
+    return appender == null ? 0 : appender.droppedTotal();
+  }
+
+  /** Log records waiting to be shipped. */
+  public static synchronized int queued() {
+    return appender == null ? 0 : appender.queued();
+  }
+
   public static synchronized void shutdown() {
     users = Math.max(0, users - 1);
     if (users == 0 && appender != null && LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {

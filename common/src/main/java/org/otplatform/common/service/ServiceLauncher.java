@@ -1,5 +1,8 @@
 package org.otplatform.common.service;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,6 +11,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.net.BindException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +118,14 @@ public final class ServiceLauncher {
         .withMetrics(new MicrometerMetricsFactory())
         .build();
     vertx.sharedData().getLocalMap(METRICS_MAP).put(REGISTRY_KEY, registry);
+    MeterRegistry meters = BackendRegistries.getNow(registry);
+    if (meters != null) {
+      FunctionCounter.builder("ot_log_records_dropped", LogShipping.class,
+              c -> LogShipping.droppedTotal())
+          .description("log records not shipped to Kafka: queue full or Kafka unreachable").register(meters);
+      Gauge.builder("ot_log_records_queued", LogShipping.class, c -> LogShipping.queued())
+          .description("log records waiting to be shipped to Kafka").register(meters);
+    }
     return vertx;
   }
 

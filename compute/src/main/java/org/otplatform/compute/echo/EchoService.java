@@ -39,22 +39,38 @@ public final class EchoService {
         .action(new Action("echo", "returns the payload unchanged",
             new JsonObject().put("*", "any JSON"), (payload, ctx) -> payload))
         .action(new Action("push", "sends 'count' pushes named 'tick' to every front end of the session",
-            new JsonObject().put("count", "integer 1..10000").put("size", "padding characters per push, 0..65536"),
+            new JsonObject().put("count", "integer 1..10000").put("size", "padding characters per push, 0..65536")
+                .put("perSecond", "optional: at most this many pushes a second, 100..100000"),
             (payload, ctx) -> {
               int count = payload.getInteger("count", 1);
               int size = payload.getInteger("size", 0);
+              int perSecond = payload.getInteger("perSecond", 0);
               if (count < 1 || count > 10_000) {
                 throw ActionException.badPayload("'count' must be between 1 and 10000");
               }
               if (size < 0 || size > 65_536) {
                 throw ActionException.badPayload("'size' must be between 0 and 65536");
               }
+              if (perSecond != 0 && (perSecond < 100 || perSecond > 100_000)) {
+                throw ActionException.badPayload("'perSecond' must be between 100 and 100000");
+              }
               String padding = "x".repeat(size);
               for (int i = 0; i < count; i++) {
                 ctx.push("tick", new JsonObject().put("n", i).put("padding", padding));
+                if (perSecond > 0 && (i + 1) % (perSecond / 100) == 0) {
+                  pause(); // actions run on a worker thread: pacing by sleeping blocks no event loop
+                }
               }
               return new JsonObject().put("sent", count);
             }));
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(10);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   public static void main(String[] args) {

@@ -1,0 +1,35 @@
+package org.otplatform.embedded;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.otplatform.common.events.Topics;
+
+/** Log records as services ship them, written straight to the log topic by the tests. */
+final class LogRecords {
+  private LogRecords() {}
+
+  static JsonObject record(String service, String message) {
+    return new JsonObject().put("id", UUID.randomUUID().toString()).put("time", Instant.now().toString())
+        .put("level", "INFO").put("service", service).put("instance", "test").put("logger", "test")
+        .put("message", message).put("thread", "main");
+  }
+
+  static void produce(int kafkaPort, List<JsonObject> records) throws Exception {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", "127.0.0.1:" + kafkaPort);
+    props.put("linger.ms", "5");
+    try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+        new StringSerializer())) {
+      for (JsonObject r : records) {
+        producer.send(new ProducerRecord<>(Topics.LOGS, "test", r.encode()));
+      }
+      producer.flush();
+    }
+  }
+}
