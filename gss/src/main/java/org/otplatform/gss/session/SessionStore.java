@@ -21,6 +21,9 @@ public final class SessionStore {
   private static final String SESSIONS = "sessions";
   private static final String LOCKS = "project_locks";
   private static final int MAX_RETRIES = 10;
+  /** What the sweeps read of a session. */
+  private static final JsonObject SUMMARY = new JsonObject().put("state", 1).put("type", 1).put("lss", 1)
+      .put("queued", 1).put("openingAt", 1).put("readyAt", 1).put("lastActivityAt", 1);
   private final MongoClient mongo;
 
   public SessionStore(MongoClient mongo) {
@@ -42,15 +45,20 @@ public final class SessionStore {
     return mongo.findOne(SESSIONS, new JsonObject().put("_id", id), null).map(Optional::ofNullable);
   }
 
-  /** Every session in a state. */
+  /**
+   * Every session in a state, with only the summary fields the periodic sweeps read (not the
+   * progress log, which grows with each session's life).
+   */
   public Future<java.util.List<JsonObject>> inState(SessionState state) {
-    return mongo.find(SESSIONS, new JsonObject().put("state", state.name()));
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("state", state.name()),
+        new FindOptions().setFields(SUMMARY));
   }
 
-  /** Sessions an LSS runs or should run: OPENING or READY. */
+  /** Sessions an LSS runs or should run: OPENING or READY (summary fields). */
   public Future<java.util.List<JsonObject>> live() {
-    return mongo.find(SESSIONS, new JsonObject().put("state", new JsonObject().put("$in",
-        new JsonArray().add(SessionState.OPENING.name()).add(SessionState.READY.name()))));
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("state", new JsonObject().put("$in",
+        new JsonArray().add(SessionState.OPENING.name()).add(SessionState.READY.name()))),
+        new FindOptions().setFields(SUMMARY));
   }
 
   /** The state of each of these sessions that exists, by id. */
