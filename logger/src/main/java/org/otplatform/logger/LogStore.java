@@ -60,11 +60,12 @@ public final class LogStore {
   public Future<Long> totalBytes() {
     io.vertx.core.Promise<Long> total = io.vertx.core.Promise.promise();
     long[] sum = {0};
+    // End and failure handlers first: setting the data handler starts the stream, which may end at once.
     mongo.aggregate(LOGS, new JsonArray().add(new JsonObject().put("$group", new JsonObject().putNull("_id")
             .put("total", new JsonObject().put("$sum", "$bytes")))))
-        .handler(doc -> sum[0] += ((Number) doc.getValue("total", 0)).longValue())
         .exceptionHandler(total::tryFail)
-        .endHandler(v -> total.tryComplete(sum[0]));
+        .endHandler(v -> total.tryComplete(sum[0]))
+        .handler(doc -> sum[0] += ((Number) doc.getValue("total", 0)).longValue());
     return total.future();
   }
 
