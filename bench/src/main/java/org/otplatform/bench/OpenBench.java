@@ -13,7 +13,6 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +40,6 @@ import org.otplatform.embedded.EmbeddedPlatform;
  */
 public final class OpenBench {
   private static final String NS = "ot-compute";
-  private static final String PASSWORD = "bench-admin-password-1";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   /** Held, or java.util.logging forgets the level set on it. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
@@ -79,7 +76,7 @@ public final class OpenBench {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
         Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", PASSWORD, "OT_LSS_MODE", "kubernetes", "OT_LSS_NAMESPACE", NS,
+        Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LSS_MODE", "kubernetes", "OT_LSS_NAMESPACE", NS,
             "OT_CATALOG", catalog.toString(), "OT_GSS_MAX_SESSIONS_PER_USER", "1000", "OT_LSS_CAPACITY", "1000",
             "OT_LOG_LEVEL", "WARN",
             // The LSS's API brakes (default 20 writes/s: 10 sessions/s) lifted: this measures the platform.
@@ -87,11 +84,7 @@ public final class OpenBench {
         .start();
     try {
       String gss = platform.url(ports.gss());
-      awaitReady(gss);
-      String token = new JsonObject(post(platform.url(ports.auth()) + "/api/v1/login", null,
-          new JsonObject().put("username", "admin").put("password", PASSWORD).encode()).body())
-          .getString("accessToken");
-      post(platform.url(ports.auth()) + "/api/v1/projects", token, "{\"name\":\"bench\"}");
+      String token = BenchHttp.adminWithProject(gss, platform.url(ports.auth()));
       System.out.printf("Session open, request -> READY on the SSE stream: GSS, Kafka, LSS (kubernetes mode) and"
           + " the fabric8 API mock whose node marks pods Ready at once; API rate limits lifted; %d cores%n",
           Runtime.getRuntime().availableProcessors());
@@ -127,12 +120,11 @@ public final class OpenBench {
   /** One open: POST, then the session's SSE stream until SessionReady; the session is closed after. */
   private static double openOnce(String gss, String token) throws Exception {
     long t0 = System.nanoTime();
-    String id = new JsonObject(post(gss + "/api/v1/sessions", token, "{\"project\":\"bench\",\"type\":\"pod\"}")
-        .body()).getString("id");
+    String id = new JsonObject(BenchHttp.post(gss + "/api/v1/sessions", token,
+        "{\"project\":\"bench\",\"type\":\"pod\"}")).getString("id");
     awaitEvent(gss + "/api/v1/sessions/" + id + "/events", token, "SessionReady");
     double ms = (System.nanoTime() - t0) / 1e6;
-    HTTP.send(HttpRequest.newBuilder(URI.create(gss + "/api/v1/sessions/" + id)).DELETE()
-        .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding());
+    BenchHttp.delete(gss + "/api/v1/sessions/" + id, token);
     return ms;
   }
 
@@ -160,7 +152,7 @@ public final class OpenBench {
   }
 
   private static void awaitEvent(String url, String token, String type) throws Exception {
-    HttpResponse<InputStream> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+    HttpResponse<InputStream> response = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(60)).header("authorization", "Bearer " + token)
         .header("accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -172,30 +164,5 @@ public final class OpenBench {
       }
     }
     throw new IllegalStateException("stream ended before " + type + ": " + url);
-  }
-
-  private static HttpResponse<String> post(String url, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("authorization", "Bearer " + token);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static void awaitReady(String gss) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (HTTP.send(HttpRequest.newBuilder(URI.create(gss + "/health/ready")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new IllegalStateException("GSS not ready within 90 s");
   }
 }

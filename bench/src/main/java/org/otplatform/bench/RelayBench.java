@@ -9,12 +9,10 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +29,6 @@ import org.otplatform.embedded.FreePorts;
  * platform, so its heap is its own. Run with {@code bin/ot-bench relay}.
  */
 public final class RelayBench {
-  private static final String PASSWORD = "bench-admin-password-1";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private RelayBench() {}
 
@@ -70,25 +66,22 @@ public final class RelayBench {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
         Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", PASSWORD, "OT_LOG_LEVEL", "WARN"), ports)).start();
+        Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LOG_LEVEL", "WARN"), ports)).start();
     Process relay = null;
     Vertx vertx = Vertx.vertx();
     try {
       String gss = platform.url(ports.gss());
       String auth = platform.url(ports.auth());
-      await(() -> get(gss + "/health/ready") == 200, "GSS ready");
-      String token = new JsonObject(post(auth + "/api/v1/login", null,
-          new JsonObject().put("username", "admin").put("password", PASSWORD).encode())).getString("accessToken");
-      post(auth + "/api/v1/projects", token, "{\"name\":\"bench\"}");
-      String id = new JsonObject(post(gss + "/api/v1/sessions", token, "{\"project\":\"bench\",\"type\":\"echo\"}"))
+      String token = BenchHttp.adminWithProject(gss, auth);
+      String id = new JsonObject(BenchHttp.post(gss + "/api/v1/sessions", token, "{\"project\":\"bench\",\"type\":\"echo\"}"))
           .getString("id");
-      await(() -> "READY".equals(session(gss, id, token).getString("state")), "echo session READY");
+      BenchHttp.await(() -> "READY".equals(session(gss, id, token).getString("state")), "echo session READY");
       String endpoint = session(gss, id, token).getJsonArray("services").getJsonObject(0).getString("endpoint");
 
       int relayPort = FreePorts.pick();
       relay = startRelay(ports, relayPort);
       int port = relayPort;
-      await(() -> get("http://127.0.0.1:" + port + "/health/ready") == 200, "standalone relay ready");
+      BenchHttp.await(() -> BenchHttp.status("http://127.0.0.1:" + port + "/health/ready") == 200, "standalone relay ready");
       long relayPid = relay.pid();
 
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(idle + 100)
@@ -237,7 +230,7 @@ public final class RelayBench {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
-    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+    String metrics = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     double used = 0;
     for (String line : metrics.split("\n")) {
@@ -262,39 +255,6 @@ public final class RelayBench {
   }
 
   private static JsonObject session(String gss, String id, String token) {
-    try {
-      return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(gss + "/api/v1/sessions/" + id))
-          .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
-    } catch (Exception e) {
-      return new JsonObject();
-    }
-  }
-
-  private static int get(String url) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (Exception e) {
-      return -1;
-    }
-  }
-
-  private static String post(String url, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      b.header("authorization", "Bearer " + token);
-    }
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString()).body();
-  }
-
-  private static void await(java.util.function.BooleanSupplier condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      Thread.sleep(100);
-    }
+    return BenchHttp.getJson(gss + "/api/v1/sessions/" + id, token);
   }
 }

@@ -18,6 +18,7 @@ import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.Responses;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.service.Dependencies;
+import org.otplatform.common.service.ServiceLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,8 @@ public final class LoggerVerticle extends VerticleBase {
     LogStore store = new LogStore(mongo);
     SessionLookup sessions = new SessionLookup(http, config.gssUrl());
     ingest = new LogIngest(vertx, config.common().kafkaBootstrap(), config.common().instanceId(), store);
-    tail = new LiveTail(vertx, config.common().kafkaBootstrap(), config.common().instanceId(), registry());
+    tail = new LiveTail(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+        ServiceLauncher.meterRegistry(vertx));
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
@@ -90,13 +92,6 @@ public final class LoggerVerticle extends VerticleBase {
     allowed(BearerAuth.principal(ctx), query, sessions)
         .onSuccess(v -> tail.open(ctx.response(), query.matcher()))
         .onFailure(ctx::fail);
-  }
-
-  private io.micrometer.core.instrument.MeterRegistry registry() {
-    String name = org.otplatform.common.service.ServiceLauncher.registryName(vertx);
-    io.micrometer.core.instrument.MeterRegistry found = name == null ? null
-        : io.vertx.micrometer.backends.BackendRegistries.getNow(name);
-    return found != null ? found : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   }
 
   /** An admin reads every log; a user the logs of a session the GSS shows them, named in the query. */

@@ -223,33 +223,30 @@ public final class EmbeddedPlatform implements AutoCloseable {
     env.putAll(overrides);
     Env config = new Env(env);
     try {
-      ServiceLauncher.Running running;
-      java.util.function.IntSupplier port;
-      switch (service) {
+      // Each service's verticle, and how to ask it which port it bound.
+      record Started(io.vertx.core.Deployable verticle, java.util.function.IntSupplier port) {}
+      Started started = switch (service) {
         case "gss" -> {
-          GssVerticle gss = new GssVerticle(GssConfig.from(config));
-          running = await(ServiceLauncher.start(service, gss));
-          port = gss::port;
+          GssVerticle v = new GssVerticle(GssConfig.from(config));
+          yield new Started(v, v::port);
         }
         case "lss" -> {
-          LssVerticle lss = new LssVerticle(LssConfig.from(config));
-          running = await(ServiceLauncher.start(service, lss));
-          port = lss::port;
+          LssVerticle v = new LssVerticle(LssConfig.from(config));
+          yield new Started(v, v::port);
         }
         case "relay" -> {
-          RelayVerticle relay = new RelayVerticle(RelayConfig.from(config));
-          running = await(ServiceLauncher.start(service, relay));
-          port = relay::port;
+          RelayVerticle v = new RelayVerticle(RelayConfig.from(config));
+          yield new Started(v, v::port);
         }
         case "logger" -> {
-          LoggerVerticle logger = new LoggerVerticle(LoggerConfig.from(config));
-          running = await(ServiceLauncher.start(service, logger));
-          port = logger::port;
+          LoggerVerticle v = new LoggerVerticle(LoggerConfig.from(config));
+          yield new Started(v, v::port);
         }
         default -> throw new IllegalArgumentException("no replicas of " + service);
-      }
+      };
+      ServiceLauncher.Running running = await(ServiceLauncher.start(service, started.verticle()));
       services.add(running);
-      return new Replica(running, port.getAsInt());
+      return new Replica(running, started.port().getAsInt());
     } catch (ConfigException | IllegalArgumentException e) {
       throw new EmbeddedException(ExitCodes.CONFIG, e.getMessage(), e);
     } catch (Exception e) {

@@ -2,9 +2,7 @@ package org.otplatform.relay;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.otplatform.common.service.ServiceLauncher;
 
@@ -22,9 +20,7 @@ final class RelayMetrics {
   private final Counter bytesOut;
 
   RelayMetrics(Vertx vertx) {
-    String name = ServiceLauncher.registryName(vertx);
-    MeterRegistry found = name == null ? null : BackendRegistries.getNow(name);
-    registry = found != null ? found : new SimpleMeterRegistry();
+    registry = ServiceLauncher.meterRegistry(vertx);
     registry.gauge("ot_relay_connections", connections);
     messagesIn = Counter.builder("ot_relay_messages").tag("direction", "in").register(registry);
     messagesOut = Counter.builder("ot_relay_messages").tag("direction", "out").register(registry);

@@ -134,6 +134,17 @@ public final class ServiceLauncher {
     return (String) vertx.sharedData().getLocalMap(METRICS_MAP).get(REGISTRY_KEY);
   }
 
+  /**
+   * The meter registry a service registers its own metrics in: its Vert.x instance's Prometheus
+   * registry, or a detached one when the instance has none (a verticle deployed on a plain Vert.x
+   * in a unit test).
+   */
+  public static MeterRegistry meterRegistry(Vertx vertx) {
+    String name = registryName(vertx);
+    MeterRegistry found = name == null ? null : BackendRegistries.getNow(name);
+    return found != null ? found : new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+  }
+
   /** Maps a start-up failure to its exit code. */
   public static int exitCode(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
