@@ -92,6 +92,57 @@ class ClusterModeTest {
         .noneMatch(p -> id.equals(p.getMetadata().getLabels().get(PodModel.SESSION))));
   }
 
+  /**
+   * The LSS follows the pod's log through the API: each line becomes a record of the session and
+   * service, with the container's time and an id that stays the same when the line is read again;
+   * those records, as the log appender encodes them, land in the logger once each, masked. (The
+   * appender itself is one per JVM and may belong to another test's platform here; its way to
+   * Kafka is shown by LogShippingTest and EndToEndTest.)
+   */
+  @Test
+  void aPodsLogLinesBecomeTheSessionsRecordsInTheLogger() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    ch.qos.logback.classic.Logger output =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.otplatform.lss.compute");
+    output.addAppender(seen);
+    List<JsonObject> records;
+    String id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\"}").expect(202).json()
+        .getString("id");
+    try {
+      Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(session(id).getString("state")));
+      java.util.function.Supplier<List<JsonObject>> ofSession = () -> List.copyOf(seen.list).stream()
+          .map(e -> org.otplatform.common.logging.LogRecordJson.of(e, "lss", "cluster-test"))
+          .filter(r -> id.equals(r.getString("session"))).toList();
+      Api.await("the pod's three lines from the LSS", Duration.ofSeconds(60),
+          () -> ofSession.get().stream().map(r -> r.getString("id")).distinct().count() == 3);
+      records = ofSession.get();
+    } finally {
+      output.detachAppender(seen);
+    }
+    for (JsonObject r : records) {
+      assertEquals("kriging", r.getString("service"), r.encode());
+      assertEquals("compute", r.getString("source"), r.encode());
+      assertTrue(r.getString("pod").startsWith("ot-kriging-"), r.encode());
+    }
+    LogRecords.produce(platform.ports().kafka(), records);
+    String url = platform.url(platform.ports().logger()) + "/api/v1/logs?session=" + id + "&service=kriging";
+    List<String>[] stored = new List[1];
+    Api.await("the three lines in the logger", Duration.ofSeconds(60), () -> {
+      stored[0] = Api.get(url, token).expect(200).json().getJsonArray("records").stream()
+          .map(o -> ((JsonObject) o).getString("message")).toList();
+      return stored[0].size() >= 3;
+    });
+    List<String> lines = stored[0];
+    assertEquals(3, lines.size(), "each line once: " + lines);
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("compute service ")), lines.toString());
+    assertTrue(lines.contains("connecting to the model store with password=***"), lines.toString());
+    assertTrue(lines.contains("listening on 8080"), lines.toString());
+    Api.delete(gss + "/api/v1/sessions/" + id, token).expect(202);
+    Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(session(id).getString("state")));
+  }
+
   @Test
   void anImageThatCannotBePulledFailsTheSessionWithThatReason() {
     String id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\",\"type\":\"broken\"}")

@@ -2,13 +2,13 @@ package org.otplatform.embedded;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.util.HashMap;
 import java.util.List;
 import org.otplatform.lss.k8s.FakeKubelet;
+import org.otplatform.lss.k8s.PodLogDispatcher;
 import org.otplatform.lss.k8s.PodModel;
 
 /**
@@ -23,13 +23,14 @@ final class KubernetesApi implements AutoCloseable {
   private final KubernetesMockServer server;
   final KubernetesClient client;
   private final FakeKubelet kubelet;
+  final PodLogDispatcher logs = new PodLogDispatcher();
 
   KubernetesApi() {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        logs, false);
     server.init();
     client = server.createClient();
-    kubelet = new FakeKubelet(client, NAMESPACE).start();
+    kubelet = new FakeKubelet(client, NAMESPACE, logs).start();
     System.setProperty("kubernetes.master", "http://" + server.getHostName() + ":" + server.getPort());
     System.setProperty("kubernetes.auth.tryKubeConfig", "false");
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");

@@ -2,31 +2,44 @@ package org.otplatform.common.logging;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.otplatform.common.events.Topics;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ships log records to the Kafka log topic without ever blocking the caller: records go into a
- * bounded queue drained by one daemon thread; a full queue drops the record and counts it.
- * Records of the Kafka client itself are not shipped (they would feed back into the producer).
+ * bounded queue drained by one daemon thread, which sends a batch and waits until Kafka has it
+ * before it takes the next. So while Kafka is unreachable the queue is the buffer: what it holds
+ * is delivered once Kafka is back (a batch that times out is sent again), what does not fit is
+ * dropped and counted — in the metrics at once, and in one warning once records flow again.
+ * Records of the Kafka client itself are not shipped (they would feed back into the producer),
+ * nor the appender's own warning, which it sends itself.
  */
 public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
-  private static final int QUEUE_CAPACITY = 10_000;
+  /** Records held while Kafka is away; at ~300 bytes a record, about 3 MB. */
+  public static final int DEFAULT_CAPACITY = 10_000;
   private static final int BATCH = 500;
 
   private final String bootstrap;
   private final String service;
   private final String instance;
-  private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final BlockingQueue<String> queue;
   private final AtomicLong dropped = new AtomicLong();
   /** Every record dropped since start, for the metrics ({@code dropped} is reset once reported). */
   private final AtomicLong droppedTotal = new AtomicLong();
@@ -35,13 +48,19 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   private KafkaProducer<String, String> producer;
 
   public KafkaLogAppender(String bootstrap, String service, String instance) {
+    this(bootstrap, service, instance, DEFAULT_CAPACITY);
+  }
+
+  /** @param capacity records held while Kafka is unreachable, before records are dropped */
+  public KafkaLogAppender(String bootstrap, String service, String instance, int capacity) {
     this.bootstrap = bootstrap;
     this.service = service;
     this.instance = instance;
+    this.queue = new ArrayBlockingQueue<>(capacity);
     setName("kafka");
   }
 
-  /** Records dropped since start: queue full, or Kafka unreachable. */
+  /** Records dropped since start: queue full, or Kafka refused them for good. */
   public long droppedTotal() {
     return droppedTotal.get();
   }
@@ -57,10 +76,11 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
     props.put("bootstrap.servers", bootstrap);
     props.put("client.id", instance + "-logs");
     props.put("acks", "1");
-    props.put("linger.ms", "50");
+    props.put("linger.ms", "5");
     props.put("max.block.ms", "2000");
     props.put("delivery.timeout.ms", "30000");
     props.put("request.timeout.ms", "10000");
+    props.put("reconnect.backoff.max.ms", "2000");
     producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
     running = true;
     shipper = new Thread(this::ship, "ot-log-shipper");
@@ -72,13 +92,18 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   @Override
   protected void append(ILoggingEvent event) {
     String logger = event.getLoggerName();
-    if (logger != null && (logger.startsWith("org.apache.kafka") || logger.startsWith("kafka"))) {
+    if (logger != null && (logger.startsWith("org.apache.kafka") || logger.startsWith("kafka")
+        || logger.equals(KafkaLogAppender.class.getName()))) {
       return;
     }
     if (!queue.offer(LogRecordJson.of(event, service, instance).encode())) {
-      dropped.incrementAndGet();
-      droppedTotal.incrementAndGet();
+      lost(1);
     }
+  }
+
+  private void lost(long records) {
+    dropped.addAndGet(records);
+    droppedTotal.addAndGet(records);
   }
 
   private void ship() {
@@ -91,34 +116,75 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
         }
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
-        for (String record : batch) {
-          producer.send(new ProducerRecord<>(Topics.LOGS, instance, record));
-        }
-        reportDrops();
+        deliver(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (RuntimeException e) {
-        // Kafka unreachable for longer than max.block.ms: the batch is lost, and counted.
-        dropped.addAndGet(batch.size());
-        droppedTotal.addAndGet(batch.size());
       } finally {
         batch.clear();
       }
     }
   }
 
-  /** Once records flow again, one record says how many were lost before. */
+  /**
+   * Sends the batch until Kafka has every record of it. Records that failed with a retriable
+   * error (Kafka away longer than the producer's own retries) are sent again; others, and what is
+   * left when the appender stops, are counted as dropped.
+   */
+  private void deliver(List<String> batch) throws InterruptedException {
+    List<String> pending = batch;
+    while (!pending.isEmpty()) {
+      List<String> again = new ArrayList<>();
+      List<Future<RecordMetadata>> sent = new ArrayList<>(pending.size());
+      int handedOver = 0;
+      try {
+        for (String record : pending) {
+          sent.add(producer.send(new ProducerRecord<>(Topics.LOGS, instance, record)));
+          handedOver++;
+        }
+      } catch (RetriableException e) {
+        // No metadata within max.block.ms: Kafka is away. Keep the rest for the next round.
+        again.addAll(pending.subList(handedOver, pending.size()));
+      } catch (RuntimeException e) {
+        lost(pending.size() - handedOver);
+      }
+      for (int i = 0; i < sent.size(); i++) {
+        try {
+          sent.get(i).get();
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RetriableException) {
+            again.add(pending.get(i));
+          } else {
+            lost(1);
+          }
+        }
+      }
+      if (!running) {
+        lost(again.size());
+        return;
+      }
+      if (again.size() < pending.size()) {
+        reportDrops();
+      }
+      pending = again;
+    }
+  }
+
+  /**
+   * Once records flow again, one warning says how many were lost before: on the console, and
+   * straight to Kafka — not through the queue, which may be full again.
+   */
   private void reportDrops() {
     long lost = dropped.getAndSet(0);
     if (lost > 0) {
-      producer.send(new ProducerRecord<>(Topics.LOGS, instance, new io.vertx.core.json.JsonObject()
-          .put("id", java.util.UUID.randomUUID().toString())
-          .put("time", java.time.Instant.now().toString())
-          .put("level", "WARN").put("service", service).put("instance", instance)
-          .put("logger", KafkaLogAppender.class.getName()).put("thread", Thread.currentThread().getName())
-          .put("message", lost + " log records were dropped: Kafka was unreachable or the queue was full")
-          .encode()));
+      String message = lost + " log records were dropped: Kafka was unreachable or the queue of "
+          + (queue.remainingCapacity() + queue.size()) + " records was full";
+      LoggerFactory.getLogger(KafkaLogAppender.class).warn(message);
+      JsonObject warning = new JsonObject().put("id", UUID.randomUUID().toString())
+          .put("time", Instant.now().toString()).put("level", "WARN").put("service", service)
+          .put("instance", instance).put("logger", KafkaLogAppender.class.getName())
+          .put("message", message).put("thread", Thread.currentThread().getName());
+      producer.send(new ProducerRecord<>(Topics.LOGS, instance, warning.encode()));
     }
   }
 
@@ -133,6 +199,7 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
       }
     }
     if (producer != null) {
+      // Fails what Kafka has not taken within the timeout, which releases a shipper still waiting.
       producer.close(java.time.Duration.ofSeconds(3));
     }
     super.stop();

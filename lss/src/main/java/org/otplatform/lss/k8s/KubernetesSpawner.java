@@ -41,6 +41,7 @@ public final class KubernetesSpawner implements Spawner {
   private final PodModel.Target target;
   private final WorkerExecutor blocking;
   private final ApiLimiter limiter;
+  private final PodLogs logs;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
   private SharedIndexInformer<Pod> informer;
 
@@ -88,6 +89,7 @@ public final class KubernetesSpawner implements Spawner {
     this.target = target;
     this.blocking = vertx.createSharedWorkerExecutor("ot-k8s", 4);
     this.limiter = new ApiLimiter(vertx, limits);
+    this.logs = new PodLogs(vertx, client, target.namespace(), blocking);
   }
 
   /** Starts following this LSS's pods; call before the first {@link #start}. */
@@ -229,6 +231,10 @@ public final class KubernetesSpawner implements Spawner {
     if (tracked.stopping) {
       return;
     }
+    if (PodState.started(pod)) {
+      logs.follow(tracked.podName, pod.getSpec().getContainers().get(0).getName(), tracked.sessionId,
+          tracked.spec.name());
+    }
     PodState state = PodState.of(pod, tracked.spec.port());
     if (state instanceof PodState.Ready ready && tracked.running == null) {
       vertx.cancelTimer(tracked.timer);
@@ -279,6 +285,7 @@ public final class KubernetesSpawner implements Spawner {
   }
 
   private Future<Void> delete(String podName) {
+    logs.stop(podName);
     return limiter.token().compose(v -> blocking.executeBlocking(() -> {
       client.pods().inNamespace(target.namespace()).withName(podName).withGracePeriod(10).delete();
       return null;
@@ -328,6 +335,7 @@ public final class KubernetesSpawner implements Spawner {
       t.ready.tryFail(new SpawnException("the LSS is stopping", null));
     });
     pods.clear();
+    logs.close();
     if (informer != null) {
       informer.stop();
     }

@@ -60,6 +60,13 @@ public sealed interface PodState {
     return new Pending();
   }
 
+  /** Whether a container of the pod has run (is running or has terminated), so it has a log. */
+  static boolean started(Pod pod) {
+    PodStatus status = pod.getStatus();
+    return status != null && list(status.getContainerStatuses()).stream()
+        .anyMatch(c -> c.getState() != null && (c.getState().getRunning() != null || c.getState().getTerminated() != null));
+  }
+
   private static String reason(String reason, String message, String fallback) {
     if (reason == null || reason.isBlank()) {
       return fallback;

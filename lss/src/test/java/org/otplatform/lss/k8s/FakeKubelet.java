@@ -15,19 +15,26 @@ import java.util.function.UnaryOperator;
 /**
  * A test-side kubelet for the fabric8 API mock, which stores pods but runs nothing: it moves each
  * new pod through its phases by writing the status, as a node would. The image's tag picks the
- * story: {@code ok} (ready), {@code pull-fail}, {@code crashloop}, {@code unschedulable}, {@code oom}
+ * story: {@code ok} or any tag not named here (ready), {@code pull-fail}, {@code crashloop}, {@code unschedulable}, {@code oom}
  * (ready, then OOM-killed), {@code late} (ready after 3 s), {@code slow} (never ready). Ready pods get
- * the IP 10.1.2.3.
+ * the IP 10.1.2.3. With a {@link PodLogDispatcher}, the containers that run also write a log: a
+ * start line, a line with a secret in it (for the logger's masking) and, for {@code oom}, the error.
  */
 public final class FakeKubelet implements AutoCloseable {
   private final KubernetesClient client;
   private final String namespace;
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor();
+  private final PodLogDispatcher logs;
   private SharedIndexInformer<Pod> informer;
 
   public FakeKubelet(KubernetesClient client, String namespace) {
+    this(client, namespace, null);
+  }
+
+  public FakeKubelet(KubernetesClient client, String namespace, PodLogDispatcher logs) {
     this.client = client;
     this.namespace = namespace;
+    this.logs = logs;
   }
 
   public FakeKubelet start() {
@@ -52,7 +59,7 @@ public final class FakeKubelet implements AutoCloseable {
     String story = image.substring(image.lastIndexOf(':') + 1);
     String name = pod.getMetadata().getName();
     switch (story) {
-      case "ok" -> status(name, FakeKubelet::running);
+      case "slow" -> status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending").endStatus().build());
       case "pull-fail" -> {
         status(name, p -> waiting(p, "ErrImagePull", "rpc error: pull access denied for " + image));
         worker.schedule(() -> status(name, p -> waiting(p, "ImagePullBackOff", "Back-off pulling image")), 100,
@@ -68,7 +75,9 @@ public final class FakeKubelet implements AutoCloseable {
               .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient memory.").build())
           .endStatus().build());
       case "oom" -> {
+        log(name, "compute service " + name + " starting");
         status(name, FakeKubelet::running);
+        worker.schedule(() -> log(name, "java.lang.OutOfMemoryError: Java heap space"), 250, TimeUnit.MILLISECONDS);
         worker.schedule(() -> status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Failed")
             .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False").build())
             .withContainerStatuses(new ContainerStatusBuilder().withName(p.getSpec().getContainers().get(0).getName())
@@ -76,7 +85,18 @@ public final class FakeKubelet implements AutoCloseable {
                 .endTerminated().endState().build())
             .endStatus().build()), 300, TimeUnit.MILLISECONDS);
       }
-      default -> status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending").endStatus().build());
+      default -> {
+        log(name, "compute service " + name + " starting");
+        log(name, "connecting to the model store with password=hunter2");
+        status(name, FakeKubelet::running);
+        worker.schedule(() -> log(name, "listening on 8080"), 200, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  private void log(String pod, String text) {
+    if (logs != null) {
+      logs.write(pod, text);
     }
   }
 

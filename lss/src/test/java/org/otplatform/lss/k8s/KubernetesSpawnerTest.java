@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.fabric8.mockwebserver.Context;
@@ -46,6 +45,7 @@ class KubernetesSpawnerTest {
   private KubernetesMockServer server;
   private KubernetesClient client;
   private FakeKubelet kubelet;
+  private final PodLogDispatcher logs = new PodLogDispatcher();
   private KubernetesSpawner spawner;
 
   /**
@@ -55,10 +55,10 @@ class KubernetesSpawnerTest {
   @BeforeAll
   void startApi() {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(), false);
+        logs, false);
     server.init();
     client = server.createClient(b -> b.withHttpClientFactory(new Vertx5HttpClientFactory(vertx)));
-    kubelet = new FakeKubelet(client, NS).start();
+    kubelet = new FakeKubelet(client, NS, logs).start();
   }
 
   @BeforeEach
@@ -148,6 +148,42 @@ class KubernetesSpawnerTest {
 
     await(spawner.stop(running));
     await("the pod to be deleted", () -> pods().isEmpty());
+  }
+
+  /**
+   * The container's lines reach the log pipeline with session, service and the container's own
+   * time; the mock ends each log stream, so the last line only comes through a resumed stream,
+   * and lines read twice keep one id.
+   */
+  @Test
+  void aPodsLogIsFollowedWithSessionAndServiceAndResumedWhenCut() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    ch.qos.logback.classic.Logger output =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.otplatform.lss.compute");
+    output.addAppender(seen);
+    try {
+      RunningService running = await(spawner.start("session-logs", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
+      await("the line written after the first read", () -> seen.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().equals("listening on 8080")));
+      Map<String, String> byId = new HashMap<>();
+      for (var event : List.copyOf(seen.list)) {
+        Map<String, Object> kv = new HashMap<>();
+        event.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
+        assertEquals("session-logs", kv.get("session"));
+        assertEquals("kriging", kv.get("service"));
+        assertEquals(running.handle(), kv.get("pod"));
+        java.time.Instant.parse((String) kv.get("time"));
+        String earlier = byId.put((String) kv.get("id"), event.getFormattedMessage());
+        assertTrue(earlier == null || earlier.equals(event.getFormattedMessage()), "one id, one line");
+      }
+      assertEquals(3, byId.size(), byId.toString());
+      assertTrue(logs.reads() >= 2, "the log was read again after its stream ended");
+      await(spawner.stop(running));
+    } finally {
+      output.detachAppender(seen);
+    }
   }
 
   @Test
