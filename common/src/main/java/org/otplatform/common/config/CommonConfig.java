@@ -10,9 +10,11 @@ package org.otplatform.common.config;
  * @param shipLogs whether log records also go to the Kafka log topic ({@code OT_LOG_TO_KAFKA})
  * @param startupTimeout how long to wait for Kafka and MongoDB at start before exiting with 69
  *     ({@code OT_STARTUP_TIMEOUT_SECONDS}, default 30)
+ * @param topicReplication replicas of each platform topic a service creates when it is missing
+ *     ({@code OT_KAFKA_TOPIC_REPLICATION}, default 1; 3 on a cluster of three brokers)
  */
 public record CommonConfig(String kafkaBootstrap, String mongoUri, String instanceId, String host,
-    boolean shipLogs, java.time.Duration startupTimeout) {
+    boolean shipLogs, java.time.Duration startupTimeout, short topicReplication) {
 
   public static CommonConfig from(Env env, String service) {
     String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
@@ -26,7 +28,8 @@ public record CommonConfig(String kafkaBootstrap, String mongoUri, String instan
     String instance = env.string("OT_INSTANCE_ID", service + "-" + shortHostName());
     return new CommonConfig(kafka, mongo, instance, env.string("OT_HOST", "0.0.0.0"),
         env.bool("OT_LOG_TO_KAFKA", true),
-        env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)));
+        env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)),
+        (short) Math.min(env.positive("OT_KAFKA_TOPIC_REPLICATION", 1), Short.MAX_VALUE));
   }
 
   /** The Mongo URI with any password replaced, for logs. */

@@ -96,6 +96,8 @@ public final class PodModel {
           .withAutomountServiceAccountToken(false)
           .withEnableServiceLinks(false)
           .withTerminationGracePeriodSeconds(10L)
+          // The root file system is read-only; the JVM and netty still want a scratch /tmp.
+          .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir().endVolume()
           .withNewSecurityContext()
             .withRunAsNonRoot(true)
             .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
@@ -105,6 +107,7 @@ public final class PodModel {
             .withImage(spec.image())
             .withImagePullPolicy("IfNotPresent")
             .withEnv(env)
+            .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
             .addNewPort().withName("relay").withContainerPort(spec.port()).withProtocol("TCP").endPort()
             .withResources(new ResourceRequirementsBuilder()
                 .withRequests(quantities(spec.resources().requests()))

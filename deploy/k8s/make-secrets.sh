@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Writes the Secrets' source files an overlay's secretGenerator reads — random passwords, never
+# committed (.gitignore) — unless they exist already, so running it again changes nothing.
+#   deploy/k8s/make-secrets.sh deploy/k8s/overlays/dev
+set -euo pipefail
+overlay="${1:?usage: make-secrets.sh <overlay directory>}"
+[ -f "$overlay/kustomization.yaml" ] || { echo "make-secrets.sh: $overlay has no kustomization.yaml" >&2; exit 64; }
+dir="$overlay/secrets"
+mkdir -p "$dir"
+umask 077
+random() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
+if [ ! -f "$dir/mongo.env" ]; then
+  app="$(random)"
+  {
+    echo "root-username=root"
+    echo "root-password=$(random)"
+    echo "app-password=$app"
+    echo "uri=mongodb://ot:$app@mongodb.ot-platform.svc:27017/?authSource=admin"
+  } > "$dir/mongo.env"
+  echo "wrote $dir/mongo.env"
+fi
+if [ ! -f "$dir/admin.env" ]; then
+  echo "password=$(random)" > "$dir/admin.env"
+  echo "wrote $dir/admin.env (the bootstrap admin's password, user admin)"
+fi

@@ -1,0 +1,443 @@
+package org.otplatform.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.otplatform.auth.AuthConfig;
+import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.config.Env;
+import org.otplatform.gss.GssConfig;
+import org.otplatform.logger.LoggerConfig;
+import org.otplatform.lss.LssConfig;
+import org.otplatform.lss.k8s.PodModel;
+import org.otplatform.relay.RelayConfig;
+
+/**
+ * The checks of {@code deploy/k8s} that need no cluster: both overlays render with kustomize
+ * ({@code kubectl kustomize}) and parse into typed fabric8 objects; the policies hold (probes,
+ * resources, security context, pinned images, no inline secrets, the LSS's RBAC and nothing
+ * wider, Services and NetworkPolicies select pods that exist, ports agree with what each service's
+ * own configuration makes of its environment); and the rendered dev overlay, applied to the API
+ * mock, is what an LSS configured from its Deployment opens a session against.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(240)
+class DeployManifestsTest {
+  private static final Path K8S = Path.of("..", "deploy", "k8s");
+  private static final Map<String, Integer> SERVICE_PORTS = Map.of("gss", 8091, "auth", 8092, "lss", 8093,
+      "relay", 8094, "logger", 8095);
+  private KubernetesApi api;
+  private Path work;
+  private final Map<String, List<HasMetadata>> rendered = new HashMap<>();
+
+  @BeforeAll
+  void render() throws Exception {
+    Assumptions.assumeTrue(kubectl(), "kubectl (with its built-in kustomize) is not on the PATH");
+    api = new KubernetesApi();
+    // A copy, so that the generated secrets' source files stay out of the work tree.
+    work = Files.createTempDirectory("ot-k8s");
+    try (Stream<Path> files = Files.walk(K8S)) {
+      for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.toString().contains("/secrets/")).toList()) {
+        Path target = work.resolve(K8S.relativize(p).toString());
+        Files.createDirectories(target.getParent());
+        Files.copy(p, target);
+      }
+    }
+    for (String overlay : List.of("dev", "prod")) {
+      run(List.of("bash", work.resolve("make-secrets.sh").toString(), work.resolve("overlays/" + overlay).toString()));
+      rendered.put(overlay, parse(run(List.of("kubectl", "kustomize", work.resolve("overlays/" + overlay).toString()))));
+    }
+    rendered.put("base", parse(run(List.of("kubectl", "kustomize", work.resolve("base").toString()))));
+  }
+
+  @AfterAll
+  void stop() {
+    if (api != null) {
+      api.close();
+    }
+  }
+
+  private static boolean kubectl() {
+    try {
+      return new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start()
+          .waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static String run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+    assertEquals(0, p.exitValue(), String.join(" ", command) + " failed:\n" + out);
+    return out;
+  }
+
+  private List<HasMetadata> parse(String yaml) {
+    List<HasMetadata> items = api.client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
+    assertFalse(items.isEmpty());
+    for (HasMetadata item : items) {
+      assertFalse(item instanceof GenericKubernetesResource, "not a typed object: " + item.getKind());
+    }
+    return items;
+  }
+
+  private <T extends HasMetadata> List<T> all(String overlay, Class<T> type) {
+    return rendered.get(overlay).stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  private <T extends HasMetadata> T named(String overlay, Class<T> type, String name) {
+    return all(overlay, type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(type.getSimpleName() + " " + name + " not rendered in " + overlay));
+  }
+
+  /** Every pod template the overlay runs, by workload name. */
+  private Map<String, PodTemplateSpec> templates(String overlay) {
+    Map<String, PodTemplateSpec> result = new HashMap<>();
+    all(overlay, Deployment.class).forEach(d -> result.put(d.getMetadata().getName(), d.getSpec().getTemplate()));
+    all(overlay, StatefulSet.class).forEach(s -> result.put(s.getMetadata().getName(), s.getSpec().getTemplate()));
+    return result;
+  }
+
+  @Test
+  void everyWorkloadHasProbesResourcesARestrictedSecurityContextAndAPinnedImage() {
+    for (String overlay : List.of("dev", "prod")) {
+      Map<String, PodTemplateSpec> templates = templates(overlay);
+      assertEquals(Set.of("gss", "auth", "lss", "relay", "logger", "kafka", "mongodb"), templates.keySet());
+      templates.forEach((name, template) -> {
+        String at = overlay + "/" + name;
+        var pod = template.getSpec();
+        assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), at + ": runAsNonRoot");
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), at + ": seccomp");
+        assertEquals(!name.equals("lss"), !Boolean.TRUE.equals(pod.getAutomountServiceAccountToken()),
+            at + ": only the LSS has a service-account token");
+        for (Container c : pod.getContainers()) {
+          assertNotNull(c.getLivenessProbe(), at + ": liveness probe");
+          assertNotNull(c.getReadinessProbe(), at + ": readiness probe");
+          if (SERVICE_PORTS.containsKey(name)) {
+            assertEquals("/health/live", c.getLivenessProbe().getHttpGet().getPath(), at);
+            assertEquals("/health/ready", c.getReadinessProbe().getHttpGet().getPath(), at);
+          }
+          for (String kind : List.of("cpu", "memory")) {
+            assertNotNull(c.getResources().getRequests().get(kind), at + ": requests." + kind);
+            assertNotNull(c.getResources().getLimits().get(kind), at + ": limits." + kind);
+          }
+          var sc = c.getSecurityContext();
+          assertEquals(Boolean.FALSE, sc.getAllowPrivilegeEscalation(), at + ": allowPrivilegeEscalation");
+          assertEquals(Boolean.TRUE, sc.getReadOnlyRootFilesystem(), at + ": readOnlyRootFilesystem");
+          assertEquals(List.of("ALL"), sc.getCapabilities().getDrop(), at + ": capabilities dropped");
+          assertTrue(sc.getPrivileged() == null || !sc.getPrivileged(), at + ": not privileged");
+          assertPinned(c.getImage(), at);
+        }
+      });
+    }
+  }
+
+  private static void assertPinned(String image, String at) {
+    int slash = image.lastIndexOf('/');
+    int colon = image.lastIndexOf(':');
+    assertTrue(colon > slash && !image.endsWith(":latest"), at + ": image " + image + " has no fixed tag");
+  }
+
+  @Test
+  void secretsAreReferencedNeverWritten() {
+    assertTrue(all("base", Secret.class).isEmpty(), "the base holds no Secret");
+    for (String overlay : List.of("dev", "prod")) {
+      templates(overlay).forEach((name, template) -> template.getSpec().getContainers().forEach(c -> {
+        for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
+          if (e.getName().matches(".*(PASSWORD|SECRET|TOKEN|MONGO_URI).*")) {
+            assertTrue(e.getValue() == null && e.getValueFrom().getSecretKeyRef() != null,
+                overlay + "/" + name + ": " + e.getName() + " must come from a Secret");
+          }
+        }
+      }));
+      all(overlay, ConfigMap.class).forEach(cm -> cm.getData().forEach((k, v) -> assertFalse(
+          k.matches(".*(PASSWORD|SECRET|TOKEN).*") || v.matches("(?s).*mongodb://[^/]*:[^/]*@.*"),
+          overlay + ": ConfigMap " + cm.getMetadata().getName() + " holds a secret in " + k)));
+    }
+  }
+
+  @Test
+  void rbacIsTheLssRoleOnComputePodsAndNothingWider() {
+    for (String overlay : List.of("dev", "prod")) {
+      assertTrue(all(overlay, ClusterRole.class).isEmpty() && all(overlay, ClusterRoleBinding.class).isEmpty(),
+          overlay + ": nothing cluster-wide");
+      List<Role> roles = all(overlay, Role.class);
+      assertEquals(1, roles.size(), overlay + ": one Role");
+      Role role = roles.get(0);
+      assertEquals("ot-compute", role.getMetadata().getNamespace());
+      Map<String, List<String>> verbs = new HashMap<>();
+      for (PolicyRule rule : role.getRules()) {
+        assertEquals(List.of(""), rule.getApiGroups(), "core group only");
+        rule.getResources().forEach(r -> verbs.put(r, rule.getVerbs()));
+      }
+      assertEquals(Map.of("pods", List.of("create", "get", "list", "watch", "delete"), "pods/log", List.of("get")),
+          verbs);
+      RoleBinding binding = all(overlay, RoleBinding.class).get(0);
+      assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+      assertEquals(1, binding.getSubjects().size());
+      assertEquals("ot-lss", binding.getSubjects().get(0).getName());
+      assertEquals("ot-lss", named(overlay, Deployment.class, "lss").getSpec().getTemplate().getSpec()
+          .getServiceAccountName());
+    }
+  }
+
+  @Test
+  void servicesAndPoliciesSelectPodsThatExistOnPortsTheyOpen() {
+    for (String overlay : List.of("dev", "prod")) {
+      Map<String, PodTemplateSpec> templates = templates(overlay);
+      for (Service service : all(overlay, Service.class)) {
+        String at = overlay + ": Service " + service.getMetadata().getName();
+        List<PodTemplateSpec> selected = templates.values().stream()
+            .filter(t -> matches(service.getSpec().getSelector(), t.getMetadata().getLabels())).toList();
+        assertFalse(selected.isEmpty(), at + " selects no pods");
+        for (ServicePort port : service.getSpec().getPorts()) {
+          String target = port.getTargetPort().getStrVal();
+          assertNotNull(target, at + ": targetPort by name");
+          selected.forEach(t -> assertTrue(ports(t).stream().anyMatch(p -> target.equals(p.getName())),
+              at + ": no container port named " + target));
+        }
+      }
+      Pod compute = PodModel.build("s", catalog(overlay).types().get("kriging").services().get(0),
+          new PodModel.Target("ot-compute", "lss", 60));
+      Function<String, List<Map<String, String>>> podsIn = ns -> ns.equals("ot-compute")
+          ? List.of(compute.getMetadata().getLabels())
+          : templates.values().stream().map(t -> t.getMetadata().getLabels()).toList();
+      for (NetworkPolicy policy : all(overlay, NetworkPolicy.class)) {
+        String at = overlay + ": NetworkPolicy " + policy.getMetadata().getNamespace() + "/"
+            + policy.getMetadata().getName();
+        String ns = policy.getMetadata().getNamespace();
+        LabelSelector selector = policy.getSpec().getPodSelector();
+        assertTrue(empty(selector) || podsIn.apply(ns).stream().anyMatch(l -> matches(selector, l)),
+            at + " selects no pods");
+        List<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer> peers = new ArrayList<>();
+        policy.getSpec().getIngress().forEach(r -> peers.addAll(r.getFrom()));
+        policy.getSpec().getEgress().forEach(r -> peers.addAll(r.getTo()));
+        for (var peer : peers) {
+          if (peer.getPodSelector() == null) {
+            continue;
+          }
+          String peerNs = peer.getNamespaceSelector() == null ? ns
+              : peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name");
+          assertTrue(podsIn.apply(peerNs).stream().anyMatch(l -> matches(peer.getPodSelector(), l)),
+              at + ": a peer selects no pods in " + peerNs);
+        }
+      }
+      for (String ns : List.of("ot-platform", "ot-compute")) {
+        assertTrue(all(overlay, NetworkPolicy.class).stream().anyMatch(p -> p.getMetadata().getNamespace().equals(ns)
+                && p.getMetadata().getName().equals("default-deny")
+                && p.getSpec().getPolicyTypes().containsAll(List.of("Ingress", "Egress"))),
+            overlay + ": " + ns + " denies by default");
+      }
+    }
+  }
+
+  @Test
+  void eachServiceReadsItsEnvironmentAsAValidConfigurationListeningWhereItsPodSaysSo() throws IOException {
+    for (String overlay : List.of("dev", "prod")) {
+      for (var entry : SERVICE_PORTS.entrySet()) {
+        String name = entry.getKey();
+        Container c = named(overlay, Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0);
+        Env env = new Env(environment(overlay, named(overlay, Deployment.class, name).getSpec().getTemplate(), c));
+        int port = switch (name) {
+          case "gss" -> GssConfig.from(env).port();
+          case "auth" -> AuthConfig.from(env).port();
+          case "lss" -> LssConfig.from(env).port();
+          case "relay" -> RelayConfig.from(env).port();
+          default -> LoggerConfig.from(env).port();
+        };
+        env.validate();
+        assertEquals(entry.getValue(), port, overlay + "/" + name);
+        assertEquals(port, ports(named(overlay, Deployment.class, name).getSpec().getTemplate()).stream()
+            .filter(p -> "http".equals(p.getName())).findFirst().orElseThrow().getContainerPort(), overlay + "/" + name);
+      }
+      catalog(overlay).types().values()
+          .forEach(t -> t.services().forEach(s -> assertPinned(s.image(), overlay + ": catalog " + s.name())));
+    }
+  }
+
+  @Test
+  void prodRunsReplicasApartWithDisruptionBudgetsAndDevRunsOneOfEach() {
+    Map<String, PodTemplateSpec> templates = templates("prod");
+    for (Deployment d : all("prod", Deployment.class)) {
+      String name = d.getMetadata().getName();
+      assertTrue(d.getSpec().getReplicas() >= 2, "prod/" + name + " replicas");
+      var terms = d.getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity()
+          .getPreferredDuringSchedulingIgnoredDuringExecution();
+      assertTrue(terms.stream().anyMatch(t -> matches(t.getPodAffinityTerm().getLabelSelector(),
+          d.getSpec().getTemplate().getMetadata().getLabels())), "prod/" + name + " anti-affinity with itself");
+    }
+    StatefulSet kafka = named("prod", StatefulSet.class, "kafka");
+    assertEquals(3, kafka.getSpec().getReplicas());
+    assertEquals("3", kafka.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("KAFKA_REPLICAS")).findFirst().orElseThrow().getValue(),
+        "the quorum the start script builds has every replica");
+    assertEquals("3", named("prod", ConfigMap.class, "ot-config").getData().get("OT_KAFKA_TOPIC_REPLICATION"));
+    List<PodDisruptionBudget> budgets = all("prod", PodDisruptionBudget.class);
+    for (String name : List.of("gss", "auth", "lss", "relay", "logger", "kafka")) {
+      assertTrue(budgets.stream().anyMatch(b -> matches(b.getSpec().getSelector(), templates.get(name).getMetadata()
+          .getLabels())), "prod: a PodDisruptionBudget for " + name);
+    }
+    all("dev", Deployment.class).forEach(d -> assertEquals(1, d.getSpec().getReplicas(), d.getMetadata().getName()));
+    assertTrue(all("dev", PodDisruptionBudget.class).isEmpty());
+  }
+
+  /**
+   * The rendered dev overlay goes into the API mock as {@code kubectl apply} would send it; an LSS
+   * with the settings of the LSS Deployment (mode, namespace, capacity, the catalog ConfigMap as
+   * mounted) then opens a session: its pod lands in the compute namespace the RBAC is for, and
+   * is one the compute namespace's network policy lets the relay reach.
+   */
+  @Test
+  void theLssOfTheDevOverlayOpensASessionAgainstTheApi() throws Exception {
+    for (HasMetadata item : rendered.get("dev")) {
+      api.client.resource(item).create();
+    }
+    assertEquals(Set.of("auth", "gss", "lss", "relay", "logger"), api.client.apps().deployments()
+        .inNamespace("ot-platform").list().getItems().stream().map(d -> d.getMetadata().getName())
+        .collect(java.util.stream.Collectors.toSet()));
+    Deployment lss = api.client.apps().deployments().inNamespace("ot-platform").withName("lss").get();
+    Map<String, String> env = new HashMap<>();
+    environment("dev", lss.getSpec().getTemplate(), lss.getSpec().getTemplate().getSpec().getContainers().get(0))
+        .forEach((k, v) -> {
+          if (k.startsWith("OT_LSS_") && !k.equals("OT_LSS_PORT") || k.equals("OT_CATALOG")) {
+            env.put(k, v);
+          }
+        });
+    assertEquals("kubernetes", env.get("OT_LSS_MODE"));
+    assertEquals(KubernetesApi.NAMESPACE, env.get("OT_LSS_NAMESPACE"));
+    try (OwnPlatform own = OwnPlatform.start(env, "deploy-project")) {
+      String id = Api.post(own.gss + "/api/v1/sessions", own.token, "{\"project\":\"deploy-project\"}").expect(202)
+          .json().getString("id");
+      Api.await("session READY", Duration.ofSeconds(90), () -> "READY".equals(
+          Api.get(own.gss + "/api/v1/sessions/" + id, own.token).expect(200).json().getString("state")));
+      Pod pod = api.pods(id).get(0);
+      assertEquals("ot-platform/compute:0.1.0", pod.getSpec().getContainers().get(0).getImage());
+      NetworkPolicy fromRelay = api.client.network().v1().networkPolicies().inNamespace(KubernetesApi.NAMESPACE)
+          .withName("from-relay").get();
+      assertTrue(matches(fromRelay.getSpec().getPodSelector(), pod.getMetadata().getLabels()),
+          "the relay may reach the session's pod");
+      assertEquals(8080, fromRelay.getSpec().getIngress().get(0).getPorts().get(0).getPort().getIntVal());
+      assertEquals(8080, pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort());
+      Api.delete(own.gss + "/api/v1/sessions/" + id, own.token).expect(202);
+      Api.await("its pod deleted", Duration.ofSeconds(60), () -> api.pods(id).isEmpty());
+    }
+  }
+
+  private Catalog catalog(String overlay) {
+    ConfigMap catalog = all(overlay, ConfigMap.class).stream()
+        .filter(cm -> cm.getMetadata().getName().startsWith("ot-catalog-")).findFirst().orElseThrow();
+    return Catalog.parse(new JsonObject(catalog.getData().get("catalog.json")), "ot-catalog");
+  }
+
+  /**
+   * The container's environment as the kubelet would give it: ConfigMaps and Secrets expanded,
+   * paths into mounted ConfigMaps pointing at a copy of their files.
+   */
+  private Map<String, String> environment(String overlay, PodTemplateSpec template, Container c) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    c.getEnvFrom().forEach(from -> env.putAll(named(overlay, ConfigMap.class, from.getConfigMapRef().getName())
+        .getData()));
+    for (EnvVar e : c.getEnv()) {
+      if (e.getValue() != null) {
+        env.put(e.getName(), e.getValue());
+      } else if (e.getValueFrom().getSecretKeyRef() != null) {
+        Secret secret = named(overlay, Secret.class, e.getValueFrom().getSecretKeyRef().getName());
+        assertTrue(secret.getData().containsKey(e.getValueFrom().getSecretKeyRef().getKey()), e.getName());
+        env.put(e.getName(), new String(java.util.Base64.getMimeDecoder().decode(
+            secret.getData().get(e.getValueFrom().getSecretKeyRef().getKey())), StandardCharsets.UTF_8));
+      } else {
+        env.put(e.getName(), "pod-name-0");
+      }
+    }
+    for (var mount : c.getVolumeMounts()) {
+      var volume = template.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
+          .findFirst().orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
+      if (volume.getConfigMap() != null) {
+        Path dir = Files.createTempDirectory(work, "mount");
+        for (var file : named(overlay, ConfigMap.class, volume.getConfigMap().getName()).getData().entrySet()) {
+          Files.writeString(dir.resolve(file.getKey()), file.getValue());
+        }
+        env.replaceAll((k, v) -> v.startsWith(mount.getMountPath() + "/")
+            ? dir + v.substring(mount.getMountPath().length()) : v);
+      }
+    }
+    return env;
+  }
+
+  private static List<ContainerPort> ports(PodTemplateSpec template) {
+    List<ContainerPort> ports = new ArrayList<>();
+    template.getSpec().getContainers().forEach(c -> ports.addAll(c.getPorts()));
+    return ports;
+  }
+
+  private static boolean matches(Map<String, String> selector, Map<String, String> labels) {
+    return selector != null && !selector.isEmpty()
+        && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+  }
+
+  private static boolean empty(LabelSelector selector) {
+    return (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+        && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+  }
+
+  private static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    boolean byLabels = selector.getMatchLabels() == null
+        || selector.getMatchLabels().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    boolean byExpressions = selector.getMatchExpressions() == null || selector.getMatchExpressions().stream()
+        .allMatch(x -> switch (x.getOperator()) {
+          case "In" -> x.getValues().contains(labels.get(x.getKey()));
+          case "NotIn" -> !x.getValues().contains(labels.get(x.getKey()));
+          case "Exists" -> labels.containsKey(x.getKey());
+          default -> !labels.containsKey(x.getKey());
+        });
+    return byLabels && byExpressions;
+  }
+}
