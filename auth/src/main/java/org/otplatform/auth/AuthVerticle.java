@@ -1,5 +1,6 @@
 package org.otplatform.auth;
 
+import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /** AUTH: users, projects, login and tokens. Wires the stores and serves {@code openapi/auth.yaml}. */
 public final class AuthVerticle extends VerticleBase {
+  private ServiceTls tls;
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   private static final String CONTRACT = "openapi/auth.yaml";
 
@@ -58,8 +60,9 @@ public final class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tls = ServiceTls.start(vertx, config.common().tls());
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
-    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
+    publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
     SigningKeys keys = new SigningKeys(mongo);
     PasswordHasher hasher = new PasswordHasher(config.hashIterations());
     AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
@@ -79,8 +82,8 @@ public final class AuthVerticle extends VerticleBase {
         .compose(v -> keys.load())
         .compose(v -> bootstrapAdmin(parts.users(), hasher))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
-            b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier))))
-        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+            b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {
           server = s;
           LOG.info("AUTH listening on port {}", s.actualPort());
@@ -116,6 +119,7 @@ public final class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    tls.close();
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),
         publisher == null ? Future.succeededFuture() : publisher.close())

@@ -50,12 +50,12 @@ final class LssEventsBench {
     try (KafkaBroker broker = new KafkaBroker(dir, Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
         FreePorts.pick(), FreePorts.pick())) {
       broker.start(java.time.Duration.ofSeconds(90));
-      KafkaSupport.ensureTopics(vertx, broker.bootstrap(), 6, (short) 1).toCompletionStage().toCompletableFuture()
+      KafkaSupport.ensureTopics(vertx, broker.connection(), 6, (short) 1).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
       LssConfig config = LssConfig.from(new Env(Map.of("OT_LSS_MODE", "kubernetes", "OT_CATALOG", catalog.toString(),
           "OT_KAFKA_BOOTSTRAP", broker.bootstrap(), "OT_INSTANCE_ID", "bench-events",
           "OT_LSS_CAPACITY", Integer.toString(sessions * 10))));
-      EventPublisher publisher = new EventPublisher(vertx, broker.bootstrap(), "bench-events");
+      EventPublisher publisher = new EventPublisher(vertx, broker.connection(), "bench-events");
       KubernetesSpawner spawner = new KubernetesSpawner(vertx, client,
           new PodModel.Target(namespace, "bench-events", 600), new KubernetesSpawner.Limits(50, 1000, 1000));
       spawner.watch().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -65,7 +65,7 @@ final class LssEventsBench {
 
       Map<String, Long> received = new ConcurrentHashMap<>();
       Map<String, Long> closed = new ConcurrentHashMap<>();
-      Map<String, String> config2 = KafkaSupport.consumerConfig(broker.bootstrap(), "bench-" + System.nanoTime(),
+      Map<String, String> config2 = KafkaSupport.consumerConfig(broker.connection(), "bench-" + System.nanoTime(),
           "bench-consumer");
       config2.put("auto.offset.reset", "latest");
       KafkaConsumer<String, String> consumer = KafkaConsumer.create(vertx, config2);

@@ -9,6 +9,8 @@ package org.otplatform.common;
 public final class ExitCodes {
   /** Clean shutdown. */
   public static final int OK = 0;
+  /** A command-line tool was called with bad arguments. */
+  public static final int USAGE = 64;
   /** A dependency (Kafka, MongoDB, AUTH's keys) could not be reached at start. */
   public static final int DEPENDENCY_UNAVAILABLE = 69;
   /** An unexpected internal error: a bug, or the service crashed after start. */

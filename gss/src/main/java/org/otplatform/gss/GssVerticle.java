@@ -1,5 +1,6 @@
 package org.otplatform.gss;
 
+import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class GssVerticle extends VerticleBase {
   /** The platform's version, reported by {@code /api/v1/info}. */
   public static final String VERSION = "0.1.0";
+  private ServiceTls tls;
   private static final Logger LOG = LoggerFactory.getLogger(GssVerticle.class);
   private static final String CONTRACT = "openapi/gss.yaml";
 
@@ -65,9 +67,10 @@ public final class GssVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tls = ServiceTls.start(vertx, config.common().tls());
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
-    http = WebClient.create(vertx);
-    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
+    http = tls.webClient();
+    publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     SessionStore store = new SessionStore(mongo);
     Progress progress = new Progress(vertx, store);
@@ -76,10 +79,10 @@ public final class GssVerticle extends VerticleBase {
     SessionService sessions = new SessionService(new SessionService.Parts(progress, store, queue,
         new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.limits()));
     consumer = new KeyOrderedConsumer(vertx,
-        KafkaSupport.consumerConfig(config.common().kafkaBootstrap(), "gss", config.common().instanceId()),
+        KafkaSupport.consumerConfig(config.common().kafka(), "gss", config.common().instanceId()),
         Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
     Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
-    heartbeats = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+    heartbeats = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.REGISTRY, json -> {
           if ("LssHeartbeat".equals(json.getString("type"))) {
             reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
@@ -88,7 +91,7 @@ public final class GssVerticle extends VerticleBase {
           }
         });
     // Every replica follows every event, so that SSE streams on it see folds done by another.
-    followed = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+    followed = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
@@ -106,7 +109,7 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> followed.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
             b -> routes(b, sessions, progress, registry, new BearerAuth(verifier))))
-        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {
           server = s;
           vertx.setPeriodic(config.sweepInterval().toMillis(), t -> {
@@ -200,6 +203,7 @@ public final class GssVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    tls.close();
     return Future.join(
             server == null ? Future.succeededFuture() : server.close(),
             consumer == null ? Future.succeededFuture() : consumer.close(),

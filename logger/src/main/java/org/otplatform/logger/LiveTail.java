@@ -60,9 +60,9 @@ final class LiveTail {
     }
   }
 
-  LiveTail(Vertx vertx, String bootstrap, String instanceId, MeterRegistry registry) {
+  LiveTail(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, MeterRegistry registry) {
     this.vertx = vertx;
-    this.reader = new BroadcastConsumer(vertx, bootstrap, instanceId, Topics.LOGS, this::onRecord);
+    this.reader = new BroadcastConsumer(vertx, kafka, instanceId, Topics.LOGS, this::onRecord);
     this.skipped = Counter.builder("ot_logger_tail_skipped").description("records skipped for slow live-tail viewers")
         .register(registry);
     registry.gauge("ot_logger_tail_viewers", viewers, Set::size);

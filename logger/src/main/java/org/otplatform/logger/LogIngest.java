@@ -33,10 +33,10 @@ final class LogIngest {
   private boolean flushing;
   private long timer;
 
-  LogIngest(Vertx vertx, String bootstrap, String instanceId, LogStore store) {
+  LogIngest(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, LogStore store) {
     this.vertx = vertx;
     this.store = store;
-    this.consumer = KafkaConsumer.create(vertx, KafkaSupport.consumerConfig(bootstrap, "logger", instanceId));
+    this.consumer = KafkaConsumer.create(vertx, KafkaSupport.consumerConfig(kafka, "logger", instanceId));
   }
 
   Future<Void> start() {

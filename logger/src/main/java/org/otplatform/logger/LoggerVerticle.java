@@ -1,5 +1,6 @@
 package org.otplatform.logger;
 
+import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /** Logger: stores the log topic in MongoDB and answers queries on it. */
 public final class LoggerVerticle extends VerticleBase {
+  private ServiceTls tls;
   private static final Logger LOG = LoggerFactory.getLogger(LoggerVerticle.class);
 
   private final LoggerConfig config;
@@ -43,12 +45,13 @@ public final class LoggerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tls = ServiceTls.start(vertx, config.common().tls());
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
-    http = WebClient.create(vertx);
+    http = tls.webClient();
     LogStore store = new LogStore(mongo);
     SessionLookup sessions = new SessionLookup(http, config.gssUrl());
-    ingest = new LogIngest(vertx, config.common().kafkaBootstrap(), config.common().instanceId(), store);
-    tail = new LiveTail(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+    ingest = new LogIngest(vertx, config.common().kafka(), config.common().instanceId(), store);
+    tail = new LiveTail(vertx, config.common().kafka(), config.common().instanceId(),
         ServiceLauncher.meterRegistry(vertx));
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     verifier.startInBackground();
@@ -66,7 +69,7 @@ public final class LoggerVerticle extends VerticleBase {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(ctx -> query(ctx, store, sessions)));
           b.getRoute("tailLogs").addHandler(auth).addHandler(ctx -> tail(ctx, sessions));
         }))
-        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {
           server = s;
           vertx.setPeriodic(config.retentionInterval().toMillis(), t -> config.retention()
@@ -107,6 +110,7 @@ public final class LoggerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    tls.close();
     return Future.join(
             server == null ? Future.succeededFuture() : server.close(),
             tail == null ? Future.succeededFuture() : tail.close(),

@@ -1,5 +1,6 @@
 package org.otplatform.lss;
 
+import org.otplatform.common.tls.ServiceTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -34,6 +35,7 @@ import org.slf4j.LoggerFactory;
  * only.
  */
 public final class LssVerticle extends VerticleBase {
+  private ServiceTls tls;
   private static final Logger LOG = LoggerFactory.getLogger(LssVerticle.class);
 
   private final LssConfig config;
@@ -55,12 +57,13 @@ public final class LssVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    tls = ServiceTls.start(vertx, config.common().tls());
     String lssId = config.common().instanceId();
-    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), lssId);
+    publisher = new EventPublisher(vertx, config.common().kafka(), lssId);
     Spawner spawner = spawner(lssId);
     supervisor = new SessionSupervisor(vertx, spawner, publisher, config);
-    intake = new CommandIntake(vertx, config.common().kafkaBootstrap(), lssId, supervisor);
-    registry = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), lssId, Topics.REGISTRY, json -> {
+    intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor);
+    registry = new BroadcastConsumer(vertx, config.common().kafka(), lssId, Topics.REGISTRY, json -> {
       if ("LssDrainRequested".equals(json.getString("type"))) {
         LssDrainRequested request = LssDrainRequested.decode(json);
         if (request.lssId().equals(lssId)) {
@@ -81,7 +84,7 @@ public final class LssVerticle extends VerticleBase {
                 e))) : Future.succeededFuture())
         .compose(v -> intake.start())
         .compose(v -> registry.start())
-        .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port()))
+        .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {
           server = s;
           heartbeat(lssId);
@@ -108,6 +111,7 @@ public final class LssVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    tls.close();
     Future<Void> closeConsumer = Future.join(intake == null ? Future.succeededFuture() : intake.close(),
         registry == null ? Future.succeededFuture() : registry.close()).mapEmpty();
     return closeConsumer

@@ -31,6 +31,10 @@ public final class EmbeddedMain implements Callable<Integer> {
       + "(default: $OT_BROKER_LIB, else broker/target/lib)")
   private Path brokerLib;
 
+  @Option(names = "--tls", description = "run everything on mutual TLS: a platform CA and certificates are made "
+      + "under <data-dir>/tls on first use (same as OT_EMBEDDED_TLS=true)")
+  private boolean tls;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new EmbeddedMain()).execute(args));
   }
@@ -49,8 +53,12 @@ public final class EmbeddedMain implements Callable<Integer> {
       System.err.println("ot-platform: " + e.getMessage());
       return ExitCodes.CONFIG;
     }
+    java.util.Map<String, String> vars = new java.util.HashMap<>(System.getenv());
+    if (tls) {
+      vars.put("OT_EMBEDDED_TLS", "true");
+    }
     EmbeddedPlatform platform = new EmbeddedPlatform(
-        new EmbeddedPlatform.Settings(data.toAbsolutePath(), lib, System.getenv(), ports));
+        new EmbeddedPlatform.Settings(data.toAbsolutePath(), lib, vars, ports));
     try {
       platform.start();
     } catch (EmbeddedException e) {

@@ -23,6 +23,8 @@ import org.otplatform.common.ExitCodes;
 import org.otplatform.common.config.ConfigException;
 import org.otplatform.common.config.Env;
 import org.otplatform.common.logging.LogShipping;
+import org.otplatform.common.tls.TlsSettings;
+import org.otplatform.embedded.tls.EmbeddedTls;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.gss.GssConfig;
 import org.otplatform.gss.GssVerticle;
@@ -87,6 +89,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private KafkaBroker broker;
   private Optional<String> generatedAdminPassword = Optional.empty();
   private String adminUser;
+  /** {@code OT_TLS_*} for every service and the broker when the platform runs on TLS, else empty. */
+  private Map<String, String> tls = Map.of();
 
   public EmbeddedPlatform(Settings settings) {
     this.settings = settings;
@@ -97,7 +101,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
   }
 
   public String url(int port) {
-    return "http://127.0.0.1:" + port;
+    return (tls.isEmpty() ? "http" : "https") + "://127.0.0.1:" + port;
   }
 
   public Optional<String> generatedAdminPassword() {
@@ -113,12 +117,14 @@ public final class EmbeddedPlatform implements AutoCloseable {
     long begin = System.nanoTime();
     try {
       checkPorts();
+      prepareTls();
       startStore();
       Path kafkaDir = settings.dataDir() != null ? settings.dataDir().resolve("kafka")
           : Files.createTempDirectory("ot-kafka");
-      broker = new KafkaBroker(kafkaDir, settings.brokerLib(), ports().kafka(), ports().kafkaController());
+      broker = new KafkaBroker(kafkaDir, settings.brokerLib(), ports().kafka(), ports().kafkaController(),
+          TlsSettings.from(new Env(tls)));
       broker.start(Duration.ofSeconds(90));
-      LogShipping.install(broker.bootstrap(), "embedded", settings.env().getOrDefault("OT_INSTANCE_ID", "embedded"));
+      LogShipping.install(broker.connection(), "embedded", settings.env().getOrDefault("OT_INSTANCE_ID", "embedded"));
       startServices();
       LOG.info("platform started in {} ms", (System.nanoTime() - begin) / 1_000_000);
       return this;
@@ -272,6 +278,26 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return List.copyOf(services);
   }
 
+  /**
+   * With {@code OT_EMBEDDED_TLS=true}: the platform CA and this machine's certificate, under
+   * {@code OT_EMBEDDED_TLS_DIR} (default {@code <data>/tls}, a temporary directory without one), made
+   * on first use — then every service, the broker and every client between them use mutual TLS.
+   */
+  private void prepareTls() throws IOException {
+    String on = settings.env().getOrDefault("OT_EMBEDDED_TLS", "false");
+    if (!on.equals("true") && !on.equals("false")) {
+      throw new EmbeddedException(ExitCodes.CONFIG, "OT_EMBEDDED_TLS must be true or false, got '" + on + "'", null);
+    }
+    if (on.equals("false")) {
+      return;
+    }
+    String configured = settings.env().get("OT_EMBEDDED_TLS_DIR");
+    Path dir = configured != null ? Path.of(configured)
+        : settings.dataDir() != null ? settings.dataDir().resolve("tls") : Files.createTempDirectory("ot-tls");
+    tls = EmbeddedTls.prepare(dir);
+    LOG.info("TLS on: platform CA {}", tls.get("OT_TLS_CA"));
+  }
+
   /** The environment the services see: the caller's, then the embedded wiring. */
   Map<String, String> serviceEnv() {
     Map<String, String> env = new HashMap<>(settings.env());
@@ -286,7 +312,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
     env.put("OT_LOGGER_PORT", Integer.toString(p.logger()));
     env.put("OT_AUTH_URL", url(p.auth()));
     env.put("OT_GSS_URL", url(p.gss()));
-    env.putIfAbsent("OT_PUBLIC_RELAY_URL", "ws://127.0.0.1:" + p.relay());
+    env.putAll(tls);
+    env.putIfAbsent("OT_PUBLIC_RELAY_URL", (tls.isEmpty() ? "ws" : "wss") + "://127.0.0.1:" + p.relay());
     env.putIfAbsent("OT_PUBLIC_LOGGER_URL", url(p.logger()));
     env.putIfAbsent("OT_PUBLIC_AUTH_URL", url(p.auth()));
     env.putIfAbsent("OT_INSTANCE_ID", "embedded");

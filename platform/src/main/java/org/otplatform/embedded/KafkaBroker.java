@@ -25,9 +25,19 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path libDir;
   private final int port;
   private final int controllerPort;
+  private final org.otplatform.common.tls.TlsSettings tls;
   private Process process;
 
   public KafkaBroker(Path dir, Path libDir, int port, int controllerPort) {
+    this(dir, libDir, port, controllerPort, org.otplatform.common.tls.TlsSettings.OFF);
+  }
+
+  /**
+   * A broker whose client listener is TLS-only when {@code tls} has certificates: it presents
+   * that certificate and requires clients to present one of the same CA.
+   */
+  public KafkaBroker(Path dir, Path libDir, int port, int controllerPort, org.otplatform.common.tls.TlsSettings tls) {
+    this.tls = tls;
     this.dir = dir;
     this.libDir = libDir;
     this.port = port;
@@ -36,6 +46,11 @@ public final class KafkaBroker implements AutoCloseable {
 
   public String bootstrap() {
     return "127.0.0.1:" + port;
+  }
+
+  /** How a client reaches this broker. */
+  public org.otplatform.common.kafka.KafkaConnection connection() {
+    return new org.otplatform.common.kafka.KafkaConnection(bootstrap(), tls.kafka());
   }
 
   /** Starts the broker and waits until it accepts connections, or fails with exit code 69. */
@@ -47,7 +62,7 @@ public final class KafkaBroker implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       Path properties = dir.resolve("server.properties");
-      Files.writeString(properties, properties());
+      Files.writeString(properties, properties() + tlsProperties());
       Path logs = dir.resolve("logs");
       if (!Files.exists(logs.resolve("meta.properties"))) {
         run(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(), "-c",
@@ -77,15 +92,41 @@ public final class KafkaBroker implements AutoCloseable {
     LOG.info("Kafka broker (pid {}) listening on {}", process.pid(), bootstrap());
   }
 
+  /**
+   * The client listener on TLS with required client certificates; the broker's PEM key store is
+   * its key followed by its chain, in one file, rewritten at each start.
+   */
+  private String tlsProperties() throws IOException {
+    if (!tls.enabled()) {
+      return "";
+    }
+    Path keystore = dir.resolve("broker-keystore.pem");
+    Files.deleteIfExists(keystore);
+    Files.createFile(keystore, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(keystore, Files.readString(tls.key()) + Files.readString(tls.cert()));
+    return String.join("\n",
+        "inter.broker.listener.name=SSL",
+        "ssl.client.auth=required",
+        "ssl.keystore.type=PEM",
+        "ssl.keystore.location=" + keystore.toAbsolutePath(),
+        "ssl.truststore.type=PEM",
+        "ssl.truststore.location=" + tls.ca().toAbsolutePath(),
+        "ssl.enabled.protocols=" + String.join(",", tls.protocols()),
+        "") ;
+  }
+
   private String properties() {
+    // The controller listener stays on loopback in plain text: only this process uses it.
+    String client = tls.enabled() ? "SSL" : "PLAINTEXT";
     String logs = dir.resolve("logs").toAbsolutePath().toString();
     return String.join("\n",
         "process.roles=broker,controller",
         "node.id=1",
-        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+        "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+        "advertised.listeners=" + client + "://127.0.0.1:" + port,
         "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT",
         "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
         "log.dirs=" + logs,
         "num.partitions=6",

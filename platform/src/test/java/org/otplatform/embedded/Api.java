@@ -24,6 +24,27 @@ import java.util.function.BooleanSupplier;
 /** A small blocking HTTP client for the tests, over real sockets (JDK HttpClient). */
 final class Api {
   static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** For https and wss: trusts the CA of the test platform that runs on TLS (see {@link #trust}). */
+  private static volatile HttpClient tlsClient;
+
+  /** From now on, https and wss URLs are trusted when their certificate comes from {@code ca}. */
+  static void trust(java.security.cert.X509Certificate ca) throws Exception {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("ot-test-ca", ca);
+    javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    tlsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(context).build();
+  }
+
+  /** The client for a URL: the plain one, or for https/wss the one trusting the test CA. */
+  static HttpClient client(String url) {
+    HttpClient tls = tlsClient;
+    return tls != null && (url.startsWith("https:") || url.startsWith("wss:")) ? tls : CLIENT;
+  }
 
   /** A response with its body parsed as JSON when it is JSON. */
   record Reply(int status, String body, String contentType) {
@@ -55,7 +76,7 @@ final class Api {
       b.header("authorization", "Bearer " + token);
     }
     try {
-      HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = client(url).send(b.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.body(), r.headers().firstValue("content-type").orElse(""));
     } catch (IOException e) {
       throw new AssertionError(method + " " + url + " failed: " + e, e);

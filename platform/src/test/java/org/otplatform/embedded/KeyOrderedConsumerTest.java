@@ -44,7 +44,7 @@ class KeyOrderedConsumerTest {
     broker = new KafkaBroker(Files.createTempDirectory("ot-kafka-test"),
         Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")), FreePorts.pick(), FreePorts.pick());
     broker.start(Duration.ofSeconds(90));
-    producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(broker.bootstrap(), "test"));
+    producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(broker.connection(), "test"));
   }
 
   @AfterAll
@@ -55,7 +55,7 @@ class KeyOrderedConsumerTest {
   }
 
   private void topic(String name) throws Exception {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSupport.adminConfig(broker.bootstrap()));
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSupport.adminConfig(broker.connection()));
     await(admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).eventually(admin::close));
   }
 
@@ -86,7 +86,7 @@ class KeyOrderedConsumerTest {
   }
 
   private long committed(String topic, String group) throws Exception {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSupport.adminConfig(broker.bootstrap()));
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, KafkaSupport.adminConfig(broker.connection()));
     Map<TopicPartition, OffsetAndMetadata> offsets = await(admin.listConsumerGroupOffsets(group)
         .eventually(admin::close));
     OffsetAndMetadata o = offsets.get(new TopicPartition(topic, 0));
@@ -100,7 +100,7 @@ class KeyOrderedConsumerTest {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     Promise<Void> slow = Promise.promise();
     KeyOrderedConsumer consumer = on(context, () -> Future.succeededFuture(new KeyOrderedConsumer(vertx,
-        KafkaSupport.consumerConfig(broker.bootstrap(), "ordered-group", "test"), "ordered", 16, record -> {
+        KafkaSupport.consumerConfig(broker.connection(), "ordered-group", "test"), "ordered", 16, record -> {
           handled.add(record.value());
           return record.value().equals("a1") ? slow.future() : Future.succeededFuture();
         })));
@@ -143,7 +143,7 @@ class KeyOrderedConsumerTest {
     List<String> done = new CopyOnWriteArrayList<>();
     io.vertx.core.Context context = vertx.getOrCreateContext();
     KeyOrderedConsumer consumer = on(context, () -> Future.succeededFuture(new KeyOrderedConsumer(vertx,
-        KafkaSupport.consumerConfig(broker.bootstrap(), "retried-group", "test"), "retried", 16, record -> {
+        KafkaSupport.consumerConfig(broker.connection(), "retried-group", "test"), "retried", 16, record -> {
           if (record.value().equals("flaky") && calls.incrementAndGet() < 3) {
             return Future.failedFuture(new IllegalStateException("store unreachable"));
           }

@@ -56,7 +56,7 @@ class LogShippingTest {
   @Test
   void recordsLoggedWhileKafkaIsDownArriveWhenItIsBackAndWhatDidNotFitIsCounted() throws Exception {
     LoggerContext context = (LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
-    KafkaLogAppender appender = new KafkaLogAppender(broker.bootstrap(), "shipping-test", "shipping-1", CAPACITY);
+    KafkaLogAppender appender = new KafkaLogAppender(broker.connection(), "shipping-test", "shipping-1", CAPACITY);
     appender.setContext(context);
     appender.start();
     Logger log = context.getLogger("org.otplatform.test.Shipping");

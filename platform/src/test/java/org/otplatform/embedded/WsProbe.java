@@ -29,7 +29,7 @@ final class WsProbe implements WebSocket.Listener, AutoCloseable {
 
   static WsProbe connect(String url, String token) throws Exception {
     WsProbe probe = new WsProbe();
-    WebSocket.Builder builder = Api.CLIENT.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    WebSocket.Builder builder = Api.client(url).newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
     if (token != null) {
       builder.header("Authorization", "Bearer " + token);
     }

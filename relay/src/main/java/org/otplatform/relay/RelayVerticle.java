@@ -1,5 +1,6 @@
 package org.otplatform.relay;
 
+import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * be visible to the user and READY; refusals close with a {@link CloseCodes} code and a reason.
  */
 public final class RelayVerticle extends VerticleBase {
+  private ServiceTls tls;
   private static final Logger LOG = LoggerFactory.getLogger(RelayVerticle.class);
   private static final Pattern PATH = Pattern.compile("/ws/sessions/([A-Za-z0-9-]{1,64})");
   private static final String SUBPROTOCOL = "ot.bearer";
@@ -69,15 +71,16 @@ public final class RelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    http = WebClient.create(vertx);
+    tls = ServiceTls.start(vertx, config.common().tls());
+    http = tls.webClient();
     wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024));
     verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);
     metrics.queues(channels);
-    publisher = new EventPublisher(vertx, config.common().kafkaBootstrap(), config.common().instanceId());
-    follower = new BroadcastConsumer(vertx, config.common().kafkaBootstrap(), config.common().instanceId(),
+    publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
+    follower = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> onSessionEvent(EventCodec.decodeEvent(json)));
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
@@ -88,12 +91,12 @@ public final class RelayVerticle extends VerticleBase {
     ErrorHandler.install(router);
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> follower.start())
-        .compose(v -> vertx.createHttpServer(new HttpServerOptions()
+        .compose(v -> vertx.createHttpServer(tls.server(new HttpServerOptions()
             .setHost(config.common().host())
             .setPort(config.port())
             .setMaxWebSocketFrameSize(config.maxFrameBytes())
             .setMaxWebSocketMessageSize(config.maxFrameBytes())
-            .setWebSocketSubProtocols(List.of(SUBPROTOCOL)))
+            .setWebSocketSubProtocols(List.of(SUBPROTOCOL))))
         .webSocketHandshakeHandler(hs -> {
           if (PATH.matcher(hs.path()).matches()) {
             hs.accept();
@@ -103,7 +106,8 @@ public final class RelayVerticle extends VerticleBase {
         })
         .webSocketHandler(this::onConnect)
         .requestHandler(router)
-        .listen())
+        .listen()
+        .map(tls::track))
         .onSuccess(s -> {
           server = s;
           LOG.info("relay listening on port {}", s.actualPort());
@@ -288,6 +292,7 @@ public final class RelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    tls.close();
     channels.values().forEach(SessionChannel::close);
     return (follower == null ? Future.<Void>succeededFuture() : follower.close())
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())

@@ -5,19 +5,24 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.common.http.ClientCertificates;
 import org.otplatform.common.http.Responses;
 
 /** Binds AUTH's handlers to the operation ids of {@code openapi/auth.yaml}. */
 public final class AuthRoutes {
   private AuthRoutes() {}
 
-  public static void bind(RouterBuilder b, AuthParts parts, BearerAuth auth) {
+  /**
+   * @param certificatesRequired TLS is on: the key set, which only platform services fetch, needs
+   *     a client certificate of the platform CA
+   */
+  public static void bind(RouterBuilder b, AuthParts parts, BearerAuth auth, boolean certificatesRequired) {
     LoginApi login = new LoginApi(parts);
     UsersApi users = new UsersApi(parts);
     GroupsApi groups = new GroupsApi(parts, users);
     ProjectsApi projects = new ProjectsApi(parts, users, groups);
 
-    b.getRoute("jwks").addHandler(ctx ->
+    b.getRoute("jwks").addHandler(ClientCertificates.require(certificatesRequired)).addHandler(ctx ->
         Responses.send(ctx, 200, new JsonObject().put("keys", parts.keys().jwks())));
     b.getRoute("login").addHandler(Responses.json(login::login));
     b.getRoute("refreshToken").addHandler(Responses.json(login::refresh));

@@ -12,9 +12,11 @@ package org.otplatform.common.config;
  *     ({@code OT_STARTUP_TIMEOUT_SECONDS}, default 30)
  * @param topicReplication replicas of each platform topic a service creates when it is missing
  *     ({@code OT_KAFKA_TOPIC_REPLICATION}, default 1; 3 on a cluster of three brokers)
+ * @param tls certificates for mutual TLS ({@code OT_TLS_*}), or {@link org.otplatform.common.tls.TlsSettings#OFF}
  */
 public record CommonConfig(String kafkaBootstrap, String mongoUri, String instanceId, String host,
-    boolean shipLogs, java.time.Duration startupTimeout, short topicReplication) {
+    boolean shipLogs, java.time.Duration startupTimeout, short topicReplication,
+    org.otplatform.common.tls.TlsSettings tls) {
 
   public static CommonConfig from(Env env, String service) {
     String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
@@ -29,7 +31,13 @@ public record CommonConfig(String kafkaBootstrap, String mongoUri, String instan
     return new CommonConfig(kafka, mongo, instance, env.string("OT_HOST", "0.0.0.0"),
         env.bool("OT_LOG_TO_KAFKA", true),
         env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)),
-        (short) Math.min(env.positive("OT_KAFKA_TOPIC_REPLICATION", 1), Short.MAX_VALUE));
+        (short) Math.min(env.positive("OT_KAFKA_TOPIC_REPLICATION", 1), Short.MAX_VALUE),
+        org.otplatform.common.tls.TlsSettings.from(env));
+  }
+
+  /** How this service reaches Kafka: the bootstrap servers, over mutual TLS when TLS is on. */
+  public org.otplatform.common.kafka.KafkaConnection kafka() {
+    return new org.otplatform.common.kafka.KafkaConnection(kafkaBootstrap, tls.kafka());
   }
 
   /** The Mongo URI with any password replaced, for logs. */

@@ -14,6 +14,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
 import org.otplatform.common.service.ServiceLauncher;
+import org.otplatform.common.tls.ServiceTls;
 import java.util.function.Consumer;
 
 /**
@@ -65,17 +66,21 @@ public final class ServiceHttp {
     }
   }
 
-  /** Starts an HTTP server on host:port; port 0 picks a free one. */
-  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port) {
-    return vertx.createHttpServer(new HttpServerOptions()
+  /**
+   * Starts an HTTP server on host:port (port 0 picks a free one), serving TLS when {@code tls} has
+   * certificates (and then following their renewals).
+   */
+  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port, ServiceTls tls) {
+    return vertx.createHttpServer(tls.server(new HttpServerOptions()
             .setHost(host)
             .setPort(port)
             .setCompressionSupported(true)
             // No cleartext HTTP/2 upgrades: the JDK's client asks for one on every connection and
             // then misreads large HTTP/1.1 answers (seen on /metrics). HTTP/2 belongs on TLS.
             .setHttp2ClearTextEnabled(false)
-            .setMaxWebSocketFrameSize(1024 * 1024))
+            .setMaxWebSocketFrameSize(1024 * 1024)))
         .requestHandler(router)
-        .listen();
+        .listen()
+        .map(tls::track);
   }
 }

@@ -26,9 +26,9 @@ public final class BroadcastConsumer {
   private volatile boolean assigned;
   private final io.vertx.core.Promise<Void> firstAssignment = io.vertx.core.Promise.promise();
 
-  public BroadcastConsumer(Vertx vertx, String bootstrap, String instanceId, String topic,
+  public BroadcastConsumer(Vertx vertx, KafkaConnection kafka, String instanceId, String topic,
       Consumer<JsonObject> handler) {
-    Map<String, String> config = KafkaSupport.consumerConfig(bootstrap,
+    Map<String, String> config = KafkaSupport.consumerConfig(kafka,
         instanceId + "-" + topic + "-" + UUID.randomUUID(), instanceId + "-" + topic);
     config.put("auto.offset.reset", "latest");
     this.consumer = KafkaConsumer.create(vertx, config);

@@ -11,8 +11,8 @@ import org.otplatform.common.events.PlatformEvent;
 public final class EventPublisher {
   private final KafkaProducer<String, String> producer;
 
-  public EventPublisher(Vertx vertx, String bootstrap, String clientId) {
-    this.producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(bootstrap, clientId));
+  public EventPublisher(Vertx vertx, KafkaConnection kafka, String clientId) {
+    this.producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(kafka, clientId));
   }
 
   /** Completes once the broker has acknowledged the event on all in-sync replicas. */

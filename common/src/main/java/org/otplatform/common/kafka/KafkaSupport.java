@@ -14,10 +14,16 @@ import org.otplatform.common.events.Topics;
 public final class KafkaSupport {
   private KafkaSupport() {}
 
+  /** Bootstrap servers and, with TLS on, the client's TLS settings. */
+  private static Map<String, String> connection(KafkaConnection kafka) {
+    Map<String, String> config = new HashMap<>(kafka.security());
+    config.put("bootstrap.servers", kafka.bootstrap());
+    return config;
+  }
+
   /** Producer settings: every event durable ({@code acks=all}) and written once (idempotence). */
-  public static Map<String, String> producerConfig(String bootstrap, String clientId) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrap);
+  public static Map<String, String> producerConfig(KafkaConnection kafka, String clientId) {
+    Map<String, String> config = connection(kafka);
     config.put("client.id", clientId);
     config.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
     config.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
@@ -31,9 +37,8 @@ public final class KafkaSupport {
   }
 
   /** Consumer settings: manual commits, so a record counts as handled only once it was acted on. */
-  public static Map<String, String> consumerConfig(String bootstrap, String groupId, String clientId) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrap);
+  public static Map<String, String> consumerConfig(KafkaConnection kafka, String groupId, String clientId) {
+    Map<String, String> config = connection(kafka);
     config.put("group.id", groupId);
     config.put("client.id", clientId);
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
@@ -45,9 +50,8 @@ public final class KafkaSupport {
     return config;
   }
 
-  public static Map<String, String> adminConfig(String bootstrap) {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrap);
+  public static Map<String, String> adminConfig(KafkaConnection kafka) {
+    Map<String, String> config = connection(kafka);
     config.put("request.timeout.ms", "10000");
     config.put("default.api.timeout.ms", "15000");
     return config;
@@ -57,8 +61,8 @@ public final class KafkaSupport {
    * Creates the platform's topics that do not exist yet. Also the start-up probe for Kafka: the
    * future fails when the broker cannot be reached.
    */
-  public static Future<Void> ensureTopics(Vertx vertx, String bootstrap, int partitions, short replication) {
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, adminConfig(bootstrap));
+  public static Future<Void> ensureTopics(Vertx vertx, KafkaConnection kafka, int partitions, short replication) {
+    KafkaAdminClient admin = KafkaAdminClient.create(vertx, adminConfig(kafka));
     return admin.listTopics()
         .compose(existing -> createMissing(admin, existing, partitions, replication))
         .eventually(admin::close);

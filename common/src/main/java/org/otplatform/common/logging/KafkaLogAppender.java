@@ -36,7 +36,7 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   public static final int DEFAULT_CAPACITY = 10_000;
   private static final int BATCH = 500;
 
-  private final String bootstrap;
+  private final org.otplatform.common.kafka.KafkaConnection kafka;
   private final String service;
   private final String instance;
   private final BlockingQueue<String> queue;
@@ -47,13 +47,14 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   private Thread shipper;
   private KafkaProducer<String, String> producer;
 
-  public KafkaLogAppender(String bootstrap, String service, String instance) {
-    this(bootstrap, service, instance, DEFAULT_CAPACITY);
+  public KafkaLogAppender(org.otplatform.common.kafka.KafkaConnection kafka, String service, String instance) {
+    this(kafka, service, instance, DEFAULT_CAPACITY);
   }
 
   /** @param capacity records held while Kafka is unreachable, before records are dropped */
-  public KafkaLogAppender(String bootstrap, String service, String instance, int capacity) {
-    this.bootstrap = bootstrap;
+  public KafkaLogAppender(org.otplatform.common.kafka.KafkaConnection kafka, String service, String instance,
+      int capacity) {
+    this.kafka = kafka;
     this.service = service;
     this.instance = instance;
     this.queue = new ArrayBlockingQueue<>(capacity);
@@ -73,7 +74,8 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   @Override
   public void start() {
     Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrap);
+    props.putAll(kafka.security());
+    props.put("bootstrap.servers", kafka.bootstrap());
     props.put("client.id", instance + "-logs");
     props.put("acks", "1");
     props.put("linger.ms", "5");

@@ -14,12 +14,12 @@ public final class LogShipping {
 
   private LogShipping() {}
 
-  public static synchronized void install(String bootstrap, String service, String instance) {
+  public static synchronized void install(org.otplatform.common.kafka.KafkaConnection kafka, String service, String instance) {
     users++;
     if (appender != null || !(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
-    KafkaLogAppender a = new KafkaLogAppender(bootstrap, service, instance);
+    KafkaLogAppender a = new KafkaLogAppender(kafka, service, instance);
     a.setContext(context);
     a.start();
     context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(a);

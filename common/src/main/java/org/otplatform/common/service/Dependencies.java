@@ -36,8 +36,8 @@ public final class Dependencies {
 
   /** Creates the platform's topics, retrying until {@code timeout}; the Kafka start-up probe. */
   public static Future<Void> awaitKafka(Vertx vertx, CommonConfig config, Duration timeout) {
-    return retry(vertx, () -> KafkaSupport.ensureTopics(vertx, config.kafkaBootstrap(), 6, config.topicReplication()),
-        timeout, "Kafka at " + config.kafkaBootstrap());
+    return retry(vertx, () -> KafkaSupport.ensureTopics(vertx, config.kafka(), 6, config.topicReplication()),
+        timeout, "Kafka at " + config.kafka());
   }
 
   /** Readiness: MongoDB answers a ping. */

@@ -63,7 +63,7 @@ public final class ServiceLauncher {
     }
     CommonConfig common = recipe.common().apply(config);
     if (common.shipLogs()) {
-      LogShipping.install(common.kafkaBootstrap(), recipe.name(), common.instanceId());
+      LogShipping.install(common.kafka(), recipe.name(), common.instanceId());
     }
     Running running;
     try {

@@ -26,22 +26,22 @@ public final class CommandIntake {
   private static final int COMMANDS_IN_FLIGHT = 32;
 
   private final Vertx vertx;
-  private final String bootstrap;
+  private final org.otplatform.common.kafka.KafkaConnection kafka;
   private final String lssId;
   private final SessionSupervisor supervisor;
   private KeyOrderedConsumer group;
   private BroadcastConsumer closes;
   private boolean draining;
 
-  public CommandIntake(Vertx vertx, String bootstrap, String lssId, SessionSupervisor supervisor) {
+  public CommandIntake(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String lssId, SessionSupervisor supervisor) {
     this.vertx = vertx;
-    this.bootstrap = bootstrap;
+    this.kafka = kafka;
     this.lssId = lssId;
     this.supervisor = supervisor;
   }
 
   public Future<Void> start() {
-    group = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(bootstrap, "lss", lssId),
+    group = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(kafka, "lss", lssId),
         Topics.SESSION_COMMANDS, COMMANDS_IN_FLIGHT, record -> {
           SessionCommand command;
           try {
@@ -70,7 +70,7 @@ public final class CommandIntake {
     }
     draining = drain;
     if (drain) {
-      closes = new BroadcastConsumer(vertx, bootstrap, lssId + "-draining", Topics.SESSION_COMMANDS, json -> {
+      closes = new BroadcastConsumer(vertx, kafka, lssId + "-draining", Topics.SESSION_COMMANDS, json -> {
         SessionCommand command = EventCodec.decodeCommand(json);
         if (command instanceof SessionCloseRequested close && supervisor.runs(close.sessionId())) {
           supervisor.onCommand(close);
