@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -124,7 +125,9 @@ class DeployManifestsTest {
     List<HasMetadata> items = api.client.load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).items();
     assertFalse(items.isEmpty());
     for (HasMetadata item : items) {
-      assertFalse(item instanceof GenericKubernetesResource, "not a typed object: " + item.getKind());
+      // cert-manager's kinds have no fabric8 model here; everything else must parse into one.
+      assertTrue(!(item instanceof GenericKubernetesResource) || item.getApiVersion().equals("cert-manager.io/v1"),
+          "not a typed object: " + item.getApiVersion() + " " + item.getKind());
     }
     return items;
   }
@@ -371,6 +374,126 @@ class DeployManifestsTest {
     }
   }
 
+  private org.otplatform.embedded.tls.CertificateAuthority testCa;
+
+  private org.otplatform.embedded.tls.CertificateAuthority testCa() {
+    if (testCa == null) {
+      testCa = org.otplatform.embedded.tls.CertificateAuthority.create("manifest test CA", Duration.ofDays(1));
+    }
+    return testCa;
+  }
+
+  private List<GenericKubernetesResource> certificates(String overlay) {
+    return all(overlay, GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals("Certificate"))
+        .toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> spec(GenericKubernetesResource resource) {
+    return (Map<String, Object>) resource.getAdditionalProperties().get("spec");
+  }
+
+  /**
+   * Prod runs on mutual TLS: every service and Kafka mount a certificate that cert-manager makes
+   * from the platform CA, for both ends of TLS, with the Service names the others use; services call
+   * each other over https and probe over HTTPS. Dev stays plain.
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void prodRunsOnMutualTlsWithCertificatesFromCertManager() {
+    Map<String, String> config = named("prod", ConfigMap.class, "ot-config").getData();
+    assertTrue(config.get("OT_AUTH_URL").startsWith("https://auth."), config.toString());
+    assertTrue(config.get("OT_GSS_URL").startsWith("https://gss."), config.toString());
+    assertTrue(config.get("OT_PUBLIC_RELAY_URL").startsWith("wss://"), config.toString());
+    Map<String, GenericKubernetesResource> bySecret = new HashMap<>();
+    certificates("prod").forEach(c -> bySecret.put((String) spec(c).get("secretName"), c));
+    for (var entry : templates("prod").entrySet()) {
+      String name = entry.getKey();
+      if (name.equals("mongodb")) {
+        continue;
+      }
+      var volume = entry.getValue().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null
+          && v.getSecret().getSecretName().equals("ot-tls-" + name)).findFirst()
+          .orElseThrow(() -> new AssertionError("prod/" + name + " mounts no ot-tls-" + name));
+      Map<String, Object> certificate = spec(bySecret.get(volume.getSecret().getSecretName()));
+      assertEquals(Map.of("name", "ot-ca", "kind", "Issuer"), certificate.get("issuerRef"), name);
+      assertTrue(((List<String>) certificate.get("usages")).containsAll(List.of("server auth", "client auth")), name);
+      assertTrue(((List<String>) certificate.get("dnsNames")).contains(name + ".ot-platform.svc"), name);
+      if (SERVICE_PORTS.containsKey(name)) {
+        Container c = entry.getValue().getSpec().getContainers().get(0);
+        assertEquals("HTTPS", c.getReadinessProbe().getHttpGet().getScheme(), name);
+        assertEquals("HTTPS", c.getLivenessProbe().getHttpGet().getScheme(), name);
+      }
+    }
+    assertTrue(((List<String>) spec(bySecret.get("ot-tls-kafka")).get("dnsNames"))
+        .contains("*.kafka-headless.ot-platform.svc"), "each broker's own name");
+    GenericKubernetesResource ca = certificates("prod").stream().filter(c -> Boolean.TRUE.equals(spec(c).get("isCA")))
+        .findFirst().orElseThrow();
+    assertEquals("ot-ca", spec(ca).get("secretName"));
+    assertTrue(certificates("dev").isEmpty());
+    assertTrue(named("dev", ConfigMap.class, "ot-config").getData().get("OT_AUTH_URL").startsWith("http://"));
+  }
+
+  /**
+   * Kafka's start script, run from the rendered ConfigMap with stand-ins for Kafka's own scripts:
+   * node id from the pod's ordinal, a quorum of every replica, replication from the size, and in
+   * prod SSL listeners requiring client certificates with a key store of key and chain.
+   */
+  @Test
+  void theKafkaStartScriptConfiguresTheQuorumReplicationAndTls() throws Exception {
+    for (String overlay : List.of("dev", "prod")) {
+      StatefulSet kafka = named(overlay, StatefulSet.class, "kafka");
+      Map<String, String> env = new HashMap<>();
+      for (EnvVar e : kafka.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()) {
+        env.put(e.getName(), e.getValue() != null ? e.getValue() : "test-cluster-id");
+      }
+      int replicas = kafka.getSpec().getReplicas();
+      Path home = Files.createTempDirectory(work, "kafka-home");
+      Path scratch = Files.createTempDirectory(work, "kafka-work");
+      Files.createDirectories(home.resolve("bin"));
+      Files.writeString(home.resolve("bin/kafka-storage.sh"), "#!/bin/sh\necho \"$@\" > \"$KAFKA_WORK_DIR/format\"\n");
+      Files.writeString(home.resolve("bin/kafka-server-start.sh"),
+          "#!/bin/sh\ncp \"$1\" \"$KAFKA_WORK_DIR/started.properties\"\n");
+      home.resolve("bin").toFile().listFiles(f -> f.setExecutable(true));
+      Path script = scratch.resolve("start.sh");
+      Files.writeString(script, named(overlay, ConfigMap.class, "kafka-start").getData().get("start.sh"));
+      ProcessBuilder builder = new ProcessBuilder("sh", script.toString()).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      builder.environment().put("HOSTNAME", "kafka-" + (replicas - 1));
+      builder.environment().put("KAFKA_HOME", home.toString());
+      builder.environment().put("KAFKA_WORK_DIR", scratch.toString());
+      if (env.containsKey("KAFKA_TLS_DIR")) {
+        Path tls = Files.createTempDirectory(work, "kafka-tls");
+        testCa().issue("kafka", List.of("localhost"), Duration.ofDays(1)).write(tls, testCa().certificate());
+        builder.environment().put("KAFKA_TLS_DIR", tls.toString());
+      }
+      Process p = builder.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), overlay + ": " + out);
+      Properties props = new Properties();
+      try (var in = Files.newInputStream(scratch.resolve("started.properties"))) {
+        props.load(in);
+      }
+      String at = overlay + " kafka: ";
+      assertEquals(Integer.toString(replicas - 1), props.getProperty("node.id"), at);
+      assertEquals(replicas, props.getProperty("controller.quorum.voters").split(",").length, at);
+      int rf = Math.min(3, replicas);
+      assertEquals(Integer.toString(rf), props.getProperty("offsets.topic.replication.factor"), at);
+      assertEquals(Integer.toString(rf), props.getProperty("default.replication.factor"), at);
+      assertTrue(Files.readString(scratch.resolve("format")).contains("--ignore-formatted"), at);
+      boolean tls = overlay.equals("prod");
+      assertEquals(tls ? "SSL://:9092,CONTROLLER://:9093" : "PLAINTEXT://:9092,CONTROLLER://:9093",
+          props.getProperty("listeners"), at);
+      if (tls) {
+        assertEquals("required", props.getProperty("ssl.client.auth"), at);
+        assertEquals("SSL:SSL,CONTROLLER:SSL", props.getProperty("listener.security.protocol.map"), at);
+        String keystore = Files.readString(Path.of(props.getProperty("ssl.keystore.location")));
+        assertTrue(keystore.startsWith("-----BEGIN PRIVATE KEY-----") && keystore.contains("BEGIN CERTIFICATE"), at);
+      }
+    }
+  }
+
   private Catalog catalog(String overlay) {
     ConfigMap catalog = all(overlay, ConfigMap.class).stream()
         .filter(cm -> cm.getMetadata().getName().startsWith("ot-catalog-")).findFirst().orElseThrow();
@@ -400,6 +523,16 @@ class DeployManifestsTest {
     for (var mount : c.getVolumeMounts()) {
       var volume = template.getSpec().getVolumes().stream().filter(v -> v.getName().equals(mount.getName()))
           .findFirst().orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
+      if (volume.getSecret() != null && volume.getSecret().getSecretName().startsWith("ot-tls-")) {
+        // A cert-manager Certificate's Secret: a certificate of a test CA in its place.
+        String secretName = volume.getSecret().getSecretName();
+        assertTrue(certificates(overlay).stream().anyMatch(r -> secretName.equals(spec(r).get("secretName"))),
+            "no Certificate makes " + secretName);
+        Path dir = Files.createTempDirectory(work, "tls");
+        testCa().issue("test", List.of("localhost"), Duration.ofDays(1)).write(dir, testCa().certificate());
+        env.replaceAll((k, v) -> v.startsWith(mount.getMountPath() + "/")
+            ? dir + v.substring(mount.getMountPath().length()) : v);
+      }
       if (volume.getConfigMap() != null) {
         Path dir = Files.createTempDirectory(work, "mount");
         for (var file : named(overlay, ConfigMap.class, volume.getConfigMap().getName()).getData().entrySet()) {
