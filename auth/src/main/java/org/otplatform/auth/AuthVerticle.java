@@ -81,7 +81,7 @@ public final class AuthVerticle extends VerticleBase {
         .compose(v -> parts.projects().createIndexes())
         .compose(v -> keys.load())
         .compose(v -> bootstrapAdmin(parts.users(), hasher))
-        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {

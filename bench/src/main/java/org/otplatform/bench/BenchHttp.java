@@ -13,7 +13,37 @@ import java.util.function.BooleanSupplier;
 final class BenchHttp {
   /** The bootstrap admin's password in the benchmarks' platforms. */
   static final String PASSWORD = "bench-admin-password-1";
-  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** Replaced by {@link #trust} when the benchmark's platform runs on TLS. */
+  static volatile HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** From now on, https URLs are trusted when their certificate comes from {@code ca}. */
+  static void trust(java.security.cert.X509Certificate ca) throws Exception {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("ot-bench-ca", ca);
+    javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(context).build();
+  }
+
+  /**
+   * With {@code OT_BENCH_TLS=true}: a CA for the platform's certificates, trusted by this client;
+   * the settings that put the embedded platform on mutual TLS with it. Empty otherwise.
+   */
+  static java.util.Map<String, String> tlsIfAsked() throws Exception {
+    if (!"true".equals(System.getenv("OT_BENCH_TLS"))) {
+      return java.util.Map.of();
+    }
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ot-bench-tls");
+    org.otplatform.embedded.tls.CertificateAuthority ca =
+        org.otplatform.embedded.tls.CertificateAuthority.create("bench CA", Duration.ofDays(1));
+    ca.write(dir);
+    trust(ca.certificate());
+    return java.util.Map.of("OT_EMBEDDED_TLS", "true", "OT_EMBEDDED_TLS_DIR", dir.toString());
+  }
 
   private BenchHttp() {}
 

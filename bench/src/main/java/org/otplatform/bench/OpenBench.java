@@ -74,20 +74,21 @@ public final class OpenBench {
     Files.writeString(catalog, """
         {"types": {"pod": {"maxOpenPerProject": 1000, "services": [{"name": "echo", "image": "img:ok"}]}}}""");
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+    Map<String, String> env = new HashMap<>(Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LSS_MODE",
+        "kubernetes", "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_GSS_MAX_SESSIONS_PER_USER", "1000",
+        "OT_LSS_CAPACITY", "1000", "OT_LOG_LEVEL", "WARN",
+        // The LSS's API brakes (default 20 writes/s: 10 sessions/s) lifted: this measures the platform.
+        "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000", "OT_LSS_MAX_CONCURRENT_SPAWNS", "100"));
+    Map<String, String> tls = BenchHttp.tlsIfAsked();
+    env.putAll(tls);
     EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LSS_MODE", "kubernetes", "OT_LSS_NAMESPACE", NS,
-            "OT_CATALOG", catalog.toString(), "OT_GSS_MAX_SESSIONS_PER_USER", "1000", "OT_LSS_CAPACITY", "1000",
-            "OT_LOG_LEVEL", "WARN",
-            // The LSS's API brakes (default 20 writes/s: 10 sessions/s) lifted: this measures the platform.
-            "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000", "OT_LSS_MAX_CONCURRENT_SPAWNS", "100"), ports))
-        .start();
+        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")), env, ports)).start();
     try {
       String gss = platform.url(ports.gss());
       String token = BenchHttp.adminWithProject(gss, platform.url(ports.auth()));
       System.out.printf("Session open, request -> READY on the SSE stream: GSS, Kafka, LSS (kubernetes mode) and"
-          + " the fabric8 API mock whose node marks pods Ready at once; API rate limits lifted; %d cores%n",
-          Runtime.getRuntime().availableProcessors());
+          + " the fabric8 API mock whose node marks pods Ready at once; API rate limits lifted; %s; %d cores%n",
+          tls.isEmpty() ? "TLS off" : "mutual TLS on (HTTPS, Kafka over TLS)", Runtime.getRuntime().availableProcessors());
       for (int i = 0; i < 10; i++) {
         openOnce(gss, token); // warm-up
       }

@@ -64,9 +64,12 @@ public final class RelayBench {
   public static void main(String[] args) throws Exception {
     int idle = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_CONNECTIONS", "10000"));
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+    Map<String, String> tls = BenchHttp.tlsIfAsked();
+    Map<String, String> env = new java.util.HashMap<>(Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD,
+        "OT_LOG_LEVEL", "WARN"));
+    env.putAll(tls);
     EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LOG_LEVEL", "WARN"), ports)).start();
+        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")), env, ports)).start();
     Process relay = null;
     Vertx vertx = Vertx.vertx();
     try {
@@ -79,19 +82,27 @@ public final class RelayBench {
       String endpoint = session(gss, id, token).getJsonArray("services").getJsonObject(0).getString("endpoint");
 
       int relayPort = FreePorts.pick();
-      relay = startRelay(ports, relayPort);
-      int port = relayPort;
-      BenchHttp.await(() -> BenchHttp.status("http://127.0.0.1:" + port + "/health/ready") == 200, "standalone relay ready");
+      relay = startRelay(platform, relayPort, tls);
+      String relayUrl = platform.url(relayPort);
+      BenchHttp.await(() -> BenchHttp.status(relayUrl + "/health/ready") == 200, "standalone relay ready");
       long relayPid = relay.pid();
 
-      WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(idle + 100)
-          .setConnectTimeout(30_000));
+      WebSocketClientOptions clientOptions = new WebSocketClientOptions().setMaxConnections(idle + 100)
+          .setConnectTimeout(30_000);
+      if (!tls.isEmpty()) {
+        // Front ends trust the platform CA; the relay's side to the compute service stays plain.
+        clientOptions.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(
+            org.otplatform.embedded.tls.EmbeddedTls.settings(Path.of(tls.get("OT_EMBEDDED_TLS_DIR"))).get("OT_TLS_CA")));
+        relayTls = true;
+      }
+      WebSocketClient client = vertx.createWebSocketClient(clientOptions);
       Link direct = new Link(result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1))).setURI("/ws"))), false);
       Link viaRelay = new Link(result(client.connect(relayOptions(relayPort, id, token))), true);
 
-      System.out.printf("Relay vs direct WebSocket to the same echo compute service; relay in its own JVM;"
-          + " %d cores%n", Runtime.getRuntime().availableProcessors());
+      System.out.printf("Relay vs direct WebSocket to the same echo compute service; relay in its own JVM; %s;"
+          + " %d cores%n", tls.isEmpty() ? "TLS off" : "front end -> relay over TLS (relay -> compute plain)",
+          Runtime.getRuntime().availableProcessors());
       JsonObject payload = new JsonObject().put("x", "y".repeat(64));
       Stats directLatency = latency(direct, payload);
       Stats relayLatency = latency(viaRelay, payload);
@@ -126,19 +137,26 @@ public final class RelayBench {
     }
   }
 
+  /** Whether front ends reach the relay over TLS (the platform runs on TLS). */
+  private static boolean relayTls;
+
   private static WebSocketConnectOptions relayOptions(int port, String session, String token) {
     return new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws/sessions/" + session)
-        .addHeader("Authorization", "Bearer " + token);
+        .setSsl(relayTls).addHeader("Authorization", "Bearer " + token);
   }
 
-  private static Process startRelay(EmbeddedPlatform.Ports ports, int port) throws Exception {
+  private static Process startRelay(EmbeddedPlatform platform, int port, Map<String, String> tls) throws Exception {
+    EmbeddedPlatform.Ports ports = platform.ports();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
         "org.otplatform.relay.RelayMain");
     Map<String, String> env = builder.environment();
     env.put("OT_KAFKA_BOOTSTRAP", "127.0.0.1:" + ports.kafka());
-    env.put("OT_AUTH_URL", "http://127.0.0.1:" + ports.auth());
-    env.put("OT_GSS_URL", "http://127.0.0.1:" + ports.gss());
+    env.put("OT_AUTH_URL", platform.url(ports.auth()));
+    env.put("OT_GSS_URL", platform.url(ports.gss()));
+    if (!tls.isEmpty()) {
+      env.putAll(org.otplatform.embedded.tls.EmbeddedTls.settings(Path.of(tls.get("OT_EMBEDDED_TLS_DIR"))));
+    }
     env.put("OT_RELAY_PORT", Integer.toString(port));
     env.put("OT_HOST", "127.0.0.1");
     env.put("OT_INSTANCE_ID", "relay-bench");
@@ -230,7 +248,8 @@ public final class RelayBench {
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
-    String metrics = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+    String metrics = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create((relayTls ? "https" : "http")
+        + "://127.0.0.1:" + port + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     double used = 0;
     for (String line : metrics.split("\n")) {

@@ -107,7 +107,7 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> consumer.start())
         .compose(v -> heartbeats.start())
         .compose(v -> followed.start())
-        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness,
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> routes(b, sessions, progress, registry, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Predicate;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.kafka.BroadcastConsumer;
+import org.otplatform.common.logging.Masking;
 
 /**
  * {@code GET /api/v1/logs/tail}: log records as they arrive, as Server-Sent Events, with the

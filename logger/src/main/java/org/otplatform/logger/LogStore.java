@@ -10,6 +10,7 @@ import io.vertx.ext.mongo.MongoClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.otplatform.common.logging.Masking;
 
 /**
  * Log records in MongoDB, keyed by their id: writing a batch twice (after a restart or a

@@ -65,7 +65,7 @@ public final class LoggerVerticle extends VerticleBase {
         .compose(v -> store.createIndexes())
         .compose(v -> ingest.start())
         .compose(v -> tail.start())
-        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, b -> {
+        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, config.common(), b -> {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(ctx -> query(ctx, store, sessions)));
           b.getRoute("tailLogs").addHandler(auth).addHandler(ctx -> tail(ctx, sessions));
         }))

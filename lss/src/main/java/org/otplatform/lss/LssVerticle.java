@@ -14,6 +14,7 @@ import org.otplatform.common.events.LssDrainRequested;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ErrorHandler;
+import org.otplatform.common.http.HttpHardening;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
@@ -75,6 +76,7 @@ public final class LssVerticle extends VerticleBase {
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("kafka-consumer", p -> p.complete(intake.isReading() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
+    HttpHardening.install(router, config.common());
     ServiceHttp.addStandardRoutes(vertx, router, null, readiness);
     ErrorHandler.install(router);
 

@@ -140,4 +140,24 @@ class BadInputTest {
     JsonObject body = Api.get(p.auth + "/nope", null).expect(404).json();
     assertEquals("not_found", body.getString("error"));
   }
+
+  /** Every service's responses carry the hardening headers; no origin gets cross-origin access by default. */
+  @Test
+  void responsesAreHardenedAndCrossOriginAccessIsClosedByDefault() {
+    for (String base : java.util.List.of(p.gss + "/api/v1/info", p.auth + "/health/live", p.logger + "/health/ready",
+        p.platform.url(p.platform.ports().lss()) + "/health/live", p.platform.url(p.platform.ports().relay()) + "/metrics")) {
+      var response = Api.raw("GET", base, java.util.Map.of("Origin", "https://evil.example"));
+      var headers = response.headers();
+      assertEquals("nosniff", headers.firstValue("X-Content-Type-Options").orElse(""), base);
+      assertEquals("DENY", headers.firstValue("X-Frame-Options").orElse(""), base);
+      assertTrue(headers.firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"), base);
+      assertEquals("no-referrer", headers.firstValue("Referrer-Policy").orElse(""), base);
+      assertEquals("no-store", headers.firstValue("Cache-Control").orElse(""), base);
+      assertTrue(headers.firstValue("Strict-Transport-Security").isEmpty(), base + ": HSTS only over TLS");
+      assertTrue(headers.firstValue("Access-Control-Allow-Origin").isEmpty(), base + ": no CORS by default");
+    }
+    var preflight = Api.raw("OPTIONS", p.gss + "/api/v1/sessions", java.util.Map.of("Origin", "https://evil.example",
+        "Access-Control-Request-Method", "POST"));
+    assertTrue(preflight.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), "preflight refused");
+  }
 }

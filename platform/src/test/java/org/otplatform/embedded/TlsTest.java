@@ -77,7 +77,7 @@ class TlsTest {
     foreign = dir.resolve("client-foreign");
     other.issue("test client", List.of("localhost"), Duration.ofDays(1)).write(foreign, other.certificate());
     own = OwnPlatform.start(Map.of("OT_EMBEDDED_TLS", "true", "OT_EMBEDDED_TLS_DIR", dir.toString(),
-        "OT_TLS_RELOAD_SECONDS", "1"), "tls-project");
+        "OT_TLS_RELOAD_SECONDS", "1", "OT_CORS_ORIGINS", "https://app.example"), "tls-project");
   }
 
   @AfterAll
@@ -132,6 +132,22 @@ class TlsTest {
       assertEquals("p1", reply.getString("re"), reply.encode());
     }
     Api.delete(own.gss + "/api/v1/sessions/" + id, own.token).expect(202);
+  }
+
+  /** Over TLS responses carry HSTS; the configured front-end origin, and only it, gets CORS. */
+  @Test
+  @Order(2)
+  void hstsOverTlsAndCorsForTheConfiguredOriginOnly() {
+    var allowed = Api.raw("OPTIONS", own.gss + "/api/v1/sessions", Map.of("Origin", "https://app.example",
+        "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"));
+    assertEquals("https://app.example", allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(""),
+        allowed.headers().map().toString());
+    var other = Api.raw("OPTIONS", own.gss + "/api/v1/sessions", Map.of("Origin", "https://evil.example",
+        "Access-Control-Request-Method", "POST"));
+    assertTrue(other.headers().firstValue("Access-Control-Allow-Origin").isEmpty(), other.headers().map().toString());
+    var info = Api.raw("GET", own.gss + "/api/v1/info", Map.of());
+    assertTrue(info.headers().firstValue("Strict-Transport-Security").orElse("").contains("max-age="),
+        info.headers().map().toString());
   }
 
   @Test

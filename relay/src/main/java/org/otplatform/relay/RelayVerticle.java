@@ -28,6 +28,7 @@ import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.Topics;
+import org.otplatform.common.http.HttpHardening;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.kafka.BroadcastConsumer;
@@ -87,6 +88,7 @@ public final class RelayVerticle extends VerticleBase {
         .register("auth-keys", 6_000, verifier::readiness)
         .register("session-events", p -> p.complete(follower.isAssigned() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
+    HttpHardening.install(router, config.common());
     ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", readiness);
     ErrorHandler.install(router);
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())

@@ -13,10 +13,12 @@ package org.otplatform.common.config;
  * @param topicReplication replicas of each platform topic a service creates when it is missing
  *     ({@code OT_KAFKA_TOPIC_REPLICATION}, default 1; 3 on a cluster of three brokers)
  * @param tls certificates for mutual TLS ({@code OT_TLS_*}), or {@link org.otplatform.common.tls.TlsSettings#OFF}
+ * @param corsOrigins the front ends' origins allowed cross-origin access ({@code OT_CORS_ORIGINS},
+ *     comma-separated {@code scheme://host[:port]}; none by default)
  */
 public record CommonConfig(String kafkaBootstrap, String mongoUri, String instanceId, String host,
     boolean shipLogs, java.time.Duration startupTimeout, short topicReplication,
-    org.otplatform.common.tls.TlsSettings tls) {
+    org.otplatform.common.tls.TlsSettings tls, java.util.List<String> corsOrigins) {
 
   public static CommonConfig from(Env env, String service) {
     String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
@@ -28,11 +30,30 @@ public record CommonConfig(String kafkaBootstrap, String mongoUri, String instan
       env.problem("OT_KAFKA_BOOTSTRAP must be host:port[,host:port...], got '" + kafka + "'");
     }
     String instance = env.string("OT_INSTANCE_ID", service + "-" + shortHostName());
+    String format = env.string("OT_LOG_FORMAT", "json");
+    if (!format.equals("json") && !format.equals("text")) {
+      env.problem("OT_LOG_FORMAT must be json or text, got '" + format + "'");
+    }
     return new CommonConfig(kafka, mongo, instance, env.string("OT_HOST", "0.0.0.0"),
         env.bool("OT_LOG_TO_KAFKA", true),
         env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)),
         (short) Math.min(env.positive("OT_KAFKA_TOPIC_REPLICATION", 1), Short.MAX_VALUE),
-        org.otplatform.common.tls.TlsSettings.from(env));
+        org.otplatform.common.tls.TlsSettings.from(env), corsOrigins(env));
+  }
+
+  private static java.util.List<String> corsOrigins(Env env) {
+    java.util.List<String> origins = new java.util.ArrayList<>();
+    for (String o : env.string("OT_CORS_ORIGINS", "").split(",")) {
+      String origin = o.trim();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      if (!origin.matches("https?://[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        env.problem("OT_CORS_ORIGINS must list origins like https://app.example.org, got '" + origin + "'");
+      }
+      origins.add(origin);
+    }
+    return java.util.List.copyOf(origins);
   }
 
   /** How this service reaches Kafka: the bootstrap servers, over mutual TLS when TLS is on. */

@@ -13,6 +13,7 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.tls.ServiceTls;
 import java.util.function.Consumer;
@@ -33,9 +34,10 @@ public final class ServiceHttp {
    * operation ids. Health and metrics routes are added outside the contract.
    */
   public static Future<Router> router(Vertx vertx, String contractResource, HealthChecks readiness,
-      Consumer<RouterBuilder> operations) {
+      CommonConfig common, Consumer<RouterBuilder> operations) {
     return OpenAPIContract.from(vertx, contractResource).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+      HttpHardening.install(builder, common);
       builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       // Tokens are checked by BearerAuth on each route (our verifier, our error bodies); the
       // contract's security entries document that for clients.

@@ -10,7 +10,7 @@ import org.slf4j.event.KeyValuePair;
 
 /**
  * The JSON form of a log record on the log topic: {@code id, time, level, service, instance,
- * session, logger, message, thread, exception}.
+ * session, logger, message, thread, exception}, secrets masked.
  */
 public final class LogRecordJson {
   private LogRecordJson() {}
@@ -43,7 +43,7 @@ public final class LogRecordJson {
     if (event.getThrowableProxy() != null) {
       json.put("exception", render(event.getThrowableProxy()));
     }
-    return json;
+    return Masking.mask(json);
   }
 
   /** {@code org.otplatform.gss.X} belongs to service {@code gss}. */

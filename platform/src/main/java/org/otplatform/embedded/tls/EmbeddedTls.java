@@ -39,8 +39,14 @@ public final class EmbeddedTls {
     if (!valid(own.resolve("tls.crt"))) {
       ca.issue("embedded", NAMES, VALIDITY).write(own, ca.certificate());
     }
+    return settings(dir);
+  }
+
+  /** The {@code OT_TLS_*} settings for the files {@link #prepare} keeps under {@code dir}. */
+  public static Map<String, String> settings(Path dir) {
+    Path own = dir.resolve("embedded");
     return Map.of("OT_TLS_CERT", own.resolve("tls.crt").toString(), "OT_TLS_KEY", own.resolve("tls.key").toString(),
-        "OT_TLS_CA", caCert.toString());
+        "OT_TLS_CA", dir.resolve("ca.crt").toString());
   }
 
   private static boolean valid(Path cert) throws IOException {

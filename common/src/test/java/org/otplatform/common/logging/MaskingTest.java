@@ -1,4 +1,4 @@
-package org.otplatform.logger;
+package org.otplatform.common.logging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.otplatform.logger;
+package org.otplatform.common.logging;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -6,9 +6,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks secrets in log records before they are stored: bearer tokens, anything shaped like a JWT,
- * and the values of password, secret, token and key fields in {@code k=v}, {@code k: v} and JSON
- * form. Applied to the message, the exception text and every other string field.
+ * Masks secrets in log records: bearer tokens, anything shaped like a JWT, and the values of
+ * password, secret, token and key fields in {@code k=v}, {@code k: v} and JSON form. Applied to
+ * the message, the exception text and every other string field — where a record is made (stdout
+ * and the log topic) and again where the logger stores it (records from other producers).
  */
 public final class Masking {
   static final String MASK = "***";
