@@ -13,21 +13,9 @@ import java.util.function.BooleanSupplier;
 final class BenchHttp {
   /** The bootstrap admin's password in the benchmarks' platforms. */
   static final String PASSWORD = "bench-admin-password-1";
-  /** Replaced by {@link #trust} when the benchmark's platform runs on TLS. */
-  static volatile HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /** Replaced by one trusting the platform CA when the benchmark's platform runs on TLS. */
+  static volatile HttpClient HTTP = client(null);
 
-  /** From now on, https URLs are trusted when their certificate comes from {@code ca}. */
-  static void trust(java.security.cert.X509Certificate ca) throws Exception {
-    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("ot-bench-ca", ca);
-    javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
-        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
-    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(context).build();
-  }
 
   /**
    * With {@code OT_BENCH_TLS=true}: a CA for the platform's certificates, trusted by this client;
@@ -41,11 +29,21 @@ final class BenchHttp {
     org.otplatform.embedded.tls.CertificateAuthority ca =
         org.otplatform.embedded.tls.CertificateAuthority.create("bench CA", Duration.ofDays(1));
     ca.write(dir);
-    trust(ca.certificate());
+    HTTP = client(ca.trustingContext());
     return java.util.Map.of("OT_EMBEDDED_TLS", "true", "OT_EMBEDDED_TLS_DIR", dir.toString());
   }
 
   private BenchHttp() {}
+
+  /**
+   * HTTP/1.1 throughout, so that runs with and without TLS compare TLS alone (over TLS the JDK
+   * client would negotiate HTTP/2 and put every request on one connection).
+   */
+  private static HttpClient client(javax.net.ssl.SSLContext context) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+        .version(HttpClient.Version.HTTP_1_1);
+    return context == null ? builder.build() : builder.sslContext(context).build();
+  }
 
   /** A GET's status, or -1 when nothing answers. */
   static int status(String url) {

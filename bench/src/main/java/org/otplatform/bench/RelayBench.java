@@ -90,18 +90,24 @@ public final class RelayBench {
       WebSocketClientOptions clientOptions = new WebSocketClientOptions().setMaxConnections(idle + 100)
           .setConnectTimeout(30_000);
       if (!tls.isEmpty()) {
-        // Front ends trust the platform CA; the relay's side to the compute service stays plain.
-        clientOptions.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(
-            org.otplatform.embedded.tls.EmbeddedTls.settings(Path.of(tls.get("OT_EMBEDDED_TLS_DIR"))).get("OT_TLS_CA")));
+        // The client trusts the platform CA; for the direct path to the compute service, which
+        // admits only platform callers, it presents the platform's certificate as the relay does.
+        Map<String, String> files = org.otplatform.embedded.tls.EmbeddedTls.settings(
+            Path.of(tls.get("OT_EMBEDDED_TLS_DIR")));
+        clientOptions.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(files.get("OT_TLS_CA")))
+            .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(files.get("OT_TLS_CERT"))
+                .setKeyPath(files.get("OT_TLS_KEY")))
+            .setVerifyHost(false);
         relayTls = true;
       }
       WebSocketClient client = vertx.createWebSocketClient(clientOptions);
       Link direct = new Link(result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1))).setURI("/ws"))), false);
+          .setPort(Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1))).setURI("/ws")
+          .setSsl(relayTls))), false);
       Link viaRelay = new Link(result(client.connect(relayOptions(relayPort, id, token))), true);
 
       System.out.printf("Relay vs direct WebSocket to the same echo compute service; relay in its own JVM; %s;"
-          + " %d cores%n", tls.isEmpty() ? "TLS off" : "front end -> relay over TLS (relay -> compute plain)",
+          + " %d cores%n", tls.isEmpty() ? "TLS off" : "mutual TLS on every hop (client, relay, compute service)",
           Runtime.getRuntime().availableProcessors());
       JsonObject payload = new JsonObject().put("x", "y".repeat(64));
       Stats directLatency = latency(direct, payload);

@@ -103,7 +103,7 @@ public final class LssVerticle extends VerticleBase {
       return new KubernetesSpawner(vertx, kubernetes,
           new PodModel.Target(config.namespace(), lssId, config.podDeadline().toSeconds()), config.apiLimits());
     }
-    return new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost());
+    return new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(), config.common().tls());
   }
 
   private void heartbeat(String lssId) {

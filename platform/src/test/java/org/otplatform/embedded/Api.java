@@ -28,16 +28,8 @@ final class Api {
   private static volatile HttpClient tlsClient;
 
   /** From now on, https and wss URLs are trusted when their certificate comes from {@code ca}. */
-  static void trust(java.security.cert.X509Certificate ca) throws Exception {
-    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-    store.load(null, null);
-    store.setCertificateEntry("ot-test-ca", ca);
-    javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
-        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(store);
-    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-    context.init(null, trust.getTrustManagers(), null);
-    tlsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(context).build();
+  static void trust(org.otplatform.embedded.tls.CertificateAuthority ca) throws Exception {
+    tlsClient = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(ca.trustingContext()).build();
   }
 
   /** The client for a URL: the plain one, or for https/wss the one trusting the test CA. */

@@ -101,25 +101,18 @@ class ClusterModeTest {
    */
   @Test
   void aPodsLogLinesBecomeTheSessionsRecordsInTheLogger() throws Exception {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
-        new ch.qos.logback.core.read.ListAppender<>();
-    seen.start();
-    ch.qos.logback.classic.Logger output =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.otplatform.lss.compute");
-    output.addAppender(seen);
     List<JsonObject> records;
-    String id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\"}").expect(202).json()
-        .getString("id");
-    try {
+    String id;
+    try (org.otplatform.lss.k8s.ComputeOutput seen = new org.otplatform.lss.k8s.ComputeOutput()) {
+      id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\"}").expect(202).json()
+          .getString("id");
       Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(session(id).getString("state")));
-      java.util.function.Supplier<List<JsonObject>> ofSession = () -> List.copyOf(seen.list).stream()
+      java.util.function.Supplier<List<JsonObject>> ofSession = () -> seen.records().stream()
           .map(e -> org.otplatform.common.logging.LogRecordJson.of(e, "lss", "cluster-test"))
           .filter(r -> id.equals(r.getString("session"))).toList();
       Api.await("the pod's three lines from the LSS", Duration.ofSeconds(60),
           () -> ofSession.get().stream().map(r -> r.getString("id")).distinct().count() == 3);
       records = ofSession.get();
-    } finally {
-      output.detachAppender(seen);
     }
     for (JsonObject r : records) {
       assertEquals("kriging", r.getString("service"), r.encode());

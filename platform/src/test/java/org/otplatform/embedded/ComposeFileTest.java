@@ -15,13 +15,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.otplatform.auth.AuthConfig;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.Env;
-import org.otplatform.gss.GssConfig;
-import org.otplatform.logger.LoggerConfig;
-import org.otplatform.lss.LssConfig;
-import org.otplatform.relay.RelayConfig;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -100,15 +95,7 @@ class ComposeFileTest {
           env.replaceAll((k, v) -> v.equals(parts[1]) ? host.toString() : v);
         }
       }
-      Env vars = new Env(env);
-      int port = switch (name) {
-        case "gss" -> GssConfig.from(vars).port();
-        case "auth" -> AuthConfig.from(vars).port();
-        case "lss" -> LssConfig.from(vars).port();
-        case "relay" -> RelayConfig.from(vars).port();
-        default -> LoggerConfig.from(vars).port();
-      };
-      vars.validate();
+      int port = ServiceConfigs.port(name, new Env(env));
       assertEquals(entry.getValue(), port, name);
       assertEquals(List.of(port + ":" + port), service.get("ports"), name + ": published port");
     }

@@ -50,14 +50,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.otplatform.auth.AuthConfig;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.Env;
-import org.otplatform.gss.GssConfig;
-import org.otplatform.logger.LoggerConfig;
-import org.otplatform.lss.LssConfig;
 import org.otplatform.lss.k8s.PodModel;
-import org.otplatform.relay.RelayConfig;
 
 /**
  * The checks of {@code deploy/k8s} that need no cluster: both overlays render with kustomize
@@ -288,15 +283,8 @@ class DeployManifestsTest {
       for (var entry : SERVICE_PORTS.entrySet()) {
         String name = entry.getKey();
         Container c = named(overlay, Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0);
-        Env env = new Env(environment(overlay, named(overlay, Deployment.class, name).getSpec().getTemplate(), c));
-        int port = switch (name) {
-          case "gss" -> GssConfig.from(env).port();
-          case "auth" -> AuthConfig.from(env).port();
-          case "lss" -> LssConfig.from(env).port();
-          case "relay" -> RelayConfig.from(env).port();
-          default -> LoggerConfig.from(env).port();
-        };
-        env.validate();
+        int port = ServiceConfigs.port(name,
+            new Env(environment(overlay, named(overlay, Deployment.class, name).getSpec().getTemplate(), c)));
         assertEquals(entry.getValue(), port, overlay + "/" + name);
         assertEquals(port, ports(named(overlay, Deployment.class, name).getSpec().getTemplate()).stream()
             .filter(p -> "http".equals(p.getName())).findFirst().orElseThrow().getContainerPort(), overlay + "/" + name);

@@ -43,9 +43,10 @@ import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.embedded.tls.CertificateAuthority;
 
 /**
- * The embedded platform with its one TLS switch on: the whole flow over TLS (Kafka included);
- * the internal key set and the broker take only clients with a certificate of the platform CA (no
- * certificate, an expired one or another CA's: refused); every server refuses expired client
+ * The embedded platform with its one TLS switch on: the whole flow over TLS (Kafka and the relay's
+ * hop to the compute service included); the internal key set, a compute service's WebSocket and the
+ * broker take only clients with a certificate of the platform CA (no certificate, an expired one or
+ * another CA's: refused); every server refuses expired client
  * certificates at the handshake and serves front ends without one; renewed certificates are
  * served without a restart.
  */
@@ -67,7 +68,7 @@ class TlsTest {
     dir = Files.createTempDirectory("ot-tls-test");
     ca = CertificateAuthority.create("test platform CA", Duration.ofDays(30));
     ca.write(dir);
-    Api.trust(ca.certificate());
+    Api.trust(ca);
     good = dir.resolve("client-good");
     ca.issue("test client", List.of("localhost"), Duration.ofDays(1)).write(good, ca.certificate());
     expired = dir.resolve("client-expired");
@@ -131,7 +132,7 @@ class TlsTest {
       JsonObject reply = probe.next(Duration.ofSeconds(30));
       assertEquals("p1", reply.getString("re"), reply.encode());
     }
-    Api.delete(own.gss + "/api/v1/sessions/" + id, own.token).expect(202);
+    closeSession(id);
   }
 
   /** Over TLS responses carry HSTS; the configured front-end origin, and only it, gets CORS. */
@@ -162,8 +163,62 @@ class TlsTest {
     assertTrue(withExpired.startsWith("refused"), withExpired);
   }
 
+  /**
+   * A compute service (started by the LSS with the platform's certificate files) serves TLS, and
+   * its WebSocket — the relay's way in — admits only a caller with a certificate of the platform CA.
+   */
   @Test
   @Order(3)
+  void aComputeServiceAdmitsOnlyPlatformCallersToItsWebSocket() throws Exception {
+    String id = Api.post(own.gss + "/api/v1/sessions", own.token, "{\"project\":\"tls-project\"}").expect(202).json()
+        .getString("id");
+    Api.await("session READY", Duration.ofSeconds(90), () -> "READY".equals(
+        Api.get(own.gss + "/api/v1/sessions/" + id, own.token).expect(200).json().getString("state")));
+    String endpoint = Api.get(own.gss + "/api/v1/sessions/" + id, own.token).json().getJsonArray("services")
+        .getJsonObject(0).getString("endpoint");
+    int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
+    assertEquals("200", get(client(null), port, "/health/ready"), "probes need no certificate");
+    assertEquals("101", webSocket(good, port));
+    assertEquals("403", webSocket(null, port));
+    assertEquals("403", webSocket(foreign, port));
+    assertTrue(webSocket(expired, port).startsWith("refused"));
+    closeSession(id);
+  }
+
+  /** Closes a session and waits until it is closed (the project allows one open kriging session). */
+  private void closeSession(String id) {
+    Api.delete(own.gss + "/api/v1/sessions/" + id, own.token).expect(202);
+    Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(
+        Api.get(own.gss + "/api/v1/sessions/" + id, own.token).expect(200).json().getString("state")));
+  }
+
+  /** Opens the compute service's {@code /ws} with the certificate in {@code certDir} (or none): 101, the refusal's status, or why it failed. */
+  private String webSocket(Path certDir, int port) throws Exception {
+    io.vertx.core.http.WebSocketClientOptions options = new io.vertx.core.http.WebSocketClientOptions().setSsl(true)
+        .setSslEngineOptions(new OpenSSLEngineOptions()).setVerifyHost(false).setConnectTimeout(5_000)
+        .setTrustOptions(new PemTrustOptions().addCertPath(dir.resolve("ca.crt").toString()));
+    if (certDir != null) {
+      options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(certDir.resolve("tls.crt").toString())
+          .setKeyPath(certDir.resolve("tls.key").toString()));
+    }
+    io.vertx.core.http.WebSocketClient ws = vertx.createWebSocketClient(options);
+    try {
+      return ws.connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+              .setURI("/ws"))
+          .map(socket -> {
+            socket.close();
+            return "101";
+          })
+          .recover(e -> Future.succeededFuture(e instanceof io.vertx.core.http.UpgradeRejectedException rejected
+              ? Integer.toString(rejected.getStatus()) : "refused: " + e))
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } finally {
+      ws.close();
+    }
+  }
+
+  @Test
+  @Order(4)
   void everyServerRefusesExpiredCertificatesAndServesFrontEndsWithout() throws Exception {
     EmbeddedPlatform.Ports p = own.platform.ports();
     for (int port : List.of(p.gss(), p.auth(), p.lss(), p.relay(), p.logger())) {
@@ -175,7 +230,7 @@ class TlsTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void kafkaTakesOnlyClientsWithAPlatformCertificate() {
     assertEquals("sent", produce(good));
     assertTrue(produce(null).startsWith("refused"), "no certificate");
@@ -213,7 +268,7 @@ class TlsTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void renewedCertificatesAreServedWithoutARestart() throws Exception {
     int auth = own.platform.ports().auth();
     BigInteger before = servedSerial(auth);

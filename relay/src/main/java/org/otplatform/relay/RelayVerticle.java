@@ -74,8 +74,8 @@ public final class RelayVerticle extends VerticleBase {
   public Future<?> start() {
     tls = ServiceTls.start(vertx, config.common().tls());
     http = tls.webClient();
-    wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024));
+    wsClient = vertx.createWebSocketClient(config.common().tls().computeClient(new WebSocketClientOptions()
+        .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024)));
     verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
     sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);

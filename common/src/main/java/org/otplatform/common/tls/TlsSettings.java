@@ -104,6 +104,31 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
         .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols());
   }
 
+  /**
+   * {@code base} for the relay's WebSocket connections to compute services: this service's
+   * certificate, the CA's chain check — but not the host name, as compute services are reached by
+   * pod address, which no certificate names.
+   */
+  public io.vertx.core.http.WebSocketClientOptions computeClient(io.vertx.core.http.WebSocketClientOptions base) {
+    if (!enabled()) {
+      return base;
+    }
+    ClientSSLOptions ssl = clientSsl();
+    base.setSsl(true).setSslEngineOptions(new OpenSSLEngineOptions()).setKeyCertOptions(ssl.getKeyCertOptions())
+        .setTrustOptions(ssl.getTrustOptions()).setEnabledSecureTransportProtocols(protocols);
+    base.setVerifyHost(false);
+    return base;
+  }
+
+  /** The {@code OT_TLS_*} variables that hand these files to a child process (a compute service). */
+  public Map<String, String> environment() {
+    if (!enabled()) {
+      return Map.of();
+    }
+    return Map.of("OT_TLS_CERT", cert.toAbsolutePath().toString(), "OT_TLS_KEY", key.toAbsolutePath().toString(),
+        "OT_TLS_CA", ca.toAbsolutePath().toString());
+  }
+
   /** The client side's certificate material, read anew from the files (for rotation too). */
   public ClientSSLOptions clientSsl() {
     return new ClientSSLOptions()

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * pushes go out as {@code {event, payload}}. Every service has the actions {@code ping} and
  * {@code describe}. Logs go to stdout, where the LSS picks them up.
  *
+ * <p>With {@code OT_TLS_CERT}, {@code OT_TLS_KEY} and {@code OT_TLS_CA} it serves TLS and admits to
+ * {@code /ws} only callers with a certificate of the platform CA (the relay).
+ *
  * <p>Once listening it prints {@value #LISTENING_MARKER} and the port on a line of its own, so a
  * local spawner can use port 0 without races.
  */
@@ -38,12 +41,14 @@ public final class ComputeService implements ServiceContext {
   private final String sessionId;
   private final Map<String, Action> actions = new LinkedHashMap<>();
   private final Set<ServerWebSocket> sockets = new CopyOnWriteArraySet<>();
+  private final ComputeTls tls;
   private Vertx vertx;
   private HttpServer server;
 
   private ComputeService(String defaultName, Map<String, String> env) {
     this.serviceName = env.getOrDefault("OT_SERVICE_NAME", defaultName);
     this.sessionId = env.getOrDefault("OT_SESSION_ID", "none");
+    this.tls = new ComputeTls(env);
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
@@ -88,13 +93,17 @@ public final class ComputeService implements ServiceContext {
     router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/describe").handler(ctx -> ctx.json(describe()));
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024))
+    return vertx.createHttpServer(tls.apply(new HttpServerOptions().setHost(host).setPort(port)
+            .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024)))
         .webSocketHandshakeHandler(hs -> {
-          if (hs.path().equals("/ws")) {
-            hs.accept();
-          } else {
+          if (!hs.path().equals("/ws")) {
             hs.reject(404);
+          } else if (!tls.admits(hs)) {
+            LOG.warn("{}: WebSocket from {} refused: no certificate of the platform CA", serviceName,
+                hs.remoteAddress());
+            hs.reject(403);
+          } else {
+            hs.accept();
           }
         })
         .webSocketHandler(this::serve)

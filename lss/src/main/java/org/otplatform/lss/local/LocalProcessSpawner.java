@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.lss.spawn.RunningService;
 import org.otplatform.lss.spawn.SpawnException;
 import org.otplatform.lss.spawn.Spawner;
@@ -44,16 +45,26 @@ public final class LocalProcessSpawner implements Spawner {
   private final String classpath;
   private final String host;
   private final HttpClient probeClient;
+  private final TlsSettings tls;
   /** Processes being stopped on purpose: their exit is not a failure. */
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
   /** Every process started and not yet exited, so that none outlives the spawner. */
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
 
   public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
+    this(vertx, classpath, host, TlsSettings.OFF);
+  }
+
+  /**
+   * With {@code tls} on, every compute process gets the LSS's certificate files (it serves TLS and
+   * admits only platform callers to the relay's WebSocket) and is probed over TLS.
+   */
+  public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls) {
     this.vertx = vertx;
     this.classpath = classpath;
     this.host = host;
-    this.probeClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(1_000));
+    this.tls = tls;
+    this.probeClient = vertx.createHttpClient(tls.client(new HttpClientOptions().setConnectTimeout(1_000)));
   }
 
   @Override
@@ -88,6 +99,7 @@ public final class LocalProcessSpawner implements Spawner {
     env.put("OT_PORT", "0");
     env.put("OT_BIND_HOST", host);
     env.put("OT_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+    env.putAll(tls.environment());
     Process process;
     try {
       process = builder.start();

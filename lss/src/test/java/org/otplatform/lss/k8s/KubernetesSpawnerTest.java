@@ -157,18 +157,12 @@ class KubernetesSpawnerTest {
    */
   @Test
   void aPodsLogIsFollowedWithSessionAndServiceAndResumedWhenCut() throws Exception {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
-        new ch.qos.logback.core.read.ListAppender<>();
-    seen.start();
-    ch.qos.logback.classic.Logger output =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.otplatform.lss.compute");
-    output.addAppender(seen);
-    try {
+    try (ComputeOutput seen = new ComputeOutput()) {
       RunningService running = await(spawner.start("session-logs", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
-      await("the line written after the first read", () -> seen.list.stream()
+      await("the line written after the first read", () -> seen.records().stream()
           .anyMatch(e -> e.getFormattedMessage().equals("listening on 8080")));
       Map<String, String> byId = new HashMap<>();
-      for (var event : List.copyOf(seen.list)) {
+      for (var event : seen.records()) {
         Map<String, Object> kv = new HashMap<>();
         event.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
         assertEquals("session-logs", kv.get("session"));
@@ -181,8 +175,6 @@ class KubernetesSpawnerTest {
       assertEquals(3, byId.size(), byId.toString());
       assertTrue(logs.reads() >= 2, "the log was read again after its stream ended");
       await(spawner.stop(running));
-    } finally {
-      output.detachAppender(seen);
     }
   }
 

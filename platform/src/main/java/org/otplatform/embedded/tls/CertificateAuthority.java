@@ -103,6 +103,19 @@ public final class CertificateAuthority {
     return certificate;
   }
 
+  /** An SSL context that trusts this CA's certificates only: for clients of a platform on TLS. */
+  public javax.net.ssl.SSLContext trustingContext() throws GeneralSecurityException, IOException {
+    java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+    store.load(null, null);
+    store.setCertificateEntry("ot-platform-ca", certificate);
+    javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+
   /** Writes {@code ca.crt} and {@code ca.key}. */
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);

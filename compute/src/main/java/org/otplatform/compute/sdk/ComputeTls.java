@@ -1,0 +1,54 @@
+package org.otplatform.compute.sdk;
+
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.Map;
+import java.util.Set;
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+/**
+ * TLS of a compute service, from the files the LSS hands it ({@code OT_TLS_CERT}, {@code OT_TLS_KEY},
+ * {@code OT_TLS_CA}, as for the platform's services): HTTPS with the OpenSSL engine, and the relay's
+ * WebSocket only for a caller with a certificate of the platform CA. Health stays open to probes.
+ * Kept apart from the platform's {@code TlsSettings} so that compute services need nothing of the
+ * platform's libraries.
+ */
+final class ComputeTls {
+  private final Map<String, String> env;
+
+  ComputeTls(Map<String, String> env) {
+    this.env = env;
+  }
+
+  boolean enabled() {
+    return env.get("OT_TLS_CERT") != null && env.get("OT_TLS_KEY") != null && env.get("OT_TLS_CA") != null;
+  }
+
+  HttpServerOptions apply(HttpServerOptions options) {
+    if (!enabled()) {
+      return options;
+    }
+    return options.setSsl(true)
+        .setSslEngineOptions(new OpenSSLEngineOptions())
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(env.get("OT_TLS_CERT")).setKeyPath(env.get("OT_TLS_KEY")))
+        .setTrustOptions(new PemTrustOptions().addCertPath(env.get("OT_TLS_CA")))
+        .setClientAuth(ClientAuth.REQUEST)
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
+  }
+
+  /** Whether the caller may open the relay's WebSocket: always without TLS, else with a verified certificate. */
+  boolean admits(ServerWebSocketHandshake handshake) {
+    if (!enabled()) {
+      return true;
+    }
+    try {
+      return handshake.isSsl() && !handshake.peerCertificates().isEmpty();
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
+    }
+  }
+}
