@@ -133,14 +133,20 @@ public final class OpenBench {
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     AtomicInteger opened = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long t0 = System.nanoTime();
     List<Future<?>> workers = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
       workers.add(pool.submit(() -> {
         while (System.nanoTime() < end) {
-          latencies.add(openOnce(gss, token));
-          opened.incrementAndGet();
+          try {
+            latencies.add(openOnce(gss, token));
+            opened.incrementAndGet();
+          } catch (IllegalStateException e) {
+            // The session failed (the API mock stalls now and then under load): counted, not timed.
+            failed.incrementAndGet();
+          }
         }
         return null;
       }));
@@ -149,6 +155,9 @@ public final class OpenBench {
       w.get(seconds + 120L, TimeUnit.SECONDS);
     }
     pool.shutdown();
+    if (failed.get() > 0) {
+      System.out.printf("  (%d opens failed in this run and are left out)%n", failed.get());
+    }
     return opened.get() / ((System.nanoTime() - t0) / 1e9);
   }
 

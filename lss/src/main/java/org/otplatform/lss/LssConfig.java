@@ -28,10 +28,12 @@ import org.otplatform.lss.k8s.KubernetesSpawner;
  * @param restartBackoff wait before the first restart of a crashed compute service, doubled for
  *     each further one ({@code OT_LSS_RESTART_BACKOFF_MILLIS}, default 1000)
  * @param maxRestartBackoff the longest such wait ({@code OT_LSS_MAX_RESTART_BACKOFF_SECONDS}, default 60)
+ * @param computeTlsSecret kubernetes mode: the Secret ({@code tls.crt}, {@code tls.key}, {@code ca.crt})
+ *     mounted into every compute pod so that it serves TLS ({@code OT_LSS_COMPUTE_TLS_SECRET_NAME}; none by default)
  */
 public record LssConfig(CommonConfig common, int port, String mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
-    KubernetesSpawner.Limits apiLimits, Duration restartBackoff, Duration maxRestartBackoff) {
+    KubernetesSpawner.Limits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret) {
 
   public static final String LOCAL = "local";
   public static final String KUBERNETES = "kubernetes";
@@ -56,6 +58,10 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     Duration heartbeat = env.seconds("OT_LSS_HEARTBEAT_SECONDS", Duration.ofSeconds(5));
     Duration restartBackoff = Duration.ofMillis(env.positive("OT_LSS_RESTART_BACKOFF_MILLIS", 1000));
     Duration maxRestartBackoff = env.seconds("OT_LSS_MAX_RESTART_BACKOFF_SECONDS", Duration.ofSeconds(60));
+    String tlsSecret = env.string("OT_LSS_COMPUTE_TLS_SECRET_NAME", "");
+    if (!tlsSecret.isEmpty() && !tlsSecret.matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")) {
+      env.problem("OT_LSS_COMPUTE_TLS_SECRET_NAME must be a Secret name, got '" + tlsSecret + "'");
+    }
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode.equals(KUBERNETES)) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
@@ -63,6 +69,6 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     }
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
-        limits, restartBackoff, maxRestartBackoff);
+        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret);
   }
 }

@@ -101,7 +101,8 @@ public final class LssVerticle extends VerticleBase {
     if (config.mode().equals(LssConfig.KUBERNETES)) {
       kubernetes = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
       return new KubernetesSpawner(vertx, kubernetes,
-          new PodModel.Target(config.namespace(), lssId, config.podDeadline().toSeconds()), config.apiLimits());
+          new PodModel.Target(config.namespace(), lssId, config.podDeadline().toSeconds(), config.computeTlsSecret()),
+          config.apiLimits());
     }
     return new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(), config.common().tls());
   }

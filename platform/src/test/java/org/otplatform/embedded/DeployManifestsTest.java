@@ -190,7 +190,9 @@ class DeployManifestsTest {
     for (String overlay : List.of("dev", "prod")) {
       templates(overlay).forEach((name, template) -> template.getSpec().getContainers().forEach(c -> {
         for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
-          if (e.getName().matches(".*(PASSWORD|SECRET|TOKEN|MONGO_URI).*")) {
+          // Values that are secrets (a variable naming a Secret, *_SECRET_NAME, is not one).
+          if (e.getName().matches(".*(PASSWORD|SECRET|TOKEN|MONGO_URI)") || e.getName().matches(".*_(KEY|SECRET)_.*")
+              && !e.getName().endsWith("_NAME")) {
             assertTrue(e.getValue() == null && e.getValueFrom().getSecretKeyRef() != null,
                 overlay + "/" + name + ": " + e.getName() + " must come from a Secret");
           }
@@ -404,7 +406,7 @@ class DeployManifestsTest {
           && v.getSecret().getSecretName().equals("ot-tls-" + name)).findFirst()
           .orElseThrow(() -> new AssertionError("prod/" + name + " mounts no ot-tls-" + name));
       Map<String, Object> certificate = spec(bySecret.get(volume.getSecret().getSecretName()));
-      assertEquals(Map.of("name", "ot-ca", "kind", "Issuer"), certificate.get("issuerRef"), name);
+      assertEquals(Map.of("name", "ot-ca", "kind", "ClusterIssuer"), certificate.get("issuerRef"), name);
       assertTrue(((List<String>) certificate.get("usages")).containsAll(List.of("server auth", "client auth")), name);
       assertTrue(((List<String>) certificate.get("dnsNames")).contains(name + ".ot-platform.svc"), name);
       if (SERVICE_PORTS.containsKey(name)) {
@@ -415,6 +417,14 @@ class DeployManifestsTest {
     }
     assertTrue(((List<String>) spec(bySecret.get("ot-tls-kafka")).get("dnsNames"))
         .contains("*.kafka-headless.ot-platform.svc"), "each broker's own name");
+    // Compute pods: the LSS mounts a certificate of the same CA that cert-manager makes in ot-compute.
+    String computeSecret = named("prod", Deployment.class, "lss").getSpec().getTemplate().getSpec().getContainers()
+        .get(0).getEnv().stream().filter(e -> e.getName().equals("OT_LSS_COMPUTE_TLS_SECRET_NAME")).findFirst()
+        .orElseThrow().getValue();
+    GenericKubernetesResource compute = bySecret.get(computeSecret);
+    assertEquals("ot-compute", compute.getMetadata().getNamespace(), "the Secret must be where the pods are");
+    assertEquals(Map.of("name", "ot-ca", "kind", "ClusterIssuer"), spec(compute).get("issuerRef"));
+    assertTrue(((List<String>) spec(compute).get("usages")).containsAll(List.of("server auth", "client auth")));
     GenericKubernetesResource ca = certificates("prod").stream().filter(c -> Boolean.TRUE.equals(spec(c).get("isCA")))
         .findFirst().orElseThrow();
     assertEquals("ot-ca", spec(ca).get("secretName"));

@@ -34,8 +34,20 @@ public final class PodModel {
 
   private PodModel() {}
 
-  /** What the pod is for, and where it goes. */
-  public record Target(String namespace, String lssId, long activeDeadlineSeconds) {}
+  /**
+   * What the pod is for, and where it goes.
+   *
+   * @param tlsSecret a Secret with {@code tls.crt}, {@code tls.key} and {@code ca.crt} to mount, so
+   *     that the compute service serves TLS to the relay; null: plain text
+   */
+  public record Target(String namespace, String lssId, long activeDeadlineSeconds, String tlsSecret) {
+    public Target(String namespace, String lssId, long activeDeadlineSeconds) {
+      this(namespace, lssId, activeDeadlineSeconds, null);
+    }
+  }
+
+  /** Where a compute pod finds its TLS files. */
+  static final String TLS_DIR = "/etc/ot/tls";
 
   /** {@code ot-<service>-<hash of session and service>}: a DNS label, at most 63 characters. */
   public static String podName(String sessionId, String service) {
@@ -83,7 +95,7 @@ public final class PodModel {
     env.add(new EnvVar("OT_SERVICE_NAME", spec.name(), null));
     env.add(new EnvVar("OT_PORT", Integer.toString(spec.port()), null));
     env.add(new EnvVar("OT_BIND_HOST", "0.0.0.0", null));
-    return new PodBuilder()
+    Pod pod = new PodBuilder()
         .withNewMetadata()
           .withName(podName(sessionId, spec.name(), attempt))
           .withNamespace(target.namespace())
@@ -128,6 +140,27 @@ public final class PodModel {
               .withNewCapabilities().withDrop("ALL").endCapabilities()
             .endSecurityContext()
           .endContainer()
+        .endSpec()
+        .build();
+    return target.tlsSecret() == null ? pod : withTls(pod, target.tlsSecret());
+  }
+
+  /**
+   * The pod with its TLS files: the Secret mounted read-only, {@code OT_TLS_*} pointing at it (the
+   * compute SDK then serves TLS and admits only platform callers to its WebSocket), probes on HTTPS.
+   */
+  private static Pod withTls(Pod pod, String secret) {
+    return new PodBuilder(pod).editSpec()
+        .addNewVolume().withName("tls").withNewSecret().withSecretName(secret).withDefaultMode(0400).endSecret()
+        .endVolume()
+        .editFirstContainer()
+          .addNewVolumeMount().withName("tls").withMountPath(TLS_DIR).withReadOnly(true).endVolumeMount()
+          .addNewEnv().withName("OT_TLS_CERT").withValue(TLS_DIR + "/tls.crt").endEnv()
+          .addNewEnv().withName("OT_TLS_KEY").withValue(TLS_DIR + "/tls.key").endEnv()
+          .addNewEnv().withName("OT_TLS_CA").withValue(TLS_DIR + "/ca.crt").endEnv()
+          .editReadinessProbe().editHttpGet().withScheme("HTTPS").endHttpGet().endReadinessProbe()
+          .editLivenessProbe().editHttpGet().withScheme("HTTPS").endHttpGet().endLivenessProbe()
+        .endContainer()
         .endSpec()
         .build();
   }

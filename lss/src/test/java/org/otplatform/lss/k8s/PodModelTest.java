@@ -63,4 +63,25 @@ class PodModelTest {
     assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath(), "the catalog's readiness path");
     assertEquals("250m", c.getResources().getRequests().get("cpu").toString());
   }
+
+  @Test
+  void withATlsSecretThePodServesTlsFromItAndIsProbedOverHttps() {
+    ServiceSpec spec = ServiceSpec.ofImage("kriging", "img:1", Duration.ofSeconds(5));
+    var plain = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60)).getSpec();
+    assertTrue(plain.getVolumes().stream().noneMatch(v -> v.getSecret() != null), "no secret without TLS");
+    assertEquals(null, plain.getContainers().get(0).getReadinessProbe().getHttpGet().getScheme());
+    var pod = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60, "ot-tls-compute")).getSpec();
+    var volume = pod.getVolumes().stream().filter(v -> v.getSecret() != null).findFirst().orElseThrow();
+    assertEquals("ot-tls-compute", volume.getSecret().getSecretName());
+    var c = pod.getContainers().get(0);
+    var mount = c.getVolumeMounts().stream().filter(m -> m.getName().equals(volume.getName())).findFirst().orElseThrow();
+    assertTrue(mount.getReadOnly());
+    Map<String, String> env = new java.util.HashMap<>();
+    c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    assertEquals(mount.getMountPath() + "/tls.crt", env.get("OT_TLS_CERT"));
+    assertEquals(mount.getMountPath() + "/tls.key", env.get("OT_TLS_KEY"));
+    assertEquals(mount.getMountPath() + "/ca.crt", env.get("OT_TLS_CA"));
+    assertEquals("HTTPS", c.getReadinessProbe().getHttpGet().getScheme());
+    assertEquals("HTTPS", c.getLivenessProbe().getHttpGet().getScheme());
+  }
 }
