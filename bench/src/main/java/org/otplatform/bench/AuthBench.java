@@ -28,38 +28,51 @@ import org.otplatform.embedded.EmbeddedPlatform;
 
 /**
  * AUTH's figures: the cost of one password hash, login latency over HTTP against the running
- * platform, logins per second, and token verifications per second of the {@code common} verifier.
- * Run with {@code bin/ot-bench auth}.
+ * platform, logins per second, and token verifications per second of the {@code common} verifier,
+ * each next to what bounds it. Run with {@code bin/ot-bench auth}.
  */
 public final class AuthBench {
   private static final String PASSWORD = "bench-password-123";
 
   private AuthBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int iterations = Integer.parseInt(System.getenv().getOrDefault("OT_AUTH_PBKDF2_ITERATIONS", "600000"));
-    System.out.printf("AUTH benchmark on %d cores, PBKDF2-HMAC-SHA256 at %,d iterations%n",
-        Runtime.getRuntime().availableProcessors(), iterations);
-    hashCost(iterations);
-    verifierThroughput();
-    loginOverHttp(Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")), iterations);
+  public static void main(String[] args) {
+    BenchSuite.main(new String[] {"auth"});
   }
 
-  static void hashCost(int iterations) {
+  /**
+   * Rows: the hash's cost; login latency and logins per second over HTTP next to the ceiling the
+   * hash sets; token verifications per second next to bare RS256 signature checks.
+   */
+  static List<Row> measure(BenchSuite.Context context) throws Exception {
+    int iterations = Integer.parseInt(System.getenv().getOrDefault("OT_AUTH_PBKDF2_ITERATIONS", "600000"));
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<Double> hashMs = new ArrayList<>();
+    for (int run = 0; run < 3; run++) {
+      hashMs.add(hashCost(iterations));
+    }
+    List<Row> rows = new ArrayList<>();
+    String hash = String.format(Locale.ROOT, "PBKDF2-HMAC-SHA256, %,d iterations", iterations);
+    rows.add(Row.of("auth", "password check (one hash, " + hash + ")", "ms", hashMs));
+    rows.addAll(loginOverHttp(context.brokerLib(), iterations, hashMs, cores));
+    rows.add(verifierThroughput());
+    return rows;
+  }
+
+  /** The median of a few password checks, in ms. */
+  static double hashCost(int iterations) {
     PasswordHasher hasher = new PasswordHasher(iterations);
     String stored = hasher.hash(PASSWORD);
     List<Double> ms = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 5; i++) {
       long t0 = System.nanoTime();
       hasher.verify(PASSWORD, stored);
       ms.add((System.nanoTime() - t0) / 1e6);
     }
-    Stats s = Stats.of(ms.subList(2, ms.size()));
-    System.out.printf("password check (one hash):     p50 %.1f ms  min %.1f  max %.1f  (n=%d)%n", s.p50(), s.min(),
-        s.max(), s.n());
+    return Stats.of(ms.subList(1, ms.size())).p50();
   }
 
-  static void verifierThroughput() throws Exception {
+  static Row verifierThroughput() throws Exception {
     MongoServer server = new MongoServer(new MemoryBackend());
     Vertx vertx = Vertx.vertx();
     try {
@@ -74,18 +87,51 @@ public final class AuthBench {
       }
       TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
       verifier.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      runVerifications(vertx, verifier, tokens, Duration.ofSeconds(3)); // warm-up
+      RawSignatures raw = new RawSignatures(keys.jwks().getJsonObject(0));
+      runVerifications(vertx, verifier, tokens, Duration.ofSeconds(2)); // warm-up
+      raw.perSecond(tokens, Duration.ofSeconds(2));
       List<Double> rates = new ArrayList<>();
-      for (int run = 0; run < 5; run++) {
+      List<Double> rawRates = new ArrayList<>();
+      for (int run = 0; run < 3; run++) {
         rates.add(runVerifications(vertx, verifier, tokens, Duration.ofSeconds(3)));
+        rawRates.add(raw.perSecond(tokens, Duration.ofSeconds(3)));
       }
-      Stats s = Stats.of(rates);
-      System.out.printf("token verification (1 event loop): %,.0f/s  (runs of 3 s: min %,.0f, max %,.0f, n=%d)%n",
-          s.p50(), s.min(), s.max(), s.n());
       mongo.close();
+      return new Row("auth", "token verifications (common verifier, 1 event loop)", "/s", rates,
+          "bare RS256 signature checks (JDK, 1 thread)", rawRates);
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       server.shutdownNow();
+    }
+  }
+
+  /** The floor under token verification: the RSA signature check alone, with the JDK's provider. */
+  private static final class RawSignatures {
+    private final java.security.PublicKey key;
+
+    RawSignatures(JsonObject jwk) throws Exception {
+      java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+      key = java.security.KeyFactory.getInstance("RSA").generatePublic(new java.security.spec.RSAPublicKeySpec(
+          new java.math.BigInteger(1, b64.decode(jwk.getString("n"))),
+          new java.math.BigInteger(1, b64.decode(jwk.getString("e")))));
+    }
+
+    double perSecond(List<String> tokens, Duration duration) throws Exception {
+      java.security.Signature rsa = java.security.Signature.getInstance("SHA256withRSA");
+      long done = 0;
+      long t0 = System.nanoTime();
+      long end = t0 + duration.toNanos();
+      while (System.nanoTime() < end) {
+        String token = tokens.get((int) (done % tokens.size()));
+        int dot = token.lastIndexOf('.');
+        rsa.initVerify(key);
+        rsa.update(token.substring(0, dot).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        if (!rsa.verify(java.util.Base64.getUrlDecoder().decode(token.substring(dot + 1)))) {
+          throw new IllegalStateException("a token's signature did not verify");
+        }
+        done++;
+      }
+      return done / ((System.nanoTime() - t0) / 1e9);
     }
   }
 
@@ -125,7 +171,7 @@ public final class AuthBench {
     });
   }
 
-  static void loginOverHttp(Path brokerLib, int iterations) throws Exception {
+  static List<Row> loginOverHttp(Path brokerLib, int iterations, List<Double> hashMs, int cores) throws Exception {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     try (EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, brokerLib,
         Map.of("OT_ADMIN_PASSWORD", PASSWORD, "OT_AUTH_PBKDF2_ITERATIONS", Integer.toString(iterations),
@@ -139,18 +185,24 @@ public final class AuthBench {
       for (int i = 0; i < 3; i++) {
         send(client, request);
       }
-      List<Double> ms = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        long t0 = System.nanoTime();
-        send(client, request);
-        ms.add((System.nanoTime() - t0) / 1e6);
+      List<Double> latency = new ArrayList<>();
+      List<Double> rates = new ArrayList<>();
+      List<Double> ceiling = new ArrayList<>();
+      for (int run = 0; run < 3; run++) {
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+          long t0 = System.nanoTime();
+          send(client, request);
+          ms.add((System.nanoTime() - t0) / 1e6);
+        }
+        latency.add(Stats.of(ms).p50());
+        rates.add(loginsPerSecond(client, request, cores, Duration.ofSeconds(4)));
+        ceiling.add(cores * 1000 / hashMs.get(run));
       }
-      Stats s = Stats.of(ms);
-      System.out.printf("login over HTTP (sequential):  p50 %.1f ms  p99 %.1f ms  (n=%d)%n", s.p50(), s.p99(), s.n());
-      for (int clients : new int[] {2, 4}) {
-        System.out.printf(Locale.ROOT, "logins/s with %d concurrent clients: %.1f%n", clients,
-            loginsPerSecond(client, request, clients, Duration.ofSeconds(10)));
-      }
+      return List.of(
+          new Row("auth", "login over HTTP, one at a time, p50", "ms", latency, "one password hash", hashMs),
+          new Row("auth", "logins with " + cores + " concurrent clients", "/s", rates,
+              "ceiling the hash sets: cores / hash time", ceiling));
     }
   }
 

@@ -18,11 +18,12 @@ final class BenchHttp {
 
 
   /**
-   * With {@code OT_BENCH_TLS=true}: a CA for the platform's certificates, trusted by this client;
-   * the settings that put the embedded platform on mutual TLS with it. Empty otherwise.
+   * With {@code on}: a CA for the platform's certificates, trusted by this client, and the settings
+   * that put the embedded platform on mutual TLS with it. Without: a plain client and no settings.
    */
-  static java.util.Map<String, String> tlsIfAsked() throws Exception {
-    if (!"true".equals(System.getenv("OT_BENCH_TLS"))) {
+  static java.util.Map<String, String> tls(boolean on) throws Exception {
+    if (!on) {
+      HTTP = client(null);
       return java.util.Map.of();
     }
     java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ot-bench-tls");

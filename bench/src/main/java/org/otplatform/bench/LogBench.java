@@ -29,19 +29,19 @@ import org.otplatform.embedded.EmbeddedPlatform;
 public final class LogBench {
   private LogBench() {}
 
-  public static void main(String[] args) throws Exception {
-    int n = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_RECORDS", "50000"));
+  public static void main(String[] args) {
+    BenchSuite.main(new String[] {"logs"});
+  }
+
+  static List<Row> measure(BenchSuite.Context context) throws Exception {
+    int n = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_RECORDS", "30000"));
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
-    EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
-        Map.of("OT_ADMIN_PASSWORD", "bench-admin-password-1", "OT_LOG_LEVEL", "WARN"), ports)).start();
     Vertx vertx = Vertx.vertx();
-    MongoClient mongo = MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", "mongodb://127.0.0.1:" + ports.mongo()).put("db_name", "ot_logs"));
-    String bootstrap = "127.0.0.1:" + ports.kafka();
-    try {
-      System.out.printf("Log records, %d a run (about %d bytes each), %d cores%n", n, record("x", 0).length(),
-          Runtime.getRuntime().availableProcessors());
+    try (EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, context.brokerLib(),
+        Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LOG_LEVEL", "WARN"), ports)).start()) {
+      MongoClient mongo = MongoClient.create(vertx, new JsonObject()
+          .put("connection_string", "mongodb://127.0.0.1:" + ports.mongo()).put("db_name", "ot_logs"));
+      String bootstrap = "127.0.0.1:" + ports.kafka();
       List<Double> raw = new ArrayList<>();
       List<Double> stored = new ArrayList<>();
       for (int run = 0; run < 4; run++) {
@@ -52,16 +52,12 @@ public final class LogBench {
           stored.add(s);
         }
       }
-      Stats r = Stats.of(raw);
-      Stats s = Stats.of(stored);
-      System.out.printf("raw Kafka produce->consume: %.0f records/s (3 runs: min %.0f, max %.0f)%n", r.p50(), r.min(),
-          r.max());
-      System.out.printf("end to end, topic->logger->store: %.0f records/s (3 runs: min %.0f, max %.0f) = %.0f%% of raw%n",
-          s.p50(), s.min(), s.max(), 100 * s.p50() / r.p50());
-    } finally {
       mongo.close();
+      return List.of(new Row("logs", String.format(java.util.Locale.ROOT,
+          "records end to end, topic -> logger -> store (%,d of %d bytes a run)", n, record("x", 0).length()),
+          "/s", stored, "raw Kafka produce -> consume, same broker", raw));
+    } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      platform.close();
     }
   }
 

@@ -58,7 +58,11 @@ public final class LssBench {
         .endStatus().build();
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    BenchSuite.main(new String[] {"lss"});
+  }
+
+  static List<Row> measure(BenchSuite.Context context) throws Exception {
     // The mock logs every request through java.util.logging.
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     int pods = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_PODS", "200"));
@@ -88,10 +92,9 @@ public final class LssBench {
       public void onDelete(Pod pod, boolean unknown) {}
     }, 0);
     try {
-      System.out.printf("LSS Kubernetes spawner against the fabric8 API mock, %d pods a run, %d cores,"
-          + " API limits lifted%n", pods, Runtime.getRuntime().availableProcessors());
       List<Double> rates = new ArrayList<>();
-      List<Double> latencies = new ArrayList<>();
+      List<Double> p50 = new ArrayList<>();
+      List<Double> p99 = new ArrayList<>();
       // One spawner (one informer) for all runs: the mock server stalls for seconds whenever a watch
       // closes, which would be measured as the next run's time.
       // Limits far above the defaults (10 starting, 20 writes/s): this measures the LSS, not its brakes.
@@ -121,15 +124,17 @@ public final class LssBench {
           continue; // warm-up
         }
         rates.add(pods / seconds);
-        latencies.addAll(runLatencies);
+        p50.add(Stats.of(runLatencies).p50());
+        p99.add(Stats.of(runLatencies).p99());
       }
-      Stats r = Stats.of(rates);
-      Stats l = Stats.of(latencies);
-      System.out.printf("pods created and ready:   %.0f pods/s  (3 runs: min %.0f, max %.0f)%n", r.p50(), r.min(),
-          r.max());
-      System.out.printf("Ready status -> spawner:  p50 %.1f ms  p99 %.1f ms  (n=%d)%n", l.p50(), l.p99(), l.n());
       spawner.close().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-      LssEventsBench.run(vertx, client, NS, readyWritten, Math.min(pods, 100));
+      List<Row> rows = new ArrayList<>(List.of(
+          Row.of("lss", "pods created and followed to Ready, " + pods + " at once (API mock, limits lifted)", "/s",
+              rates),
+          Row.of("lss", "node's Ready write -> spawner, p50", "ms", p50),
+          Row.of("lss", "node's Ready write -> spawner, p99", "ms", p99)));
+      rows.addAll(LssEventsBench.run(vertx, client, NS, readyWritten, Math.min(pods, 100), context.brokerLib()));
+      return rows;
     } finally {
       kubelet.stop();
       node.shutdownNow();

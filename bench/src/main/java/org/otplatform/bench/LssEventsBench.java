@@ -39,15 +39,16 @@ final class LssEventsBench {
     }
   }
 
-  static void run(Vertx vertx, KubernetesClient client, String namespace, Map<String, Long> statusWritten,
-      int sessions) throws Exception {
+  static List<Row> run(Vertx vertx, KubernetesClient client, String namespace, Map<String, Long> statusWritten,
+      int sessions, java.nio.file.Path brokerLib) throws Exception {
+    List<Row> rows = new ArrayList<>();
     Path dir = Files.createTempDirectory("ot-bench-kafka");
     Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
     Files.writeString(catalog, """
         {"types": {
           "ok": {"maxOpenPerProject": 1000, "services": [{"name": "kriging", "image": "img:ok"}]},
           "fail": {"maxOpenPerProject": 1000, "services": [{"name": "kriging", "image": "img:fail"}]}}}""");
-    try (KafkaBroker broker = new KafkaBroker(dir, Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")),
+    try (KafkaBroker broker = new KafkaBroker(dir, brokerLib,
         FreePorts.pick(), FreePorts.pick())) {
       broker.start(java.time.Duration.ofSeconds(90));
       KafkaSupport.ensureTopics(vertx, broker.connection(), 6, (short) 1).toCompletionStage().toCompletableFuture()
@@ -83,12 +84,12 @@ final class LssEventsBench {
       consumer.subscribe(Topics.SESSION_EVENTS);
       assigned.get(60, TimeUnit.SECONDS);
 
-      System.out.printf("LSS events on a real Kafka broker: sessions one at a time (%d), then bursts of %d%n",
-          sessions / 2, sessions);
       for (int wave : List.of(1, sessions)) {
         for (String type : List.of("ok", "fail")) {
-          List<Double> latencies = new ArrayList<>();
+          List<Double> p50 = new ArrayList<>();
+          List<Double> p99 = new ArrayList<>();
           for (int run = 0; run < 4; run++) {
+            List<Double> latencies = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             int count = wave == 1 ? sessions / 2 : sessions;
             for (int i = 0; i < count; i += wave) {
@@ -109,6 +110,8 @@ final class LssEventsBench {
                   latencies.add((got - written) / 1e6);
                 }
               }
+              p50.add(Stats.of(latencies).p50());
+              p99.add(Stats.of(latencies).p99());
             }
             for (String id : ids) {
               context.runOnContext(v -> supervisor.onCommand(
@@ -116,15 +119,17 @@ final class LssEventsBench {
             }
             awaitAll(closed, ids);
           }
-          Stats l = Stats.of(latencies);
-          System.out.printf("  %-9s %s status -> %s on Kafka:  p50 %.1f ms  p99 %.1f ms  (n=%d)%n",
-              wave == 1 ? "one:" : "burst:", type.equals("ok") ? "Ready     " : "Terminated",
-              type.equals("ok") ? "ServiceReady " : "ServiceFailed", l.p50(), l.p99(), l.n());
+          String what = String.format(java.util.Locale.ROOT, "%s status -> %s on Kafka, %s",
+              type.equals("ok") ? "Ready" : "terminated", type.equals("ok") ? "ServiceReady" : "ServiceFailed",
+              wave == 1 ? "one at a time" : "bursts of " + wave);
+          rows.add(Row.of("lss", what + ", p50", "ms", p50));
+          rows.add(Row.of("lss", what + ", p99", "ms", p99));
         }
       }
       consumer.close();
       supervisor.shutdown().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       publisher.close();
     }
+    return rows;
   }
 }

@@ -1,6 +1,7 @@
 package org.otplatform.bench;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -20,97 +21,112 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.otplatform.compute.sdk.ComputeService;
 import org.otplatform.embedded.EmbeddedPlatform;
 
 /**
  * Session open through the whole control plane: {@code POST /api/v1/sessions} → GSS → Kafka → LSS
- * → Kubernetes API (the fabric8 mock, whose node marks pods Ready at once) → informer → Kafka →
- * GSS fold → {@code SessionReady} on the client's SSE stream. Latency one open at a time, then
- * sustained opens per second with concurrent clients (each opens, waits for READY, closes).
- * Run with {@code bin/ot-bench open}.
+ * → spawner → Kafka → GSS fold → {@code SessionReady} on the client's SSE stream; one at a time and
+ * sustained with concurrent clients (each opens, waits for READY, closes). With the Kubernetes
+ * spawner against the fabric8 API mock (whose node marks pods Ready at once), next to creating the
+ * same pod by hand and watching it become Ready; with the local spawner, next to starting the same
+ * compute process by hand and waiting until it listens. Run with {@code bin/ot-bench open}.
  */
 public final class OpenBench {
   private static final String NS = "ot-compute";
-  /** Held, or java.util.logging forgets the level set on it. */
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+  private static final int RUNS = 3;
 
   private OpenBench() {}
 
-  public static void main(String[] args) throws Exception {
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    int clients = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_CLIENTS", "8"));
-    int seconds = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SECONDS", "15"));
-    KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+  public static void main(String[] args) {
+    BenchSuite.main(new String[] {"open"});
+  }
+
+  static List<Row> measure(BenchSuite.Context context) throws Exception {
+    List<Row> rows = new ArrayList<>(kubernetes(context.brokerLib(), false).rows("open, kubernetes"));
+    rows.addAll(local(context.brokerLib()));
+    return rows;
+  }
+
+  /** The Kubernetes spawner's figures, each list one value per run. */
+  record Figures(int clients, List<Double> p50, List<Double> p99, List<Double> rate, List<Double> refP50,
+      List<Double> refP99, List<Double> refRate) {
+
+    List<Row> rows(String section) {
+      return List.of(
+          new Row(section, "request -> READY, one at a time, p50", "ms", p50, "pod create -> Ready seen, by hand", refP50),
+          new Row(section, "request -> READY, one at a time, p99", "ms", p99, "pod create -> Ready seen, by hand", refP99),
+          new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
+              "pods created, Ready, deleted by hand, " + clients + " clients", refRate));
+    }
+  }
+
+  /** The mock API server, a node that marks every new pod Ready, and a client of the bench's own. */
+  static final class MockCluster implements AutoCloseable {
+    final KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
-    server.init();
-    KubernetesClient node = server.createClient();
-    ExecutorService kubelet = Executors.newFixedThreadPool(2);
-    SharedIndexInformer<Pod> nodeInformer = node.pods().inNamespace(NS).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        kubelet.execute(() -> node.pods().inNamespace(NS).withName(pod.getMetadata().getName())
-            .editStatus(LssBench::ready));
-      }
+    final KubernetesClient node;
+    final ExecutorService kubelet = Executors.newFixedThreadPool(2);
+    final SharedIndexInformer<Pod> nodeInformer;
+    /** Reference pods by name, completed when the bench's own informer sees them Ready. */
+    final Map<String, CompletableFuture<Void>> awaitedReady = new ConcurrentHashMap<>();
+    final SharedIndexInformer<Pod> benchInformer;
 
-      @Override
-      public void onUpdate(Pod old, Pod pod) {}
+    MockCluster() {
+      server.init();
+      node = server.createClient();
+      nodeInformer = node.pods().inNamespace(NS).inform(new Handler() {
+        @Override
+        public void onAdd(Pod pod) {
+          kubelet.execute(() -> node.pods().inNamespace(NS).withName(pod.getMetadata().getName())
+              .editStatus(LssBench::ready));
+        }
+      }, 0);
+      benchInformer = node.pods().inNamespace(NS).inform(new Handler() {
+        @Override
+        public void onUpdate(Pod old, Pod pod) {
+          boolean ready = pod.getStatus() != null && pod.getStatus().getConditions().stream()
+              .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+          CompletableFuture<Void> waiting = ready ? awaitedReady.remove(pod.getMetadata().getName()) : null;
+          if (waiting != null) {
+            waiting.complete(null);
+          }
+        }
+      }, 0);
+    }
 
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {}
-    }, 0);
-    System.setProperty("kubernetes.master", "http://" + server.getHostName() + ":" + server.getPort());
-    System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-    System.setProperty("kubernetes.auth.tryServiceAccount", "false");
-    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
-    Files.writeString(catalog, """
-        {"types": {"pod": {"maxOpenPerProject": 1000, "services": [{"name": "echo", "image": "img:ok"}]}}}""");
-    EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
-    Map<String, String> env = new HashMap<>(Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LSS_MODE",
-        "kubernetes", "OT_LSS_NAMESPACE", NS, "OT_CATALOG", catalog.toString(), "OT_GSS_MAX_SESSIONS_PER_USER", "1000",
-        "OT_LSS_CAPACITY", "1000", "OT_LOG_LEVEL", "WARN",
-        // The LSS's API brakes (default 20 writes/s: 10 sessions/s) lifted: this measures the platform.
-        "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000", "OT_LSS_MAX_CONCURRENT_SPAWNS", "100"));
-    Map<String, String> tls = BenchHttp.tlsIfAsked();
-    env.putAll(tls);
-    EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")), env, ports)).start();
-    try {
-      String gss = platform.url(ports.gss());
-      String token = BenchHttp.adminWithProject(gss, platform.url(ports.auth()));
-      System.out.printf("Session open, request -> READY on the SSE stream: GSS, Kafka, LSS (kubernetes mode) and"
-          + " the fabric8 API mock whose node marks pods Ready at once; API rate limits lifted; %s; %d cores%n",
-          tls.isEmpty() ? "TLS off" : "mutual TLS on (HTTPS, Kafka over TLS)", Runtime.getRuntime().availableProcessors());
-      for (int i = 0; i < 10; i++) {
-        openOnce(gss, token); // warm-up
-      }
-      List<Double> one = new ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        one.add(openOnce(gss, token));
-      }
-      Stats s = Stats.of(one);
-      System.out.printf("one at a time:        p50 %.1f ms  p99 %.1f ms  min %.1f  max %.1f  (n=%d)%n", s.p50(), s.p99(),
-          s.min(), s.max(), s.n());
-      List<Double> rates = new ArrayList<>();
-      List<Double> loaded = Collections.synchronizedList(new ArrayList<>());
-      for (int run = 0; run < 3; run++) {
-        rates.add(sustained(gss, token, clients, seconds, loaded));
-      }
-      Stats r = Stats.of(rates);
-      Stats l = Stats.of(loaded);
-      System.out.printf("%d clients, %d s runs: %.1f opens/s (3 runs: min %.1f, max %.1f);"
-          + " latency p50 %.1f ms  p99 %.1f ms (n=%d)%n", clients, seconds, r.p50(), r.min(), r.max(), l.p50(), l.p99(),
-          l.n());
-    } finally {
-      platform.close();
+    /** What the LSS's environment needs to reach this API server. */
+    String master() {
+      return "http://" + server.getHostName() + ":" + server.getPort();
+    }
+
+    /** Creates a pod by hand, waits until it is Ready, deletes it; the time to Ready in ms. */
+    double podByHand(String name) throws Exception {
+      CompletableFuture<Void> ready = new CompletableFuture<>();
+      awaitedReady.put(name, ready);
+      long t0 = System.nanoTime();
+      node.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+          .withNewSpec().addNewContainer().withName("echo").withImage("img:ok").endContainer().endSpec().build())
+          .create();
+      ready.get(60, TimeUnit.SECONDS);
+      double ms = (System.nanoTime() - t0) / 1e6;
+      node.pods().inNamespace(NS).withName(name).delete();
+      return ms;
+    }
+
+    @Override
+    public void close() {
+      benchInformer.stop();
       nodeInformer.stop();
       kubelet.shutdownNow();
       node.close();
@@ -118,21 +134,140 @@ public final class OpenBench {
     }
   }
 
-  /** One open: POST, then the session's SSE stream until SessionReady; the session is closed after. */
-  private static double openOnce(String gss, String token) throws Exception {
-    long t0 = System.nanoTime();
-    String id = new JsonObject(BenchHttp.post(gss + "/api/v1/sessions", token,
-        "{\"project\":\"bench\",\"type\":\"pod\"}")).getString("id");
-    awaitEvent(gss + "/api/v1/sessions/" + id + "/events", token, "SessionReady");
-    double ms = (System.nanoTime() - t0) / 1e6;
-    BenchHttp.delete(gss + "/api/v1/sessions/" + id, token);
-    return ms;
+  /** Pod events the bench does not need are ignored. */
+  private interface Handler extends ResourceEventHandler<Pod> {
+    @Override
+    default void onAdd(Pod pod) {}
+
+    @Override
+    default void onUpdate(Pod old, Pod pod) {}
+
+    @Override
+    default void onDelete(Pod pod, boolean unknown) {}
   }
 
-  private static double sustained(String gss, String token, int clients, int seconds, List<Double> latencies)
-      throws Exception {
+  /** Session open with the Kubernetes spawner, with or without mutual TLS inside the platform. */
+  static Figures kubernetes(Path brokerLib, boolean tls) throws Exception {
+    int clients = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_CLIENTS", "8"));
+    int seconds = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SECONDS", "5"));
+    try (MockCluster cluster = new MockCluster()) {
+      System.setProperty("kubernetes.master", cluster.master());
+      System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+      System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+      Map<String, String> env = new HashMap<>(Map.of("OT_LSS_MODE", "kubernetes", "OT_LSS_NAMESPACE", NS,
+          "OT_CATALOG", catalog("{\"name\": \"echo\", \"image\": \"img:ok\"}").toString(),
+          // The LSS's API brakes (default 20 writes/s: 10 sessions/s) lifted: this measures the platform.
+          "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000", "OT_LSS_MAX_CONCURRENT_SPAWNS", "100",
+          // Following a pod's log opens and closes a watch on it; the mock stalls for seconds
+          // whenever a watch closes, which would be measured as the platform's time. Off the open path.
+          "OT_LSS_FOLLOW_POD_LOGS", "false"));
+      env.putAll(BenchHttp.tls(tls));
+      try (Platform p = Platform.start(brokerLib, env)) {
+        for (int i = 0; i < 10; i++) {
+          p.openOnce(); // warm-up
+          cluster.podByHand("warm-" + i);
+        }
+        Figures f = new Figures(clients, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            new ArrayList<>(), new ArrayList<>());
+        AtomicInteger refs = new AtomicInteger();
+        for (int run = 0; run < RUNS; run++) {
+          List<Double> opens = new ArrayList<>();
+          List<Double> byHand = new ArrayList<>();
+          for (int i = 0; i < 20; i++) {
+            opens.add(p.openOnce());
+            byHand.add(cluster.podByHand("ref-" + refs.incrementAndGet()));
+          }
+          f.p50().add(Stats.of(opens).p50());
+          f.p99().add(Stats.of(opens).p99());
+          f.refP50().add(Stats.of(byHand).p50());
+          f.refP99().add(Stats.of(byHand).p99());
+          f.rate().add(sustained(clients, seconds, p::openOnce));
+          f.refRate().add(sustained(clients, seconds, () -> cluster.podByHand("ref-" + refs.incrementAndGet())));
+        }
+        return f;
+      }
+    }
+  }
+
+  /** Session open with the local spawner (a JVM per compute service), next to starting that JVM by hand. */
+  static List<Row> local(Path brokerLib) throws Exception {
+    String[] command = {Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+        "org.otplatform.compute.echo.EchoService"};
+    String catalogCommand = "[\"${java}\", \"-Xmx128m\", \"-XX:TieredStopAtLevel=1\", \"-cp\", \"${classpath}\","
+        + " \"org.otplatform.compute.echo.EchoService\"]";
+    int clients = 2;
+    int seconds = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SECONDS", "5"));
+    try (Platform p = Platform.start(brokerLib, Map.of("OT_CATALOG",
+        catalog("{\"name\": \"echo\", \"command\": " + catalogCommand + "}").toString()))) {
+      for (int i = 0; i < 3; i++) {
+        p.openOnce();
+        processByHand(command);
+      }
+      List<Double> p50 = new ArrayList<>();
+      List<Double> refP50 = new ArrayList<>();
+      List<Double> rate = new ArrayList<>();
+      List<Double> refRate = new ArrayList<>();
+      for (int run = 0; run < RUNS; run++) {
+        List<Double> opens = new ArrayList<>();
+        List<Double> byHand = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          opens.add(p.openOnce());
+          byHand.add(processByHand(command));
+        }
+        p50.add(Stats.of(opens).p50());
+        refP50.add(Stats.of(byHand).p50());
+        rate.add(sustained(clients, seconds, p::openOnce));
+        refRate.add(sustained(clients, seconds, () -> processByHand(command)));
+      }
+      return List.of(
+          new Row("open, local", "request -> READY, one at a time, p50", "ms", p50,
+              "same compute JVM started by hand -> listening", refP50),
+          new Row("open, local", "sustained opens, " + clients + " clients", "/s", rate,
+              "compute JVMs started and stopped by hand, " + clients + " clients", refRate));
+    }
+  }
+
+  /** Starts the compute service's JVM, waits until it announces its port, stops it; ms to listening. */
+  private static double processByHand(String[] command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("OT_PORT", "0");
+    builder.environment().put("OT_LOG_LEVEL", "WARN");
+    long t0 = System.nanoTime();
+    Process process = builder.start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = out.readLine()) != null) {
+        if (line.startsWith(ComputeService.LISTENING_MARKER)) {
+          return (System.nanoTime() - t0) / 1e6;
+        }
+      }
+      throw new IllegalStateException("the echo service ended before listening (exit " + process.waitFor() + ")");
+    } finally {
+      process.destroy();
+      process.waitFor(20, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A catalog with one session type, {@code bench}, of one service. */
+  private static Path catalog(String service) throws Exception {
+    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
+    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [" + service + "]}}}");
+    catalog.toFile().deleteOnExit();
+    return catalog;
+  }
+
+  /** One timed action. */
+  @FunctionalInterface
+  interface Timed {
+    double run() throws Exception;
+  }
+
+  /** Actions completed per second by {@code clients} threads repeating it for {@code seconds}. */
+  static double sustained(int clients, int seconds, Timed action) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
-    AtomicInteger opened = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long t0 = System.nanoTime();
@@ -141,10 +276,10 @@ public final class OpenBench {
       workers.add(pool.submit(() -> {
         while (System.nanoTime() < end) {
           try {
-            latencies.add(openOnce(gss, token));
-            opened.incrementAndGet();
+            action.run();
+            done.incrementAndGet();
           } catch (IllegalStateException e) {
-            // The session failed (the API mock stalls now and then under load): counted, not timed.
+            // A session that failed (the API mock stalls now and then under load): counted, not timed.
             failed.incrementAndGet();
           }
         }
@@ -156,12 +291,53 @@ public final class OpenBench {
     }
     pool.shutdown();
     if (failed.get() > 0) {
-      System.out.printf("  (%d opens failed in this run and are left out)%n", failed.get());
+      System.out.printf("  (%d failed in this run and are left out)%n", failed.get());
     }
-    return opened.get() / ((System.nanoTime() - t0) / 1e9);
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
-  private static void awaitEvent(String url, String token, String type) throws Exception {
+  /** An embedded platform for opening sessions of type {@code bench} as the admin, in project {@code bench}. */
+  record Platform(EmbeddedPlatform embedded, String gss, String token) implements AutoCloseable {
+
+    static Platform start(Path brokerLib, Map<String, String> extra) throws Exception {
+      Map<String, String> env = new HashMap<>(Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD,
+          "OT_GSS_MAX_SESSIONS_PER_USER", "100000", "OT_GSS_MAX_SESSIONS", "100000", "OT_LSS_CAPACITY", "100000",
+          "OT_LOG_LEVEL", "WARN"));
+      env.putAll(extra);
+      EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+      EmbeddedPlatform embedded = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, brokerLib, env, ports))
+          .start();
+      try {
+        String gss = embedded.url(ports.gss());
+        return new Platform(embedded, gss, BenchHttp.adminWithProject(gss, embedded.url(ports.auth())));
+      } catch (Exception e) {
+        embedded.close();
+        throw e;
+      }
+    }
+
+    double openOnce() throws Exception {
+      return OpenBench.openOnce(gss, token);
+    }
+
+    @Override
+    public void close() {
+      embedded.close();
+    }
+  }
+
+  /** One open: POST, then the session's SSE stream until SessionReady; closed after. The ms to READY. */
+  static double openOnce(String gss, String token) throws Exception {
+    long t0 = System.nanoTime();
+    String id = new JsonObject(BenchHttp.post(gss + "/api/v1/sessions", token,
+        "{\"project\":\"bench\",\"type\":\"bench\"}")).getString("id");
+    awaitEvent(gss + "/api/v1/sessions/" + id + "/events", token, "SessionReady");
+    double ms = (System.nanoTime() - t0) / 1e6;
+    BenchHttp.delete(gss + "/api/v1/sessions/" + id, token);
+    return ms;
+  }
+
+  static void awaitEvent(String url, String token, String type) throws Exception {
     HttpResponse<InputStream> response = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofSeconds(60)).header("authorization", "Bearer " + token)
         .header("accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -170,6 +346,9 @@ public final class OpenBench {
       while ((line = reader.readLine()) != null) {
         if (line.equals("event: " + type)) {
           return;
+        }
+        if (line.equals("event: SessionFailed")) {
+          throw new IllegalStateException("session failed: " + url);
         }
       }
     }

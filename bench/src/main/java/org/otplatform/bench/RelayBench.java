@@ -61,18 +61,65 @@ public final class RelayBench {
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    BenchSuite.main(new String[] {"relay"});
+  }
+
+  static List<Row> measure(BenchSuite.Context context) throws Exception {
     int idle = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_CONNECTIONS", "10000"));
+    Figures f = figures(context.brokerLib(), false, idle, Proxy.command());
+    List<Row> rows = new ArrayList<>(List.of(
+        new Row("relay", "round trip, one at a time, p50", "ms", f.relay().p50(), "direct WebSocket", f.direct().p50()),
+        new Row("relay", "round trip, one at a time, p99", "ms", f.relay().p99(), "direct WebSocket", f.direct().p99()),
+        new Row("relay", "messages, 64 in flight", "/s", f.relay().rate(), "direct WebSocket", f.direct().rate())));
+    if (f.proxy() != null) {
+      rows.add(new Row("relay", "round trip, one at a time, p50", "ms", f.relay().p50(), "configurable-http-proxy",
+          f.proxy().p50()));
+      rows.add(new Row("relay", "round trip, one at a time, p99", "ms", f.relay().p99(), "configurable-http-proxy",
+          f.proxy().p99()));
+      rows.add(new Row("relay", "messages, 64 in flight", "/s", f.relay().rate(), "configurable-http-proxy",
+          f.proxy().rate()));
+    } else {
+      context.report().note("relay: configurable-http-proxy not compared: " + Proxy.missing());
+    }
+    rows.add(Row.of("concurrency", String.format(java.util.Locale.ROOT, "%,d idle relay connections: heap per connection",
+        idle), "KiB", f.heapPerConnection()));
+    rows.add(Row.of("concurrency", String.format(java.util.Locale.ROOT, "%,d idle relay connections: RSS per connection",
+        idle), "KiB", f.rssPerConnection()));
+    rows.add(Row.of("concurrency", String.format(java.util.Locale.ROOT, "%,d idle relay connections: admitted", idle),
+        "/s", f.admittedPerSecond()));
+    return rows;
+  }
+
+  /** One path's figures, one value per run. */
+  record Path3(List<Double> p50, List<Double> p99, List<Double> rate) {
+    static Path3 empty() {
+      return new Path3(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    }
+  }
+
+  /** What one relay measurement found: the relay, the direct path, the proxy (null when not run), memory. */
+  record Figures(Path3 relay, Path3 direct, Path3 proxy, List<Double> heapPerConnection,
+      List<Double> rssPerConnection, List<Double> admittedPerSecond) {}
+
+  /**
+   * Starts a platform (on mutual TLS when asked), an echo session, a relay in its own JVM and, when
+   * {@code proxyCommand} is given, configurable-http-proxy in front of the same echo service; measures
+   * each path, then {@code idle} idle connections to the relay (none when 0).
+   */
+  static Figures figures(java.nio.file.Path brokerLib, boolean withTls, int idle, List<String> proxyCommand)
+      throws Exception {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
-    Map<String, String> tls = BenchHttp.tlsIfAsked();
+    Map<String, String> tls = BenchHttp.tls(withTls);
+    relayTls = withTls;
     Map<String, String> env = new java.util.HashMap<>(Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD,
         "OT_LOG_LEVEL", "WARN"));
     env.putAll(tls);
-    EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
-        Path.of(System.getProperty("ot.broker.lib", "broker/target/lib")), env, ports)).start();
     Process relay = null;
+    Proxy proxy = null;
     Vertx vertx = Vertx.vertx();
-    try {
+    try (EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, brokerLib, env, ports))
+        .start()) {
       String gss = platform.url(ports.gss());
       String auth = platform.url(ports.auth());
       String token = BenchHttp.adminWithProject(gss, auth);
@@ -80,67 +127,85 @@ public final class RelayBench {
           .getString("id");
       BenchHttp.await(() -> "READY".equals(session(gss, id, token).getString("state")), "echo session READY");
       String endpoint = session(gss, id, token).getJsonArray("services").getJsonObject(0).getString("endpoint");
+      int echoPort = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
 
       int relayPort = FreePorts.pick();
       relay = startRelay(platform, relayPort, tls);
       String relayUrl = platform.url(relayPort);
       BenchHttp.await(() -> BenchHttp.status(relayUrl + "/health/ready") == 200, "standalone relay ready");
-      long relayPid = relay.pid();
 
       WebSocketClientOptions clientOptions = new WebSocketClientOptions().setMaxConnections(idle + 100)
           .setConnectTimeout(30_000);
-      if (!tls.isEmpty()) {
+      if (withTls) {
         // The client trusts the platform CA; for the direct path to the compute service, which
         // admits only platform callers, it presents the platform's certificate as the relay does.
         Map<String, String> files = org.otplatform.embedded.tls.EmbeddedTls.settings(
-            Path.of(tls.get("OT_EMBEDDED_TLS_DIR")));
+            java.nio.file.Path.of(tls.get("OT_EMBEDDED_TLS_DIR")));
         clientOptions.setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(files.get("OT_TLS_CA")))
             .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(files.get("OT_TLS_CERT"))
                 .setKeyPath(files.get("OT_TLS_KEY")))
             .setVerifyHost(false);
-        relayTls = true;
       }
       WebSocketClient client = vertx.createWebSocketClient(clientOptions);
       Link direct = new Link(result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1))).setURI("/ws")
-          .setSsl(relayTls))), false);
+          .setPort(echoPort).setURI("/ws").setSsl(withTls))), false);
       Link viaRelay = new Link(result(client.connect(relayOptions(relayPort, id, token))), true);
-
-      System.out.printf("Relay vs direct WebSocket to the same echo compute service; relay in its own JVM; %s;"
-          + " %d cores%n", tls.isEmpty() ? "TLS off" : "mutual TLS on every hop (client, relay, compute service)",
-          Runtime.getRuntime().availableProcessors());
+      Link viaProxy = null;
+      if (proxyCommand != null && !withTls) {
+        proxy = Proxy.start(proxyCommand, echoPort);
+        viaProxy = new Link(result(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+            .setPort(proxy.port()).setURI("/ws"))), false);
+      }
       JsonObject payload = new JsonObject().put("x", "y".repeat(64));
-      Stats directLatency = latency(direct, payload);
-      Stats relayLatency = latency(viaRelay, payload);
-      System.out.printf("round trip, one at a time:  direct p50 %.3f ms p99 %.3f ms | relay p50 %.3f ms p99 %.3f ms"
-          + " | added p50 %.3f ms p99 %.3f ms%n", directLatency.p50(), directLatency.p99(), relayLatency.p50(),
-          relayLatency.p99(), relayLatency.p50() - directLatency.p50(), relayLatency.p99() - directLatency.p99());
-      Stats directRate = throughput(direct, payload);
-      Stats relayRate = throughput(viaRelay, payload);
-      System.out.printf("messages/s, 64 in flight:   direct %.0f (min %.0f, max %.0f) | relay %.0f (min %.0f, max %.0f)"
-          + " | relay/direct %.0f%%%n", directRate.p50(), directRate.min(), directRate.max(), relayRate.p50(),
-          relayRate.min(), relayRate.max(), 100 * relayRate.p50() / directRate.p50());
-
-      long heapBefore = heapAfterGc(relayPid, relayPort);
-      long rssBefore = rss(relayPid);
-      long t0 = System.nanoTime();
-      List<Link> idleLinks = connectIdle(client, relayPort, id, token, idle);
-      double connectSeconds = (System.nanoTime() - t0) / 1e9;
-      long heapAfter = heapAfterGc(relayPid, relayPort);
-      long rssAfter = rss(relayPid);
-      System.out.printf("%d idle connections (admitted in %.1f s): relay heap +%.1f MiB = %.1f KiB per connection;"
-          + " RSS +%.1f MiB = %.1f KiB per connection%n", idleLinks.size(), connectSeconds,
-          (heapAfter - heapBefore) / 1048576.0, (heapAfter - heapBefore) / 1024.0 / idleLinks.size(),
-          (rssAfter - rssBefore) / 1048576.0, (rssAfter - rssBefore) / 1024.0 / idleLinks.size());
-      idleLinks.forEach(l -> l.ws.close());
+      Figures f = new Figures(Path3.empty(), Path3.empty(), viaProxy == null ? null : Path3.empty(), new ArrayList<>(),
+          new ArrayList<>(), new ArrayList<>());
+      for (Link link : viaProxy == null ? List.of(direct, viaRelay) : List.of(direct, viaRelay, viaProxy)) {
+        latency(link, payload, 1000);
+        throughput(link, payload, 2);
+      }
+      for (int run = 0; run < 3; run++) {
+        record(direct, payload, f.direct());
+        record(viaRelay, payload, f.relay());
+        if (viaProxy != null) {
+          record(viaProxy, payload, f.proxy());
+        }
+      }
+      int idleRuns = idle == 0 ? 0 : Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_IDLE_RUNS", "2"));
+      for (int run = 0; run < idleRuns; run++) {
+        long heapBefore = heapAfterGc(relay.pid(), relayPort);
+        long rssBefore = rss(relay.pid());
+        long t0 = System.nanoTime();
+        List<Link> idleLinks = connectIdle(client, relayPort, id, token, idle);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long heapAfter = heapAfterGc(relay.pid(), relayPort);
+        long rssAfter = rss(relay.pid());
+        f.heapPerConnection().add((heapAfter - heapBefore) / 1024.0 / idleLinks.size());
+        f.rssPerConnection().add((rssAfter - rssBefore) / 1024.0 / idleLinks.size());
+        f.admittedPerSecond().add(idleLinks.size() / seconds);
+        Future.all(idleLinks.stream().map(l -> l.ws.close()).toList()).toCompletionStage().toCompletableFuture()
+            .get(120, TimeUnit.SECONDS);
+        int relayPortFinal = relayPort;
+        BenchHttp.await(() -> openConnections(relayPortFinal) <= 2, "relay connections closed");
+      }
+      return f;
     } finally {
+      if (proxy != null) {
+        proxy.close();
+      }
       if (relay != null) {
         relay.destroy();
         relay.waitFor(20, TimeUnit.SECONDS);
       }
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      platform.close();
     }
+  }
+
+  /** One run of a path: latency one at a time, then throughput with 64 in flight. */
+  private static void record(Link link, JsonObject payload, Path3 into) throws Exception {
+    Stats latency = latency(link, payload, 2000);
+    into.p50().add(latency.p50());
+    into.p99().add(latency.p99());
+    into.rate().add(throughput(link, payload, 4));
   }
 
   /** Whether front ends reach the relay over TLS (the platform runs on TLS). */
@@ -173,12 +238,9 @@ public final class RelayBench {
     return builder.start();
   }
 
-  private static Stats latency(Link link, JsonObject payload) throws Exception {
-    for (int i = 0; i < 1000; i++) {
-      result(link.echo(payload)); // warm-up
-    }
+  private static Stats latency(Link link, JsonObject payload, int n) throws Exception {
     List<Double> ms = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
+    for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
       result(link.echo(payload));
       ms.add((System.nanoTime() - t0) / 1e6);
@@ -186,23 +248,17 @@ public final class RelayBench {
     return Stats.of(ms);
   }
 
-  /** Replies per second with {@code 64} requests in flight, three runs of 5 s after a warm-up. */
-  private static Stats throughput(Link link, JsonObject payload) throws Exception {
-    List<Double> rates = new ArrayList<>();
-    for (int run = 0; run < 4; run++) {
-      AtomicLong replies = new AtomicLong();
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      long t0 = System.nanoTime();
-      List<Future<Void>> lanes = new ArrayList<>();
-      for (int lane = 0; lane < 64; lane++) {
-        lanes.add(lane(link, payload, end, replies));
-      }
-      Future.all(lanes).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      if (run > 0) {
-        rates.add(replies.get() / ((System.nanoTime() - t0) / 1e9));
-      }
+  /** Replies per second with {@code 64} requests in flight for {@code seconds}. */
+  private static double throughput(Link link, JsonObject payload, int seconds) throws Exception {
+    AtomicLong replies = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long t0 = System.nanoTime();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < 64; lane++) {
+      lanes.add(lane(link, payload, end, replies));
     }
-    return Stats.of(rates);
+    Future.all(lanes).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return replies.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
   /** One request after the other until {@code end}. */
@@ -249,30 +305,22 @@ public final class RelayBench {
         });
   }
 
-  /** The relay's heap in use after a full collection, from its own Prometheus metrics. */
   private static long heapAfterGc(long pid, int port) throws Exception {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
-    String metrics = BenchHttp.HTTP.send(HttpRequest.newBuilder(URI.create((relayTls ? "https" : "http")
-        + "://127.0.0.1:" + port + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-    double used = 0;
-    for (String line : metrics.split("\n")) {
-      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-        used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return (long) used;
+    return JvmMemory.heapAfterGc(pid, BenchHttp.HTTP, (relayTls ? "https" : "http") + "://127.0.0.1:" + port);
   }
 
   private static long rss(long pid) throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-      }
+    return JvmMemory.rss(pid);
+  }
+
+  /** Front ends the relay holds, from its own metrics. */
+  private static double openConnections(int port) {
+    try {
+      return JvmMemory.metric(BenchHttp.HTTP, (relayTls ? "https" : "http") + "://127.0.0.1:" + port,
+          "ot_relay_connections");
+    } catch (Exception e) {
+      return Double.MAX_VALUE;
     }
-    return 0;
   }
 
   private static <T> T result(Future<T> f) throws Exception {

@@ -30,10 +30,14 @@ import org.otplatform.lss.k8s.KubernetesSpawner;
  * @param maxRestartBackoff the longest such wait ({@code OT_LSS_MAX_RESTART_BACKOFF_SECONDS}, default 60)
  * @param computeTlsSecret kubernetes mode: the Secret ({@code tls.crt}, {@code tls.key}, {@code ca.crt})
  *     mounted into every compute pod so that it serves TLS ({@code OT_LSS_COMPUTE_TLS_SECRET_NAME}; none by default)
+ * @param followPodLogs kubernetes mode: follow compute pods' logs through the API into the log
+ *     pipeline ({@code OT_LSS_FOLLOW_POD_LOGS}, default true; false where a cluster log collector
+ *     ships container logs instead, and the LSS then holds no log stream per pod)
  */
 public record LssConfig(CommonConfig common, int port, String mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
-    KubernetesSpawner.Limits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret) {
+    KubernetesSpawner.Limits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
+    boolean followPodLogs) {
 
   public static final String LOCAL = "local";
   public static final String KUBERNETES = "kubernetes";
@@ -62,6 +66,7 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     if (!tlsSecret.isEmpty() && !tlsSecret.matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")) {
       env.problem("OT_LSS_COMPUTE_TLS_SECRET_NAME must be a Secret name, got '" + tlsSecret + "'");
     }
+    boolean followPodLogs = env.bool("OT_LSS_FOLLOW_POD_LOGS", true);
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode.equals(KUBERNETES)) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
@@ -69,6 +74,6 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     }
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
-        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret);
+        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, followPodLogs);
   }
 }

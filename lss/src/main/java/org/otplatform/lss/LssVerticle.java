@@ -102,7 +102,7 @@ public final class LssVerticle extends VerticleBase {
       kubernetes = new KubernetesClientBuilder().withHttpClientFactory(new Vertx5HttpClientFactory(vertx)).build();
       return new KubernetesSpawner(vertx, kubernetes,
           new PodModel.Target(config.namespace(), lssId, config.podDeadline().toSeconds(), config.computeTlsSecret()),
-          config.apiLimits());
+          config.apiLimits(), config.followPodLogs());
     }
     return new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(), config.common().tls());
   }

@@ -86,7 +86,7 @@ public final class EmbeddedMain implements Callable<Integer> {
         .append("\nOT Platform is running (Ctrl-C stops it).\n")
         .append("  GSS     ").append(platform.url(p.gss())).append("/api/v1/info\n")
         .append("  AUTH    ").append(platform.url(p.auth())).append("/api/v1/login\n")
-        .append("  relay   ws://127.0.0.1:").append(p.relay()).append("/ws/sessions/{id}\n")
+        .append("  relay   ").append(platform.url(p.relay()).replaceFirst("^http", "ws")).append("/ws/sessions/{id}\n")
         .append("  logger  ").append(platform.url(p.logger())).append("/api/v1/logs\n")
         .append("  LSS     ").append(platform.url(p.lss())).append("/health/ready\n")
         .append("  Kafka   127.0.0.1:").append(p.kafka()).append("   MongoDB  mongodb://127.0.0.1:").append(p.mongo())

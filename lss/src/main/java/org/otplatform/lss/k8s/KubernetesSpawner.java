@@ -42,6 +42,7 @@ public final class KubernetesSpawner implements Spawner {
   private final WorkerExecutor blocking;
   private final ApiLimiter limiter;
   private final PodLogs logs;
+  private final boolean followPodLogs;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
   private SharedIndexInformer<Pod> informer;
 
@@ -84,7 +85,17 @@ public final class KubernetesSpawner implements Spawner {
   }
 
   public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, Limits limits) {
+    this(vertx, client, target, limits, true);
+  }
+
+  /**
+   * @param followPodLogs whether each started pod's log is followed into the log pipeline (a log
+   *     stream per pod); false where a cluster log collector ships container logs instead
+   */
+  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, Limits limits,
+      boolean followPodLogs) {
     this.vertx = vertx;
+    this.followPodLogs = followPodLogs;
     this.client = client;
     this.target = target;
     this.blocking = vertx.createSharedWorkerExecutor("ot-k8s", 4);
@@ -231,7 +242,7 @@ public final class KubernetesSpawner implements Spawner {
     if (tracked.stopping) {
       return;
     }
-    if (PodState.started(pod)) {
+    if (followPodLogs && PodState.started(pod)) {
       logs.follow(tracked.podName, pod.getSpec().getContainers().get(0).getName(), tracked.sessionId,
           tracked.spec.name());
     }

@@ -179,6 +179,29 @@ class KubernetesSpawnerTest {
   }
 
   @Test
+  void withPodLogsOffNoLogIsRead() throws Exception {
+    KubernetesSpawner quiet = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-quiet", 3600),
+        KubernetesSpawner.Limits.DEFAULT, false);
+    await(quiet.watch());
+    try (ComputeOutput seen = new ComputeOutput()) {
+      RunningService silent = await(quiet.start("session-quiet", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
+      // The same kind of pod on a spawner that follows logs: once its lines arrive, the quiet
+      // spawner has had as long to read its pod's log as this one took.
+      RunningService followed = await(spawner.start("session-loud", spec("ok", Duration.ofSeconds(20)),
+          (s, c, r) -> {}));
+      await("the followed pod's lines", () -> seen.records().stream().anyMatch(e ->
+          e.getKeyValuePairs().stream().anyMatch(p -> p.key.equals("session") && "session-loud".equals(p.value))));
+      assertEquals(0, logs.reads((String) silent.handle()), "the quiet spawner read its pod's log");
+      assertTrue(seen.records().stream().noneMatch(e -> e.getKeyValuePairs().stream()
+          .anyMatch(p -> p.key.equals("session") && "session-quiet".equals(p.value))));
+      await(spawner.stop(followed));
+      await(quiet.stop(silent));
+    } finally {
+      await(quiet.close());
+    }
+  }
+
+  @Test
   void handlingTheSameStartTwiceCreatesOnePod() throws Exception {
     Future<RunningService> first = spawner.start("session-2", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {});
     Future<RunningService> second = spawner.start("session-2", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {});

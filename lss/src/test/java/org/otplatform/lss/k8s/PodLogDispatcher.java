@@ -26,6 +26,7 @@ public final class PodLogDispatcher extends KubernetesCrudDispatcher {
 
   private final Map<String, List<Line>> logs = new ConcurrentHashMap<>();
   private final AtomicInteger reads = new AtomicInteger();
+  private final Map<String, AtomicInteger> readsByPod = new ConcurrentHashMap<>();
 
   /** The container of {@code pod} writes {@code text}. */
   public void write(String pod, String text) {
@@ -37,6 +38,12 @@ public final class PodLogDispatcher extends KubernetesCrudDispatcher {
     return reads.get();
   }
 
+  /** How many times the log of {@code pod} was read. */
+  public int reads(String pod) {
+    AtomicInteger n = readsByPod.get(pod);
+    return n == null ? 0 : n.get();
+  }
+
   @Override
   public MockResponse handleGet(String path) {
     Matcher m = LOG_PATH.matcher(path);
@@ -44,6 +51,7 @@ public final class PodLogDispatcher extends KubernetesCrudDispatcher {
       return super.handleGet(path);
     }
     reads.incrementAndGet();
+    readsByPod.computeIfAbsent(m.group(1), p -> new AtomicInteger()).incrementAndGet();
     Map<String, String> query = new java.util.HashMap<>();
     if (m.group(3) != null) {
       for (String pair : m.group(3).split("&")) {

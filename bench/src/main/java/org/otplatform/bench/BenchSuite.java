@@ -1,0 +1,109 @@
+package org.otplatform.bench;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ot-bench}: measures the platform section by section, each figure beside a reference
+ * measured in the same run, and prints one table (also written as JSON).
+ */
+@Command(name = "ot-bench", mixinStandardHelpOptions = true, version = "ot-bench 0.1.0",
+    description = "Measures OT Platform on this machine and prints a table; every figure is the median of "
+        + "repeated runs with its spread, next to its reference measured in the same run.",
+    exitCodeListHeading = "Exit codes:%n",
+    exitCodeList = {"0:every section ran", "1:a section failed (the table holds the others)",
+        "2:unknown section or option"})
+public final class BenchSuite implements Callable<Integer> {
+
+  /** What one section needs from the run. */
+  record Context(Path brokerLib, Report report) {}
+
+  /** One part of the table. */
+  @FunctionalInterface
+  interface Section {
+    List<Row> run(Context context) throws Exception;
+  }
+
+  /** The default sections, in the order they run, then those run only when named. */
+  static final Map<String, Section> SECTIONS = new LinkedHashMap<>();
+  static final List<String> DEFAULT = List.of("startup", "auth", "open", "relay", "sessions", "logs");
+
+  static {
+    SECTIONS.put("startup", StartupBench::measure);
+    SECTIONS.put("auth", AuthBench::measure);
+    SECTIONS.put("open", OpenBench::measure);
+    SECTIONS.put("relay", RelayBench::measure);
+    SECTIONS.put("sessions", SessionsBench::measure);
+    SECTIONS.put("logs", LogBench::measure);
+    SECTIONS.put("lss", LssBench::measure);
+    SECTIONS.put("tls", TlsCostBench::measure);
+  }
+
+  @Parameters(arity = "0..*", paramLabel = "SECTION",
+      description = "sections to run (default: ${DEFAULT-VALUE}); also: lss (spawner against the API mock), "
+          + "tls (session open and relay with mutual TLS vs without)",
+      defaultValue = "startup,auth,open,relay,sessions,logs", split = ",")
+  private List<String> sections = new ArrayList<>();
+
+  @Option(names = "--out", description = "the JSON results file (default: bench-results/ot-bench-<time>.json)")
+  private Path out;
+
+  @Option(names = "--broker-lib", description = "the Kafka broker's class path directory (default: ${DEFAULT-VALUE})",
+      defaultValue = "broker/target/lib")
+  private Path brokerLib;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchSuite()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    for (String s : sections) {
+      if (!SECTIONS.containsKey(s)) {
+        System.err.println("ot-bench: unknown section '" + s + "' (known: " + String.join(", ", SECTIONS.keySet()) + ")");
+        return 2;
+      }
+    }
+    // The fabric8 mock server logs every request through java.util.logging.
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    Report report = new Report();
+    Context context = new Context(brokerLib, report);
+    int failed = 0;
+    long begin = System.nanoTime();
+    for (String name : sections) {
+      long t0 = System.nanoTime();
+      System.out.printf("== %s ...%n", name);
+      try {
+        List<Row> rows = SECTIONS.get(name).run(context);
+        report.add(rows);
+        System.out.printf("== %s done in %.0f s%n", name, (System.nanoTime() - t0) / 1e9);
+      } catch (Exception e) {
+        failed++;
+        report.note(name + " failed: " + e);
+        System.out.printf("== %s FAILED after %.0f s: %s%n", name, (System.nanoTime() - t0) / 1e9, e);
+        e.printStackTrace(System.out);
+      }
+    }
+    System.out.printf("%nOT Platform benchmarks, %d cores, Java %s, %.1f min%n%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), (System.nanoTime() - begin) / 60e9);
+    report.print(System.out);
+    Path file = out != null ? out : Path.of("bench-results",
+        "ot-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
+    report.writeJson(file);
+    System.out.println("\nresults written to " + file);
+    return failed == 0 ? 0 : 1;
+  }
+
+  /** Held, or java.util.logging forgets the level set on it. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+}

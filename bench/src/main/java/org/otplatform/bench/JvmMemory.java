@@ -1,0 +1,58 @@
+package org.otplatform.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Memory of another JVM: heap in use after a full collection (from its metrics) and resident set size. */
+final class JvmMemory {
+  private JvmMemory() {}
+
+  /**
+   * Runs a full collection in JVM {@code pid} ({@code jcmd GC.run}), then reads the heap in use from
+   * the Prometheus metrics a service of that JVM serves at {@code baseUrl}.
+   */
+  static long heapAfterGc(long pid, HttpClient http, String baseUrl) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    for (int i = 0; i < 2; i++) { // twice: what the first one finalises goes in the second
+      new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
+    }
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double used = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+        used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return (long) used;
+  }
+
+  /** The sum of a metric's samples (every tag combination). */
+  static double metric(HttpClient http, String baseUrl, String name) throws Exception {
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    double sum = 0;
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /** Resident set size of process {@code pid}, in bytes. */
+  static long rss(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return 0;
+  }
+}
