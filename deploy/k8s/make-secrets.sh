@@ -9,13 +9,17 @@ dir="$overlay/secrets"
 mkdir -p "$dir"
 umask 077
 random() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
+# Overlays with the TLS component run MongoDB on mutual TLS: the services' connection string asks
+# for it (they present their own certificate, OT_TLS_*).
+tls=""
+grep -q "components/tls" "$overlay/kustomization.yaml" && tls="&tls=true"
 if [ ! -f "$dir/mongo.env" ]; then
   app="$(random)"
   {
     echo "root-username=root"
     echo "root-password=$(random)"
     echo "app-password=$app"
-    echo "uri=mongodb://ot:$app@mongodb.ot-platform.svc:27017/?authSource=admin"
+    echo "uri=mongodb://ot:$app@mongodb.ot-platform.svc:27017/?authSource=admin$tls"
   } > "$dir/mongo.env"
   echo "wrote $dir/mongo.env"
 fi

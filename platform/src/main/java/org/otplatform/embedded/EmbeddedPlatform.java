@@ -25,6 +25,7 @@ import org.otplatform.common.config.Env;
 import org.otplatform.common.logging.LogShipping;
 import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.embedded.tls.EmbeddedTls;
+import org.otplatform.embedded.tls.StoreTlsFront;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.gss.GssConfig;
 import org.otplatform.gss.GssVerticle;
@@ -86,6 +87,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final Settings settings;
   private final List<ServiceLauncher.Running> services = Collections.synchronizedList(new ArrayList<>());
   private MongoServer mongo;
+  /** Mutual TLS in front of the store when the platform runs on TLS. */
+  private StoreTlsFront storeFront;
   private KafkaBroker broker;
   private Optional<String> generatedAdminPassword = Optional.empty();
   private String adminUser;
@@ -162,8 +165,19 @@ public final class EmbeddedPlatform implements AutoCloseable {
       backend = new H2Backend(settings.dataDir().resolve("mongo.mv").toString());
     }
     mongo = new MongoServer(backend);
-    mongo.bind("127.0.0.1", ports().mongo());
-    LOG.info("Mongo-wire store on 127.0.0.1:{} ({})", ports().mongo(),
+    if (tls.isEmpty()) {
+      mongo.bind("127.0.0.1", ports().mongo());
+    } else {
+      // The store speaks no TLS: it listens on a loopback port of its own behind a mutual-TLS front.
+      int storePort = FreePorts.pick();
+      mongo.bind("127.0.0.1", storePort);
+      try {
+        storeFront = StoreTlsFront.start("127.0.0.1", ports().mongo(), storePort, TlsSettings.from(new Env(tls)));
+      } catch (IllegalStateException e) {
+        throw new EmbeddedException(ExitCodes.CANNOT_BIND, e.getMessage(), e);
+      }
+    }
+    LOG.info("Mongo-wire store on 127.0.0.1:{}{} ({})", ports().mongo(), tls.isEmpty() ? "" : " (mutual TLS)",
         settings.dataDir() == null ? "in memory" : settings.dataDir().resolve("mongo.mv"));
   }
 
@@ -303,7 +317,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     Map<String, String> env = new HashMap<>(settings.env());
     Ports p = ports();
     env.put("OT_KAFKA_BOOTSTRAP", "127.0.0.1:" + p.kafka());
-    env.put("OT_MONGO_URI", "mongodb://127.0.0.1:" + p.mongo());
+    env.put("OT_MONGO_URI", "mongodb://127.0.0.1:" + p.mongo() + (tls.isEmpty() ? "" : "/?tls=true"));
     env.putIfAbsent("OT_HOST", "127.0.0.1");
     env.put("OT_GSS_PORT", Integer.toString(p.gss()));
     env.put("OT_AUTH_PORT", Integer.toString(p.auth()));
@@ -339,6 +353,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
     if (broker != null) {
       broker.close();
       broker = null;
+    }
+    if (storeFront != null) {
+      storeFront.close();
+      storeFront = null;
     }
     if (mongo != null) {
       mongo.shutdownNow();

@@ -53,12 +53,19 @@ class ContainerfilesTest {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("OT_KAFKA_BOOTSTRAP", "not-a-bootstrap");
     builder.environment().put("OT_LOG_TO_KAFKA", "false");
+    builder.environment().put("OT_LOG_FORMAT", "json"); // the images' default
     Process process = builder.start();
     try {
       assertTrue(process.waitFor(90, TimeUnit.SECONDS), service + " did not exit");
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertEquals(78, process.exitValue(), output);
       assertTrue(output.contains("OT_KAFKA_BOOTSTRAP"), "the problem is named: " + output);
+      // A log collector reads the container's output as JSON lines: nothing else may be there.
+      for (String line : output.split("\n")) {
+        if (!line.isBlank()) {
+          new io.vertx.core.json.JsonObject(line);
+        }
+      }
     } finally {
       process.destroyForcibly();
     }

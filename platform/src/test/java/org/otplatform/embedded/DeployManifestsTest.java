@@ -400,6 +400,7 @@ class DeployManifestsTest {
     for (var entry : templates("prod").entrySet()) {
       String name = entry.getKey();
       if (name.equals("mongodb")) {
+        assertMongoOnMutualTls(entry.getValue(), bySecret.get("ot-tls-mongodb"));
         continue;
       }
       var volume = entry.getValue().getSpec().getVolumes().stream().filter(v -> v.getSecret() != null
@@ -430,6 +431,45 @@ class DeployManifestsTest {
     assertEquals("ot-ca", spec(ca).get("secretName"));
     assertTrue(certificates("dev").isEmpty());
     assertTrue(named("dev", ConfigMap.class, "ot-config").getData().get("OT_AUTH_URL").startsWith("http://"));
+  }
+
+  /**
+   * MongoDB in prod: TLS only, a client certificate of the platform CA required (a CA file and no
+   * {@code --tlsAllowConnectionsWithoutCertificates}), its own certificate as the combined PEM
+   * cert-manager writes, a probe that connects the same way; the services' URI asks for TLS in prod
+   * and not in dev.
+   */
+  @SuppressWarnings("unchecked")
+  private void assertMongoOnMutualTls(PodTemplateSpec pod, GenericKubernetesResource certificate) {
+    assertTrue(certificate != null, "prod has a Certificate for ot-tls-mongodb");
+    assertEquals(Map.of("name", "ot-ca", "kind", "ClusterIssuer"), spec(certificate).get("issuerRef"));
+    assertTrue(((List<String>) spec(certificate).get("dnsNames")).contains("mongodb.ot-platform.svc"));
+    assertEquals(List.of(Map.of("type", "CombinedPEM")), spec(certificate).get("additionalOutputFormats"));
+    String mount = pod.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null
+        && v.getSecret().getSecretName().equals("ot-tls-mongodb")).findFirst().map(v -> v.getName())
+        .orElseThrow(() -> new AssertionError("prod/mongodb mounts no ot-tls-mongodb"));
+    Container c = pod.getSpec().getContainers().get(0);
+    String dir = c.getVolumeMounts().stream().filter(m -> m.getName().equals(mount)).findFirst().orElseThrow()
+        .getMountPath();
+    List<String> args = c.getArgs();
+    assertEquals("requireTLS", args.get(args.indexOf("--tlsMode") + 1), args.toString());
+    assertEquals(dir + "/tls-combined.pem", args.get(args.indexOf("--tlsCertificateKeyFile") + 1), args.toString());
+    assertEquals(dir + "/ca.crt", args.get(args.indexOf("--tlsCAFile") + 1), args.toString());
+    assertFalse(args.contains("--tlsAllowConnectionsWithoutCertificates"), args.toString());
+    assertTrue(c.getReadinessProbe().getExec().getCommand().contains("--tls"), "the probe must speak TLS");
+    assertTrue(mongoUri("prod").contains("tls=true"), "prod services must ask for TLS");
+    assertFalse(mongoUri("dev").contains("tls=true"), "dev runs MongoDB in plain text");
+  }
+
+  /** The services' MongoDB connection string, from the overlay's generated ot-mongo Secret. */
+  private String mongoUri(String overlay) {
+    Secret secret = all(overlay, Secret.class).stream().filter(x -> x.getMetadata().getName().startsWith("ot-mongo"))
+        .findFirst().orElseThrow();
+    String uri = secret.getData() != null && secret.getData().containsKey("uri") ? new String(
+        java.util.Base64.getMimeDecoder().decode(secret.getData().get("uri")), java.nio.charset.StandardCharsets.UTF_8)
+        : secret.getStringData().get("uri");
+    assertTrue(uri.startsWith("mongodb://"), overlay + ": " + uri);
+    return uri;
   }
 
   /**

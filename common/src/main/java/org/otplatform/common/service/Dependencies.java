@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.function.Supplier;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.kafka.KafkaSupport;
+import org.otplatform.common.tls.TlsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,30 @@ public final class Dependencies {
 
   private Dependencies() {}
 
-  /** A shared Mongo client for one service's database. */
+  /**
+   * A shared Mongo client for one service's database. When the connection string asks for TLS
+   * ({@code tls=true}) and the service has certificates ({@code OT_TLS_*}), the client presents the
+   * service's certificate and trusts the platform CA: mutual TLS with a {@code mongod} that requires
+   * client certificates. The files are read when the client connects (a renewal takes effect at the
+   * next start, unlike the HTTP servers' and clients').
+   */
   public static MongoClient mongo(Vertx vertx, CommonConfig config, String database) {
-    return MongoClient.createShared(vertx, new JsonObject()
+    return MongoClient.createShared(vertx, options(config, database), database);
+  }
+
+  static JsonObject options(CommonConfig config, String database) {
+    JsonObject options = new JsonObject()
         .put("connection_string", config.mongoUri())
         .put("db_name", database)
         .put("serverSelectionTimeoutMS", 5_000)
-        .put("connectTimeoutMS", 5_000), database);
+        .put("connectTimeoutMS", 5_000);
+    TlsSettings tls = config.tls();
+    if (tls.enabled()) {
+      // Used only when the connection string turns TLS on; harmless otherwise.
+      options.put("caPath", tls.ca().toString()).put("certPath", tls.cert().toString())
+          .put("keyPath", tls.key().toString());
+    }
+    return options;
   }
 
   /** Pings MongoDB, retrying until {@code timeout}; fails with a {@link DependencyException}. */

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {"0:written", "64:bad arguments", "73:the output directory cannot be written"})
 public final class CertsMain implements Callable<Integer> {
-  static final List<String> SERVICES = List.of("gss", "auth", "lss", "relay", "logger", "kafka", "compute");
+  static final List<String> SERVICES = List.of("gss", "auth", "lss", "relay", "logger", "kafka", "mongodb",
+      "compute");
 
   @Option(names = "--out", description = "where to write (default: ${DEFAULT-VALUE})", defaultValue = "certs")
   private Path out;
@@ -72,6 +73,7 @@ public final class CertsMain implements Callable<Integer> {
       for (String service : SERVICES) {
         ca.issue(service, names(service), Duration.ofDays(days)).write(out.resolve(service), ca.certificate());
       }
+      combinedPem(out.resolve("mongodb"));
       System.out.println("ot-certs: certificates for " + String.join(", ", SERVICES) + " in " + out);
       System.out.println("To store them in the cluster:");
       for (String service : SERVICES) {
@@ -84,6 +86,15 @@ public final class CertsMain implements Callable<Integer> {
       System.err.println("ot-certs: cannot write " + out + ": " + e.getMessage());
       return ExitCodes.CANNOT_BIND;
     }
+  }
+
+  /** mongod reads key and certificate from one file, as cert-manager's CombinedPEM output names it. */
+  private static void combinedPem(Path dir) throws IOException {
+    Path combined = dir.resolve("tls-combined.pem");
+    Files.deleteIfExists(combined);
+    Files.createFile(combined, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(combined, Files.readString(dir.resolve("tls.key")) + Files.readString(dir.resolve("tls.crt")));
   }
 
   /** The names a service is reached by, in the cluster and on this machine. */

@@ -40,6 +40,11 @@ class CertsMainTest {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("tls.key"))));
       assertTrue(Files.readString(dir.resolve("tls.key")).startsWith("-----BEGIN PRIVATE KEY-----"), "PKCS#8");
     }
+    String combined = Files.readString(out.resolve("mongodb").resolve("tls-combined.pem"));
+    assertTrue(combined.contains("-----BEGIN PRIVATE KEY-----") && combined.contains("-----BEGIN CERTIFICATE-----"),
+        "mongod's key file holds key and certificate");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        out.resolve("mongodb").resolve("tls-combined.pem"))));
     byte[] before = Files.readAllBytes(out.resolve("ca.crt"));
     assertEquals(0, new CommandLine(new CertsMain()).execute("--out", out.toString()));
     assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(out.resolve("ca.crt"))), "the CA is reused");
