@@ -99,6 +99,8 @@ public final class LogBench {
     props.put("bootstrap.servers", bootstrap);
     props.put("group.id", "bench-" + UUID.randomUUID());
     props.put("auto.offset.reset", "earliest");
+    // As the platform's consumers (the logger's among them), so that the two rates compare like for like.
+    props.put("fetch.max.wait.ms", org.otplatform.common.kafka.KafkaSupport.FETCH_MAX_WAIT_MS);
     try (KafkaProducer<String, String> producer = producer(bootstrap);
          KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
              new StringDeserializer())) {
@@ -141,7 +143,7 @@ public final class LogBench {
       if (count >= n) {
         return n / ((System.nanoTime() - t0) / 1e9);
       }
-      Thread.sleep(20);
+      Thread.sleep(200); // counting scans the collection (the store keeps no secondary index): not too often
     }
     throw new IllegalStateException("the logger did not store " + n + " records within 5 minutes");
   }

@@ -18,31 +18,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes the log topic in batches (up to {@value #BATCH} records or {@value #FLUSH_MS} ms) into
- * the {@link LogStore}, committing offsets only after a batch is stored; consumption pauses while
- * a batch is written, so memory stays bounded.
+ * the {@link LogStore}, one batch written at a time, committing offsets only after a batch is
+ * stored. Records keep arriving while a batch is written (the next batch is ready when it is
+ * done); consumption pauses only when {@value #MAX_BUFFERED} records wait, so memory stays bounded.
  */
 final class LogIngest {
   private static final Logger LOG = LoggerFactory.getLogger(LogIngest.class);
   private static final int BATCH = 500;
   private static final long FLUSH_MS = 200;
+  private static final int MAX_BUFFERED = 4 * BATCH;
 
   private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
   private final LogStore store;
   private final List<KafkaConsumerRecord<String, String>> buffer = new ArrayList<>();
   private boolean flushing;
+  private boolean paused;
   private long timer;
 
   LogIngest(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, LogStore store) {
     this.vertx = vertx;
     this.store = store;
     this.consumer = KafkaConsumer.create(vertx, KafkaSupport.consumerConfig(kafka, "logger", instanceId));
+    // A commit waits for the consumer's poll to return: with the default 1 s a quiet topic (or a
+    // paused consumer) held every batch's commit for up to a second.
+    this.consumer.pollTimeout(java.time.Duration.ofMillis(100));
   }
 
   Future<Void> start() {
     consumer.exceptionHandler(e -> LOG.warn("log consumer failed: {}", e.getMessage()));
     consumer.handler(record -> {
       buffer.add(record);
+      if (buffer.size() >= MAX_BUFFERED && !paused) {
+        paused = true;
+        consumer.pause();
+      }
       if (buffer.size() >= BATCH) {
         flush();
       }
@@ -56,9 +66,10 @@ final class LogIngest {
       return;
     }
     flushing = true;
-    consumer.pause();
-    List<KafkaConsumerRecord<String, String>> batch = new ArrayList<>(buffer);
-    buffer.clear();
+    // The oldest records first, so that each partition's offsets are committed in order.
+    List<KafkaConsumerRecord<String, String>> head = buffer.subList(0, Math.min(BATCH, buffer.size()));
+    List<KafkaConsumerRecord<String, String>> batch = new ArrayList<>(head);
+    head.clear();
     List<JsonObject> records = new ArrayList<>(batch.size());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (KafkaConsumerRecord<String, String> r : batch) {
@@ -81,7 +92,13 @@ final class LogIngest {
         })
         .onComplete(r -> {
           flushing = false;
-          consumer.resume();
+          if (paused && buffer.size() < MAX_BUFFERED / 2) {
+            paused = false;
+            consumer.resume();
+          }
+          if (r.succeeded() && buffer.size() >= BATCH) {
+            flush();
+          }
         });
   }
 
