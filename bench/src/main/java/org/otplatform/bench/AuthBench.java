@@ -179,7 +179,8 @@ public final class AuthBench {
             "OT_LOG_LEVEL", "WARN"), ports)).start()) {
       HttpClient client = HttpClient.newHttpClient();
       URI login = URI.create(platform.url(ports.auth()) + "/api/v1/login");
-      HttpRequest request = HttpRequest.newBuilder(login).header("content-type", "application/json")
+      HttpRequest request = HttpRequest.newBuilder(login).timeout(Duration.ofSeconds(30))
+          .header("content-type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"admin\",\"password\":\"" + PASSWORD + "\"}"))
           .build();
       for (int i = 0; i < 3; i++) {

@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
-/** The benchmarks' blocking HTTP client (JDK) and the set-up steps they share. */
+/**
+ * The benchmarks' blocking HTTP client (JDK) and the set-up steps they share. Every request has a
+ * timeout: a server that accepts a connection and never answers must not stop the run.
+ */
 final class BenchHttp {
   /** The bootstrap admin's password in the benchmarks' platforms. */
   static final String PASSWORD = "bench-admin-password-1";
@@ -49,7 +52,8 @@ final class BenchHttp {
   /** A GET's status, or -1 when nothing answers. */
   static int status(String url) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (Exception e) {
       return -1;
@@ -59,7 +63,7 @@ final class BenchHttp {
   /** A GET's body as JSON, with the token; an empty object when it fails. */
   static JsonObject getJson(String url, String token) {
     try {
-      return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(url))
+      return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
           .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body());
     } catch (Exception e) {
       return new JsonObject();
@@ -77,7 +81,7 @@ final class BenchHttp {
   }
 
   static void delete(String url, String token) throws Exception {
-    HTTP.send(HttpRequest.newBuilder(URI.create(url)).DELETE().header("authorization", "Bearer " + token).build(),
+    HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE().header("authorization", "Bearer " + token).build(),
         HttpResponse.BodyHandlers.discarding());
   }
 

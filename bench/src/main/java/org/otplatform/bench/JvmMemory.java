@@ -22,8 +22,8 @@ final class JvmMemory {
       new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
     }
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+        .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
     double used = 0;
     for (String line : metrics.split("\n")) {
       if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
@@ -35,8 +35,8 @@ final class JvmMemory {
 
   /** The sum of a metric's samples (every tag combination). */
   static double metric(HttpClient http, String baseUrl, String name) throws Exception {
-    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/metrics"))
+        .timeout(java.time.Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()).body();
     double sum = 0;
     for (String line : metrics.split("\n")) {
       if (line.startsWith(name + " ") || line.startsWith(name + "{")) {

@@ -24,7 +24,7 @@ final class ServiceProcesses implements AutoCloseable {
   private final MongoServer mongo = new MongoServer(new MemoryBackend());
   private final KafkaBroker broker;
   private final int mongoPort = FreePorts.pick();
-  private final List<Service> running = new ArrayList<>();
+  private final List<Service> running = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** One service JVM and the port its HTTP server listens on. */
   record Service(String name, Process process, int port, long startedNanos) implements AutoCloseable {
@@ -58,6 +58,9 @@ final class ServiceProcesses implements AutoCloseable {
   }
 
   ServiceProcesses(Path brokerLib) throws Exception {
+    // A run stopped with Ctrl-C or SIGTERM takes its service JVMs with it.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(s -> s.process().destroyForcibly()),
+        "ot-bench-services"));
     mongo.bind("127.0.0.1", mongoPort);
     broker = new KafkaBroker(Files.createTempDirectory("ot-bench-kafka"), brokerLib, FreePorts.pick(),
         FreePorts.pick());
