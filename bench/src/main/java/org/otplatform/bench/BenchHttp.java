@@ -81,8 +81,8 @@ final class BenchHttp {
   }
 
   static void delete(String url, String token) throws Exception {
-    HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE().header("authorization", "Bearer " + token).build(),
-        HttpResponse.BodyHandlers.discarding());
+    HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).DELETE()
+        .header("authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.discarding());
   }
 
   /** Waits for the GSS to be ready, logs the admin in and creates project {@code bench}; the token. */

@@ -24,6 +24,9 @@ import picocli.CommandLine.Parameters;
     exitCodeList = {"0:every section ran", "1:a section failed (the table holds the others)",
         "2:unknown section or option"})
 public final class BenchSuite implements Callable<Integer> {
+  /** Held, or java.util.logging forgets the level set on it. */
+  private static final java.util.logging.Logger MOCK_LOG =
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   /** What one section needs from the run. */
   record Context(Path brokerLib, Report report) {}
@@ -70,7 +73,8 @@ public final class BenchSuite implements Callable<Integer> {
   public Integer call() throws Exception {
     for (String s : sections) {
       if (!SECTIONS.containsKey(s)) {
-        System.err.println("ot-bench: unknown section '" + s + "' (known: " + String.join(", ", SECTIONS.keySet()) + ")");
+        System.err.println("ot-bench: unknown section '" + s + "' (known: " + String.join(", ", SECTIONS.keySet())
+            + ")");
         return 2;
       }
     }
@@ -94,8 +98,9 @@ public final class BenchSuite implements Callable<Integer> {
         e.printStackTrace(System.out);
       }
     }
-    System.out.printf("%nOT Platform benchmarks, %d cores, Java %s, %.1f min%n%n", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"), (System.nanoTime() - begin) / 60e9);
+    System.out.printf("%nOT Platform benchmarks, %d cores, Java %s, %.1f min%n%n",
+        Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+        (System.nanoTime() - begin) / 60e9);
     report.print(System.out);
     Path file = out != null ? out : Path.of("bench-results",
         "ot-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");
@@ -103,7 +108,4 @@ public final class BenchSuite implements Callable<Integer> {
     System.out.println("\nresults written to " + file);
     return failed == 0 ? 0 : 1;
   }
-
-  /** Held, or java.util.logging forgets the level set on it. */
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 }

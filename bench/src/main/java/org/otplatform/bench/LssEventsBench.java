@@ -40,7 +40,7 @@ final class LssEventsBench {
   }
 
   static List<Row> run(Vertx vertx, KubernetesClient client, String namespace, Map<String, Long> statusWritten,
-      int sessions, java.nio.file.Path brokerLib) throws Exception {
+      int sessions, Path brokerLib) throws Exception {
     List<Row> rows = new ArrayList<>();
     Path dir = Files.createTempDirectory("ot-bench-kafka");
     Path catalog = Files.createTempFile("ot-bench-catalog", ".json");

@@ -63,9 +63,10 @@ public final class OpenBench {
       List<Double> refP99, List<Double> refRate) {
 
     List<Row> rows(String section) {
+      String byHand = "pod create -> Ready seen, by hand";
       return List.of(
-          new Row(section, "request -> READY, one at a time, p50", "ms", p50, "pod create -> Ready seen, by hand", refP50),
-          new Row(section, "request -> READY, one at a time, p99", "ms", p99, "pod create -> Ready seen, by hand", refP99),
+          new Row(section, "request -> READY, one at a time, p50", "ms", p50, byHand, refP50),
+          new Row(section, "request -> READY, one at a time, p99", "ms", p99, byHand, refP99),
           new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
               "pods created, Ready, deleted by hand, " + clients + " clients", refRate));
     }
@@ -253,7 +254,8 @@ public final class OpenBench {
   /** A catalog with one session type, {@code bench}, of one service. */
   private static Path catalog(String service) throws Exception {
     Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
-    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [" + service + "]}}}");
+    Files.writeString(catalog,
+        "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [" + service + "]}}}");
     catalog.toFile().deleteOnExit();
     return catalog;
   }

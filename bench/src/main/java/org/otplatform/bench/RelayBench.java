@@ -82,24 +82,22 @@ public final class RelayBench {
     } else {
       context.report().note("relay: configurable-http-proxy not compared: " + Proxy.missing());
     }
-    rows.add(Row.of("concurrency", String.format(java.util.Locale.ROOT, "%,d idle relay connections: heap per connection",
-        idle), "KiB", f.heapPerConnection()));
-    rows.add(Row.of("concurrency", String.format(java.util.Locale.ROOT, "%,d idle relay connections: RSS per connection",
-        idle), "KiB", f.rssPerConnection()));
-    rows.add(Row.of("concurrency", String.format(java.util.Locale.ROOT, "%,d idle relay connections: admitted", idle),
-        "/s", f.admittedPerSecond()));
+    String held = String.format(java.util.Locale.ROOT, "%,d idle relay connections: ", idle);
+    rows.add(Row.of("concurrency", held + "heap per connection", "KiB", f.heapPerConnection()));
+    rows.add(Row.of("concurrency", held + "RSS per connection", "KiB", f.rssPerConnection()));
+    rows.add(Row.of("concurrency", held + "admitted", "/s", f.admittedPerSecond()));
     return rows;
   }
 
   /** One path's figures, one value per run. */
-  record Path3(List<Double> p50, List<Double> p99, List<Double> rate) {
-    static Path3 empty() {
-      return new Path3(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+  record PathFigures(List<Double> p50, List<Double> p99, List<Double> rate) {
+    static PathFigures empty() {
+      return new PathFigures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
   }
 
   /** What one relay measurement found: the relay, the direct path, the proxy (null when not run), memory. */
-  record Figures(Path3 relay, Path3 direct, Path3 proxy, List<Double> heapPerConnection,
+  record Figures(PathFigures relay, PathFigures direct, PathFigures proxy, List<Double> heapPerConnection,
       List<Double> rssPerConnection, List<Double> admittedPerSecond) {}
 
   /**
@@ -157,8 +155,8 @@ public final class RelayBench {
             .setPort(proxy.port()).setURI("/ws"))), false);
       }
       JsonObject payload = new JsonObject().put("x", "y".repeat(64));
-      Figures f = new Figures(Path3.empty(), Path3.empty(), viaProxy == null ? null : Path3.empty(), new ArrayList<>(),
-          new ArrayList<>(), new ArrayList<>());
+      Figures f = new Figures(PathFigures.empty(), PathFigures.empty(),
+          viaProxy == null ? null : PathFigures.empty(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (Link link : viaProxy == null ? List.of(direct, viaRelay) : List.of(direct, viaRelay, viaProxy)) {
         latency(link, payload, 1000);
         throughput(link, payload, 2);
@@ -184,8 +182,7 @@ public final class RelayBench {
         f.admittedPerSecond().add(idleLinks.size() / seconds);
         Future.all(idleLinks.stream().map(l -> l.ws.close()).toList()).toCompletionStage().toCompletableFuture()
             .get(120, TimeUnit.SECONDS);
-        int relayPortFinal = relayPort;
-        BenchHttp.await(() -> openConnections(relayPortFinal) <= 2, "relay connections closed");
+        BenchHttp.await(() -> openConnections(relayPort) <= 2, "relay connections closed");
       }
       return f;
     } finally {
@@ -201,7 +198,7 @@ public final class RelayBench {
   }
 
   /** One run of a path: latency one at a time, then throughput with 64 in flight. */
-  private static void record(Link link, JsonObject payload, Path3 into) throws Exception {
+  private static void record(Link link, JsonObject payload, PathFigures into) throws Exception {
     Stats latency = latency(link, payload, 2000);
     into.p50().add(latency.p50());
     into.p99().add(latency.p99());

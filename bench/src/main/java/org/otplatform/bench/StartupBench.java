@@ -107,7 +107,8 @@ public final class StartupBench {
           if (!platform.isAlive()) {
             throw new IllegalStateException("ot-platform exited with code " + platform.exitValue());
           }
-          return servicePorts.stream().allMatch(p -> BenchHttp.status("http://127.0.0.1:" + p + "/health/ready") == 200);
+          return servicePorts.stream()
+              .allMatch(p -> BenchHttp.status("http://127.0.0.1:" + p + "/health/ready") == 200);
         }, "embedded platform ready");
         ready.add((System.nanoTime() - t0) / 1e6);
         heap.add(JvmMemory.heapAfterGc(platform.pid(), BenchHttp.HTTP, "http://127.0.0.1:" + ports.gss()) / MIB);

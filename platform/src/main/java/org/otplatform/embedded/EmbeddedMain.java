@@ -89,8 +89,7 @@ public final class EmbeddedMain implements Callable<Integer> {
         .append("  relay   ").append(platform.url(p.relay()).replaceFirst("^http", "ws")).append("/ws/sessions/{id}\n")
         .append("  logger  ").append(platform.url(p.logger())).append("/api/v1/logs\n")
         .append("  LSS     ").append(platform.url(p.lss())).append("/health/ready\n")
-        .append("  Kafka   127.0.0.1:").append(p.kafka()).append("   MongoDB  mongodb://127.0.0.1:").append(p.mongo())
-        .append(platform.url(p.gss()).startsWith("https") ? "/?tls=true (client certificate required)" : "")
+        .append("  Kafka   127.0.0.1:").append(p.kafka()).append("   MongoDB  ").append(platform.mongoUri())
         .append("\n  data    ").append(data.toAbsolutePath()).append('\n');
     platform.generatedAdminPassword().ifPresent(pw -> sb
         .append("\nFirst start: log in as '").append(platform.adminUser()).append("' with password ").append(pw)

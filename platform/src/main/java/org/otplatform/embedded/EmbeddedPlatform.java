@@ -107,6 +107,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return (tls.isEmpty() ? "http" : "https") + "://127.0.0.1:" + port;
   }
 
+  /** How the services reach the store: with {@code tls=true} when the platform runs on TLS. */
+  public String mongoUri() {
+    return "mongodb://127.0.0.1:" + ports().mongo() + (tls.isEmpty() ? "" : "/?tls=true");
+  }
+
   public Optional<String> generatedAdminPassword() {
     return generatedAdminPassword;
   }
@@ -317,7 +322,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     Map<String, String> env = new HashMap<>(settings.env());
     Ports p = ports();
     env.put("OT_KAFKA_BOOTSTRAP", "127.0.0.1:" + p.kafka());
-    env.put("OT_MONGO_URI", "mongodb://127.0.0.1:" + p.mongo() + (tls.isEmpty() ? "" : "/?tls=true"));
+    env.put("OT_MONGO_URI", mongoUri());
     env.putIfAbsent("OT_HOST", "127.0.0.1");
     env.put("OT_GSS_PORT", Integer.toString(p.gss()));
     env.put("OT_AUTH_PORT", Integer.toString(p.auth()));

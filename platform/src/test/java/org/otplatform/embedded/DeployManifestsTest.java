@@ -465,9 +465,9 @@ class DeployManifestsTest {
   private String mongoUri(String overlay) {
     Secret secret = all(overlay, Secret.class).stream().filter(x -> x.getMetadata().getName().startsWith("ot-mongo"))
         .findFirst().orElseThrow();
-    String uri = secret.getData() != null && secret.getData().containsKey("uri") ? new String(
-        java.util.Base64.getMimeDecoder().decode(secret.getData().get("uri")), java.nio.charset.StandardCharsets.UTF_8)
-        : secret.getStringData().get("uri");
+    // The rendered value may be wrapped across lines: the MIME decoder reads it.
+    String uri = new String(java.util.Base64.getMimeDecoder().decode(secret.getData().get("uri")),
+        java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(uri.startsWith("mongodb://"), overlay + ": " + uri);
     return uri;
   }

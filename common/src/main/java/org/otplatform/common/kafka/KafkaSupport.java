@@ -36,7 +36,6 @@ public final class KafkaSupport {
     return config;
   }
 
-  /** Consumer settings: manual commits, so a record counts as handled only once it was acted on. */
   /**
    * How long the broker may hold a fetch for partitions without new records. A consumer has one
    * fetch in flight per broker and does not fetch a partition whose records it still holds, so a
@@ -46,6 +45,7 @@ public final class KafkaSupport {
    */
   public static final String FETCH_MAX_WAIT_MS = "100";
 
+  /** Consumer settings: manual commits, so a record counts as handled only once it was acted on. */
   public static Map<String, String> consumerConfig(KafkaConnection kafka, String groupId, String clientId) {
     Map<String, String> config = connection(kafka);
     config.put("group.id", groupId);

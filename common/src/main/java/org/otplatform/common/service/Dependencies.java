@@ -31,7 +31,7 @@ public final class Dependencies {
     return MongoClient.createShared(vertx, options(config, database), database);
   }
 
-  static JsonObject options(CommonConfig config, String database) {
+  private static JsonObject options(CommonConfig config, String database) {
     JsonObject options = new JsonObject()
         .put("connection_string", config.mongoUri())
         .put("db_name", database)
