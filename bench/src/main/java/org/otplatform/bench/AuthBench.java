@@ -45,17 +45,18 @@ public final class AuthBench {
    * hash sets; token verifications per second next to bare RS256 signature checks.
    */
   static List<Row> measure(BenchSuite.Context context) throws Exception {
-    int iterations = Integer.parseInt(System.getenv().getOrDefault("OT_AUTH_PBKDF2_ITERATIONS", "600000"));
+    int iterations = context.size().count("OT_AUTH_PBKDF2_ITERATIONS", 600_000, 600_000);
     int cores = Runtime.getRuntime().availableProcessors();
     List<Double> hashMs = new ArrayList<>();
-    for (int run = 0; run < 3; run++) {
+    Size size = context.size();
+    for (int run = 0; run < size.runs(3); run++) {
       hashMs.add(hashCost(iterations));
     }
     List<Row> rows = new ArrayList<>();
     String hash = String.format(Locale.ROOT, "PBKDF2-HMAC-SHA256, %,d iterations", iterations);
     rows.add(Row.of("auth", "password check (one hash, " + hash + ")", "ms", hashMs));
-    rows.addAll(loginOverHttp(context.brokerLib(), iterations, hashMs, cores));
-    rows.add(verifierThroughput());
+    rows.addAll(loginOverHttp(context.brokerLib(), iterations, hashMs, cores, size));
+    rows.add(verifierThroughput(size));
     return rows;
   }
 
@@ -72,7 +73,7 @@ public final class AuthBench {
     return Stats.of(ms.subList(1, ms.size())).p50();
   }
 
-  static Row verifierThroughput() throws Exception {
+  static Row verifierThroughput(Size size) throws Exception {
     MongoServer server = new MongoServer(new MemoryBackend());
     Vertx vertx = Vertx.vertx();
     try {
@@ -88,13 +89,13 @@ public final class AuthBench {
       TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
       verifier.start().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
       RawSignatures raw = new RawSignatures(keys.jwks().getJsonObject(0));
-      runVerifications(vertx, verifier, tokens, Duration.ofSeconds(2)); // warm-up
-      raw.perSecond(tokens, Duration.ofSeconds(2));
+      runVerifications(vertx, verifier, tokens, size.window(Duration.ofSeconds(2))); // warm-up
+      raw.perSecond(tokens, size.window(Duration.ofSeconds(2)));
       List<Double> rates = new ArrayList<>();
       List<Double> rawRates = new ArrayList<>();
-      for (int run = 0; run < 3; run++) {
-        rates.add(runVerifications(vertx, verifier, tokens, Duration.ofSeconds(3)));
-        rawRates.add(raw.perSecond(tokens, Duration.ofSeconds(3)));
+      for (int run = 0; run < size.runs(3); run++) {
+        rates.add(runVerifications(vertx, verifier, tokens, size.window(Duration.ofSeconds(3))));
+        rawRates.add(raw.perSecond(tokens, size.window(Duration.ofSeconds(3))));
       }
       mongo.close();
       return new Row("auth", "token verifications (common verifier, 1 event loop)", "/s", rates,
@@ -171,7 +172,8 @@ public final class AuthBench {
     });
   }
 
-  static List<Row> loginOverHttp(Path brokerLib, int iterations, List<Double> hashMs, int cores) throws Exception {
+  static List<Row> loginOverHttp(Path brokerLib, int iterations, List<Double> hashMs, int cores, Size size)
+      throws Exception {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     try (EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, brokerLib,
         Map.of("OT_ADMIN_PASSWORD", PASSWORD, "OT_AUTH_PBKDF2_ITERATIONS", Integer.toString(iterations),
@@ -189,15 +191,15 @@ public final class AuthBench {
       List<Double> latency = new ArrayList<>();
       List<Double> rates = new ArrayList<>();
       List<Double> ceiling = new ArrayList<>();
-      for (int run = 0; run < 3; run++) {
+      for (int run = 0; run < size.runs(3); run++) {
         List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
+        for (int i = 0; i < size.count("OT_BENCH_LOGINS", 8, 2); i++) {
           long t0 = System.nanoTime();
           send(client, request);
           ms.add((System.nanoTime() - t0) / 1e6);
         }
         latency.add(Stats.of(ms).p50());
-        rates.add(loginsPerSecond(client, request, cores, Duration.ofSeconds(4)));
+        rates.add(loginsPerSecond(client, request, cores, size.window(Duration.ofSeconds(4))));
         ceiling.add(cores * 1000 / hashMs.get(run));
       }
       return List.of(

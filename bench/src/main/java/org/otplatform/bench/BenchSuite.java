@@ -29,7 +29,7 @@ public final class BenchSuite implements Callable<Integer> {
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
   /** What one section needs from the run. */
-  record Context(Path brokerLib, Report report) {}
+  record Context(Path brokerLib, Report report, Size size) {}
 
   /** One part of the table. */
   @FunctionalInterface
@@ -54,9 +54,14 @@ public final class BenchSuite implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "SECTION",
       description = "sections to run (default: ${DEFAULT-VALUE}); also: lss (spawner against the API mock), "
-          + "tls (session open and relay with mutual TLS vs without)",
+          + "tls (session open and relay with mutual TLS vs without); all: every section",
       defaultValue = "startup,auth,open,relay,sessions,logs", split = ",")
   private List<String> sections = new ArrayList<>();
+
+  @Option(names = "--size", paramLabel = "full|tiny", defaultValue = "full",
+      description = "full (default): the figures to report; tiny: every section once with small counts, "
+          + "in a few minutes for all — a check that the benchmark works, not figures to quote")
+  private String size;
 
   @Option(names = "--out", description = "the JSON results file (default: bench-results/ot-bench-<time>.json)")
   private Path out;
@@ -71,6 +76,16 @@ public final class BenchSuite implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (sections.contains("all")) {
+      sections = new ArrayList<>(SECTIONS.keySet());
+    }
+    Size chosen;
+    try {
+      chosen = Size.of(size, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("ot-bench: " + e.getMessage());
+      return 2;
+    }
     for (String s : sections) {
       if (!SECTIONS.containsKey(s)) {
         System.err.println("ot-bench: unknown section '" + s + "' (known: " + String.join(", ", SECTIONS.keySet())
@@ -81,7 +96,7 @@ public final class BenchSuite implements Callable<Integer> {
     // The fabric8 mock server logs every request through java.util.logging.
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     Report report = new Report();
-    Context context = new Context(brokerLib, report);
+    Context context = new Context(brokerLib, report, chosen);
     int failed = 0;
     long begin = System.nanoTime();
     for (String name : sections) {
@@ -98,9 +113,12 @@ public final class BenchSuite implements Callable<Integer> {
         e.printStackTrace(System.out);
       }
     }
-    System.out.printf("%nOT Platform benchmarks, %d cores, Java %s, %.1f min%n%n",
+    System.out.printf("%nOT Platform benchmarks, %d cores, Java %s, %.1f min%s%n%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-        (System.nanoTime() - begin) / 60e9);
+        (System.nanoTime() - begin) / 60e9, chosen.tiny() ? " (size tiny: a check, not figures to quote)" : "");
+    if (chosen.tiny()) {
+      report.note("size tiny: every section once with small counts; not figures to quote");
+    }
     report.print(System.out);
     Path file = out != null ? out : Path.of("bench-results",
         "ot-bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + ".json");

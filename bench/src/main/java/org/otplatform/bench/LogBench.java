@@ -34,7 +34,7 @@ public final class LogBench {
   }
 
   static List<Row> measure(BenchSuite.Context context) throws Exception {
-    int n = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_RECORDS", "30000"));
+    int n = context.size().count("OT_BENCH_RECORDS", 30_000, 1_000);
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     Vertx vertx = Vertx.vertx();
     try (EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, context.brokerLib(),
@@ -44,7 +44,7 @@ public final class LogBench {
       String bootstrap = "127.0.0.1:" + ports.kafka();
       List<Double> raw = new ArrayList<>();
       List<Double> stored = new ArrayList<>();
-      for (int run = 0; run < 4; run++) {
+      for (int run = 0; run < context.size().runs(3) + 1; run++) {
         double r = rawRate(bootstrap, n);
         double s = endToEnd(bootstrap, mongo, n);
         if (run > 0) { // run 0 warms up

@@ -65,7 +65,7 @@ public final class LssBench {
   static List<Row> measure(BenchSuite.Context context) throws Exception {
     // The mock logs every request through java.util.logging.
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    int pods = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_PODS", "200"));
+    int pods = context.size().count("OT_BENCH_PODS", 200, 10);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
         new KubernetesCrudDispatcher(), false);
     server.init();
@@ -101,7 +101,7 @@ public final class LssBench {
       KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "bench", 600),
           new KubernetesSpawner.Limits(pods, 10_000, 10_000));
       spawner.watch().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      for (int run = 0; run < 4; run++) {
+      for (int run = 0; run < context.size().runs(3) + 1; run++) {
         ServiceSpec spec = ServiceSpec.ofImage("kriging", "img:ok", Duration.ofSeconds(120));
         long t0 = System.nanoTime();
         List<Future<org.otplatform.lss.spawn.RunningService>> starts = new ArrayList<>();
@@ -133,7 +133,8 @@ public final class LssBench {
               rates),
           Row.of("lss", "node's Ready write -> spawner, p50", "ms", p50),
           Row.of("lss", "node's Ready write -> spawner, p99", "ms", p99)));
-      rows.addAll(LssEventsBench.run(vertx, client, NS, readyWritten, Math.min(pods, 100), context.brokerLib()));
+      rows.addAll(LssEventsBench.run(vertx, client, NS, readyWritten, Math.min(pods, 100), context.brokerLib(),
+          context.size()));
       return rows;
     } finally {
       kubelet.stop();

@@ -40,7 +40,7 @@ final class LssEventsBench {
   }
 
   static List<Row> run(Vertx vertx, KubernetesClient client, String namespace, Map<String, Long> statusWritten,
-      int sessions, Path brokerLib) throws Exception {
+      int sessions, Path brokerLib, Size size) throws Exception {
     List<Row> rows = new ArrayList<>();
     Path dir = Files.createTempDirectory("ot-bench-kafka");
     Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
@@ -88,7 +88,7 @@ final class LssEventsBench {
         for (String type : List.of("ok", "fail")) {
           List<Double> p50 = new ArrayList<>();
           List<Double> p99 = new ArrayList<>();
-          for (int run = 0; run < 4; run++) {
+          for (int run = 0; run < size.runs(3) + 1; run++) {
             List<Double> latencies = new ArrayList<>();
             List<String> ids = new ArrayList<>();
             int count = wave == 1 ? sessions / 2 : sessions;

@@ -44,7 +44,6 @@ import org.otplatform.embedded.EmbeddedPlatform;
  */
 public final class OpenBench {
   private static final String NS = "ot-compute";
-  private static final int RUNS = 3;
 
   private OpenBench() {}
 
@@ -53,8 +52,8 @@ public final class OpenBench {
   }
 
   static List<Row> measure(BenchSuite.Context context) throws Exception {
-    List<Row> rows = new ArrayList<>(kubernetes(context.brokerLib(), false).rows("open, kubernetes"));
-    rows.addAll(local(context.brokerLib()));
+    List<Row> rows = new ArrayList<>(kubernetes(context.brokerLib(), false, context.size()).rows("open, kubernetes"));
+    rows.addAll(local(context.brokerLib(), context.size()));
     return rows;
   }
 
@@ -148,9 +147,9 @@ public final class OpenBench {
   }
 
   /** Session open with the Kubernetes spawner, with or without mutual TLS inside the platform. */
-  static Figures kubernetes(Path brokerLib, boolean tls) throws Exception {
-    int clients = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_CLIENTS", "8"));
-    int seconds = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SECONDS", "5"));
+  static Figures kubernetes(Path brokerLib, boolean tls, Size size) throws Exception {
+    int clients = size.count("OT_BENCH_CLIENTS", 8, 2);
+    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
     try (MockCluster cluster = new MockCluster()) {
       System.setProperty("kubernetes.master", cluster.master());
       System.setProperty("kubernetes.auth.tryKubeConfig", "false");
@@ -164,17 +163,17 @@ public final class OpenBench {
           "OT_LSS_FOLLOW_POD_LOGS", "false"));
       env.putAll(BenchHttp.tls(tls));
       try (Platform p = Platform.start(brokerLib, env)) {
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < size.count("OT_BENCH_WARMUP", 10, 1); i++) {
           p.openOnce(); // warm-up
           cluster.podByHand("warm-" + i);
         }
         Figures f = new Figures(clients, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
             new ArrayList<>(), new ArrayList<>());
         AtomicInteger refs = new AtomicInteger();
-        for (int run = 0; run < RUNS; run++) {
+        for (int run = 0; run < size.runs(3); run++) {
           List<Double> opens = new ArrayList<>();
           List<Double> byHand = new ArrayList<>();
-          for (int i = 0; i < 20; i++) {
+          for (int i = 0; i < size.count("OT_BENCH_OPENS", 20, 2); i++) {
             opens.add(p.openOnce());
             byHand.add(cluster.podByHand("ref-" + refs.incrementAndGet()));
           }
@@ -191,17 +190,17 @@ public final class OpenBench {
   }
 
   /** Session open with the local spawner (a JVM per compute service), next to starting that JVM by hand. */
-  static List<Row> local(Path brokerLib) throws Exception {
+  static List<Row> local(Path brokerLib, Size size) throws Exception {
     String[] command = {Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
         "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         "org.otplatform.compute.echo.EchoService"};
     String catalogCommand = "[\"${java}\", \"-Xmx128m\", \"-XX:TieredStopAtLevel=1\", \"-cp\", \"${classpath}\","
         + " \"org.otplatform.compute.echo.EchoService\"]";
     int clients = 2;
-    int seconds = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SECONDS", "5"));
+    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
     try (Platform p = Platform.start(brokerLib, Map.of("OT_CATALOG",
         catalog("{\"name\": \"echo\", \"command\": " + catalogCommand + "}").toString()))) {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < size.count("OT_BENCH_WARMUP", 3, 1); i++) {
         p.openOnce();
         processByHand(command);
       }
@@ -209,10 +208,10 @@ public final class OpenBench {
       List<Double> refP50 = new ArrayList<>();
       List<Double> rate = new ArrayList<>();
       List<Double> refRate = new ArrayList<>();
-      for (int run = 0; run < RUNS; run++) {
+      for (int run = 0; run < size.runs(3); run++) {
         List<Double> opens = new ArrayList<>();
         List<Double> byHand = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < size.count("OT_BENCH_LOCAL_OPENS", 4, 1); i++) {
           opens.add(p.openOnce());
           byHand.add(processByHand(command));
         }

@@ -66,8 +66,8 @@ public final class RelayBench {
   }
 
   static List<Row> measure(BenchSuite.Context context) throws Exception {
-    int idle = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_CONNECTIONS", "10000"));
-    Figures f = figures(context.brokerLib(), false, idle, Proxy.command());
+    int idle = context.size().count("OT_BENCH_CONNECTIONS", 10_000, 200);
+    Figures f = figures(context.brokerLib(), false, idle, Proxy.command(), context.size());
     List<Row> rows = new ArrayList<>(List.of(
         new Row("relay", "round trip, one at a time, p50", "ms", f.relay().p50(), "direct WebSocket", f.direct().p50()),
         new Row("relay", "round trip, one at a time, p99", "ms", f.relay().p99(), "direct WebSocket", f.direct().p99()),
@@ -105,8 +105,8 @@ public final class RelayBench {
    * {@code proxyCommand} is given, configurable-http-proxy in front of the same echo service; measures
    * each path, then {@code idle} idle connections to the relay (none when 0).
    */
-  static Figures figures(java.nio.file.Path brokerLib, boolean withTls, int idle, List<String> proxyCommand)
-      throws Exception {
+  static Figures figures(java.nio.file.Path brokerLib, boolean withTls, int idle, List<String> proxyCommand,
+      Size size) throws Exception {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     Map<String, String> tls = BenchHttp.tls(withTls);
     relayTls = withTls;
@@ -158,17 +158,17 @@ public final class RelayBench {
       Figures f = new Figures(PathFigures.empty(), PathFigures.empty(),
           viaProxy == null ? null : PathFigures.empty(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
       for (Link link : viaProxy == null ? List.of(direct, viaRelay) : List.of(direct, viaRelay, viaProxy)) {
-        latency(link, payload, 1000);
-        throughput(link, payload, 2);
+        latency(link, payload, size.count("OT_BENCH_WARMUP_MESSAGES", 1000, 100));
+        throughput(link, payload, size.seconds(2));
       }
-      for (int run = 0; run < 3; run++) {
-        record(direct, payload, f.direct());
-        record(viaRelay, payload, f.relay());
+      for (int run = 0; run < size.runs(3); run++) {
+        record(direct, payload, f.direct(), size);
+        record(viaRelay, payload, f.relay(), size);
         if (viaProxy != null) {
-          record(viaProxy, payload, f.proxy());
+          record(viaProxy, payload, f.proxy(), size);
         }
       }
-      int idleRuns = idle == 0 ? 0 : Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_IDLE_RUNS", "2"));
+      int idleRuns = idle == 0 ? 0 : size.count("OT_BENCH_IDLE_RUNS", 2, 1);
       for (int run = 0; run < idleRuns; run++) {
         long heapBefore = heapAfterGc(relay.pid(), relayPort);
         long rssBefore = rss(relay.pid());
@@ -198,11 +198,11 @@ public final class RelayBench {
   }
 
   /** One run of a path: latency one at a time, then throughput with 64 in flight. */
-  private static void record(Link link, JsonObject payload, PathFigures into) throws Exception {
-    Stats latency = latency(link, payload, 2000);
+  private static void record(Link link, JsonObject payload, PathFigures into, Size size) throws Exception {
+    Stats latency = latency(link, payload, size.count("OT_BENCH_MESSAGES", 2000, 200));
     into.p50().add(latency.p50());
     into.p99().add(latency.p99());
-    into.rate().add(throughput(link, payload, 4));
+    into.rate().add(throughput(link, payload, size.seconds(4)));
   }
 
   /** Whether front ends reach the relay over TLS (the platform runs on TLS). */

@@ -29,8 +29,8 @@ public final class SessionsBench {
   }
 
   static List<Row> measure(BenchSuite.Context context) throws Exception {
-    int sessions = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SESSIONS", "1000"));
-    int steps = Integer.parseInt(System.getenv().getOrDefault("OT_BENCH_SESSIONS_STEPS", "4"));
+    int sessions = context.size().count("OT_BENCH_SESSIONS", 1000, 20);
+    int steps = context.size().count("OT_BENCH_SESSIONS_STEPS", 4, 2);
     BenchHttp.tls(false);
     List<Double> gssHeap = new ArrayList<>();
     List<Double> lssHeap = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class SessionsBench {
       String token = BenchHttp.adminWithProject(gss.url(), auth.url());
       BenchHttp.await(() -> BenchHttp.getJson(gss.url() + "/api/v1/admin/lss", token).encode().contains("\"up\""),
           "the GSS hears the LSS");
-      for (int i = 0; i < 10; i++) {
+      for (int i = 0; i < context.size().count("OT_BENCH_WARMUP", 10, 1); i++) {
         OpenBench.openOnce(gss.url(), token); // warm-up
       }
       // Opened in steps; after each, the heap growth divided by the sessions that step added.

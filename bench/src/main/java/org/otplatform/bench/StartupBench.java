@@ -16,7 +16,6 @@ import org.otplatform.embedded.EmbeddedPlatform;
  * each at idle (heap after a full collection, resident set). Run with {@code bin/ot-bench startup}.
  */
 public final class StartupBench {
-  private static final int RUNS = 3;
   private static final double MIB = 1024 * 1024;
   private static final List<String> SERVICES = List.of("auth", "gss", "lss", "relay", "logger");
 
@@ -36,8 +35,9 @@ public final class StartupBench {
       heap.put(s, new ArrayList<>());
       rss.put(s, new ArrayList<>());
     });
+    int runs = context.size().runs(3);
     try (ServiceProcesses processes = new ServiceProcesses(context.brokerLib())) {
-      for (int run = 0; run < RUNS; run++) {
+      for (int run = 0; run < runs; run++) {
         try (ServiceProcesses.Service hello = processes.startMain("hello", HelloServer.class.getName(), Map.of(),
             List.of())) {
           reference.add(hello.awaitReady());
@@ -68,7 +68,7 @@ public final class StartupBench {
       rows.add(new Row("startup", name + ": java -> /health/ready", "ms", ready.get(name),
           "bare Vert.x HTTP server: java -> 200", reference));
     }
-    rows.addAll(embedded(context.brokerLib(), reference));
+    rows.addAll(embedded(context.brokerLib(), reference, runs));
     for (String name : SERVICES) {
       rows.add(Row.of("startup", name + " at idle: heap after GC", "MiB", heap.get(name)));
       rows.add(Row.of("startup", name + " at idle: resident set", "MiB", rss.get(name)));
@@ -77,11 +77,11 @@ public final class StartupBench {
   }
 
   /** {@code ot-platform} as a user runs it, to every service ready; its memory with the broker's. */
-  private static List<Row> embedded(Path brokerLib, List<Double> reference) throws Exception {
+  private static List<Row> embedded(Path brokerLib, List<Double> reference, int runs) throws Exception {
     List<Double> ready = new ArrayList<>();
     List<Double> rss = new ArrayList<>();
     List<Double> heap = new ArrayList<>();
-    for (int run = 0; run < RUNS; run++) {
+    for (int run = 0; run < runs; run++) {
       EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), "org.otplatform.embedded.EmbeddedMain",

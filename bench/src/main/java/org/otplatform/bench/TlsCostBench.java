@@ -15,10 +15,11 @@ public final class TlsCostBench {
   }
 
   static List<Row> measure(BenchSuite.Context context) throws Exception {
-    OpenBench.Figures plainOpen = OpenBench.kubernetes(context.brokerLib(), false);
-    OpenBench.Figures tlsOpen = OpenBench.kubernetes(context.brokerLib(), true);
-    RelayBench.Figures plainRelay = RelayBench.figures(context.brokerLib(), false, 0, null);
-    RelayBench.Figures tlsRelay = RelayBench.figures(context.brokerLib(), true, 0, null);
+    Size size = context.size();
+    OpenBench.Figures plainOpen = OpenBench.kubernetes(context.brokerLib(), false, size);
+    OpenBench.Figures tlsOpen = OpenBench.kubernetes(context.brokerLib(), true, size);
+    RelayBench.Figures plainRelay = RelayBench.figures(context.brokerLib(), false, 0, null, size);
+    RelayBench.Figures tlsRelay = RelayBench.figures(context.brokerLib(), true, 0, null, size);
     BenchHttp.tls(false);
     String off = "TLS off";
     return List.of(

@@ -139,6 +139,16 @@ class EndToEndTest {
     // Resume: after Last-Event-ID 2 the stream starts at 3.
     List<String[]> resumed = Api.readSse(gss + "/api/v1/sessions/" + sessionId + "/events", adminToken, "2", "SessionReady");
     assertEquals("3", resumed.get(0)[0]);
+
+    // ?until=ready ends the stream by itself at READY: what a script (the README) waits on.
+    HttpResponse<String> whole = Api.CLIENT.send(HttpRequest.newBuilder(
+            URI.create(gss + "/api/v1/sessions/" + sessionId + "/events?until=ready"))
+        .timeout(Duration.ofSeconds(30)).header("authorization", "Bearer " + adminToken).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, whole.statusCode());
+    assertTrue(whole.body().strip().endsWith("\"state\":\"READY\"}"), whole.body());
+    assertTrue(whole.body().contains("event: SessionReady"), whole.body());
+    Api.get(gss + "/api/v1/sessions/" + sessionId + "/events?until=forever", adminToken).expect(400);
   }
 
   @Test

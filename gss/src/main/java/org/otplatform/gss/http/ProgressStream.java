@@ -16,7 +16,9 @@ import org.otplatform.gss.session.SessionState;
  * has {@code id: <seq>} so a reconnect — to this replica or another — resumes without loss. Live
  * entries come from {@link Progress}; the stored log is also read every few seconds, which
  * delivers what another replica recorded without a Kafka event (a close request, a handover). The
- * stream ends after a terminal state; a comment every 15 s keeps proxies from closing it.
+ * stream ends after a terminal state, or with {@code ?until=ready} already at READY (so a script can
+ * wait for a usable session without a timeout of its own); a comment every 15 s keeps proxies from
+ * closing it.
  */
 public final class ProgressStream {
   private static final long KEEPALIVE_MS = 15_000;
@@ -34,13 +36,14 @@ public final class ProgressStream {
   public void handle(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     int lastSeen = lastEventId(ctx);
+    boolean untilReady = "ready".equals(ctx.queryParams().get("until"));
     sessions.visible(BearerAuth.principal(ctx), id).onFailure(ctx::fail).onSuccess(doc -> {
       HttpServerResponse response = ctx.response()
           .setChunked(true)
           .putHeader("content-type", "text/event-stream")
           .putHeader("cache-control", "no-cache")
           .putHeader("x-accel-buffering", "no");
-      Stream stream = new Stream(id, response, lastSeen);
+      Stream stream = new Stream(id, response, lastSeen, untilReady);
       // Subscribe before replaying, so nothing stored in between is missed; seq dedups the overlap.
       stream.start();
       doc.getJsonArray("events", new JsonArray()).forEach(o -> stream.deliver((JsonObject) o));
@@ -54,6 +57,7 @@ public final class ProgressStream {
   private final class Stream {
     private final String sessionId;
     private final HttpServerResponse response;
+    private final boolean untilReady;
     private int sent;
     private boolean stopped;
     private boolean refilling;
@@ -61,10 +65,11 @@ public final class ProgressStream {
     private long keepalive;
     private long recheck;
 
-    Stream(String sessionId, HttpServerResponse response, int lastSeen) {
+    Stream(String sessionId, HttpServerResponse response, int lastSeen, boolean untilReady) {
       this.sessionId = sessionId;
       this.response = response;
       this.sent = lastSeen;
+      this.untilReady = untilReady;
     }
 
     void start() {
@@ -92,7 +97,8 @@ public final class ProgressStream {
       JsonObject event = entry.getJsonObject("event");
       JsonObject data = event.copy().put("state", entry.getString("state"));
       response.write("id: " + seq + "\nevent: " + event.getString("type") + "\ndata: " + data.encode() + "\n\n");
-      if (SessionState.valueOf(entry.getString("state")).isTerminal()) {
+      SessionState state = SessionState.valueOf(entry.getString("state"));
+      if (state.isTerminal() || untilReady && state == SessionState.READY) {
         stop();
         response.end();
       }
