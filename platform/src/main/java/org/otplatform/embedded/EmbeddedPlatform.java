@@ -125,6 +125,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     long begin = System.nanoTime();
     try {
       checkPorts();
+      prepareDataDir();
       prepareTls();
       startStore();
       Path kafkaDir = settings.dataDir() != null ? settings.dataDir().resolve("kafka")
@@ -158,6 +159,27 @@ public final class EmbeddedPlatform implements AutoCloseable {
     if (!busy.isEmpty()) {
       throw new EmbeddedException(ExitCodes.CANNOT_BIND, "already in use: " + String.join(", ", busy)
           + " (is the platform already running? set OT_<SERVICE>_PORT to move one)", null);
+    }
+  }
+
+  /**
+   * The data directory holds the signing keys, password hashes and logs: only this user may enter
+   * it (0700), made so when created and tightened when found wider.
+   */
+  private void prepareDataDir() throws IOException {
+    Path dir = settings.dataDir();
+    if (dir == null) {
+      return;
+    }
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    if (!Files.exists(dir)) {
+      Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
+      Files.setPosixFilePermissions(dir, owner); // the umask may have taken bits away, never added them
+    } else if (!Files.getPosixFilePermissions(dir).equals(owner)) {
+      LOG.info("data directory {} was {}; now rwx------ (it holds signing keys and password hashes)", dir,
+          java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+      Files.setPosixFilePermissions(dir, owner);
     }
   }
 

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -213,6 +214,26 @@ class AuthApiTest {
     long retryAfter = Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow());
     assertTrue(retryAfter > 0 && retryAfter <= 900, "Retry-After " + retryAfter);
     // Other users from the same address are not affected.
+    login("admin", SharedPlatform.ADMIN_PASSWORD).expect(200);
+  }
+
+  @Test
+  void parallelWrongPasswordsPastTheLimitAreRefusedWithoutBeingTried() {
+    createUser("kate", "kates-long-password");
+    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> attempts = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      attempts.add(Api.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/v1/login")))
+          .header("content-type", "application/json").timeout(java.time.Duration.ofSeconds(60))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+              "{\"username\":\"kate\",\"password\":\"wrong-password-" + i + "\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    Map<Integer, Long> byStatus = attempts.stream().map(f -> f.join().statusCode())
+        .collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+    // The default limit is 5 failures: sent at once, the rest are refused before any hashing.
+    assertEquals(5L, byStatus.getOrDefault(401, 0L), byStatus.toString());
+    assertEquals(25L, byStatus.getOrDefault(429, 0L), byStatus.toString());
+    login("kate", "kates-long-password").expect(429);
     login("admin", SharedPlatform.ADMIN_PASSWORD).expect(200);
   }
 

@@ -118,6 +118,11 @@ class BadInputTest {
     Api.get(logs + "?level=LOUD", admin).expect(400);
     Api.get(logs + "?limit=0", admin).expect(400);
     Api.get(logs + "?limit=many", admin).expect(400);
+    // A crafted session id never reaches another route of the GSS (it got 200 from /api/v1/info).
+    Api.get(logs + "?session=../info", bob).expect(400);
+    Api.get(logs + "?session=..%2Finfo", bob).expect(400);
+    Api.get(logs + "?session=x%3Fy%3Dz", admin).expect(400);
+    Api.get(logs + "/tail?session=../info", bob).expect(400);
   }
 
   @Test

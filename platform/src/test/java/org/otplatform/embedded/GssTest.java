@@ -33,6 +33,49 @@ class GssTest {
   }
 
   @Test
+  void theSessionLimitPerUserHoldsUnderParallelOpens() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(p.auth + "/api/v1/users", admin, "{\"username\":\"rita\",\"password\":\"ritas-long-password\"}")
+        .expect(201);
+    String rita = SharedPlatform.login("rita", "ritas-long-password");
+    int projects = 20;
+    for (int i = 0; i < projects; i++) {
+      Api.post(p.auth + "/api/v1/projects", rita, "{\"name\":\"rita-" + i + "\"}").expect(201);
+    }
+    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> opens = new java.util.ArrayList<>();
+    for (int i = 0; i < projects; i++) {
+      opens.add(Api.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(p.gss + "/api/v1/sessions"))
+          .header("content-type", "application/json").header("authorization", "Bearer " + rita)
+          .timeout(Duration.ofSeconds(60))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"project\":\"rita-" + i + "\",\"type\":\"echo\"}"))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
+    }
+    List<String> accepted = new java.util.ArrayList<>();
+    int refused = 0;
+    for (var f : opens) {
+      java.net.http.HttpResponse<String> r = f.join();
+      if (r.statusCode() == 202) {
+        accepted.add(new JsonObject(r.body()).getString("id"));
+      } else {
+        assertEquals(429, r.statusCode(), r.body());
+        assertEquals("too_many_sessions", new JsonObject(r.body()).getString("error"));
+        refused++;
+      }
+    }
+    // The default limit is 5 open sessions per user, sent at once as well as one by one.
+    assertEquals(5, accepted.size(), "accepted " + accepted.size() + ", refused " + refused);
+    // A closed session gives its slot back.
+    Api.delete(p.gss + "/api/v1/sessions/" + accepted.get(0), rita).expect(202);
+    Api.await("the closed session's slot free", Duration.ofSeconds(60), () -> Api.post(p.gss + "/api/v1/sessions", rita,
+        "{\"project\":\"rita-19\",\"type\":\"echo\"}").status() == 202);
+    for (JsonObject s : Api.get(p.gss + "/api/v1/sessions", rita).expect(200).json().getJsonArray("sessions")
+        .stream().map(o -> (JsonObject) o).toList()) {
+      Api.delete(p.gss + "/api/v1/sessions/" + s.getString("id"), rita);
+    }
+  }
+
+  @Test
   void adminsListAndFilterEverySessionOthersMayNot() {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);

@@ -26,7 +26,8 @@ public final class LoginApi {
 
   /**
    * Checks the password (on a worker: the hash is slow on purpose); unknown users cost the same
-   * time as known ones. Repeated failures are throttled before any hashing.
+   * time as known ones. Each attempt is reserved against the throttle before any hashing, so
+   * parallel attempts past the limit are refused without being evaluated.
    */
   public Future<JsonObject> login(RoutingContext ctx) {
     JsonObject body = Responses.body(ctx);
@@ -36,7 +37,7 @@ public final class LoginApi {
       throw ApiException.badRequest("field 'password' is required and must be a non-empty string");
     }
     String source = source(ctx);
-    return parts.throttle().blocked(username, source).compose(wait -> {
+    return parts.throttle().reserve(username, source).compose(wait -> {
       if (wait.isPresent()) {
         parts.audit().record("LoginThrottled", username, username, source, null);
         return Future.failedFuture(ApiException.tooManyRequests("too many failed logins; try again later",

@@ -37,7 +37,31 @@ public final class LoginThrottle {
     return "addr:" + address;
   }
 
-  /** How long this attempt must still wait; empty when it may go ahead. */
+  /**
+   * Reserves this attempt before its password is checked: the attempt is counted as a failure
+   * first, atomically, so that parallel attempts cannot all pass a check made before any of them
+   * was counted. Empty when it may go ahead; else how long it must wait — and then its password is
+   * never evaluated. The username at this address is reserved first; only an attempt that key lets
+   * through counts against the address, so refused attempts never add to a shared address's block.
+   */
+  public Future<Optional<Duration>> reserve(String username, String address) {
+    return blocked(username, address).compose(wait -> {
+      if (wait.isPresent()) {
+        return Future.succeededFuture(wait);
+      }
+      String user = userKey(username, address);
+      return take(user, perUser).compose(userWait -> {
+        if (userWait.isPresent()) {
+          return Future.succeededFuture(userWait);
+        }
+        return take(addressKey(address), perAddress).compose(addressWait -> addressWait.isEmpty()
+            ? Future.succeededFuture(addressWait)
+            : give(user).map(addressWait)); // not tried after all: the user's reservation goes back
+      });
+    });
+  }
+
+  /** How long this attempt must still wait because of a standing block; empty when there is none. */
   public Future<Optional<Duration>> blocked(String username, String address) {
     long now = clock.millis();
     return mongo.findWithOptions(COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in",
@@ -52,36 +76,74 @@ public final class LoginThrottle {
             .findFirst());
   }
 
-  /** Counts a failure against both keys, blocking those past their limit. */
+  /**
+   * The reserved attempt failed: it is counted already; a key whose count reached its limit is
+   * blocked.
+   */
   public Future<Void> failed(String username, String address) {
-    return Future.all(count(userKey(username, address), perUser), count(addressKey(address), perAddress))
+    return Future.all(blockIfOver(userKey(username, address), perUser), blockIfOver(addressKey(address), perAddress))
         .mapEmpty();
   }
 
-  /** A success clears the username-at-address counter (not the address's). */
+  /**
+   * The reserved attempt succeeded: the username-at-address counter is cleared, and the address
+   * gets its reservation back (a success is no failure of the address's).
+   */
   public Future<Void> succeeded(String username, String address) {
-    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", userKey(username, address))).mapEmpty();
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", userKey(username, address)))
+        .compose(v -> give(addressKey(address)));
   }
 
-  private Future<Void> count(String key, ThrottlePolicy policy) {
+  /**
+   * Counts one attempt on {@code key} (an expired window starts over). Empty when it may be
+   * evaluated: the count is within the limit, or this is the one attempt allowed after a block
+   * ended ({@code nextAllowed}); else how long it should wait — nothing is stored for it, the
+   * attempt in flight decides the next block.
+   */
+  private Future<Optional<Duration>> take(String key, ThrottlePolicy policy) {
     long now = clock.millis();
     JsonObject id = new JsonObject().put("_id", key);
-    // An expired window starts over; then the increment is atomic, so concurrent failures all count.
     return mongo.updateCollection(COLLECTION,
             id.copy().put("windowStart", new JsonObject().put("$lt", now - policy.window().toMillis())),
-            new JsonObject().put("$set", new JsonObject().put("failures", 0).put("windowStart", now)))
+            new JsonObject().put("$set", new JsonObject().put("failures", 0).put("windowStart", now)
+                .put("nextAllowed", 0)))
         .compose(v -> mongo.findOneAndUpdateWithOptions(COLLECTION, id,
             new JsonObject()
                 .put("$inc", new JsonObject().put("failures", 1))
                 .put("$setOnInsert", new JsonObject().put("windowStart", now)),
             new FindOptions(), new UpdateOptions().setUpsert(true).setReturningNewDocument(true)))
-        .compose(doc -> {
-          Duration block = policy.blockAfter(doc == null ? 1 : doc.getLong("failures", 1L));
-          if (block.isZero()) {
-            return Future.succeededFuture();
+        .map(doc -> {
+          long counted = doc == null ? 1 : doc.getLong("failures", 1L);
+          long next = doc == null ? 0 : doc.getLong("nextAllowed", 0L);
+          if (counted <= policy.maxFailures() || counted == next) {
+            return Optional.<Duration>empty();
           }
-          return mongo.updateCollection(COLLECTION, id,
-              new JsonObject().put("$set", new JsonObject().put("blockedUntil", now + block.toMillis()))).mapEmpty();
+          return Optional.of(policy.blockAfter(counted - 1));
         });
+  }
+
+  /** Gives a reservation back: one attempt less on {@code key}. */
+  private Future<Void> give(String key) {
+    return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", key).put("failures",
+            new JsonObject().put("$gt", 0)), new JsonObject().put("$inc", new JsonObject().put("failures", -1)))
+        .mapEmpty();
+  }
+
+  /**
+   * After a failure: a key at or past its limit is blocked (never shortening a longer block), and
+   * the attempt after the block may be evaluated.
+   */
+  private Future<Void> blockIfOver(String key, ThrottlePolicy policy) {
+    JsonObject id = new JsonObject().put("_id", key);
+    return mongo.findOne(COLLECTION, id, null).compose(doc -> {
+      long failures = doc == null ? 0 : doc.getLong("failures", 0L);
+      Duration block = policy.blockAfter(failures);
+      if (block.isZero()) {
+        return Future.succeededFuture();
+      }
+      return mongo.updateCollection(COLLECTION, id, new JsonObject()
+          .put("$max", new JsonObject().put("blockedUntil", clock.millis() + block.toMillis()))
+          .put("$set", new JsonObject().put("nextAllowed", failures + 1))).mapEmpty();
+    });
   }
 }

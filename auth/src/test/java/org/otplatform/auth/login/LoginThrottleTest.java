@@ -56,44 +56,80 @@ class LoginThrottleTest {
     return MongoFixture.await(f);
   }
 
+  /** One login attempt as AUTH makes it: reserved, then failed or succeeded; what the reservation said. */
+  private Optional<Duration> attempt(String user, String address, boolean succeeds) throws Exception {
+    Optional<Duration> wait = await(throttle.reserve(user, address));
+    if (wait.isEmpty()) {
+      await(succeeds ? throttle.succeeded(user, address) : throttle.failed(user, address));
+    }
+    return wait;
+  }
+
   @Test
   void blocksAfterTheLimitAndTheBlockEnds() throws Exception {
     for (int i = 0; i < 2; i++) {
-      await(throttle.failed("carol", "10.1.1.1"));
+      assertTrue(attempt("carol", "10.1.1.1", false).isEmpty());
     }
     assertTrue(await(throttle.blocked("carol", "10.1.1.1")).isEmpty(), "below the limit");
-    await(throttle.failed("carol", "10.1.1.1"));
-    Optional<Duration> wait = await(throttle.blocked("Carol", "10.1.1.1"));
-    assertEquals(Optional.of(Duration.ofSeconds(30)), wait, "usernames are case-insensitive");
+    assertTrue(attempt("carol", "10.1.1.1", false).isEmpty());
+    assertEquals(Optional.of(Duration.ofSeconds(30)), await(throttle.blocked("Carol", "10.1.1.1")),
+        "usernames are case-insensitive");
+    assertEquals(Optional.of(Duration.ofSeconds(30)), attempt("carol", "10.1.1.1", true), "refused, not evaluated");
     // The same user from elsewhere is not blocked: an attacker cannot lock a real user out.
     assertTrue(await(throttle.blocked("carol", "10.2.2.2")).isEmpty());
     now = now.plusSeconds(31);
     assertTrue(await(throttle.blocked("carol", "10.1.1.1")).isEmpty(), "blocks end");
-    await(throttle.failed("carol", "10.1.1.1"));
+    assertTrue(attempt("carol", "10.1.1.1", false).isEmpty(), "one attempt after the block is evaluated");
     assertEquals(Optional.of(Duration.ofSeconds(60)), await(throttle.blocked("carol", "10.1.1.1")), "doubling");
+    now = now.plusSeconds(61);
+    assertTrue(attempt("carol", "10.1.1.1", true).isEmpty(), "the right password after the block");
+    assertTrue(attempt("carol", "10.1.1.1", false).isEmpty(), "a success starts the user's count over");
   }
 
   @Test
   void successClearsTheCounterAndWindowsExpire() throws Exception {
-    await(throttle.failed("dave", "10.1.1.1"));
-    await(throttle.failed("dave", "10.1.1.1"));
-    await(throttle.succeeded("dave", "10.1.1.1"));
-    await(throttle.failed("dave", "10.1.1.1"));
-    await(throttle.failed("dave", "10.1.1.1"));
+    attempt("dave", "10.1.1.1", false);
+    attempt("dave", "10.1.1.1", false);
+    attempt("dave", "10.1.1.1", true);
+    attempt("dave", "10.1.1.1", false);
+    attempt("dave", "10.1.1.1", false);
     assertTrue(await(throttle.blocked("dave", "10.1.1.1")).isEmpty());
     now = now.plus(Duration.ofMinutes(16));
-    await(throttle.failed("dave", "10.1.1.1"));
+    attempt("dave", "10.1.1.1", false);
     assertTrue(await(throttle.blocked("dave", "10.1.1.1")).isEmpty(), "a new window starts over");
   }
 
   @Test
+  void parallelAttemptsPastTheLimitAreRefusedBeforeEvaluation() throws Exception {
+    List<Future<Optional<Duration>>> attempts = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      attempts.add(throttle.reserve("erin", "10.3.3.3"));
+    }
+    await(Future.all(attempts));
+    long admitted = attempts.stream().filter(f -> f.result().isEmpty()).count();
+    assertEquals(PER_USER.maxFailures(), admitted, "only the limit's worth are evaluated");
+    // Refused attempts never counted against the address: another user there is not blocked.
+    for (int i = 0; i < admitted; i++) {
+      await(throttle.failed("erin", "10.3.3.3"));
+    }
+    assertTrue(await(throttle.blocked("erin", "10.3.3.3")).isPresent());
+    assertTrue(attempt("frank", "10.3.3.3", true).isEmpty());
+  }
+
+  @Test
   void sprayingFromOneAddressIsBlockedAndConcurrentFailuresAllCount() throws Exception {
+    List<Future<Optional<Duration>>> reserved = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      reserved.add(throttle.reserve("user" + i, "10.9.9.9"));
+    }
+    await(Future.all(reserved));
     List<Future<Void>> failures = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       failures.add(throttle.failed("user" + i, "10.9.9.9"));
     }
     await(Future.all(failures));
     assertTrue(await(throttle.blocked("someone-new", "10.9.9.9")).isPresent());
+    assertTrue(await(throttle.reserve("someone-new", "10.9.9.9")).isPresent());
     assertTrue(await(throttle.blocked("someone-new", "10.8.8.8")).isEmpty());
   }
 

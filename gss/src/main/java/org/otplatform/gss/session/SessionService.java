@@ -63,14 +63,18 @@ public final class SessionService {
         "unknown session type '" + typeKey + "'; known types: " + String.join(", ", catalog.types().keySet())));
     String id = UUID.randomUUID().toString();
     return auth.project(projectName, caller)
-        .compose(project -> checkLimits(caller).compose(ok -> {
-          return store.lockProject(project.getString("id"), project.getString("name"), type.maxOpenPerProject(),
-              id, caller.username()).map(project);
-        }))
+        .compose(project -> checkOverallLimit()
+            .compose(ok -> store.lockUserSlot(caller.userId(), limits.perUser(), id))
+            .compose(ok -> store.lockProject(project.getString("id"), project.getString("name"),
+                type.maxOpenPerProject(), id, caller.username()))
+            // A slot taken before a refusal goes back: the session was never stored.
+            .recover(e -> store.releaseProject(id).transform(v -> Future.failedFuture(e)))
+            .map(project))
         .compose(project -> queue.mustWait(Instant.now()).compose(wait -> {
           JsonObject doc = newSession(id, project, type, caller);
           wait.ifPresent(reason -> SessionQueue.enqueue(doc, reason, Instant.now()));
-          return store.insert(doc).map(doc);
+          return store.insert(doc).map(doc)
+              .recover(e -> store.releaseProject(id).transform(v -> Future.failedFuture(e)));
         }))
         .compose(doc -> {
           if (doc.getBoolean("queued", false)) {
@@ -87,14 +91,9 @@ public final class SessionService {
         });
   }
 
-  private Future<Void> checkLimits(Principal caller) {
-    return store.countActive(caller.userId()).compose(mine -> {
-      if (mine >= limits.perUser()) {
-        return Future.failedFuture(new ApiException(429, "too_many_sessions",
-            "you have " + mine + " open sessions; the limit is " + limits.perUser()));
-      }
-      return store.countActive(null);
-    }).compose(all -> all >= limits.overall()
+  /** The platform-wide limit: a count, so parallel opens may pass it by a few (it guards capacity, not fairness). */
+  private Future<Void> checkOverallLimit() {
+    return store.countActive(null).compose(all -> all >= limits.overall()
         ? Future.failedFuture(ApiException.tooManyRequests("the platform holds " + all
             + " open sessions, its limit; try again later", 30))
         : Future.succeededFuture());

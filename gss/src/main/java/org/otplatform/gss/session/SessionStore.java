@@ -152,29 +152,53 @@ public final class SessionStore {
   }
 
   /**
-   * Takes one of {@code slots} locks on a project for a session; a 409 names the holder when all
-   * are taken. Unique {@code _id}s make two concurrent opens unable to take the same slot.
+   * Takes one of {@code slots} locks on a project for a session; a 409 when all are taken, naming
+   * the holding session only to its own owner ({@code caller}). Unique {@code _id}s make two
+   * concurrent opens unable to take the same slot.
    */
   public Future<Void> lockProject(String projectId, String projectName, int slots, String sessionId,
       String ownerName) {
-    return tryLock(projectId, projectName, 0, slots, sessionId, ownerName);
+    JsonObject lock = new JsonObject().put("projectId", projectId).put("ownerName", ownerName);
+    return claimSlot(projectId, 0, slots, sessionId, lock).recover(e -> !(e instanceof SlotsTaken)
+        ? Future.failedFuture(e)
+        : mongo.findOne(LOCKS, new JsonObject().put("projectId", projectId), null).compose(holder ->
+            Future.failedFuture(ApiException.conflict("project '" + projectName + "' already has "
+                + (slots == 1 ? "an open session" : slots + " open sessions")
+                + (holder == null || !ownerName.equals(holder.getString("ownerName")) ? ""
+                    : " (your session " + holder.getString("sessionId") + ")")))));
   }
 
-  private Future<Void> tryLock(String projectId, String projectName, int slot, int slots, String sessionId,
-      String ownerName) {
-    if (slot >= slots) {
-      return mongo.findOne(LOCKS, new JsonObject().put("projectId", projectId), null).compose(holder ->
-          Future.failedFuture(ApiException.conflict("project '" + projectName + "' already has "
-              + (slots == 1 ? "an open session" : slots + " open sessions")
-              + (holder == null ? "" : " (session " + holder.getString("sessionId") + " of "
-                  + holder.getString("ownerName") + ")"))));
+  /**
+   * Takes one of a user's {@code slots} session slots for a session, atomically like the project
+   * lock, so parallel opens cannot all pass a count made before any of them was stored; a 429 when
+   * all are taken. Released with the project lock ({@link #releaseProject}).
+   */
+  public Future<Void> lockUserSlot(String userId, int slots, String sessionId) {
+    return claimSlot("user:" + userId, 0, slots, sessionId, new JsonObject().put("userId", userId))
+        .recover(e -> e instanceof SlotsTaken
+            ? Future.failedFuture(new ApiException(429, "too_many_sessions",
+                "you have " + slots + " open sessions; the limit is " + slots))
+            : Future.failedFuture(e));
+  }
+
+  /** Every slot of a key is taken (no stack trace: an expected outcome). */
+  private static final class SlotsTaken extends RuntimeException {
+    SlotsTaken() {
+      super(null, null, false, false);
     }
-    JsonObject lock = new JsonObject().put("_id", projectId + "#" + slot).put("projectId", projectId)
-        .put("sessionId", sessionId).put("ownerName", ownerName).put("created", Instant.now().toString());
-    return mongo.insert(LOCKS, lock).<Void>mapEmpty().recover(e ->
-        MongoErrors.isDuplicate(e) ? tryLock(projectId, projectName, slot + 1, slots, sessionId, ownerName) : Future.failedFuture(e));
   }
 
+  private Future<Void> claimSlot(String key, int slot, int slots, String sessionId, JsonObject fields) {
+    if (slot >= slots) {
+      return Future.failedFuture(new SlotsTaken());
+    }
+    JsonObject lock = fields.copy().put("_id", key + "#" + slot).put("sessionId", sessionId)
+        .put("created", Instant.now().toString());
+    return mongo.insert(LOCKS, lock).<Void>mapEmpty().recover(e ->
+        MongoErrors.isDuplicate(e) ? claimSlot(key, slot + 1, slots, sessionId, fields) : Future.failedFuture(e));
+  }
+
+  /** Releases every lock a session holds: its project slot and its owner's session slot. */
   public Future<Void> releaseProject(String sessionId) {
     return mongo.removeDocuments(LOCKS, new JsonObject().put("sessionId", sessionId)).mapEmpty();
   }
