@@ -219,13 +219,13 @@ class AuthApiTest {
 
   @Test
   void parallelWrongPasswordsPastTheLimitAreRefusedWithoutBeingTried() {
-    createUser("kate", "kates-long-password");
+    createUser("tess-parallel", "tess-long-password");
     List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> attempts = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       attempts.add(Api.CLIENT.sendAsync(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url("/api/v1/login")))
           .header("content-type", "application/json").timeout(java.time.Duration.ofSeconds(60))
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
-              "{\"username\":\"kate\",\"password\":\"wrong-password-" + i + "\"}")).build(),
+              "{\"username\":\"tess-parallel\",\"password\":\"wrong-password-" + i + "\"}")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString()));
     }
     Map<Integer, Long> byStatus = attempts.stream().map(f -> f.join().statusCode())
@@ -233,7 +233,7 @@ class AuthApiTest {
     // The default limit is 5 failures: sent at once, the rest are refused before any hashing.
     assertEquals(5L, byStatus.getOrDefault(401, 0L), byStatus.toString());
     assertEquals(25L, byStatus.getOrDefault(429, 0L), byStatus.toString());
-    login("kate", "kates-long-password").expect(429);
+    login("tess-parallel", "tess-long-password").expect(429);
     login("admin", SharedPlatform.ADMIN_PASSWORD).expect(200);
   }
 

@@ -73,7 +73,7 @@ class RelayTest {
   }
 
   @Test
-  void aUserGrantedOnTheProjectMaySeeAndJoinButNotClose() throws Exception {
+  void aViewerWatchesButCannotActAndAnEditorActs() throws Exception {
     Api.post(p.auth + "/api/v1/users", admin, "{\"username\":\"viewer-vic\",\"password\":\"vics-long-password\"}")
         .expect(201);
     String vic = SharedPlatform.login("viewer-vic", "vics-long-password");
@@ -83,15 +83,57 @@ class RelayTest {
     }
     Api.send("PUT", p.auth + "/api/v1/projects/relay-tests/grants", admin,
         "{\"user\":\"viewer-vic\",\"role\":\"viewer\"}").expect(200);
-    assertEquals("READY", Api.get(p.gss + "/api/v1/sessions/" + session, vic).expect(200).json().getString("state"));
-    try (WsProbe ws = WsProbe.connect(url, vic)) {
+    JsonObject seen = Api.get(p.gss + "/api/v1/sessions/" + session, vic).expect(200).json();
+    assertEquals("READY", seen.getString("state"));
+    assertEquals("viewer", seen.getString("access"));
+    assertEquals("admin", Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("access"));
+    try (WsProbe ws = WsProbe.connect(url, vic); WsProbe actor = WsProbe.connect(url, admin)) {
+      // A viewer's message never reaches the service: no action, not even ping.
       ws.send(new JsonObject().put("to", "echo").put("id", "v").put("action", "ping"));
-      JsonObject reply = ws.next(DEADLINE);
-      assertNotNull(reply);
-      assertEquals("v", reply.getString("re"));
+      JsonObject refused = ws.next(DEADLINE);
+      assertNotNull(refused);
+      assertEquals("v", refused.getString("re"));
+      assertEquals("forbidden", refused.getJsonObject("error").getString("code"), refused.encode());
+      // It still watches: pushes of the session reach it.
+      actor.send(new JsonObject().put("to", "echo").put("id", 1).put("action", "push")
+          .put("payload", new JsonObject().put("count", 1)));
+      JsonObject tick = ws.next(DEADLINE);
+      assertNotNull(tick);
+      assertEquals("tick", tick.getString("event"), tick.encode());
     }
     Api.get(p.logger + "/api/v1/logs?session=" + session, vic).expect(200);
     Api.delete(p.gss + "/api/v1/sessions/" + session, vic).expect(403);
+    Api.send("PUT", p.auth + "/api/v1/projects/relay-tests/grants", admin,
+        "{\"user\":\"viewer-vic\",\"role\":\"editor\"}").expect(200);
+    assertEquals("editor", Api.get(p.gss + "/api/v1/sessions/" + session, vic).json().getString("access"));
+    try (WsProbe ws = WsProbe.connect(url, vic)) {
+      ws.send(new JsonObject().put("to", "echo").put("id", "e").put("action", "ping"));
+      JsonObject reply = ws.next(DEADLINE);
+      assertNotNull(reply);
+      assertEquals("e", reply.getString("re"));
+      assertNotNull(reply.getValue("result"), "an editor acts: " + reply.encode());
+    }
+  }
+
+  @Test
+  void compressionIsNeverNegotiatedSoNoMessageInflatesPastItsLimit() throws Exception {
+    java.net.URI relay = java.net.URI.create(p.relay);
+    try (java.net.Socket socket = new java.net.Socket(relay.getHost(), relay.getPort())) {
+      socket.setSoTimeout(10_000);
+      String key = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+      socket.getOutputStream().write(("GET /ws/sessions/" + session + " HTTP/1.1\r\nHost: " + relay.getAuthority()
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: " + key
+          + "\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\nAuthorization: Bearer "
+          + admin + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+          socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+      String status = reader.readLine();
+      assertTrue(status.contains(" 101 "), status);
+      for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+        assertTrue(!line.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-extensions"),
+            "the relay offered compression: " + line);
+      }
+    }
   }
 
   @Test

@@ -98,6 +98,11 @@ public final class RelayVerticle extends VerticleBase {
             .setPort(config.port())
             .setMaxWebSocketFrameSize(config.maxFrameBytes())
             .setMaxWebSocketMessageSize(config.maxFrameBytes())
+            // No compression: a message is checked against its limit only after inflating, so one
+            // small deflated frame could make the relay inflate hundreds of MiB on its event loop.
+            // Front ends' JSON messages are small, and the relay forwards them at the wire's speed.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             .setWebSocketSubProtocols(List.of(SUBPROTOCOL))))
         .webSocketHandshakeHandler(hs -> {
           if (PATH.matcher(hs.path()).matches()) {
@@ -172,7 +177,9 @@ public final class RelayVerticle extends VerticleBase {
     channel.endpoints(endpoints, notReady);
     ws.setWriteQueueMaxSize(config.maxQueuedBytes());
     ws.exceptionHandler(e -> onSocketError(ws, sessionId, e));
-    channel.join(ws);
+    // A viewer's socket carries the services' pushes to it; its own messages are refused.
+    boolean mayAct = !"viewer".equals(session.getString("access"));
+    channel.join(ws, mayAct);
     metrics.connected();
     long keepalive = keepalive(ws);
     ws.closeHandler(v -> {
@@ -184,7 +191,8 @@ public final class RelayVerticle extends VerticleBase {
         channel.close();
       }
     });
-    LOG.atInfo().addKeyValue("session", sessionId).log("{} joined through the relay", user.username());
+    LOG.atInfo().addKeyValue("session", sessionId).log("{} joined through the relay{}", user.username(),
+        mayAct ? "" : " (viewer: watches, cannot act)");
     ws.resume();
   }
 

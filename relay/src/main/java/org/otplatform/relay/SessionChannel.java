@@ -95,9 +95,16 @@ final class SessionChannel {
     failPending(service, why);
   }
 
-  void join(ServerWebSocket ws) {
+  /** Adds a front end; one that may not act (a viewer) gets pushes, and an error for each message. */
+  void join(ServerWebSocket ws, boolean mayAct) {
     frontEnds.add(ws);
-    ws.textMessageHandler(text -> onFrontEnd(ws, text));
+    ws.textMessageHandler(text -> {
+      if (mayAct) {
+        onFrontEnd(ws, text);
+      } else {
+        refuseViewer(ws, text);
+      }
+    });
     ws.binaryMessageHandler(b -> reply(ws, error(null, "relay", "bad_request", "send JSON text messages")));
   }
 
@@ -130,6 +137,18 @@ final class SessionChannel {
     upstreams.clear();
     pending.values().forEach(p -> vertx.cancelTimer(p.timer()));
     pending.clear();
+  }
+
+  private void refuseViewer(ServerWebSocket ws, String text) {
+    metrics.in(text.length());
+    Object clientId;
+    try {
+      clientId = new JsonObject(text).getValue("id");
+    } catch (RuntimeException e) {
+      clientId = null;
+    }
+    reply(ws, error(clientId, "relay", "forbidden",
+        "viewers watch this session; acting on its services needs the editor or owner role on its project"));
   }
 
   private void onFrontEnd(ServerWebSocket ws, String text) {

@@ -8,6 +8,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
 
@@ -33,13 +34,13 @@ public final class AuthClient {
   }
 
   /**
-   * Whether the caller holds at least {@code role} on the project: true on 200, false on 403/404;
-   * a failed future (503) when AUTH cannot say.
+   * The caller's role on the project ({@code owner}, {@code editor} or {@code viewer}) when it is at
+   * least {@code role}; empty on 403/404; a failed future (503) when AUTH cannot say.
    */
-  public Future<Boolean> mayAccess(String name, Principal caller, String role) {
+  public Future<Optional<String>> roleOn(String name, Principal caller, String role) {
     return ask(name, caller, role).compose(resp -> switch (resp.statusCode()) {
-      case 200 -> Future.succeededFuture(true);
-      case 403, 404 -> Future.succeededFuture(false);
+      case 200 -> Future.succeededFuture(Optional.of(resp.bodyAsJsonObject().getString("role", role)));
+      case 403, 404 -> Future.succeededFuture(Optional.empty());
       default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
     });
   }

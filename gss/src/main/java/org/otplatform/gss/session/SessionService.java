@@ -166,21 +166,32 @@ public final class SessionService {
    * which AUTH grants them a role; else 404, so other users' sessions are not even confirmed.
    */
   public Future<JsonObject> visible(Principal caller, String id) {
-    return withRole(caller, id, "viewer");
+    return withRole(caller, id, "viewer").map(Access::doc);
   }
 
-  private Future<JsonObject> withRole(Principal caller, String id, String role) {
+  /**
+   * What the caller may do with a session: {@code admin}, {@code owner} (theirs), or the role a
+   * project grant gives ({@code owner}, {@code editor}, {@code viewer}). Viewers watch; the others
+   * may also act (the relay forwards their messages to the compute services).
+   */
+  public record Access(JsonObject doc, String role) {}
+
+  private Future<Access> withRole(Principal caller, String id, String role) {
     ApiException notFound = ApiException.notFound("no session " + id);
     return store.get(id).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(notFound);
       }
       JsonObject doc = found.get();
-      if (caller.isAdmin() || caller.userId().equals(doc.getString("owner"))) {
-        return Future.succeededFuture(doc);
+      if (caller.isAdmin()) {
+        return Future.succeededFuture(new Access(doc, "admin"));
       }
-      return auth.mayAccess(doc.getString("project"), caller, role)
-          .compose(allowed -> allowed ? Future.succeededFuture(doc) : Future.failedFuture(notFound));
+      if (caller.userId().equals(doc.getString("owner"))) {
+        return Future.succeededFuture(new Access(doc, "owner"));
+      }
+      return auth.roleOn(doc.getString("project"), caller, role).compose(granted -> granted
+          .map(r -> Future.succeededFuture(new Access(doc, r)))
+          .orElseGet(() -> Future.failedFuture(notFound)));
     });
   }
 
@@ -189,8 +200,10 @@ public final class SessionService {
     return store.get(id).map(found -> found.map(d -> d.getJsonArray("events", new JsonArray())).orElse(new JsonArray()));
   }
 
+  /** The session as the caller sees it, with {@code access}: what they may do with it. */
   public Future<JsonObject> get(Principal caller, String id) {
-    return visible(caller, id).compose(this::viewWithPlace);
+    return withRole(caller, id, "viewer")
+        .compose(a -> viewWithPlace(a.doc()).map(view -> view.put("access", a.role())));
   }
 
   public Future<JsonObject> list(Principal caller) {
@@ -206,7 +219,7 @@ public final class SessionService {
    * who may only see it gets 403. Closing a closed or failed session changes nothing.
    */
   public Future<JsonObject> close(Principal caller, String id, String reason) {
-    return withRole(caller, id, "owner")
+    return withRole(caller, id, "owner").map(Access::doc)
         .recover(e -> visible(caller, id).compose(seen -> Future.failedFuture(
             ApiException.forbidden("only the session's owner or an owner of its project may close it"))))
         .compose(doc -> requestClose(id, reason, caller.username(), caller.isAdmin()))
