@@ -42,6 +42,9 @@ public final class AuthVerticle extends VerticleBase {
   private MongoClient mongo;
   private EventPublisher publisher;
   private HttpServer server;
+  /** The periodic sweep of expired refresh tokens and stale login counters. */
+  private long sweeper = -1;
+  private static final long SWEEP_MS = 10 * 60 * 1000;
   private volatile String generatedAdminPassword;
 
   public AuthVerticle(AuthConfig config) {
@@ -66,7 +69,7 @@ public final class AuthVerticle extends VerticleBase {
     SigningKeys keys = new SigningKeys(mongo);
     PasswordHasher hasher = new PasswordHasher(config.hashIterations());
     AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
-        new RefreshTokens(mongo, config.refreshTokenTtl()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
+        new RefreshTokens(mongo, config.refreshTokenTtl(), Clock.systemUTC()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
         hasher, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
         new Audit(publisher));
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
@@ -86,8 +89,19 @@ public final class AuthVerticle extends VerticleBase {
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {
           server = s;
+          sweeper = vertx.setPeriodic(SWEEP_MS, t -> sweep(parts));
           LOG.info("AUTH listening on port {}", s.actualPort());
         });
+  }
+
+  /** Expired refresh tokens and stale login counters go (the embedded store has no TTL indexes). */
+  private static void sweep(AuthParts parts) {
+    parts.refreshTokens().sweep()
+        .onSuccess(n -> LOG.debug("swept {} expired refresh tokens", n))
+        .onFailure(e -> LOG.warn("sweeping refresh tokens failed: {}", e.getMessage()));
+    parts.throttle().sweep()
+        .onSuccess(n -> LOG.debug("swept {} stale login counters", n))
+        .onFailure(e -> LOG.warn("sweeping login counters failed: {}", e.getMessage()));
   }
 
   private Future<Void> bootstrapAdmin(UserStore users, PasswordHasher hasher) {
@@ -119,6 +133,7 @@ public final class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
     tls.close();
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),

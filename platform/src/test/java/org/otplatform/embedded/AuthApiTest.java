@@ -119,6 +119,33 @@ class AuthApiTest {
   }
 
   @Test
+  void aRefreshTokenPresentedTwiceRevokesItsWholeFamily() {
+    createUser("ruth-refresh", "ruths-long-password");
+    String first = login("ruth-refresh", "ruths-long-password").expect(200).json().getString("refreshToken");
+    String other = login("ruth-refresh", "ruths-long-password").expect(200).json().getString("refreshToken");
+    String second = refresh(first).expect(200).json().getString("refreshToken");
+    String third = refresh(second).expect(200).json().getString("refreshToken");
+    // The first token, already used, comes back: someone copied it. Its family goes, current token included.
+    refresh(first).expect(401);
+    refresh(third).expect(401);
+    // Another sign-in is another family: untouched.
+    refresh(other).expect(200);
+  }
+
+  @Test
+  void wrongOldPasswordsAreThrottledLikeLogins() {
+    createUser("olga-change", "olgas-long-password");
+    String access = login("olga-change", "olgas-long-password").expect(200).json().getString("accessToken");
+    for (int i = 0; i < 5; i++) {
+      Api.post(url("/api/v1/me/password"), access,
+          "{\"oldPassword\":\"guess-number-" + i + "\",\"newPassword\":\"olgas-new-password\"}").expect(403);
+    }
+    Api.Reply blocked = Api.post(url("/api/v1/me/password"), access,
+        "{\"oldPassword\":\"olgas-long-password\",\"newPassword\":\"olgas-new-password\"}").expect(429);
+    assertTrue(blocked.json().getString("message").contains("try again"), blocked.body());
+  }
+
+  @Test
   void concurrentCreationsOfOneNameHaveExactlyOneWinner() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.otplatform.auth.PasswordPolicy;
+import org.otplatform.auth.token.RefreshTokens;
 import org.otplatform.auth.user.User;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
@@ -59,18 +60,30 @@ public final class LoginApi {
                   .transform(v -> Future.failedFuture(ApiException.unauthorized(BAD_CREDENTIALS)));
             }
             parts.audit().record("LoginSucceeded", user.username(), user.id(), source, null);
-            return parts.throttle().succeeded(username, source).compose(v -> issueTokens(user));
+            return parts.throttle().succeeded(username, source)
+                .compose(v -> issueTokens(user, RefreshTokens.newFamily()));
           });
     });
   }
 
+  /**
+   * Swaps a refresh token for new tokens of the same family; a token presented a second time
+   * revokes its family (the user signs in again) and is audited.
+   */
   public Future<JsonObject> refresh(RoutingContext ctx) {
     String token = Responses.requiredString(Responses.body(ctx), "refreshToken");
     ApiException invalid = ApiException.unauthorized("refresh token invalid, used, revoked or expired");
-    return parts.refreshTokens().consume(token)
-        .compose(userId -> userId.isEmpty() ? Future.failedFuture(invalid) : parts.users().byId(userId.get()))
-        .compose(user -> user.isEmpty() || user.get().disabled() ? Future.failedFuture(invalid)
-            : issueTokens(user.get()));
+    return parts.refreshTokens().consume(token).compose(outcome -> {
+      if (outcome instanceof RefreshTokens.Consumed c) {
+        return parts.users().byId(c.userId()).compose(user -> user.isEmpty() || user.get().disabled()
+            ? Future.failedFuture(invalid) : issueTokens(user.get(), c.family()));
+      }
+      if (outcome instanceof RefreshTokens.Reused r) {
+        parts.audit().record("RefreshTokenReused", "anonymous", r.userId(), source(ctx),
+            new JsonObject().put("family", r.family()));
+      }
+      return Future.failedFuture(invalid);
+    });
   }
 
   public Future<Void> logout(RoutingContext ctx) {
@@ -91,7 +104,11 @@ public final class LoginApi {
         }));
   }
 
-  /** A user changes their own password: the old one is required; every refresh token is revoked. */
+  /**
+   * A user changes their own password: the old one is required, and each try is throttled like a
+   * login (a stolen access token must not become an unlimited password-guessing oracle); every
+   * refresh token is revoked.
+   */
   public Future<Void> changePassword(RoutingContext ctx) {
     Principal caller = BearerAuth.principal(ctx);
     JsonObject body = Responses.body(ctx);
@@ -100,24 +117,28 @@ public final class LoginApi {
     PasswordPolicy.problem(fresh).ifPresent(p -> {
       throw ApiException.badRequest("field 'newPassword': " + p);
     });
-    return parts.users().byId(caller.userId())
+    String source = source(ctx);
+    return parts.throttle().reserve(caller.username(), source)
+        .compose(wait -> wait.isEmpty() ? parts.users().byId(caller.userId())
+            : Future.<java.util.Optional<User>>failedFuture(ApiException.tooManyRequests("too many wrong passwords; try again later",
+                (wait.get().toMillis() + 999) / 1000)))
         .compose(user -> user.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ApiException.notFound("your user no longer exists"))))
-        .compose(user -> parts.vertx().executeBlocking(() -> {
-          if (!parts.hasher().verify(old, user.passwordHash())) {
-            throw ApiException.forbidden("the old password is wrong");
-          }
-          return parts.hasher().hash(fresh);
-        }, false))
+        .compose(user -> parts.vertx().executeBlocking(
+            () -> parts.hasher().verify(old, user.passwordHash()) ? parts.hasher().hash(fresh) : null, false))
+        .compose(hash -> hash == null
+            ? parts.throttle().failed(caller.username(), source)
+                .transform(v -> Future.<String>failedFuture(ApiException.forbidden("the old password is wrong")))
+            : parts.throttle().succeeded(caller.username(), source).map(hash))
         .compose(hash -> parts.users().setPasswordHash(caller.userId(), hash))
         .compose(v -> parts.refreshTokens().revokeAll(caller.userId()))
         .onSuccess(v -> parts.audit().record("PasswordChanged", caller, caller.userId(), null));
   }
 
-  Future<JsonObject> issueTokens(User user) {
+  Future<JsonObject> issueTokens(User user, String family) {
     String access = parts.issuer().accessToken(user.id(), user.username(), user.roles());
     String refresh = parts.issuer().refreshToken();
-    return parts.refreshTokens().store(refresh, user.id()).map(v -> new JsonObject()
+    return parts.refreshTokens().store(refresh, user.id(), family).map(v -> new JsonObject()
         .put("accessToken", access)
         .put("refreshToken", refresh)
         .put("tokenType", "Bearer")

@@ -122,6 +122,21 @@ public final class LoginThrottle {
         });
   }
 
+  /**
+   * Removes counters that no longer matter: window over and no block standing (the embedded store
+   * has no TTL indexes, so without this the collection grows with every address ever seen).
+   */
+  public Future<Long> sweep() {
+    long now = clock.millis();
+    long window = Math.max(perUser.window().toMillis(), perAddress.window().toMillis());
+    return mongo.removeDocuments(COLLECTION, new JsonObject()
+            .put("windowStart", new JsonObject().put("$lt", now - window))
+            .put("$or", new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("blockedUntil", new JsonObject().put("$exists", false)))
+                .add(new JsonObject().put("blockedUntil", new JsonObject().put("$lt", now)))))
+        .map(r -> r == null ? 0L : r.getRemovedCount());
+  }
+
   /** Gives a reservation back: one attempt less on {@code key}. */
   private Future<Void> give(String key) {
     return mongo.updateCollection(COLLECTION, new JsonObject().put("_id", key).put("failures",

@@ -134,6 +134,17 @@ class LoginThrottleTest {
   }
 
   @Test
+  void countersWhoseWindowIsOverAreSweptFreshOnesKept() throws Exception {
+    attempt("gina", "10.4.4.4", false);
+    now = now.plus(Duration.ofMinutes(16));
+    attempt("hank", "10.5.5.5", false);
+    attempt("hank", "10.5.5.5", false);
+    assertEquals(2L, await(throttle.sweep()), "gina's counters (user and address), window over");
+    attempt("hank", "10.5.5.5", false);
+    assertTrue(await(throttle.blocked("hank", "10.5.5.5")).isPresent(), "hank's count survived the sweep");
+  }
+
+  @Test
   void policyDoublesUpToTheMaximum() {
     assertEquals(Duration.ZERO, PER_USER.blockAfter(2));
     assertEquals(Duration.ofSeconds(30), PER_USER.blockAfter(3));
