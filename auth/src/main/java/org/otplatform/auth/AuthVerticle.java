@@ -25,6 +25,7 @@ import org.otplatform.auth.token.TokenIssuer;
 import org.otplatform.auth.user.UserStore;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.EventPublisher;
@@ -42,6 +43,8 @@ public final class AuthVerticle extends VerticleBase {
   private MongoClient mongo;
   private EventPublisher publisher;
   private HttpServer server;
+  /** Revoked users, as every service reads them (AUTH checks its store on its own routes as well). */
+  private final Revocations revocations = new Revocations();
   /** The periodic sweep of expired refresh tokens and stale login counters. */
   private long sweeper = -1;
   private static final long SWEEP_MS = 10 * 60 * 1000;
@@ -72,13 +75,15 @@ public final class AuthVerticle extends VerticleBase {
         new RefreshTokens(mongo, config.refreshTokenTtl(), Clock.systemUTC()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
         hasher, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
         new Audit(publisher));
-    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()))
+        .withRevocations(revocations);
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("signing-keys", p -> p.complete(keys.jwks().isEmpty() ? Status.KO() : Status.OK()));
 
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
+        .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> parts.users().createIndexes())
         .compose(v -> parts.groups().createIndexes())
         .compose(v -> parts.projects().createIndexes())
@@ -137,7 +142,8 @@ public final class AuthVerticle extends VerticleBase {
     tls.close();
     return Future.join(
         server == null ? Future.succeededFuture() : server.close(),
-        publisher == null ? Future.succeededFuture() : publisher.close())
+        publisher == null ? Future.succeededFuture() : publisher.close(),
+        revocations.close())
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }
 }

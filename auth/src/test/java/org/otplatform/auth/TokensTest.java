@@ -55,10 +55,14 @@ class TokensTest {
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()));
     String token = issuer.accessToken("u-1", "alice", Set.of("user"));
 
+    java.time.Instant before = java.time.Instant.now().minusSeconds(2);
     Principal p = await(verifier.verify(token));
     assertEquals("u-1", p.userId());
     assertEquals("alice", p.username());
     assertFalse(p.isAdmin());
+    // When it was issued and when it ends: what revocations and long-lived channels go by.
+    assertTrue(p.issuedAt().isAfter(before) && !p.issuedAt().isAfter(java.time.Instant.now()), p.issuedAt().toString());
+    assertEquals(Duration.ofMinutes(5), Duration.between(p.issuedAt(), p.expiresAt()));
     String header = new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]));
     assertTrue(header.contains(keys.current().kid()), "kid in header: " + header);
 
@@ -93,6 +97,28 @@ class TokensTest {
     String after = issuer.accessToken("u-2", "bob", Set.of("user"));
     assertEquals("bob", await(verifier.verify(after)).username());
     otherDb.close();
+  }
+
+  @Test
+  void tokensIssuedUpToARevocationAreRefusedLaterOnesNot() throws Exception {
+    SigningKeys keys = new SigningKeys(mongo);
+    await(keys.load());
+    TokenIssuer issuer = new TokenIssuer(vertx, keys, Duration.ofMinutes(5));
+    org.otplatform.common.auth.Revocations revocations = new org.otplatform.common.auth.Revocations();
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()))
+        .withRevocations(revocations);
+    String old = issuer.accessToken("u-7", "gail", Set.of("user"));
+    String other = issuer.accessToken("u-8", "hugo", Set.of("user"));
+    java.util.List<String> told = new java.util.ArrayList<>();
+    revocations.onRevoked(told::add);
+    revocations.revoke("u-7", java.time.Instant.now());
+    assertEquals(java.util.List.of("u-7"), told);
+    Throwable e = verifier.verify(old).toCompletionStage().toCompletableFuture().handle((r, t) -> t).get();
+    assertTrue(e instanceof InvalidTokenException && e.getMessage().contains("revoked"), String.valueOf(e));
+    assertEquals("hugo", await(verifier.verify(other)).username(), "another user's token is untouched");
+    Principal later = new Principal("u-7", "gail", Set.of("user"), "t", java.time.Instant.now().plusSeconds(1),
+        java.time.Instant.now().plusSeconds(300));
+    assertFalse(revocations.revoked(later), "a token issued after the revocation second works");
   }
 
   @Test

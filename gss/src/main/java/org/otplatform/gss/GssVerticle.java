@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
+import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.LssDrainRequested;
@@ -54,6 +55,8 @@ public final class GssVerticle extends VerticleBase {
   private EventPublisher publisher;
   private KeyOrderedConsumer consumer;
   private BroadcastConsumer heartbeats;
+  /** Users whose tokens were revoked: refused by the verifier, their event streams ended. */
+  private final Revocations revocations = new Revocations();
   private BroadcastConsumer followed;
   private HttpServer server;
 
@@ -71,7 +74,8 @@ public final class GssVerticle extends VerticleBase {
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
     http = tls.webClient();
     publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
-    TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
+    TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
+        .withRevocations(revocations);
     SessionStore store = new SessionStore(mongo);
     Progress progress = new Progress(vertx, store);
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
@@ -96,8 +100,8 @@ public final class GssVerticle extends VerticleBase {
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("kafka", p -> p.complete(consumer.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
-            ? Status.OK() : Status.KO(new JsonObject().put("reason", "not yet reading the session events "
-                + "and registry topics"))))
+            && revocations.isFollowing() ? Status.OK() : Status.KO(new JsonObject().put("reason",
+                "not yet reading the session events, registry and revocations topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
 
     verifier.startInBackground();
@@ -107,6 +111,7 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> consumer.start())
         .compose(v -> heartbeats.start())
         .compose(v -> followed.start())
+        .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> routes(b, sessions, progress, registry, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
@@ -162,7 +167,7 @@ public final class GssVerticle extends VerticleBase {
         sessions.get(BearerAuth.principal(ctx), ctx.pathParam("id"))));
     b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
         sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
-    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress)::handle);
+    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress, revocations)::handle);
   }
 
   /** Asks an LSS (through the registry topic) to take no new sessions, or to take them again. */
@@ -209,6 +214,7 @@ public final class GssVerticle extends VerticleBase {
             consumer == null ? Future.succeededFuture() : consumer.close(),
             heartbeats == null ? Future.succeededFuture() : heartbeats.close(),
             followed == null ? Future.succeededFuture() : followed.close(),
+            revocations.close(),
             publisher == null ? Future.succeededFuture() : publisher.close())
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }

@@ -85,8 +85,11 @@ final class LiveTail {
     viewers.forEach(v -> v.offer(masked));
   }
 
-  /** Streams matching records to {@code response} until the client goes away. */
-  void open(HttpServerResponse response, Predicate<JsonObject> matches) {
+  /**
+   * Streams matching records to {@code response} until the client goes away (or the connection is
+   * reset: a token's expiry or revocation); then {@code onClosed} runs.
+   */
+  void open(HttpServerResponse response, Predicate<JsonObject> matches, Runnable onClosed) {
     response.setChunked(true)
         .putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache")
@@ -103,6 +106,7 @@ final class LiveTail {
     response.closeHandler(v -> {
       viewers.remove(viewer);
       vertx.cancelTimer(keepalive);
+      onClosed.run();
     });
     response.write(": tailing\n\n");
   }

@@ -4,6 +4,7 @@ import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -14,6 +15,7 @@ import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.SessionLookup;
+import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.Responses;
@@ -33,6 +35,10 @@ public final class LoggerVerticle extends VerticleBase {
   private WebClient http;
   private LogIngest ingest;
   private LiveTail tail;
+  /** Users whose tokens were revoked: refused, their live tails cut. */
+  private final Revocations revocations = new Revocations();
+  /** Open live tails by user id. */
+  private final java.util.Map<String, java.util.Set<HttpServerResponse>> tails = new java.util.HashMap<>();
   private HttpServer server;
 
   public LoggerVerticle(LoggerConfig config) {
@@ -53,18 +59,23 @@ public final class LoggerVerticle extends VerticleBase {
     ingest = new LogIngest(vertx, config.common().kafka(), config.common().instanceId(), store);
     tail = new LiveTail(vertx, config.common().kafka(), config.common().instanceId(),
         ServiceLauncher.meterRegistry(vertx));
-    TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
+    TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
+        .withRevocations(revocations);
+    revocations.onRevoked(userId -> vertx.runOnContext(v -> java.util.List.copyOf(
+        tails.getOrDefault(userId, java.util.Set.of())).forEach(HttpServerResponse::reset)));
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("auth-keys", 6_000, verifier::readiness)
-        .register("log-topic", p -> p.complete(tail.isReading() ? Status.OK() : Status.KO()));
+        .register("log-topic", p -> p.complete(tail.isReading() ? Status.OK() : Status.KO()))
+        .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()));
     BearerAuth auth = new BearerAuth(verifier);
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> ingest.start())
         .compose(v -> tail.start())
+        .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, config.common(), b -> {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(ctx -> query(ctx, store, sessions)));
           b.getRoute("tailLogs").addHandler(auth).addHandler(ctx -> tail(ctx, sessions));
@@ -92,8 +103,22 @@ public final class LoggerVerticle extends VerticleBase {
       ctx.fail(e);
       return;
     }
-    allowed(BearerAuth.principal(ctx), query, sessions)
-        .onSuccess(v -> tail.open(ctx.response(), query.matcher()))
+    Principal caller = BearerAuth.principal(ctx);
+    allowed(caller, query, sessions)
+        .onSuccess(v -> {
+          HttpServerResponse response = ctx.response();
+          // The token was checked once: the tail lasts no longer than it, nor past its revocation.
+          long expiry = vertx.setTimer(Math.max(1, caller.expiresAt().toEpochMilli() - System.currentTimeMillis()),
+              t -> response.reset());
+          tails.computeIfAbsent(caller.userId(), u -> new java.util.HashSet<>()).add(response);
+          tail.open(response, query.matcher(), () -> {
+            vertx.cancelTimer(expiry);
+            tails.computeIfPresent(caller.userId(), (u, open) -> {
+              open.remove(response);
+              return open.isEmpty() ? null : open;
+            });
+          });
+        })
         .onFailure(ctx::fail);
   }
 
@@ -114,6 +139,7 @@ public final class LoggerVerticle extends VerticleBase {
     return Future.join(
             server == null ? Future.succeededFuture() : server.close(),
             tail == null ? Future.succeededFuture() : tail.close(),
+            revocations.close(),
             ingest == null ? Future.succeededFuture() : ingest.close())
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }

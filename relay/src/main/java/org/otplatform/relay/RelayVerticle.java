@@ -23,6 +23,7 @@ import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.SessionLookup;
+import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.ErrorHandler;
@@ -61,6 +62,10 @@ public final class RelayVerticle extends VerticleBase {
   /** Session events as they happen, so routes follow restarted services on every replica. */
   private BroadcastConsumer follower;
   private final Map<String, Long> lastActivity = new HashMap<>();
+  /** Users whose tokens were revoked: refused at admission, their open sockets closed (4401). */
+  private final Revocations revocations = new Revocations();
+  /** Open front-end sockets by user id, for revocations. */
+  private final Map<String, java.util.Set<ServerWebSocket>> byUser = new HashMap<>();
 
   public RelayVerticle(RelayConfig config) {
     this.config = config;
@@ -76,7 +81,10 @@ public final class RelayVerticle extends VerticleBase {
     http = tls.webClient();
     wsClient = vertx.createWebSocketClient(config.common().tls().computeClient(new WebSocketClientOptions()
         .setMaxFrameSize(config.maxFrameBytes()).setMaxMessageSize(64 * 1024 * 1024)));
-    verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()));
+    verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl())).withRevocations(revocations);
+    revocations.onRevoked(userId -> vertx.runOnContext(v -> java.util.List.copyOf(
+        byUser.getOrDefault(userId, java.util.Set.of())).forEach(ws -> ws.close(CloseCodes.UNAUTHORIZED,
+            "token revoked: the user was disabled or deleted; sign in again"))));
     sessions = new SessionLookup(http, config.gssUrl());
     metrics = new RelayMetrics(vertx);
     metrics.queues(channels);
@@ -86,13 +94,15 @@ public final class RelayVerticle extends VerticleBase {
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("auth-keys", 6_000, verifier::readiness)
-        .register("session-events", p -> p.complete(follower.isAssigned() ? Status.OK() : Status.KO()));
+        .register("session-events", p -> p.complete(follower.isAssigned() ? Status.OK() : Status.KO()))
+        .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
     HttpHardening.install(router, config.common());
     ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", readiness);
     ErrorHandler.install(router);
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> follower.start())
+        .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> vertx.createHttpServer(tls.server(new HttpServerOptions()
             .setHost(config.common().host())
             .setPort(config.port())
@@ -182,8 +192,17 @@ public final class RelayVerticle extends VerticleBase {
     channel.join(ws, mayAct);
     metrics.connected();
     long keepalive = keepalive(ws);
+    // The token was checked once, at admission: the socket lives no longer than the token.
+    long expiry = vertx.setTimer(Math.max(1, user.expiresAt().toEpochMilli() - System.currentTimeMillis()),
+        t -> ws.close(CloseCodes.UNAUTHORIZED, "token expired; reconnect with a fresh one"));
+    byUser.computeIfAbsent(user.userId(), u -> new java.util.HashSet<>()).add(ws);
     ws.closeHandler(v -> {
       vertx.cancelTimer(keepalive);
+      vertx.cancelTimer(expiry);
+      byUser.computeIfPresent(user.userId(), (u, open) -> {
+        open.remove(ws);
+        return open.isEmpty() ? null : open;
+      });
       metrics.disconnected();
       if (channel.leave(ws)) {
         channels.remove(sessionId);
@@ -305,6 +324,7 @@ public final class RelayVerticle extends VerticleBase {
     tls.close();
     channels.values().forEach(SessionChannel::close);
     return (follower == null ? Future.<Void>succeededFuture() : follower.close())
+        .eventually(revocations::close)
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> publisher == null ? Future.succeededFuture() : publisher.close());
   }

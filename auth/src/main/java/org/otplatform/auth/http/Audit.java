@@ -17,6 +17,19 @@ public final class Audit {
     this.publisher = publisher;
   }
 
+  /**
+   * Revokes every access token the user holds, on every service ({@link Topics#REVOCATIONS}). Unlike
+   * an audit record this must arrive: the caller makes the change only after it was published.
+   */
+  public io.vertx.core.Future<Void> revokeTokens(String userId, String username, String reason) {
+    return publisher.publish(Topics.REVOCATIONS, org.otplatform.common.events.UserRevoked.of(userId, username, reason))
+        .recover(e -> {
+          LOG.warn("revocation of {}'s tokens not published ({}): the change is not made", username, e.getMessage());
+          return io.vertx.core.Future.failedFuture(org.otplatform.common.http.ApiException.unavailable(
+              "cannot revoke the user's tokens now (Kafka unreachable); nothing was changed"));
+        });
+  }
+
   /** {@code action} by {@code actor} on {@code subject}; details never hold passwords or tokens. */
   public void record(String action, String actor, String subject, String source, JsonObject details) {
     AuditEvent event = AuditEvent.of(action, actor, subject, source, details);

@@ -79,7 +79,10 @@ public final class UsersApi {
     return existing(ctx.pathParam("username")).map(User::toPublicJson);
   }
 
-  /** Disables or re-enables a user; disabling revokes their refresh tokens. */
+  /**
+   * Disables or re-enables a user; disabling revokes their refresh tokens and, on every service,
+   * the access tokens they hold.
+   */
   public Future<JsonObject> update(RoutingContext ctx) {
     Principal caller = admin(ctx);
     JsonObject body = Responses.body(ctx);
@@ -90,7 +93,8 @@ public final class UsersApi {
       if (disabled && user.id().equals(caller.userId())) {
         return Future.failedFuture(ApiException.conflict("you cannot disable yourself"));
       }
-      return parts.users().setDisabled(user.id(), disabled)
+      return (disabled ? parts.audit().revokeTokens(user.id(), user.username(), "disabled") : Future.<Void>succeededFuture())
+          .compose(v -> parts.users().setDisabled(user.id(), disabled))
           .compose(v -> disabled ? parts.refreshTokens().revokeAll(user.id()) : Future.succeededFuture())
           .compose(v -> {
             parts.audit().record(disabled ? "UserDisabled" : "UserEnabled", caller, user.id(), null);
@@ -107,7 +111,8 @@ public final class UsersApi {
       if (user.id().equals(caller.userId())) {
         return Future.failedFuture(ApiException.conflict("you cannot delete yourself"));
       }
-      return parts.users().delete(user.id())
+      return parts.audit().revokeTokens(user.id(), user.username(), "deleted")
+          .compose(v -> parts.users().delete(user.id()))
           .compose(v -> parts.refreshTokens().revokeAll(user.id()))
           .compose(v -> parts.groups().removeEverywhere(user.id()))
           .compose(v -> parts.projects().revokeEverywhere(user.id()))
@@ -122,6 +127,7 @@ public final class UsersApi {
     String password = password(Responses.body(ctx), "password");
     return existing(ctx.pathParam("username")).compose(user ->
         parts.vertx().executeBlocking(() -> parts.hasher().hash(password), false)
+            .compose(hash -> parts.audit().revokeTokens(user.id(), user.username(), "password-reset").map(hash))
             .compose(hash -> parts.users().setPasswordHash(user.id(), hash))
             .compose(v -> parts.refreshTokens().revokeAll(user.id()))
             .onSuccess(v -> parts.audit().record("PasswordReset", caller, user.id(), null)));

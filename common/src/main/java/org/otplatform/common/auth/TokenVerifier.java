@@ -12,6 +12,7 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.healthchecks.Status;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +40,7 @@ public final class TokenVerifier {
   private final long minRefreshMs;
   private final int clockSkewSeconds;
   private volatile JWTAuth jwt;
+  private volatile Revocations revocations = Revocations.NONE;
   private volatile long lastRefresh;
   private Future<JWTAuth> refreshing;
 
@@ -62,6 +64,12 @@ public final class TokenVerifier {
   /** A verifier fetching keys from AUTH's {@code /.well-known/jwks.json}. */
   public static TokenVerifier remote(Vertx vertx, JwksClient client) {
     return new TokenVerifier(vertx, client::fetch);
+  }
+
+  /** Refuses tokens of users revoked after the token was issued (disabled, deleted). */
+  public TokenVerifier withRevocations(Revocations list) {
+    this.revocations = list;
+    return this;
   }
 
   /** Loads the keys; the future fails when they cannot be fetched. */
@@ -111,7 +119,11 @@ public final class TokenVerifier {
           LOG.debug("token rejected: {}", e.toString());
           return Future.failedFuture(e instanceof InvalidTokenException ? e : new InvalidTokenException(describe(e)));
         })
-        .map(user -> toPrincipal(user, token));
+        .map(user -> toPrincipal(user, token))
+        .compose(p -> revocations.revoked(p)
+            ? Future.failedFuture(new InvalidTokenException("token revoked: the user was disabled or deleted, or "
+                + "their password reset; sign in again"))
+            : Future.succeededFuture(p));
   }
 
   private static Future<User> authenticate(JWTAuth auth, String token) {
@@ -175,6 +187,16 @@ public final class TokenVerifier {
     JsonArray array = claims.getJsonArray("roles", new JsonArray());
     array.forEach(r -> roles.add(String.valueOf(r)));
     return new Principal(claims.getString("sub"), claims.getString("name", claims.getString("sub")),
-        Set.copyOf(roles), token);
+        Set.copyOf(roles), token, Instant.ofEpochSecond(seconds(user, "iat")),
+        Instant.ofEpochSecond(seconds(user, "exp")));
+  }
+
+  /** A time claim: vertx-auth-jwt moves {@code exp} and {@code iat} to the user's attributes. */
+  private static long seconds(User user, String claim) {
+    Object value = user.get(claim);
+    if (!(value instanceof Number n)) {
+      throw new IllegalStateException("a verified token without '" + claim + "'");
+    }
+    return n.longValue();
   }
 }

@@ -14,8 +14,11 @@ public final class Topics {
   public static final String LOGS = "ot.logs";
   /** Security-relevant events (logins, user and project changes), keyed by subject. */
   public static final String AUDIT = "ot.audit";
+  /** {@link UserRevoked}: users whose earlier access tokens stop working, keyed by user id. */
+  public static final String REVOCATIONS = "ot.auth.revocations";
 
-  public static final List<String> ALL = List.of(SESSION_COMMANDS, SESSION_EVENTS, REGISTRY, LOGS, AUDIT);
+  public static final List<String> ALL = List.of(SESSION_COMMANDS, SESSION_EVENTS, REGISTRY, LOGS, AUDIT,
+      REVOCATIONS);
 
   private Topics() {}
 }

@@ -28,9 +28,18 @@ public final class BroadcastConsumer {
 
   public BroadcastConsumer(Vertx vertx, KafkaConnection kafka, String instanceId, String topic,
       Consumer<JsonObject> handler) {
+    this(vertx, kafka, instanceId, topic, false, handler);
+  }
+
+  /**
+   * As above; with {@code fromStart} every record the topic still holds is read first (for state
+   * that must include what happened before this instance started: revoked users).
+   */
+  public BroadcastConsumer(Vertx vertx, KafkaConnection kafka, String instanceId, String topic, boolean fromStart,
+      Consumer<JsonObject> handler) {
     Map<String, String> config = KafkaSupport.consumerConfig(kafka,
         instanceId + "-" + topic + "-" + UUID.randomUUID(), instanceId + "-" + topic);
-    config.put("auto.offset.reset", "latest");
+    config.put("auto.offset.reset", fromStart ? "earliest" : "latest");
     this.consumer = KafkaConsumer.create(vertx, config);
     this.topic = topic;
     this.handler = handler;

@@ -5,7 +5,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.Revocations;
 import org.otplatform.gss.session.Progress;
 import org.otplatform.gss.session.SessionService;
 import org.otplatform.gss.session.SessionState;
@@ -26,24 +33,29 @@ public final class ProgressStream {
   private final Vertx vertx;
   private final SessionService sessions;
   private final Progress progress;
+  /** Open streams by user id: a revocation ends that user's. */
+  private final Map<String, Set<Stream>> byUser = new ConcurrentHashMap<>();
 
-  public ProgressStream(Vertx vertx, SessionService sessions, Progress progress) {
+  public ProgressStream(Vertx vertx, SessionService sessions, Progress progress, Revocations revocations) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.progress = progress;
+    revocations.onRevoked(userId -> Optional.ofNullable(byUser.get(userId))
+        .ifPresent(streams -> List.copyOf(streams).forEach(Stream::cutOff)));
   }
 
   public void handle(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     int lastSeen = lastEventId(ctx);
     boolean untilReady = "ready".equals(ctx.queryParams().get("until"));
-    sessions.visible(BearerAuth.principal(ctx), id).onFailure(ctx::fail).onSuccess(doc -> {
+    Principal caller = BearerAuth.principal(ctx);
+    sessions.visible(caller, id).onFailure(ctx::fail).onSuccess(doc -> {
       HttpServerResponse response = ctx.response()
           .setChunked(true)
           .putHeader("content-type", "text/event-stream")
           .putHeader("cache-control", "no-cache")
           .putHeader("x-accel-buffering", "no");
-      Stream stream = new Stream(id, response, lastSeen, untilReady);
+      Stream stream = new Stream(id, caller, response, lastSeen, untilReady);
       // Subscribe before replaying, so nothing stored in between is missed; seq dedups the overlap.
       stream.start();
       doc.getJsonArray("events", new JsonArray()).forEach(o -> stream.deliver((JsonObject) o));
@@ -53,9 +65,15 @@ public final class ProgressStream {
     });
   }
 
-  /** One client's stream: entries go out once each, in {@code seq} order, until a terminal state. */
+  /**
+   * One client's stream: entries go out once each, in {@code seq} order, until a terminal state —
+   * or until the token it was opened with expires or is revoked (the client reconnects with a fresh
+   * one and {@code Last-Event-ID}, losing nothing).
+   */
   private final class Stream {
     private final String sessionId;
+    private final Principal caller;
+    private long expiry;
     private final HttpServerResponse response;
     private final boolean untilReady;
     private int sent;
@@ -65,8 +83,9 @@ public final class ProgressStream {
     private long keepalive;
     private long recheck;
 
-    Stream(String sessionId, HttpServerResponse response, int lastSeen, boolean untilReady) {
+    Stream(String sessionId, Principal caller, HttpServerResponse response, int lastSeen, boolean untilReady) {
       this.sessionId = sessionId;
+      this.caller = caller;
       this.response = response;
       this.sent = lastSeen;
       this.untilReady = untilReady;
@@ -76,7 +95,18 @@ public final class ProgressStream {
       unwatch = progress.watch(sessionId, this::deliver);
       keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
       recheck = vertx.setPeriodic(RECHECK_MS, t -> refill());
+      long untilExpiry = caller.expiresAt().toEpochMilli() - System.currentTimeMillis();
+      expiry = vertx.setTimer(Math.max(1, untilExpiry), t -> cutOff());
+      byUser.computeIfAbsent(caller.userId(), u -> ConcurrentHashMap.newKeySet()).add(this);
       response.closeHandler(v -> stop());
+    }
+
+    /** Ends the stream before its session ended: the token expired or was revoked. */
+    void cutOff() {
+      if (!stopped) {
+        stop();
+        response.end();
+      }
     }
 
     /**
@@ -123,6 +153,11 @@ public final class ProgressStream {
         unwatch.run();
         vertx.cancelTimer(keepalive);
         vertx.cancelTimer(recheck);
+        vertx.cancelTimer(expiry);
+        byUser.computeIfPresent(caller.userId(), (u, streams) -> {
+          streams.remove(this);
+          return streams.isEmpty() ? null : streams;
+        });
       }
     }
   }
