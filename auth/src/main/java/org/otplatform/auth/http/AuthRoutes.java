@@ -1,7 +1,9 @@
 package org.otplatform.auth.http;
 
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.util.function.Function;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
@@ -22,15 +24,17 @@ public final class AuthRoutes {
     GroupsApi groups = new GroupsApi(parts, users);
     ProjectsApi projects = new ProjectsApi(parts, users, groups);
     CurrentUser current = new CurrentUser(parts);
+    // A signed-in route: a valid token, then the caller as the store holds them now.
+    Function<String, OpenAPIRoute> signedIn = op -> b.getRoute(op).addHandler(auth).addHandler(current);
 
     b.getRoute("jwks").addHandler(ClientCertificates.require(certificatesRequired)).addHandler(ctx ->
         Responses.send(ctx, 200, new JsonObject().put("keys", parts.keys().jwks())));
     b.getRoute("login").addHandler(Responses.json(login::login));
     b.getRoute("refreshToken").addHandler(Responses.json(login::refresh));
-    b.getRoute("logout").addHandler(auth).addHandler(current).addHandler(Responses.json(204, login::logout));
-    b.getRoute("me").addHandler(auth).addHandler(current).addHandler(Responses.json(login::me));
-    b.getRoute("changePassword").addHandler(auth).addHandler(current).addHandler(Responses.json(204, login::changePassword));
-    b.getRoute("rotateKeys").addHandler(auth).addHandler(current).addHandler(Responses.json(201, ctx -> {
+    signedIn.apply("logout").addHandler(Responses.json(204, login::logout));
+    signedIn.apply("me").addHandler(Responses.json(login::me));
+    signedIn.apply("changePassword").addHandler(Responses.json(204, login::changePassword));
+    signedIn.apply("rotateKeys").addHandler(Responses.json(201, ctx -> {
       Principal caller = BearerAuth.principal(ctx);
       if (!caller.isAdmin()) {
         throw ApiException.forbidden("only an admin may rotate signing keys");
@@ -41,28 +45,28 @@ public final class AuthRoutes {
       });
     }));
 
-    b.getRoute("createUser").addHandler(auth).addHandler(current).addHandler(Responses.json(201, users::create));
-    b.getRoute("listUsers").addHandler(auth).addHandler(current).addHandler(Responses.json(users::list));
-    b.getRoute("getUser").addHandler(auth).addHandler(current).addHandler(Responses.json(users::get));
-    b.getRoute("updateUser").addHandler(auth).addHandler(current).addHandler(Responses.json(users::update));
-    b.getRoute("deleteUser").addHandler(auth).addHandler(current).addHandler(Responses.json(204, users::delete));
-    b.getRoute("resetPassword").addHandler(auth).addHandler(current).addHandler(Responses.json(204, users::resetPassword));
-    b.getRoute("userGroups").addHandler(auth).addHandler(current).addHandler(Responses.json(users::groups));
+    signedIn.apply("createUser").addHandler(Responses.json(201, users::create));
+    signedIn.apply("listUsers").addHandler(Responses.json(users::list));
+    signedIn.apply("getUser").addHandler(Responses.json(users::get));
+    signedIn.apply("updateUser").addHandler(Responses.json(users::update));
+    signedIn.apply("deleteUser").addHandler(Responses.json(204, users::delete));
+    signedIn.apply("resetPassword").addHandler(Responses.json(204, users::resetPassword));
+    signedIn.apply("userGroups").addHandler(Responses.json(users::groups));
 
-    b.getRoute("createGroup").addHandler(auth).addHandler(current).addHandler(Responses.json(201, groups::create));
-    b.getRoute("listGroups").addHandler(auth).addHandler(current).addHandler(Responses.json(groups::list));
-    b.getRoute("getGroup").addHandler(auth).addHandler(current).addHandler(Responses.json(groups::get));
-    b.getRoute("renameGroup").addHandler(auth).addHandler(current).addHandler(Responses.json(groups::rename));
-    b.getRoute("deleteGroup").addHandler(auth).addHandler(current).addHandler(Responses.json(204, groups::delete));
-    b.getRoute("addGroupMember").addHandler(auth).addHandler(current).addHandler(Responses.json(204, groups::addMember));
-    b.getRoute("removeGroupMember").addHandler(auth).addHandler(current).addHandler(Responses.json(204, groups::removeMember));
+    signedIn.apply("createGroup").addHandler(Responses.json(201, groups::create));
+    signedIn.apply("listGroups").addHandler(Responses.json(groups::list));
+    signedIn.apply("getGroup").addHandler(Responses.json(groups::get));
+    signedIn.apply("renameGroup").addHandler(Responses.json(groups::rename));
+    signedIn.apply("deleteGroup").addHandler(Responses.json(204, groups::delete));
+    signedIn.apply("addGroupMember").addHandler(Responses.json(204, groups::addMember));
+    signedIn.apply("removeGroupMember").addHandler(Responses.json(204, groups::removeMember));
 
-    b.getRoute("createProject").addHandler(auth).addHandler(current).addHandler(Responses.json(201, projects::create));
-    b.getRoute("listProjects").addHandler(auth).addHandler(current).addHandler(Responses.json(projects::list));
-    b.getRoute("getProject").addHandler(auth).addHandler(current).addHandler(Responses.json(projects::get));
-    b.getRoute("renameProject").addHandler(auth).addHandler(current).addHandler(Responses.json(projects::rename));
-    b.getRoute("deleteProject").addHandler(auth).addHandler(current).addHandler(Responses.json(204, projects::delete));
-    b.getRoute("grantProject").addHandler(auth).addHandler(current).addHandler(Responses.json(projects::grant));
-    b.getRoute("revokeProject").addHandler(auth).addHandler(current).addHandler(Responses.json(204, projects::revoke));
+    signedIn.apply("createProject").addHandler(Responses.json(201, projects::create));
+    signedIn.apply("listProjects").addHandler(Responses.json(projects::list));
+    signedIn.apply("getProject").addHandler(Responses.json(projects::get));
+    signedIn.apply("renameProject").addHandler(Responses.json(projects::rename));
+    signedIn.apply("deleteProject").addHandler(Responses.json(204, projects::delete));
+    signedIn.apply("grantProject").addHandler(Responses.json(projects::grant));
+    signedIn.apply("revokeProject").addHandler(Responses.json(204, projects::revoke));
   }
 }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.otplatform.common.testing.MongoFixture;
+import org.otplatform.common.testing.TestClock;
 /** The throttle against the Mongo wire-protocol server, with a clock the test moves. */
 class LoginThrottleTest {
   private static final ThrottlePolicy PER_USER = new ThrottlePolicy(3, Duration.ofMinutes(15), Duration.ofSeconds(30),
@@ -22,28 +21,12 @@ class LoginThrottleTest {
   private static final ThrottlePolicy PER_ADDRESS = new ThrottlePolicy(10, Duration.ofMinutes(15),
       Duration.ofSeconds(30), Duration.ofMinutes(15));
   private MongoFixture fixture;
-  private Instant now = Instant.parse("2026-11-25T10:00:00Z");
+  private final TestClock clock = new TestClock(Instant.parse("2026-11-25T10:00:00Z"));
   private LoginThrottle throttle;
 
   @BeforeEach
   void start() {
     fixture = new MongoFixture();
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now;
-      }
-    };
     throttle = new LoginThrottle(fixture.mongo, PER_USER, PER_ADDRESS, clock);
   }
 
@@ -77,11 +60,11 @@ class LoginThrottleTest {
     assertEquals(Optional.of(Duration.ofSeconds(30)), attempt("carol", "10.1.1.1", true), "refused, not evaluated");
     // The same user from elsewhere is not blocked: an attacker cannot lock a real user out.
     assertTrue(await(throttle.blocked("carol", "10.2.2.2")).isEmpty());
-    now = now.plusSeconds(31);
+    clock.advance(Duration.ofSeconds(31));
     assertTrue(await(throttle.blocked("carol", "10.1.1.1")).isEmpty(), "blocks end");
     assertTrue(attempt("carol", "10.1.1.1", false).isEmpty(), "one attempt after the block is evaluated");
     assertEquals(Optional.of(Duration.ofSeconds(60)), await(throttle.blocked("carol", "10.1.1.1")), "doubling");
-    now = now.plusSeconds(61);
+    clock.advance(Duration.ofSeconds(61));
     assertTrue(attempt("carol", "10.1.1.1", true).isEmpty(), "the right password after the block");
     assertTrue(attempt("carol", "10.1.1.1", false).isEmpty(), "a success starts the user's count over");
   }
@@ -94,7 +77,7 @@ class LoginThrottleTest {
     attempt("dave", "10.1.1.1", false);
     attempt("dave", "10.1.1.1", false);
     assertTrue(await(throttle.blocked("dave", "10.1.1.1")).isEmpty());
-    now = now.plus(Duration.ofMinutes(16));
+    clock.advance(Duration.ofMinutes(16));
     attempt("dave", "10.1.1.1", false);
     assertTrue(await(throttle.blocked("dave", "10.1.1.1")).isEmpty(), "a new window starts over");
   }
@@ -136,7 +119,7 @@ class LoginThrottleTest {
   @Test
   void countersWhoseWindowIsOverAreSweptFreshOnesKept() throws Exception {
     attempt("gina", "10.4.4.4", false);
-    now = now.plus(Duration.ofMinutes(16));
+    clock.advance(Duration.ofMinutes(16));
     attempt("hank", "10.5.5.5", false);
     attempt("hank", "10.5.5.5", false);
     assertEquals(2L, await(throttle.sweep()), "gina's counters (user and address), window over");

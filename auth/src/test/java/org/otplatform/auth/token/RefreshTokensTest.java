@@ -4,43 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.vertx.core.Future;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.otplatform.common.testing.MongoFixture;
+import org.otplatform.common.testing.TestClock;
 
 /** Refresh-token rotation, reuse detection and the sweep, against the Mongo wire-protocol server. */
 class RefreshTokensTest {
   private MongoFixture fixture;
-  private Instant now = Instant.parse("2026-12-01T10:00:00Z");
+  private final TestClock clock = new TestClock(Instant.parse("2026-12-01T10:00:00Z"));
   private RefreshTokens tokens;
 
   @BeforeEach
   void start() {
     fixture = new MongoFixture();
-    Clock clock = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return now;
-      }
-    };
     tokens = new RefreshTokens(fixture.mongo, Duration.ofDays(1), clock);
   }
 
@@ -79,9 +61,9 @@ class RefreshTokensTest {
   @Test
   void expiredTokensAreInvalidAndSwept() throws Exception {
     await(tokens.store("old", "u1", "f"));
-    now = now.plus(Duration.ofHours(12));
+    clock.advance(Duration.ofHours(12));
     await(tokens.store("young", "u1", "g"));
-    now = now.plus(Duration.ofHours(13));
+    clock.advance(Duration.ofHours(13));
     assertInstanceOf(RefreshTokens.Invalid.class, await(tokens.consume("old")));
     assertEquals(1L, await(tokens.sweep()));
     assertEquals(new RefreshTokens.Consumed("u1", "g"), await(tokens.consume("young")));
