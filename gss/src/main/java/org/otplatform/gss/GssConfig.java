@@ -27,11 +27,13 @@ import org.otplatform.gss.session.SessionService;
  *     ({@code OT_GSS_MAX_HANDOVERS}, default 3)
  * @param queueTimeout how long a new session may wait for a free LSS slot before it fails
  *     ({@code OT_GSS_QUEUE_TIMEOUT_SECONDS}, default 300)
+ * @param maxStreamsPerUser event streams one user may hold open at once
+ *     ({@code OT_GSS_MAX_STREAMS_PER_USER}, default 16; more get 429)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
     String publicRelayUrl, String publicLoggerUrl, SessionService.Limits limits, Catalog catalog,
     java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers,
-    java.time.Duration queueTimeout) {
+    java.time.Duration queueTimeout, int maxStreamsPerUser) {
 
   public static GssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "gss");
@@ -49,9 +51,10 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     if (maxHandovers < 0) {
       env.problem("OT_GSS_MAX_HANDOVERS must be 0 or more, got " + maxHandovers);
     }
-    env.validate();
+    java.time.Duration queueTimeout = env.seconds("OT_GSS_QUEUE_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(300));
+    int maxStreams = env.positive("OT_GSS_MAX_STREAMS_PER_USER", 16);
+    env.validate(); // after every read: a bad value of any of them stops the service
     return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
-        limits, catalog, sweep, lostAfter, maxHandovers,
-        env.seconds("OT_GSS_QUEUE_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(300)));
+        limits, catalog, sweep, lostAfter, maxHandovers, queueTimeout, maxStreams);
   }
 }

@@ -167,7 +167,8 @@ public final class GssVerticle extends VerticleBase {
         sessions.get(BearerAuth.principal(ctx), ctx.pathParam("id"))));
     b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
         sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
-    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress, revocations)::handle);
+    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress, revocations,
+        config.maxStreamsPerUser())::handle);
   }
 
   /** Asks an LSS (through the registry topic) to take no new sessions, or to take them again. */

@@ -14,9 +14,11 @@ import org.otplatform.common.config.Env;
  * @param retention records kept for {@code OT_LOGGER_MAX_AGE_HOURS} (default 168) and up to
  *     {@code OT_LOGGER_MAX_MEGABYTES} (default 1024) in all
  * @param retentionInterval how often retention runs ({@code OT_LOGGER_RETENTION_SECONDS}, default 60)
+ * @param maxTailsPerUser live tails one user may hold open at once ({@code OT_LOGGER_MAX_TAILS_PER_USER},
+ *     default 8; more get 429)
  */
 public record LoggerConfig(CommonConfig common, int port, String database, URI gssUrl, URI authUrl,
-    Retention retention, java.time.Duration retentionInterval) {
+    Retention retention, java.time.Duration retentionInterval, int maxTailsPerUser) {
 
   public static LoggerConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "logger");
@@ -26,7 +28,9 @@ public record LoggerConfig(CommonConfig common, int port, String database, URI g
     Retention retention = new Retention(java.time.Duration.ofHours(env.positive("OT_LOGGER_MAX_AGE_HOURS", 168)),
         env.positive("OT_LOGGER_MAX_MEGABYTES", 1024) * 1024L * 1024L);
     java.time.Duration interval = env.seconds("OT_LOGGER_RETENTION_SECONDS", java.time.Duration.ofSeconds(60));
+    int maxTails = env.positive("OT_LOGGER_MAX_TAILS_PER_USER", 8);
     env.validate();
-    return new LoggerConfig(common, port, env.string("OT_LOGGER_DB", "ot_logs"), gss, auth, retention, interval);
+    return new LoggerConfig(common, port, env.string("OT_LOGGER_DB", "ot_logs"), gss, auth, retention, interval,
+        maxTails);
   }
 }

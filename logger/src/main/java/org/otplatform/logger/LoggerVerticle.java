@@ -37,6 +37,8 @@ public final class LoggerVerticle extends VerticleBase {
   private LiveTail tail;
   /** Users whose tokens were revoked: refused, their live tails cut. */
   private final Revocations revocations = new Revocations();
+  /** Live tails per user, open or being opened (a cap per user). */
+  private final java.util.Map<String, Integer> tailsHeld = new java.util.concurrent.ConcurrentHashMap<>();
   /** Open live tails by user id. */
   private final java.util.Map<String, java.util.Set<HttpServerResponse>> tails = new java.util.HashMap<>();
   private HttpServer server;
@@ -104,7 +106,15 @@ public final class LoggerVerticle extends VerticleBase {
       return;
     }
     Principal caller = BearerAuth.principal(ctx);
+    // Taken before the access check, so parallel requests count; given back when the tail ends.
+    if (tailsHeld.merge(caller.userId(), 1, Integer::sum) > config.maxTailsPerUser()) {
+      releaseTail(caller.userId());
+      ctx.fail(ApiException.tooManyRequests("you have " + config.maxTailsPerUser() + " live tails open, the limit; "
+          + "close one first", 5));
+      return;
+    }
     allowed(caller, query, sessions)
+        .onFailure(e -> releaseTail(caller.userId()))
         .onSuccess(v -> {
           HttpServerResponse response = ctx.response();
           // The token was checked once: the tail lasts no longer than it, nor past its revocation.
@@ -113,6 +123,7 @@ public final class LoggerVerticle extends VerticleBase {
           tails.computeIfAbsent(caller.userId(), u -> new java.util.HashSet<>()).add(response);
           tail.open(response, query.matcher(), () -> {
             vertx.cancelTimer(expiry);
+            releaseTail(caller.userId());
             tails.computeIfPresent(caller.userId(), (u, open) -> {
               open.remove(response);
               return open.isEmpty() ? null : open;
@@ -120,6 +131,10 @@ public final class LoggerVerticle extends VerticleBase {
           });
         })
         .onFailure(ctx::fail);
+  }
+
+  private void releaseTail(String userId) {
+    tailsHeld.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
   }
 
   /** An admin reads every log; a user the logs of a session the GSS shows them, named in the query. */

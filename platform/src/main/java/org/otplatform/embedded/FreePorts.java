@@ -4,17 +4,36 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Port checks: whether a port can be bound, and an unused port from the OS. */
+/** Port checks: whether a port can be bound, and an unused one to bind. */
 public final class FreePorts {
   private FreePorts() {}
 
-  /** A port the OS reports free right now (bind to 0, read, release). */
+  /** The lowest port the kernel hands out to outgoing connections (Linux: 32768 by default). */
+  private static final int EPHEMERAL_LOW = ephemeralLow();
+
+  /**
+   * A port free right now, below the kernel's ephemeral range: a port from that range (what binding
+   * to 0 gives) can be taken by any outgoing connection between this pick and the bind that
+   * follows, which made starts fail now and then with "Address already in use".
+   */
   public static int pick() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 200; i++) {
+      int port = random.nextInt(10_000, EPHEMERAL_LOW);
+      if (isFree("127.0.0.1", port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("no free port below " + EPHEMERAL_LOW + " after 200 tries");
+  }
+
+  private static int ephemeralLow() {
+    try {
+      String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+      int low = Integer.parseInt(range.trim().split("\\s+")[0]);
+      return low > 11_000 ? low : 32_768;
+    } catch (IOException | RuntimeException e) {
+      return 32_768;
     }
   }
 

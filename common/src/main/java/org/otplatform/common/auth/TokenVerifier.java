@@ -42,7 +42,7 @@ public final class TokenVerifier {
   private volatile JWTAuth jwt;
   private volatile Revocations revocations = Revocations.NONE;
   private volatile long lastRefresh;
-  private Future<JWTAuth> refreshing;
+  private volatile Future<JWTAuth> refreshing;
 
   /** {@code jwksSource} yields the {@code keys} array of a JWKS document. */
   public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource) {
@@ -109,6 +109,11 @@ public final class TokenVerifier {
     return auth.compose(a -> authenticate(a, token))
         .recover(e -> {
           if (e instanceof NoSuchKeyIdException || isUnknownKey(e)) {
+            // A fetch already under way (a new key: many requests at once) is waited for, not refused.
+            Future<JWTAuth> inFlight = refreshing;
+            if (inFlight != null) {
+              return inFlight.compose(a -> authenticate(a, token));
+            }
             if (System.currentTimeMillis() - lastRefresh >= minRefreshMs) {
               return refresh().compose(a -> authenticate(a, token));
             }

@@ -74,6 +74,6 @@ public final class EchoService {
   }
 
   public static void main(String[] args) {
-    create(System.getenv()).run();
+    ComputeService.main(() -> create(System.getenv()));
   }
 }

@@ -20,6 +20,14 @@ public final class KrigingService {
   static final int MAX_SAMPLES = 2_000;
   /** Largest number of query points one request may carry. */
   static final int MAX_QUERY = 100_000;
+  /**
+   * Most work one request may ask for, in multiply-adds: factorising the n×n system (n³/3) and one
+   * solve per query point (n² each) — about 4 s on one core here. 2,000 samples with 100,000 query
+   * points would be ~4·10¹¹.
+   */
+  static final long MAX_WORK = 4_000_000_000L;
+  /** Lag bins of an empirical semivariogram: at least 2, at most this. */
+  static final int MAX_BINS = 1_000;
 
   private KrigingService() {}
 
@@ -38,12 +46,12 @@ public final class KrigingService {
                 .put("points", "[[x, y(, z)], ...]")
                 .put("values", "[number, ...]")
                 .put("model", "spherical|exponential|gaussian (default spherical)")
-                .put("bins", "number of lag bins (default 12)"),
+                .put("bins", "number of lag bins, 2 to " + MAX_BINS + " (default 12)"),
             KrigingService::fitVariogram));
   }
 
   public static void main(String[] args) {
-    create(System.getenv()).run();
+    ComputeService.main(() -> create(System.getenv()));
   }
 
   static JsonObject krige(JsonObject payload, ServiceContext ctx) {
@@ -53,6 +61,15 @@ public final class KrigingService {
     if (query[0].length != points[0].length) {
       throw ActionException.badPayload("'query' points have " + query[0].length + " coordinates, samples have "
           + points[0].length);
+    }
+    long n = points.length;
+    long work = n * n * n / 3 + query.length * n * n;
+    if (work > MAX_WORK) {
+      long fits = Math.max(0, (MAX_WORK - n * n * n / 3) / (n * n));
+      throw new ActionException("too_much_work", String.format(java.util.Locale.ROOT,
+          "%d samples and %d query points need about %.1e operations; one request may take %.1e: "
+              + "send at most %d query points with %d samples, or split the grid into several requests",
+          n, query.length, (double) work, (double) MAX_WORK, fits, n));
     }
     Variogram variogram = variogram(payload.getJsonObject("variogram", new JsonObject().put("fit", true)),
         points, values);
@@ -64,8 +81,11 @@ public final class KrigingService {
     }
     JsonArray estimates = new JsonArray();
     JsonArray variances = new JsonArray();
-    for (double[] q : query) {
-      OrdinaryKriging.Estimate e = kriging.estimate(q);
+    for (int i = 0; i < query.length; i++) {
+      if ((i & 63) == 0) {
+        ActionException.throwIfCancelled();
+      }
+      OrdinaryKriging.Estimate e = kriging.estimate(query[i]);
       estimates.add(e.value());
       variances.add(e.variance());
     }
@@ -76,7 +96,7 @@ public final class KrigingService {
   static JsonObject fitVariogram(JsonObject payload, ServiceContext ctx) {
     double[][] points = points(payload, "points", MAX_SAMPLES);
     double[] values = values(payload, points.length);
-    int bins = payload.getInteger("bins", 12);
+    int bins = bins(payload);
     Variogram.Model model = model(payload.getString("model", "spherical"));
     try {
       Variogram fitted = VariogramFitter.fit(points, values, model, bins);
@@ -95,7 +115,7 @@ public final class KrigingService {
     Variogram.Model model = model(json.getString("model", "spherical"));
     try {
       if (json.getBoolean("fit", false)) {
-        return VariogramFitter.fit(points, values, model, json.getInteger("bins", 12));
+        return VariogramFitter.fit(points, values, model, bins(json));
       }
       return new Variogram(model, number(json, "nugget", 0.0), number(json, "sill", null),
           number(json, "range", null));
@@ -121,6 +141,14 @@ public final class KrigingService {
     } catch (IllegalArgumentException e) {
       throw ActionException.badPayload(e.getMessage());
     }
+  }
+
+  private static int bins(JsonObject payload) {
+    Object bins = payload.getValue("bins", 12);
+    if (!(bins instanceof Integer b) || b < 2 || b > MAX_BINS) {
+      throw ActionException.badPayload("'bins' must be a whole number from 2 to " + MAX_BINS + ", got " + bins);
+    }
+    return b;
   }
 
   private static double[][] points(JsonObject payload, String field, int max) {

@@ -100,6 +100,10 @@ public final class OrdinaryKriging {
       }
       double tiny = 1e-12 * Math.max(scale, 1e-300);
       for (int k = 0; k < n; k++) {
+        if ((k & 15) == 0 && Thread.currentThread().isInterrupted()) {
+          // Seconds of work for large systems: a cancelled action stops here, not at the end.
+          throw new java.util.concurrent.CancellationException("cancelled while factorising");
+        }
         int p = k;
         for (int i = k + 1; i < n; i++) {
           if (Math.abs(lu[i][k]) > Math.abs(lu[p][k])) {

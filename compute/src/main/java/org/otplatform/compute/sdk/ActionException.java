@@ -13,6 +13,16 @@ public class ActionException extends RuntimeException {
     return new ActionException("bad_payload", message);
   }
 
+  /**
+   * For long actions, called now and then: ends the action when it was cancelled (its time limit
+   * passed, or the service stops); the front end gets a {@code cancelled} error.
+   */
+  public static void throwIfCancelled() {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ActionException("cancelled", "the action was cancelled: it ran past its time limit");
+    }
+  }
+
   public String code() {
     return code;
   }

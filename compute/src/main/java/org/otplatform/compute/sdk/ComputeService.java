@@ -42,6 +42,12 @@ public final class ComputeService implements ServiceContext {
   private final Map<String, Action> actions = new LinkedHashMap<>();
   private final Set<ServerWebSocket> sockets = new CopyOnWriteArraySet<>();
   private final ComputeTls tls;
+  /** Actions running at most at once ({@code OT_COMPUTE_MAX_CONCURRENT_ACTIONS}); more get {@code busy}. */
+  private final int maxConcurrent;
+  /** An action still running after this ({@code OT_COMPUTE_ACTION_TIMEOUT_SECONDS}) is cancelled. */
+  private final java.time.Duration actionTimeout;
+  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.ExecutorService workers;
   private Vertx vertx;
   private HttpServer server;
 
@@ -49,15 +55,57 @@ public final class ComputeService implements ServiceContext {
     this.serviceName = env.getOrDefault("OT_SERVICE_NAME", defaultName);
     this.sessionId = env.getOrDefault("OT_SESSION_ID", "none");
     this.tls = new ComputeTls(env);
+    this.maxConcurrent = positive(env, "OT_COMPUTE_MAX_CONCURRENT_ACTIONS",
+        Math.max(2, Runtime.getRuntime().availableProcessors()));
+    // Just under the relay's 60 s by default: the work stops about when the front end is told it timed out.
+    this.actionTimeout = java.time.Duration.ofSeconds(positive(env, "OT_COMPUTE_ACTION_TIMEOUT_SECONDS", 55));
+    java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+    this.workers = java.util.concurrent.Executors.newFixedThreadPool(maxConcurrent, r -> {
+      Thread t = new Thread(r, "compute-action-" + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
         (p, c) -> describe()));
   }
 
+  private static int positive(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(name + " must be a whole number above 0, got '" + value + "'");
+  }
+
   /** A service configured from the process environment. */
   public static ComputeService create(String defaultName) {
     return new ComputeService(defaultName, System.getenv());
+  }
+
+  /**
+   * A compute service's {@code main}: builds it and {@link #run}s it; a bad setting stops the
+   * process with a message naming it and exit code 78, as every platform service does.
+   */
+  public static void main(java.util.function.Supplier<ComputeService> service) {
+    ComputeService built;
+    try {
+      built = service.get();
+    } catch (IllegalArgumentException e) {
+      System.err.println("compute service: " + e.getMessage());
+      System.exit(78);
+      return;
+    }
+    built.run();
   }
 
   /** A service configured from the given environment (for tests). */
@@ -152,6 +200,7 @@ public final class ComputeService implements ServiceContext {
   }
 
   public Future<Void> stop() {
+    workers.shutdownNow(); // running actions are interrupted
     return vertx == null ? Future.succeededFuture() : vertx.close();
   }
 
@@ -179,20 +228,68 @@ public final class ComputeService implements ServiceContext {
       return;
     }
     JsonObject payload = request.getValue("payload") instanceof JsonObject p ? p : new JsonObject();
+    if (BUILT_IN.contains(name)) {
+      // Answered at once, whatever else runs: a front end can always tell the service is there.
+      ws.writeTextMessage(new JsonObject().put("re", id).put("result", builtIn(action, payload)).encode());
+      return;
+    }
+    if (running.incrementAndGet() > maxConcurrent) {
+      running.decrementAndGet();
+      ws.writeTextMessage(error(id, "busy", serviceName + " is running " + maxConcurrent
+          + " actions, its limit; try again when one has finished").encode());
+      return;
+    }
     long begin = System.nanoTime();
-    vertx.executeBlocking(() -> action.handler().handle(payload, this), false).onComplete(r -> {
-      JsonObject reply;
-      if (r.succeeded()) {
-        reply = new JsonObject().put("re", id).put("result", r.result());
-      } else if (r.cause() instanceof ActionException ae) {
-        reply = error(id, ae.code(), ae.getMessage());
-      } else {
-        LOG.error("action {} failed", name, r.cause());
-        reply = error(id, "internal", "action '" + name + "' failed: " + r.cause().getMessage());
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong timer = new java.util.concurrent.atomic.AtomicLong(-1);
+    // One reply per request: the action's, or the cancellation's when its time ran out first.
+    java.util.function.Consumer<JsonObject> answer = reply -> {
+      if (answered.compareAndSet(false, true)) {
+        context.runOnContext(v -> {
+          vertx.cancelTimer(timer.get());
+          ws.writeTextMessage(reply.encode());
+        });
       }
-      LOG.debug("action {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
-      ws.writeTextMessage(reply.encode());
+    };
+    java.util.concurrent.Future<?> work = workers.submit(() -> {
+      try {
+        answer.accept(new JsonObject().put("re", id).put("result", action.handler().handle(payload, this)));
+      } catch (ActionException ae) {
+        answer.accept(error(id, ae.code(), ae.getMessage()));
+      } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+        answer.accept(cancelled(id));
+      } catch (Exception e) {
+        LOG.error("action {} failed", name, e);
+        answer.accept(error(id, "internal", "action '" + name + "' failed: " + e.getMessage()));
+      } finally {
+        running.decrementAndGet();
+        LOG.debug("action {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+      }
     });
+    // Past its time limit the action is interrupted: long actions check for it and stop.
+    timer.set(vertx.setTimer(actionTimeout.toMillis(), t -> {
+      if (!answered.get()) {
+        LOG.warn("action {} ran past {} s: cancelled", name, actionTimeout.toSeconds());
+        work.cancel(true);
+        answer.accept(cancelled(id));
+      }
+    }));
+  }
+
+  private static final Set<String> BUILT_IN = Set.of("ping", "describe");
+
+  private JsonObject builtIn(Action action, JsonObject payload) {
+    try {
+      return action.handler().handle(payload, this);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonObject cancelled(Object id) {
+    return error(id, "cancelled", "the action ran past its time limit of " + actionTimeout.toSeconds()
+        + " s and was cancelled");
   }
 
   private static JsonObject error(Object id, String code, String message) {

@@ -33,6 +33,33 @@ class KrigingServiceTest {
   }
 
   @Test
+  void aRequestAskingForTooMuchWorkIsRefusedWithWhatWouldFit() {
+    JsonArray samples = new JsonArray();
+    JsonArray values = new JsonArray();
+    for (int i = 0; i < 2_000; i++) {
+      samples.add(new JsonArray().add(i % 50).add(i / 50));
+      values.add(i % 7);
+    }
+    JsonArray grid = new JsonArray();
+    for (int i = 0; i < 100_000; i++) {
+      grid.add(new JsonArray().add(i % 300 / 6.0).add(i / 300 / 8.0));
+    }
+    ActionException e = assertThrows(ActionException.class, () -> KrigingService.krige(new JsonObject()
+        .put("points", samples).put("values", values).put("query", grid), null));
+    assertEquals("too_much_work", e.code());
+    assertTrue(e.getMessage().contains("at most 333 query points with 2000 samples"), e.getMessage());
+  }
+
+  @Test
+  void binsAreBounded() {
+    for (Object bins : new Object[] {1, 1_001, 2_000_000_000, 12.5, "12"}) {
+      ActionException e = assertThrows(ActionException.class, () -> KrigingService.fitVariogram(new JsonObject()
+          .put("points", POINTS).put("values", VALUES).put("bins", bins), null));
+      assertTrue(e.getMessage().contains("'bins'"), e.getMessage());
+    }
+  }
+
+  @Test
   void badPayloadsNameTheProblem() {
     ActionException e = assertThrows(ActionException.class,
         () -> KrigingService.krige(new JsonObject().put("values", VALUES), null));

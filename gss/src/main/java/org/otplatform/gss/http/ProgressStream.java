@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.Revocations;
+import org.otplatform.common.http.ApiException;
 import org.otplatform.gss.session.Progress;
 import org.otplatform.gss.session.SessionService;
 import org.otplatform.gss.session.SessionState;
@@ -35,11 +36,16 @@ public final class ProgressStream {
   private final Progress progress;
   /** Open streams by user id: a revocation ends that user's. */
   private final Map<String, Set<Stream>> byUser = new ConcurrentHashMap<>();
+  /** Streams per user, open or being opened: taken before any lookup, so parallel requests count. */
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
+  private final int maxPerUser;
 
-  public ProgressStream(Vertx vertx, SessionService sessions, Progress progress, Revocations revocations) {
+  public ProgressStream(Vertx vertx, SessionService sessions, Progress progress, Revocations revocations,
+      int maxPerUser) {
     this.vertx = vertx;
     this.sessions = sessions;
     this.progress = progress;
+    this.maxPerUser = maxPerUser;
     revocations.onRevoked(userId -> Optional.ofNullable(byUser.get(userId))
         .ifPresent(streams -> List.copyOf(streams).forEach(Stream::cutOff)));
   }
@@ -49,7 +55,16 @@ public final class ProgressStream {
     int lastSeen = lastEventId(ctx);
     boolean untilReady = "ready".equals(ctx.queryParams().get("until"));
     Principal caller = BearerAuth.principal(ctx);
-    sessions.visible(caller, id).onFailure(ctx::fail).onSuccess(doc -> {
+    if (held.merge(caller.userId(), 1, Integer::sum) > maxPerUser) {
+      release(caller.userId());
+      ctx.fail(ApiException.tooManyRequests("you have " + maxPerUser + " event streams open, the limit; "
+          + "close one first", 5));
+      return;
+    }
+    sessions.visible(caller, id).onFailure(e -> {
+      release(caller.userId());
+      ctx.fail(e);
+    }).onSuccess(doc -> {
       HttpServerResponse response = ctx.response()
           .setChunked(true)
           .putHeader("content-type", "text/event-stream")
@@ -158,8 +173,13 @@ public final class ProgressStream {
           streams.remove(this);
           return streams.isEmpty() ? null : streams;
         });
+        release(caller.userId());
       }
     }
+  }
+
+  private void release(String userId) {
+    held.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
   }
 
   private static int lastEventId(RoutingContext ctx) {
