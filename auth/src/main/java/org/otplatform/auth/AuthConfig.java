@@ -3,6 +3,7 @@ package org.otplatform.auth;
 import java.time.Duration;
 import java.util.Optional;
 import org.otplatform.auth.login.ThrottlePolicy;
+import org.otplatform.auth.login.TrustedProxies;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
 
@@ -22,10 +23,12 @@ import org.otplatform.common.config.Env;
  *     ({@code OT_AUTH_LOGIN_MAX_FAILURES}, default 5, in {@code OT_AUTH_LOGIN_WINDOW_SECONDS}, default 900)
  * @param addressThrottle failed logins from one address, any username
  *     ({@code OT_AUTH_ADDRESS_MAX_FAILURES}, default 50, same window)
+ * @param trustedProxies peers whose {@code X-Forwarded-For} names the client
+ *     ({@code OT_AUTH_TRUSTED_PROXIES}: addresses and CIDR blocks, comma-separated; default none)
  */
 public record AuthConfig(CommonConfig common, int port, String database, int hashIterations,
     Duration accessTokenTtl, Duration refreshTokenTtl, String adminUser, Optional<String> adminPassword,
-    ThrottlePolicy userThrottle, ThrottlePolicy addressThrottle) {
+    ThrottlePolicy userThrottle, ThrottlePolicy addressThrottle, TrustedProxies trustedProxies) {
 
   public static AuthConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "auth");
@@ -46,8 +49,15 @@ public record AuthConfig(CommonConfig common, int port, String database, int has
         Duration.ofSeconds(30), Duration.ofMinutes(15));
     ThrottlePolicy perAddress = new ThrottlePolicy(env.positive("OT_AUTH_ADDRESS_MAX_FAILURES", 50), window,
         Duration.ofSeconds(30), Duration.ofMinutes(15));
+    TrustedProxies proxies = TrustedProxies.NONE;
+    try {
+      proxies = TrustedProxies.parse(env.string("OT_AUTH_TRUSTED_PROXIES", ""));
+    } catch (IllegalArgumentException e) {
+      env.problem("OT_AUTH_TRUSTED_PROXIES: " + e.getMessage());
+    }
     env.validate();
-    return new AuthConfig(common, port, db, iterations, access, refresh, admin, password, perUser, perAddress);
+    return new AuthConfig(common, port, db, iterations, access, refresh, admin, password, perUser, perAddress,
+        proxies);
   }
 
   @Override

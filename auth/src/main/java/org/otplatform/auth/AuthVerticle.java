@@ -16,6 +16,7 @@ import org.otplatform.auth.group.GroupStore;
 import org.otplatform.auth.http.Audit;
 import org.otplatform.auth.http.AuthParts;
 import org.otplatform.auth.http.AuthRoutes;
+import org.otplatform.auth.login.KnownDevices;
 import org.otplatform.auth.login.LoginThrottle;
 import org.otplatform.auth.password.PasswordHasher;
 import org.otplatform.auth.project.ProjectStore;
@@ -74,7 +75,7 @@ public final class AuthVerticle extends VerticleBase {
     AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
         new RefreshTokens(mongo, config.refreshTokenTtl(), Clock.systemUTC()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
         hasher, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
-        new Audit(publisher));
+        new KnownDevices(mongo, Clock.systemUTC()), config.trustedProxies(), new Audit(publisher));
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()))
         .withRevocations(revocations);
     HealthChecks readiness = HealthChecks.create(vertx)
@@ -107,6 +108,9 @@ public final class AuthVerticle extends VerticleBase {
     parts.throttle().sweep()
         .onSuccess(n -> LOG.debug("swept {} stale login counters", n))
         .onFailure(e -> LOG.warn("sweeping login counters failed: {}", e.getMessage()));
+    parts.devices().sweep()
+        .onSuccess(n -> LOG.debug("swept {} expired known devices", n))
+        .onFailure(e -> LOG.warn("sweeping known devices failed: {}", e.getMessage()));
   }
 
   private Future<Void> bootstrapAdmin(UserStore users, PasswordHasher hasher) {

@@ -19,7 +19,7 @@ public final class AuthRoutes {
    *     a client certificate of the platform CA
    */
   public static void bind(RouterBuilder b, AuthParts parts, BearerAuth auth, boolean certificatesRequired) {
-    LoginApi login = new LoginApi(parts);
+    LoginApi login = new LoginApi(parts, certificatesRequired);
     UsersApi users = new UsersApi(parts);
     GroupsApi groups = new GroupsApi(parts, users);
     ProjectsApi projects = new ProjectsApi(parts, users, groups);

@@ -4,7 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import org.otplatform.auth.PasswordPolicy;
+import org.otplatform.auth.login.KnownDevices;
+import org.otplatform.auth.login.LoginThrottle;
 import org.otplatform.auth.token.RefreshTokens;
 import org.otplatform.auth.user.User;
 import org.otplatform.common.auth.BearerAuth;
@@ -16,13 +20,44 @@ import org.otplatform.common.http.Responses;
 public final class LoginApi {
   private static final String BAD_CREDENTIALS = "invalid username or password";
   private final AuthParts parts;
+  /** Device cookies only over TLS when the platform runs on it. */
+  private final boolean secureCookies;
 
-  public LoginApi(AuthParts parts) {
+  public LoginApi(AuthParts parts, boolean secureCookies) {
     this.parts = parts;
+    this.secureCookies = secureCookies;
   }
 
-  static String source(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+  /** The client's address: the peer's, or what a trusted proxy says it is ({@code X-Forwarded-For}). */
+  String source(RoutingContext ctx) {
+    String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    return parts.proxies().client(peer, ctx.request().getHeader("X-Forwarded-For"));
+  }
+
+  /**
+   * The throttle's counters for this attempt: those of its known device when it presents a device
+   * cookie of this user, else the username at its address and the address.
+   */
+  private Future<LoginThrottle.Attempt> attempt(RoutingContext ctx, String username, String source) {
+    Cookie cookie = ctx.request().getCookie(KnownDevices.COOKIE);
+    if (cookie == null) {
+      return Future.succeededFuture(LoginThrottle.Attempt.from(username, source));
+    }
+    return parts.devices().device(cookie.getValue(), username).map(device -> device
+        .map(LoginThrottle.Attempt::fromDevice).orElseGet(() -> LoginThrottle.Attempt.from(username, source)));
+  }
+
+  /** After a sign-in from an unknown device: its cookie, so a block on its address passes it by later. */
+  private Future<Void> rememberDevice(RoutingContext ctx, LoginThrottle.Attempt attempt, User user) {
+    if (attempt.addressKey() == null) {
+      return Future.succeededFuture(); // known already
+    }
+    return parts.devices().remember(user.id(), user.username()).map(value -> {
+      ctx.response().addCookie(Cookie.cookie(KnownDevices.COOKIE, value).setPath("/api/v1/login")
+          .setHttpOnly(true).setSecure(secureCookies).setSameSite(CookieSameSite.STRICT)
+          .setMaxAge(KnownDevices.TTL.toSeconds()));
+      return (Void) null;
+    }).recover(e -> Future.succeededFuture()); // a sign-in never fails for want of a cookie
   }
 
   /**
@@ -38,7 +73,7 @@ public final class LoginApi {
       throw ApiException.badRequest("field 'password' is required and must be a non-empty string");
     }
     String source = source(ctx);
-    return parts.throttle().reserve(username, source).compose(wait -> {
+    return attempt(ctx, username, source).compose(attempt -> parts.throttle().reserve(attempt).compose(wait -> {
       if (wait.isPresent()) {
         parts.audit().record("LoginThrottled", username, username, source, null);
         return Future.failedFuture(ApiException.tooManyRequests("too many failed logins; try again later",
@@ -56,14 +91,15 @@ public final class LoginApi {
             if (user == null || user.disabled()) {
               parts.audit().record("LoginFailed", username, username, source,
                   new JsonObject().put("reason", user == null ? "bad credentials" : "disabled"));
-              return parts.throttle().failed(username, source)
+              return parts.throttle().failed(attempt)
                   .transform(v -> Future.failedFuture(ApiException.unauthorized(BAD_CREDENTIALS)));
             }
             parts.audit().record("LoginSucceeded", user.username(), user.id(), source, null);
-            return parts.throttle().succeeded(username, source)
+            return parts.throttle().succeeded(attempt)
+                .compose(v -> rememberDevice(ctx, attempt, user))
                 .compose(v -> issueTokens(user, RefreshTokens.newFamily()));
           });
-    });
+    }));
   }
 
   /**

@@ -96,6 +96,7 @@ public final class UsersApi {
       return (disabled ? parts.audit().revokeTokens(user.id(), user.username(), "disabled") : Future.<Void>succeededFuture())
           .compose(v -> parts.users().setDisabled(user.id(), disabled))
           .compose(v -> disabled ? parts.refreshTokens().revokeAll(user.id()) : Future.succeededFuture())
+          .compose(v -> disabled ? parts.devices().forget(user.id()) : Future.succeededFuture())
           .compose(v -> {
             parts.audit().record(disabled ? "UserDisabled" : "UserEnabled", caller, user.id(), null);
             return existing(user.username());
@@ -114,6 +115,7 @@ public final class UsersApi {
       return parts.audit().revokeTokens(user.id(), user.username(), "deleted")
           .compose(v -> parts.users().delete(user.id()))
           .compose(v -> parts.refreshTokens().revokeAll(user.id()))
+          .compose(v -> parts.devices().forget(user.id()))
           .compose(v -> parts.groups().removeEverywhere(user.id()))
           .compose(v -> parts.projects().revokeEverywhere(user.id()))
           .onSuccess(v -> parts.audit().record("UserDeleted", caller, user.id(),
@@ -130,6 +132,7 @@ public final class UsersApi {
             .compose(hash -> parts.audit().revokeTokens(user.id(), user.username(), "password-reset").map(hash))
             .compose(hash -> parts.users().setPasswordHash(user.id(), hash))
             .compose(v -> parts.refreshTokens().revokeAll(user.id()))
+            .compose(v -> parts.devices().forget(user.id()))
             .onSuccess(v -> parts.audit().record("PasswordReset", caller, user.id(), null)));
   }
 

@@ -29,6 +29,21 @@ public final class LoginThrottle {
     this.clock = clock;
   }
 
+  /**
+   * The counters one attempt runs against: from an unknown device, the username at its address
+   * ({@code userKey}) and the address ({@code addressKey}); from a known device, that device alone
+   * (no address key).
+   */
+  public record Attempt(String userKey, String addressKey) {
+    public static Attempt from(String username, String address) {
+      return new Attempt(LoginThrottle.userKey(username, address), LoginThrottle.addressKey(address));
+    }
+
+    public static Attempt fromDevice(String deviceId) {
+      return new Attempt("device:" + deviceId, null);
+    }
+  }
+
   private static String userKey(String username, String address) {
     return "user:" + username.toLowerCase(Locale.ROOT) + "@" + address;
   }
@@ -41,31 +56,38 @@ public final class LoginThrottle {
    * Reserves this attempt before its password is checked: the attempt is counted as a failure
    * first, atomically, so that parallel attempts cannot all pass a check made before any of them
    * was counted. Empty when it may go ahead; else how long it must wait — and then its password is
-   * never evaluated. The username at this address is reserved first; only an attempt that key lets
-   * through counts against the address, so refused attempts never add to a shared address's block.
+   * never evaluated. The user key is reserved first; only an attempt that key lets through counts
+   * against the address, so refused attempts never add to a shared address's block.
    */
-  public Future<Optional<Duration>> reserve(String username, String address) {
-    return blocked(username, address).compose(wait -> {
+  public Future<Optional<Duration>> reserve(Attempt attempt) {
+    return blocked(attempt).compose(wait -> {
       if (wait.isPresent()) {
         return Future.succeededFuture(wait);
       }
-      String user = userKey(username, address);
-      return take(user, perUser).compose(userWait -> {
-        if (userWait.isPresent()) {
+      return take(attempt.userKey(), perUser).compose(userWait -> {
+        if (userWait.isPresent() || attempt.addressKey() == null) {
           return Future.succeededFuture(userWait);
         }
-        return take(addressKey(address), perAddress).compose(addressWait -> addressWait.isEmpty()
+        return take(attempt.addressKey(), perAddress).compose(addressWait -> addressWait.isEmpty()
             ? Future.succeededFuture(addressWait)
-            : give(user).map(addressWait)); // not tried after all: the user's reservation goes back
+            : give(attempt.userKey()).map(addressWait)); // not tried after all: the reservation goes back
       });
     });
   }
 
+  /** {@link #reserve(Attempt)} from an unknown device. */
+  public Future<Optional<Duration>> reserve(String username, String address) {
+    return reserve(Attempt.from(username, address));
+  }
+
   /** How long this attempt must still wait because of a standing block; empty when there is none. */
-  public Future<Optional<Duration>> blocked(String username, String address) {
+  public Future<Optional<Duration>> blocked(Attempt attempt) {
     long now = clock.millis();
-    return mongo.findWithOptions(COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in",
-            new io.vertx.core.json.JsonArray().add(userKey(username, address)).add(addressKey(address)))),
+    io.vertx.core.json.JsonArray keys = new io.vertx.core.json.JsonArray().add(attempt.userKey());
+    if (attempt.addressKey() != null) {
+      keys.add(attempt.addressKey());
+    }
+    return mongo.findWithOptions(COLLECTION, new JsonObject().put("_id", new JsonObject().put("$in", keys)),
             new FindOptions())
         .map(docs -> docs.stream()
             .mapToLong(d -> d.getLong("blockedUntil", 0L) - now)
@@ -76,22 +98,34 @@ public final class LoginThrottle {
             .findFirst());
   }
 
+  public Future<Optional<Duration>> blocked(String username, String address) {
+    return blocked(Attempt.from(username, address));
+  }
+
   /**
    * The reserved attempt failed: it is counted already; a key whose count reached its limit is
    * blocked.
    */
+  public Future<Void> failed(Attempt attempt) {
+    return Future.all(blockIfOver(attempt.userKey(), perUser), attempt.addressKey() == null
+        ? Future.succeededFuture() : blockIfOver(attempt.addressKey(), perAddress)).mapEmpty();
+  }
+
   public Future<Void> failed(String username, String address) {
-    return Future.all(blockIfOver(userKey(username, address), perUser), blockIfOver(addressKey(address), perAddress))
-        .mapEmpty();
+    return failed(Attempt.from(username, address));
   }
 
   /**
-   * The reserved attempt succeeded: the username-at-address counter is cleared, and the address
-   * gets its reservation back (a success is no failure of the address's).
+   * The reserved attempt succeeded: the user key's counter is cleared, and the address gets its
+   * reservation back (a success is no failure of the address's).
    */
+  public Future<Void> succeeded(Attempt attempt) {
+    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", attempt.userKey()))
+        .compose(v -> attempt.addressKey() == null ? Future.succeededFuture() : give(attempt.addressKey()));
+  }
+
   public Future<Void> succeeded(String username, String address) {
-    return mongo.removeDocument(COLLECTION, new JsonObject().put("_id", userKey(username, address)))
-        .compose(v -> give(addressKey(address)));
+    return succeeded(Attempt.from(username, address));
   }
 
   /**
@@ -121,6 +155,7 @@ public final class LoginThrottle {
           return Optional.of(policy.blockAfter(counted - 1));
         });
   }
+
 
   /**
    * Removes counters that no longer matter: window over and no block standing (the embedded store
