@@ -55,6 +55,8 @@ public final class GssVerticle extends VerticleBase {
   private EventPublisher publisher;
   private KeyOrderedConsumer consumer;
   private BroadcastConsumer heartbeats;
+  /** AUTH's audit events, for ProjectDeleted. */
+  private KeyOrderedConsumer projectEvents;
   /** Users whose tokens were revoked: refused by the verifier, their event streams ended. */
   private final Revocations revocations = new Revocations();
   private BroadcastConsumer followed;
@@ -85,6 +87,10 @@ public final class GssVerticle extends VerticleBase {
     consumer = new KeyOrderedConsumer(vertx,
         KafkaSupport.consumerConfig(config.common().kafka(), "gss", config.common().instanceId()),
         Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
+    // Deleted projects close their sessions: AUTH's ProjectDeleted, read once by the GSS group.
+    projectEvents = new KeyOrderedConsumer(vertx,
+        KafkaSupport.consumerConfig(config.common().kafka(), "gss-projects", config.common().instanceId()),
+        Topics.AUDIT, 8, record -> onAudit(record.value(), sessions));
     Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
     heartbeats = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.REGISTRY, json -> {
@@ -100,7 +106,7 @@ public final class GssVerticle extends VerticleBase {
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("kafka", p -> p.complete(consumer.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
-            && revocations.isFollowing() ? Status.OK() : Status.KO(new JsonObject().put("reason",
+            && revocations.isFollowing() && projectEvents.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
                 "not yet reading the session events, registry and revocations topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
 
@@ -112,6 +118,7 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> heartbeats.start())
         .compose(v -> followed.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
+        .compose(v -> projectEvents.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> routes(b, sessions, progress, registry, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
@@ -171,6 +178,20 @@ public final class GssVerticle extends VerticleBase {
         config.maxStreamsPerUser())::handle);
   }
 
+  private static Future<Void> onAudit(String value, SessionService sessions) {
+    JsonObject event;
+    try {
+      event = new JsonObject(value);
+    } catch (RuntimeException e) {
+      LOG.warn("skipping an audit record that is not JSON: {}", e.getMessage());
+      return Future.succeededFuture();
+    }
+    if (!"ProjectDeleted".equals(event.getString("type")) || event.getString("subject") == null) {
+      return Future.succeededFuture();
+    }
+    return sessions.closeProjectSessions(event.getString("subject"), String.valueOf(event.getString("actor")));
+  }
+
   /** Asks an LSS (through the registry topic) to take no new sessions, or to take them again. */
   private Future<JsonObject> drain(io.vertx.ext.web.RoutingContext ctx, LssRegistry registry, boolean drain) {
     requireAdmin(ctx, "drain LSS instances");
@@ -210,13 +231,14 @@ public final class GssVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     tls.close();
-    return Future.join(
+    return Future.join(java.util.List.of(
             server == null ? Future.succeededFuture() : server.close(),
             consumer == null ? Future.succeededFuture() : consumer.close(),
             heartbeats == null ? Future.succeededFuture() : heartbeats.close(),
             followed == null ? Future.succeededFuture() : followed.close(),
             revocations.close(),
-            publisher == null ? Future.succeededFuture() : publisher.close())
+            projectEvents == null ? Future.succeededFuture() : projectEvents.close(),
+            publisher == null ? Future.succeededFuture() : publisher.close()))
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }
 }

@@ -64,6 +64,7 @@ public final class AuthRoutes {
     signedIn.apply("createProject").addHandler(Responses.json(201, projects::create));
     signedIn.apply("listProjects").addHandler(Responses.json(projects::list));
     signedIn.apply("getProject").addHandler(Responses.json(projects::get));
+    signedIn.apply("getProjectById").addHandler(Responses.json(projects::getById));
     signedIn.apply("renameProject").addHandler(Responses.json(projects::rename));
     signedIn.apply("deleteProject").addHandler(Responses.json(204, projects::delete));
     signedIn.apply("grantProject").addHandler(Responses.json(projects::grant));

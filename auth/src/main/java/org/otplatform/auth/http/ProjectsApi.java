@@ -42,21 +42,24 @@ public final class ProjectsApi {
 
   /** The project and the caller's role on it; 404 if there is none, 403 below {@code needed}. */
   private Future<Access> access(Principal caller, String name, Role needed) {
-    return parts.projects().byName(name).compose(found -> {
-      if (found.isEmpty()) {
-        return Future.failedFuture(ApiException.notFound("no project named '" + name + "'"));
+    return parts.projects().byName(name).compose(found -> found.isEmpty()
+        ? Future.failedFuture(ApiException.notFound("no project named '" + name + "'"))
+        : roleCheck(caller, found.get(), needed));
+  }
+
+  /** The caller's role on {@code project}: 403 with none, or one below {@code needed}. */
+  private Future<Access> roleCheck(Principal caller, JsonObject project, Role needed) {
+    String name = project.getString("name");
+    return groupIds(caller).compose(ids -> {
+      Optional<Role> role = ProjectAccess.roleOf(project, caller.userId(), caller.isAdmin(), ids);
+      if (role.isEmpty()) {
+        return Future.failedFuture(ApiException.forbidden("you have no access to project '" + name + "'"));
       }
-      return groupIds(caller).compose(ids -> {
-        Optional<Role> role = ProjectAccess.roleOf(found.get(), caller.userId(), caller.isAdmin(), ids);
-        if (role.isEmpty()) {
-          return Future.failedFuture(ApiException.forbidden("you have no access to project '" + name + "'"));
-        }
-        if (!role.get().includes(needed)) {
-          return Future.failedFuture(ApiException.forbidden("you are " + role.get().wireName() + " of project '"
-              + name + "'; this needs " + needed.wireName()));
-        }
-        return Future.succeededFuture(new Access(found.get(), role.get()));
-      });
+      if (!role.get().includes(needed)) {
+        return Future.failedFuture(ApiException.forbidden("you are " + role.get().wireName() + " of project '"
+            + name + "'; this needs " + needed.wireName()));
+      }
+      return Future.succeededFuture(new Access(project, role.get()));
     });
   }
 
@@ -91,6 +94,23 @@ public final class ProjectsApi {
     Role needed = wanted == null ? Role.VIEWER : Role.parse(wanted).orElseThrow(() ->
         ApiException.badRequest("'role' must be viewer, editor or owner"));
     return access(BearerAuth.principal(ctx), ctx.pathParam("name"), needed)
+        .map(a -> ProjectAccess.view(a.project(), a.role()));
+  }
+
+  /**
+   * The access check by id, which a rename does not change: what the GSS asks for a session's
+   * project, so grantees keep their sessions across a rename and a new project of an old name
+   * gains nobody's.
+   */
+  public Future<JsonObject> getById(RoutingContext ctx) {
+    String wanted = ctx.queryParams().get("role");
+    Role needed = wanted == null ? Role.VIEWER : Role.parse(wanted).orElseThrow(() ->
+        ApiException.badRequest("'role' must be viewer, editor or owner"));
+    String id = ctx.pathParam("id");
+    Principal caller = BearerAuth.principal(ctx);
+    return parts.projects().byId(id).compose(found -> found.isEmpty()
+            ? Future.failedFuture(ApiException.notFound("no project with id " + id))
+            : roleCheck(caller, found.get(), needed))
         .map(a -> ProjectAccess.view(a.project(), a.role()));
   }
 

@@ -57,6 +57,11 @@ public final class ProjectStore {
   }
 
   /** Projects owned by the user or granted to the user or one of the groups; all when {@code all}. */
+  /** The project with this id (ids never change; names can). */
+  public Future<Optional<JsonObject>> byId(String id) {
+    return mongo.findOne(PROJECTS, new JsonObject().put("_id", id), null).map(Optional::ofNullable);
+  }
+
   public Future<List<JsonObject>> visibleTo(String userId, Collection<String> groupIds, boolean all) {
     JsonArray grantees = new JsonArray().add(userId);
     groupIds.forEach(grantees::add);

@@ -45,9 +45,25 @@ public final class AuthClient {
     });
   }
 
+  /**
+   * The caller's role on the project with this id, as {@link #roleOn}: what a session's access goes
+   * by, so a rename keeps its grantees and a new project of an old name gains nobody's sessions.
+   */
+  public Future<Optional<String>> roleOnProjectId(String projectId, Principal caller, String role) {
+    return ask("/api/v1/project-ids/", projectId, caller, role).compose(resp -> switch (resp.statusCode()) {
+      case 200 -> Future.succeededFuture(Optional.of(resp.bodyAsJsonObject().getString("role", role)));
+      case 403, 404 -> Future.succeededFuture(Optional.empty());
+      default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
+    });
+  }
+
   /** AUTH's access check, {@code GET /api/v1/projects/{name}?role=}, with the caller's own token. */
   private Future<HttpResponse<Buffer>> ask(String name, Principal caller, String role) {
-    String url = authUrl.resolve("/api/v1/projects/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
+    return ask("/api/v1/projects/", name, caller, role);
+  }
+
+  private Future<HttpResponse<Buffer>> ask(String base, String key, Principal caller, String role) {
+    String url = authUrl.resolve(base + URLEncoder.encode(key, StandardCharsets.UTF_8)
         .replace("+", "%20") + "?role=" + role).toString();
     return client.getAbs(url)
         .bearerTokenAuthentication(caller.token())

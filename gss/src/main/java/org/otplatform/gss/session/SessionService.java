@@ -189,7 +189,11 @@ public final class SessionService {
       if (caller.userId().equals(doc.getString("owner"))) {
         return Future.succeededFuture(new Access(doc, "owner"));
       }
-      return auth.roleOn(doc.getString("project"), caller, role).compose(granted -> granted
+      // By the project's id, which a rename keeps (sessions stored before ids were kept go by name).
+      String projectId = doc.getString("projectId");
+      Future<Optional<String>> access = projectId != null ? auth.roleOnProjectId(projectId, caller, role)
+          : auth.roleOn(doc.getString("project"), caller, role);
+      return access.compose(granted -> granted
           .map(r -> Future.succeededFuture(new Access(doc, r)))
           .orElseGet(() -> Future.failedFuture(notFound)));
     });
@@ -224,6 +228,19 @@ public final class SessionService {
             ApiException.forbidden("only the session's owner or an owner of its project may close it"))))
         .compose(doc -> requestClose(id, reason, caller.username(), caller.isAdmin()))
         .map(SessionService::view);
+  }
+
+  /**
+   * A project was deleted (AUTH's {@code ProjectDeleted}): its open sessions close, since nobody
+   * but admins could reach them any more.
+   */
+  public Future<Void> closeProjectSessions(String projectId, String by) {
+    JsonObject open = new JsonObject().put("projectId", projectId).put("state", new JsonObject().put("$in",
+        new JsonArray().add(SessionState.OPENING.name()).add(SessionState.READY.name())));
+    return store.find(open, 1000).compose(docs -> Future.join(docs.stream()
+            .map(d -> requestClose(d.getString("_id"), "project deleted", by, false)).toList()))
+        .onSuccess(v -> LOG.info("closing the open sessions of deleted project {}", projectId))
+        .mapEmpty();
   }
 
   /**
