@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps known-vulnerable versions out of what runs: every jar on the services' class path (this
  * module's test class path holds all of them) and the Kafka broker's. The floors are the first
- * fixed versions of advisories reviewed by hand (see docs/architecture.md, "Dependency review");
+ * fixed versions of advisories reviewed by hand (see docs/dependencies.md);
  * a new dependency that brings an older version back fails here.
  */
 class DependencyVersionsTest {
