@@ -47,6 +47,12 @@ public final class ErrorHandler {
     } else if (failure instanceof HttpException http) {
       int status = http.getStatusCode();
       send(ctx, status, errorName(status), http.getPayload() != null ? http.getPayload() : messageFor(status));
+    } else if (failure instanceof io.vertx.core.http.HttpClosedException) {
+      // The client went away before its request was read (a half-sent body): nothing to answer, and
+      // no error of ours — one ERROR with a stack trace per dropped connection would let anyone
+      // flood the logs.
+      LOG.debug("{} {}: the client closed the connection before its request was read",
+          ctx.request().method(), ctx.request().path());
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       send(ctx, ctx.statusCode(), errorName(ctx.statusCode()), messageFor(ctx.statusCode()));
     } else {
