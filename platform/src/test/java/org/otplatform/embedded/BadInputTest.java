@@ -126,6 +126,24 @@ class BadInputTest {
   }
 
   @Test
+  void aHalfSentBodyIsAnswered408AndItsConnectionClosed() throws Exception {
+    java.net.URI auth = java.net.URI.create(p.auth);
+    try (java.net.Socket socket = new java.net.Socket(auth.getHost(), auth.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("POST /api/v1/login HTTP/1.1\r\nHost: " + auth.getAuthority()
+          + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{\"username\":\"adm")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      long t0 = System.nanoTime();
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+      assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+      assertTrue(answer.contains("\"request_timeout\""), answer);
+      assertTrue(seconds >= 5 && seconds < 25, "closed after the 10 s read deadline, not at once: " + seconds + " s");
+    }
+    Api.get(p.auth + "/health/live", null).expect(200);
+  }
+
+  @Test
   void relayRefusesWithCloseCodes() throws Exception {
     String url = p.relay + "/ws/sessions/" + UNKNOWN_SESSION;
     try (WsProbe ws = WsProbe.connect(url, null)) {

@@ -15,10 +15,13 @@ package org.otplatform.common.config;
  * @param tls certificates for mutual TLS ({@code OT_TLS_*}), or {@link org.otplatform.common.tls.TlsSettings#OFF}
  * @param corsOrigins the front ends' origins allowed cross-origin access ({@code OT_CORS_ORIGINS},
  *     comma-separated {@code scheme://host[:port]}; none by default)
+ * @param requestReadTimeout a request whose body has not fully arrived this long after its headers
+ *     gets 408 and its connection closed ({@code OT_HTTP_READ_TIMEOUT_SECONDS}, default 10)
  */
 public record CommonConfig(String kafkaBootstrap, String mongoUri, String instanceId, String host,
     boolean shipLogs, java.time.Duration startupTimeout, short topicReplication,
-    org.otplatform.common.tls.TlsSettings tls, java.util.List<String> corsOrigins) {
+    org.otplatform.common.tls.TlsSettings tls, java.util.List<String> corsOrigins,
+    java.time.Duration requestReadTimeout) {
 
   public static CommonConfig from(Env env, String service) {
     String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
@@ -38,7 +41,8 @@ public record CommonConfig(String kafkaBootstrap, String mongoUri, String instan
         env.bool("OT_LOG_TO_KAFKA", true),
         env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)),
         (short) Math.min(env.positive("OT_KAFKA_TOPIC_REPLICATION", 1), Short.MAX_VALUE),
-        org.otplatform.common.tls.TlsSettings.from(env), corsOrigins(env));
+        org.otplatform.common.tls.TlsSettings.from(env), corsOrigins(env),
+        env.seconds("OT_HTTP_READ_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(10)));
   }
 
   private static java.util.List<String> corsOrigins(Env env) {

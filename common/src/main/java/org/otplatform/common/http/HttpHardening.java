@@ -21,6 +21,7 @@ import org.otplatform.common.config.CommonConfig;
  * front ends' origins, and then only those, with the methods and headers the APIs use.
  */
 public final class HttpHardening {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpHardening.class);
   private static final Set<String> HEADERS = Set.of("Authorization", "Content-Type", "Last-Event-ID");
   private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
       HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.OPTIONS);
@@ -32,6 +33,35 @@ public final class HttpHardening {
     handlers(common).forEach(builder::rootHandler);
   }
 
+  /**
+   * A request whose body is still arriving after {@code ms} (a client holding a half-sent body, on
+   * purpose or not) is answered 408 and its connection closed, so such clients cannot hold a
+   * service's connections and buffers for as long as they like.
+   */
+  static Handler<RoutingContext> readDeadline(long ms) {
+    // A security policy to Vert.x: it must run before the body is read, as the others here do.
+    return (SecurityPolicyHandler) ctx -> {
+      io.vertx.core.http.HttpServerRequest request = ctx.request();
+      if (!request.isEnded()) {
+        long timer = ctx.vertx().setTimer(ms, t -> {
+          if (!request.isEnded() && !ctx.response().ended()) {
+            LOG.info("{} {} from {}: its body did not arrive within {} ms; closing the connection",
+                request.method(), request.path(), request.remoteAddress(), ms);
+            ErrorHandler.send(ctx, 408, "request_timeout", "the request body did not arrive within "
+                + ms / 1000 + " s");
+            // HTTP/1.x: the rest of the body would follow on this connection; an HTTP/2 stream is
+            // over with its response, and the connection's other streams go on.
+            if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+              request.connection().close();
+            }
+          }
+        });
+        ctx.addEndHandler(v -> ctx.vertx().cancelTimer(timer));
+      }
+      ctx.next();
+    };
+  }
+
   /** For plain routers; call before adding routes. */
   public static void install(Router router, CommonConfig common) {
     handlers(common).forEach(h -> router.route().handler(h));
@@ -39,6 +69,7 @@ public final class HttpHardening {
 
   private static List<Handler<RoutingContext>> handlers(CommonConfig common) {
     List<Handler<RoutingContext>> handlers = new java.util.ArrayList<>();
+    handlers.add(readDeadline(common.requestReadTimeout().toMillis()));
     if (!common.corsOrigins().isEmpty()) {
       handlers.add(CorsHandler.create().addOrigins(common.corsOrigins()).allowedMethods(METHODS)
           .allowedHeaders(HEADERS).exposedHeader("Retry-After").maxAgeSeconds(600));

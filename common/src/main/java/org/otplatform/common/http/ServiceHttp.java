@@ -77,6 +77,10 @@ public final class ServiceHttp {
             .setHost(host)
             .setPort(port)
             .setCompressionSupported(true)
+            // A connection silent for 2 min is closed: longer than the 60 s our clients keep idle
+            // connections pooled (so they close first, never racing a reuse), while event streams
+            // and tails send a keepalive every 15 s.
+            .setIdleTimeout(120)
             // No cleartext HTTP/2 upgrades: the JDK's client asks for one on every connection and
             // then misreads large HTTP/1.1 answers (seen on /metrics). HTTP/2 belongs on TLS.
             .setHttp2ClearTextEnabled(false)
