@@ -1,5 +1,6 @@
 package org.otplatform.compute.sdk;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -8,11 +9,20 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,9 +55,9 @@ public final class ComputeService implements ServiceContext {
   /** Actions running at most at once ({@code OT_COMPUTE_MAX_CONCURRENT_ACTIONS}); more get {@code busy}. */
   private final int maxConcurrent;
   /** An action still running after this ({@code OT_COMPUTE_ACTION_TIMEOUT_SECONDS}) is cancelled. */
-  private final java.time.Duration actionTimeout;
-  private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.ExecutorService workers;
+  private final Duration actionTimeout;
+  private final AtomicInteger running = new AtomicInteger();
+  private final ExecutorService workers;
   private Vertx vertx;
   private HttpServer server;
 
@@ -58,9 +68,9 @@ public final class ComputeService implements ServiceContext {
     this.maxConcurrent = positive(env, "OT_COMPUTE_MAX_CONCURRENT_ACTIONS",
         Math.max(2, Runtime.getRuntime().availableProcessors()));
     // Just under the relay's 60 s by default: the work stops about when the front end is told it timed out.
-    this.actionTimeout = java.time.Duration.ofSeconds(positive(env, "OT_COMPUTE_ACTION_TIMEOUT_SECONDS", 55));
-    java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
-    this.workers = java.util.concurrent.Executors.newFixedThreadPool(maxConcurrent, r -> {
+    this.actionTimeout = Duration.ofSeconds(positive(env, "OT_COMPUTE_ACTION_TIMEOUT_SECONDS", 55));
+    AtomicInteger threads = new AtomicInteger();
+    this.workers = Executors.newFixedThreadPool(maxConcurrent, r -> {
       Thread t = new Thread(r, "compute-action-" + threads.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -96,7 +106,7 @@ public final class ComputeService implements ServiceContext {
    * A compute service's {@code main}: builds it and {@link #run}s it; a bad setting stops the
    * process with a message naming it and exit code 78, as every platform service does.
    */
-  public static void main(java.util.function.Supplier<ComputeService> service) {
+  public static void main(Supplier<ComputeService> service) {
     ComputeService built;
     try {
       built = service.get();
@@ -240,11 +250,11 @@ public final class ComputeService implements ServiceContext {
       return;
     }
     long begin = System.nanoTime();
-    io.vertx.core.Context context = vertx.getOrCreateContext();
-    java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicLong timer = new java.util.concurrent.atomic.AtomicLong(-1);
+    Context context = vertx.getOrCreateContext();
+    AtomicBoolean answered = new AtomicBoolean();
+    AtomicLong timer = new AtomicLong(-1);
     // One reply per request: the action's, or the cancellation's when its time ran out first.
-    java.util.function.Consumer<JsonObject> answer = reply -> {
+    Consumer<JsonObject> answer = reply -> {
       if (answered.compareAndSet(false, true)) {
         context.runOnContext(v -> {
           vertx.cancelTimer(timer.get());
@@ -257,7 +267,7 @@ public final class ComputeService implements ServiceContext {
         answer.accept(new JsonObject().put("re", id).put("result", action.handler().handle(payload, this)));
       } catch (ActionException ae) {
         answer.accept(error(id, ae.code(), ae.getMessage()));
-      } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+      } catch (CancellationException | InterruptedException e) {
         answer.accept(cancelled(id));
       } catch (Exception e) {
         LOG.error("action {} failed", name, e);
