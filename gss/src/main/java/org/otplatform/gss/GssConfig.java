@@ -4,7 +4,7 @@ import java.net.URI;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
-import org.otplatform.gss.session.SessionService;
+import org.otplatform.gss.lifecycle.Admission;
 
 /**
  * GSS configuration, from {@code OT_*} environment variables.
@@ -31,7 +31,7 @@ import org.otplatform.gss.session.SessionService;
  *     ({@code OT_GSS_MAX_STREAMS_PER_USER}, default 16; more get 429)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
-    String publicRelayUrl, String publicLoggerUrl, SessionService.Limits limits, Catalog catalog,
+    String publicRelayUrl, String publicLoggerUrl, Admission.Limits limits, Catalog catalog,
     java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers,
     java.time.Duration queueTimeout, int maxStreamsPerUser) {
 
@@ -42,7 +42,7 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     String publicAuth = env.string("OT_PUBLIC_AUTH_URL", auth.toString());
     String relay = env.string("OT_PUBLIC_RELAY_URL", "ws://localhost:8094");
     String logger = env.string("OT_PUBLIC_LOGGER_URL", "http://localhost:8095");
-    SessionService.Limits limits = new SessionService.Limits(env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5),
+    Admission.Limits limits = new Admission.Limits(env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5),
         env.positive("OT_GSS_MAX_SESSIONS", 1000));
     Catalog catalog = Catalog.fromEnv(env);
     java.time.Duration sweep = env.seconds("OT_GSS_SWEEP_SECONDS", java.time.Duration.ofSeconds(5));

@@ -1,69 +1,81 @@
 package org.otplatform.gss;
 
-import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import java.time.Instant;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.openapi.router.RouterBuilder;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.events.EventCodec;
-import org.otplatform.common.events.LssDrainRequested;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
-import org.otplatform.common.http.ApiException;
-import org.otplatform.common.http.Responses;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
 import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
-import org.otplatform.gss.http.ProgressStream;
+import org.otplatform.common.tls.ServiceTls;
+import org.otplatform.gss.access.AuthClient;
+import org.otplatform.gss.access.SessionAccess;
+import org.otplatform.gss.http.GssParts;
+import org.otplatform.gss.http.GssRoutes;
+import org.otplatform.gss.lifecycle.Admission;
+import org.otplatform.gss.lifecycle.EventFold;
+import org.otplatform.gss.lifecycle.Lifecycle;
+import org.otplatform.gss.lifecycle.ProjectDeletions;
+import org.otplatform.gss.lifecycle.Reconciler;
+import org.otplatform.gss.lifecycle.SessionQueue;
+import org.otplatform.gss.lifecycle.Sweeps;
+import org.otplatform.gss.progress.Progress;
 import org.otplatform.gss.registry.LssRegistry;
-import org.otplatform.gss.session.AuthClient;
-import org.otplatform.gss.session.Progress;
-import org.otplatform.gss.session.Reconciler;
-import org.otplatform.gss.session.SessionQueue;
-import org.otplatform.gss.session.SessionService;
-import org.otplatform.gss.session.SessionStore;
+import org.otplatform.gss.store.MongoSessionStore;
+import org.otplatform.gss.store.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** GSS: the public entry point. Sessions API, progress streams, and the fold of LSS events. */
+/**
+ * GSS: the public entry point. Wires the sessions API, progress streams, the fold of LSS events,
+ * the reconciler and the sweeps; the rules live in {@code lifecycle}, the handlers in {@code http}.
+ */
 public final class GssVerticle extends VerticleBase {
-  /** The platform's version, reported by {@code /api/v1/info}. */
-  public static final String VERSION = "0.1.0";
-  private ServiceTls tls;
   private static final Logger LOG = LoggerFactory.getLogger(GssVerticle.class);
   private static final String CONTRACT = "openapi/gss.yaml";
-
   /** Events of different sessions folded at once; one session's events are folded in order. */
   private static final int EVENTS_IN_FLIGHT = 64;
+  /** ProjectDeleted events handled at once. */
+  private static final int AUDIT_IN_FLIGHT = 8;
+
   private final GssConfig config;
+  private final Clock clock;
+  private ServiceTls tls;
   private MongoClient mongo;
-  private WebClient http;
   private EventPublisher publisher;
-  private KeyOrderedConsumer consumer;
+  private KeyOrderedConsumer events;
+  private KeyOrderedConsumer audit;
   private BroadcastConsumer heartbeats;
-  /** AUTH's audit events, for ProjectDeleted. */
-  private KeyOrderedConsumer projectEvents;
+  /** Every replica follows every session event, so that SSE streams on it see folds done by another. */
+  private BroadcastConsumer followed;
   /** Users whose tokens were revoked: refused by the verifier, their event streams ended. */
   private final Revocations revocations = new Revocations();
-  private BroadcastConsumer followed;
   private HttpServer server;
 
   public GssVerticle(GssConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  public GssVerticle(GssConfig config, Clock clock) {
     this.config = config;
+    this.clock = clock;
   }
 
   public int port() {
@@ -74,170 +86,78 @@ public final class GssVerticle extends VerticleBase {
   public Future<?> start() {
     tls = ServiceTls.start(vertx, config.common().tls());
     mongo = Dependencies.mongo(vertx, config.common(), config.database());
-    http = tls.webClient();
+    WebClient http = tls.webClient();
     publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
         .withRevocations(revocations);
-    SessionStore store = new SessionStore(mongo);
+
+    SessionStore store = new MongoSessionStore(mongo, clock);
     Progress progress = new Progress(vertx, store);
-    LssRegistry registry = new LssRegistry(config.lssLostAfter(), Instant.now());
-    SessionQueue queue = new SessionQueue(store, publisher, progress, registry, config.queueTimeout());
-    SessionService sessions = new SessionService(new SessionService.Parts(progress, store, queue,
-        new AuthClient(http, config.authUrl()), publisher, config.catalog(), config.limits()));
-    consumer = new KeyOrderedConsumer(vertx,
-        KafkaSupport.consumerConfig(config.common().kafka(), "gss", config.common().instanceId()),
-        Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT, record -> sessions.onRecord(record.value()));
-    // Deleted projects close their sessions: AUTH's ProjectDeleted, read once by the GSS group.
-    projectEvents = new KeyOrderedConsumer(vertx,
-        KafkaSupport.consumerConfig(config.common().kafka(), "gss-projects", config.common().instanceId()),
-        Topics.AUDIT, 8, record -> onAudit(record.value(), sessions));
-    Reconciler reconciler = new Reconciler(store, publisher, progress, registry, config.maxHandovers());
+    Lifecycle lifecycle = new Lifecycle(store, progress, publisher, clock);
+    LssRegistry registry = new LssRegistry(config.lssLostAfter(), clock.instant());
+    SessionQueue queue = new SessionQueue(store, lifecycle, registry, config.queueTimeout());
+    Reconciler reconciler = new Reconciler(store, lifecycle, registry, config.maxHandovers());
+    Sweeps sweeps = new Sweeps(store, lifecycle, config.catalog(), queue, reconciler);
+    AuthClient auth = new AuthClient(http, config.authUrl());
+    Admission admission = new Admission(store, lifecycle, queue, auth, config.catalog(), config.limits());
+    GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,
+        progress, registry, publisher, revocations);
+
+    EventFold fold = new EventFold(lifecycle);
+    events = new KeyOrderedConsumer(vertx, consumerConfig("gss"), Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT,
+        record -> fold.onRecord(record.value()));
+    ProjectDeletions deletions = new ProjectDeletions(store, lifecycle);
+    audit = new KeyOrderedConsumer(vertx, consumerConfig("gss-projects"), Topics.AUDIT, AUDIT_IN_FLIGHT,
+        record -> deletions.onRecord(record.value()));
     heartbeats = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.REGISTRY, json -> {
           if ("LssHeartbeat".equals(json.getString("type"))) {
-            reconciler.onHeartbeat(LssHeartbeat.decode(json), Instant.now())
-                .onFailure(e -> LOG.warn("reconciling a heartbeat of {} failed: {}", json.getString("lssId"),
-                    e.getMessage()));
+            reconciler.onHeartbeat(LssHeartbeat.decode(json)).onFailure(e -> LOG.warn(
+                "reconciling a heartbeat of {} failed: {}", json.getString("lssId"), e.getMessage()));
           }
         });
-    // Every replica follows every event, so that SSE streams on it see folds done by another.
     followed = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
+
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
-        .register("kafka", p -> p.complete(consumer.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
-            && revocations.isFollowing() && projectEvents.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
-                "not yet reading the session events, registry and revocations topics"))))
+        .register("kafka", p -> p.complete(events.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
+            && revocations.isFollowing() && audit.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
+                "not yet reading the session events, registry, audit and revocations topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
-
     verifier.startInBackground();
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
-        .compose(v -> consumer.start())
+        .compose(v -> events.start())
         .compose(v -> heartbeats.start())
         .compose(v -> followed.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
-        .compose(v -> projectEvents.start())
+        .compose(v -> audit.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
-            b -> routes(b, sessions, progress, registry, new BearerAuth(verifier))))
+            b -> GssRoutes.bind(b, parts, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
         .onSuccess(s -> {
           server = s;
-          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> {
-            sessions.failStuckOpens(Instant.now())
-                .onFailure(e -> LOG.warn("sweep for stuck opens failed: {}", e.getMessage()));
-            reconciler.sweep(Instant.now())
-                .onFailure(e -> LOG.warn("sweep for sessions of lost LSS instances failed: {}", e.getMessage()));
-            sessions.cullIdle(Instant.now())
-                .onFailure(e -> LOG.warn("sweep for idle sessions failed: {}", e.getMessage()));
-            queue.dispatch(Instant.now())
-                .onFailure(e -> LOG.warn("dispatching queued sessions failed: {}", e.getMessage()));
-          });
+          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sweeps.runOnce());
           LOG.info("GSS listening on port {}", s.actualPort());
         });
   }
 
-  private void routes(RouterBuilder b, SessionService sessions, Progress progress, LssRegistry registry,
-      BearerAuth auth) {
-    b.getRoute("listAllSessions").addHandler(auth).addHandler(Responses.json(ctx -> {
-      requireAdmin(ctx, "list every session");
-      JsonObject filter = new JsonObject();
-      for (String key : java.util.List.of("state", "owner", "project", "type", "lss")) {
-        String value = ctx.queryParams().get(key);
-        if (value != null) {
-          filter.put(key, value);
-        }
-      }
-      String limit = ctx.queryParams().get("limit");
-      return sessions.listAll(filter, limit == null ? 100 : Integer.parseInt(limit));
-    }));
-    b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(ctx -> {
-      requireAdmin(ctx, "list the LSS instances");
-      return Future.succeededFuture(registry.view(Instant.now()));
-    }));
-    b.getRoute("drainLss").addHandler(auth).addHandler(Responses.json(202, ctx -> drain(ctx, registry, true)));
-    b.getRoute("undrainLss").addHandler(auth).addHandler(Responses.json(202, ctx -> drain(ctx, registry, false)));
-    b.getRoute("info").addHandler(Responses.json(ctx -> Future.succeededFuture(info())));
-    b.getRoute("openSession").addHandler(auth).addHandler(Responses.json(202, ctx -> {
-      JsonObject body = Responses.body(ctx);
-      String project = Responses.requiredString(body, "project");
-      Object type = body.getValue("type");
-      if (type != null && !(type instanceof String)) {
-        throw ApiException.badRequest("field 'type' must be a string");
-      }
-      return sessions.open(BearerAuth.principal(ctx), project, (String) type);
-    }));
-    b.getRoute("listSessions").addHandler(auth).addHandler(Responses.json(ctx ->
-        sessions.list(BearerAuth.principal(ctx))));
-    b.getRoute("getSession").addHandler(auth).addHandler(Responses.json(ctx ->
-        sessions.get(BearerAuth.principal(ctx), ctx.pathParam("id"))));
-    b.getRoute("closeSession").addHandler(auth).addHandler(Responses.json(202, ctx ->
-        sessions.close(BearerAuth.principal(ctx), ctx.pathParam("id"), "closed by user")));
-    b.getRoute("sessionEvents").addHandler(auth).addHandler(new ProgressStream(vertx, sessions, progress, revocations,
-        config.maxStreamsPerUser())::handle);
-  }
-
-  private static Future<Void> onAudit(String value, SessionService sessions) {
-    JsonObject event;
-    try {
-      event = new JsonObject(value);
-    } catch (RuntimeException e) {
-      LOG.warn("skipping an audit record that is not JSON: {}", e.getMessage());
-      return Future.succeededFuture();
-    }
-    if (!"ProjectDeleted".equals(event.getString("type")) || event.getString("subject") == null) {
-      return Future.succeededFuture();
-    }
-    return sessions.closeProjectSessions(event.getString("subject"), String.valueOf(event.getString("actor")));
-  }
-
-  /** Asks an LSS (through the registry topic) to take no new sessions, or to take them again. */
-  private Future<JsonObject> drain(io.vertx.ext.web.RoutingContext ctx, LssRegistry registry, boolean drain) {
-    requireAdmin(ctx, "drain LSS instances");
-    String id = ctx.pathParam("id");
-    if (registry.get(id).isEmpty()) {
-      throw ApiException.notFound("no LSS " + id + " has been heard of");
-    }
-    LOG.info("{} asks LSS {} to {}", BearerAuth.principal(ctx).username(), id,
-        drain ? "take no new sessions" : "take new sessions again");
-    return publisher.publish(Topics.REGISTRY, LssDrainRequested.of(id, drain))
-        .map(v -> new JsonObject().put("lss", id).put("draining", drain));
-  }
-
-  private static void requireAdmin(io.vertx.ext.web.RoutingContext ctx, String what) {
-    if (!BearerAuth.principal(ctx).isAdmin()) {
-      throw ApiException.forbidden("only administrators may " + what);
-    }
-  }
-
-  private JsonObject info() {
-    JsonArray types = new JsonArray();
-    config.catalog().types().values().forEach(t -> {
-      JsonArray services = new JsonArray();
-      t.services().forEach(s -> services.add(s.name()));
-      types.add(new JsonObject().put("name", t.name()).put("services", services)
-          .put("maxOpenPerProject", t.maxOpenPerProject()));
-    });
-    return new JsonObject()
-        .put("version", VERSION)
-        .put("authUrl", config.publicAuthUrl())
-        .put("relayUrl", config.publicRelayUrl())
-        .put("loggerUrl", config.publicLoggerUrl())
-        .put("defaultSessionType", config.catalog().defaultType())
-        .put("sessionTypes", types);
+  private Map<String, String> consumerConfig(String group) {
+    return KafkaSupport.consumerConfig(config.common().kafka(), group, config.common().instanceId());
   }
 
   @Override
   public Future<?> stop() {
     tls.close();
-    return Future.join(java.util.List.of(
+    return Future.join(List.of(
             server == null ? Future.succeededFuture() : server.close(),
-            consumer == null ? Future.succeededFuture() : consumer.close(),
+            events == null ? Future.succeededFuture() : events.close(),
             heartbeats == null ? Future.succeededFuture() : heartbeats.close(),
             followed == null ? Future.succeededFuture() : followed.close(),
             revocations.close(),
-            projectEvents == null ? Future.succeededFuture() : projectEvents.close(),
+            audit == null ? Future.succeededFuture() : audit.close(),
             publisher == null ? Future.succeededFuture() : publisher.close()))
         .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }

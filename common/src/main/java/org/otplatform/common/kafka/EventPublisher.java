@@ -8,14 +8,14 @@ import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.PlatformEvent;
 
 /** Publishes platform events as JSON, keyed by {@link PlatformEvent#key()}. */
-public final class EventPublisher {
+public final class EventPublisher implements EventSink {
   private final KafkaProducer<String, String> producer;
 
   public EventPublisher(Vertx vertx, KafkaConnection kafka, String clientId) {
     this.producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(kafka, clientId));
   }
 
-  /** Completes once the broker has acknowledged the event on all in-sync replicas. */
+  @Override
   public Future<Void> publish(String topic, PlatformEvent event) {
     String value = EventCodec.encode(event).encode();
     return producer.send(KafkaProducerRecord.create(topic, event.key(), value)).mapEmpty();

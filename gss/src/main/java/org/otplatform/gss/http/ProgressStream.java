@@ -2,9 +2,9 @@ package org.otplatform.gss.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,11 +12,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
-import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.http.ApiException;
-import org.otplatform.gss.session.Progress;
-import org.otplatform.gss.session.SessionService;
+import org.otplatform.gss.access.SessionAccess;
+import org.otplatform.gss.progress.Progress;
+import org.otplatform.gss.session.ProgressEntry;
 import org.otplatform.gss.session.SessionState;
+import org.otplatform.gss.store.SessionStore;
 
 /**
  * {@code GET /api/v1/sessions/{id}/events}: Server-Sent Events of a session's progress. Replays
@@ -32,7 +33,9 @@ public final class ProgressStream {
   private static final long KEEPALIVE_MS = 15_000;
   private static final long RECHECK_MS = 2_000;
   private final Vertx vertx;
-  private final SessionService sessions;
+  private final Clock clock;
+  private final SessionAccess access;
+  private final SessionStore store;
   private final Progress progress;
   /** Open streams by user id: a revocation ends that user's. */
   private final Map<String, Set<Stream>> byUser = new ConcurrentHashMap<>();
@@ -40,13 +43,14 @@ public final class ProgressStream {
   private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final int maxPerUser;
 
-  public ProgressStream(Vertx vertx, SessionService sessions, Progress progress, Revocations revocations,
-      int maxPerUser) {
-    this.vertx = vertx;
-    this.sessions = sessions;
-    this.progress = progress;
-    this.maxPerUser = maxPerUser;
-    revocations.onRevoked(userId -> Optional.ofNullable(byUser.get(userId))
+  public ProgressStream(GssParts parts) {
+    this.vertx = parts.vertx();
+    this.clock = parts.lifecycle().clock();
+    this.access = parts.access();
+    this.store = parts.store();
+    this.progress = parts.progress();
+    this.maxPerUser = parts.config().maxStreamsPerUser();
+    parts.revocations().onRevoked(userId -> Optional.ofNullable(byUser.get(userId))
         .ifPresent(streams -> List.copyOf(streams).forEach(Stream::cutOff)));
   }
 
@@ -61,10 +65,10 @@ public final class ProgressStream {
           + "close one first", 5));
       return;
     }
-    sessions.visible(caller, id).onFailure(e -> {
+    access.visible(caller, id).onFailure(e -> {
       release(caller.userId());
       ctx.fail(e);
-    }).onSuccess(doc -> {
+    }).onSuccess(session -> {
       HttpServerResponse response = ctx.response()
           .setChunked(true)
           .putHeader("content-type", "text/event-stream")
@@ -73,7 +77,7 @@ public final class ProgressStream {
       Stream stream = new Stream(id, caller, response, lastSeen, untilReady);
       // Subscribe before replaying, so nothing stored in between is missed; seq dedups the overlap.
       stream.start();
-      doc.getJsonArray("events", new JsonArray()).forEach(o -> stream.deliver((JsonObject) o));
+      session.log().entries().forEach(stream::deliver);
       if (!stream.stopped) {
         response.write(": streaming\n\n");
       }
@@ -110,7 +114,7 @@ public final class ProgressStream {
       unwatch = progress.watch(sessionId, this::deliver);
       keepalive = vertx.setPeriodic(KEEPALIVE_MS, t -> response.write(": keepalive\n\n"));
       recheck = vertx.setPeriodic(RECHECK_MS, t -> refill());
-      long untilExpiry = caller.expiresAt().toEpochMilli() - System.currentTimeMillis();
+      long untilExpiry = caller.expiresAt().toEpochMilli() - clock.millis();
       expiry = vertx.setTimer(Math.max(1, untilExpiry), t -> cutOff());
       byUser.computeIfAbsent(caller.userId(), u -> ConcurrentHashMap.newKeySet()).add(this);
       response.closeHandler(v -> stop());
@@ -129,8 +133,8 @@ public final class ProgressStream {
      * (one recorded on another replica, not announced here) makes the stream read the stored log
      * instead, so nothing is skipped and the order holds.
      */
-    void deliver(JsonObject entry) {
-      int seq = entry.getInteger("seq");
+    void deliver(ProgressEntry entry) {
+      int seq = entry.seq();
       if (stopped || seq <= sent) {
         return;
       }
@@ -139,10 +143,10 @@ public final class ProgressStream {
         return;
       }
       sent = seq;
-      JsonObject event = entry.getJsonObject("event");
-      JsonObject data = event.copy().put("state", entry.getString("state"));
+      JsonObject event = entry.event();
+      JsonObject data = event.copy().put("state", entry.state().name());
       response.write("id: " + seq + "\nevent: " + event.getString("type") + "\ndata: " + data.encode() + "\n\n");
-      SessionState state = SessionState.valueOf(entry.getString("state"));
+      SessionState state = entry.state();
       if (state.isTerminal() || untilReady && state == SessionState.READY) {
         stop();
         response.end();
@@ -154,10 +158,10 @@ public final class ProgressStream {
         return;
       }
       refilling = true;
-      sessions.storedProgress(sessionId).onComplete(r -> {
+      store.get(sessionId).onComplete(r -> {
         refilling = false;
         if (r.succeeded()) {
-          r.result().forEach(o -> deliver((JsonObject) o));
+          r.result().ifPresent(session -> session.log().entries().forEach(this::deliver));
         }
       });
     }

@@ -1,97 +1,111 @@
 package org.otplatform.gss.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
 import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
+import org.otplatform.common.events.SessionEvent.SessionActivity;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.events.SessionEvent.SessionFailed;
 import org.otplatform.common.events.SessionEvent.SessionReady;
 
 class SessionFoldTest {
-  private static JsonObject opening() {
-    return new JsonObject().put("_id", "s").put("state", "OPENING")
-        .put("services", new JsonArray().add(new JsonObject().put("name", "kriging").put("state", "PENDING")));
+  private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+  /** A session as opened: OPENING, its one service PENDING, the open request recorded (seq 1). */
+  private static Session opening() {
+    return Session.open("s", new Session.Origin("p", "pid", "kriging", "u1", "alice", T0), List.of("kriging"), T0);
+  }
+
+  private static Session fold(Session s, SessionEvent e) {
+    Session next = SessionFold.apply(s, e, T0);
+    assertNotSame(s, next, e.type() + " should change the session");
+    return next;
+  }
+
+  private static ServiceStatus service(Session s) {
+    return s.services().get(0);
   }
 
   @Test
   void progressLeadsToReady() {
-    JsonObject doc = opening();
-    assertTrue(SessionFold.apply(doc, ServiceStarting.of("s", "kriging", "lss-1")));
-    assertTrue(SessionFold.apply(doc, ServiceReady.of("s", "kriging", "h:1")));
-    assertEquals("OPENING", doc.getString("state"));
-    assertTrue(SessionFold.apply(doc, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1")))));
-    assertEquals("READY", doc.getString("state"));
-    assertEquals("h:1", doc.getJsonArray("services").getJsonObject(0).getString("endpoint"));
-    assertEquals(3, doc.getInteger("seq"));
-    assertTrue(doc.containsKey("readyAt"));
+    Session s = fold(opening(), ServiceStarting.of("s", "kriging", "lss-1"));
+    assertEquals("lss-1", s.lss());
+    s = fold(s, ServiceReady.of("s", "kriging", "h:1"));
+    assertEquals(SessionState.OPENING, s.state());
+    s = fold(s, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));
+    assertEquals(SessionState.READY, s.state());
+    assertEquals("h:1", service(s).endpoint());
+    assertEquals(4, s.seq(), "the open request and three LSS events");
+    assertTrue(s.since(SessionState.READY).isPresent());
+    assertEquals(SessionState.READY, s.log().entries().get(3).state());
   }
 
   @Test
   void aRestartedServiceKeepsTheSessionReadyAndMovesItsEndpoint() {
-    JsonObject doc = opening();
-    SessionFold.apply(doc, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));
-    assertTrue(SessionFold.apply(doc, ServiceFailed.of("s", "kriging", 137, "OOMKilled")));
-    assertTrue(SessionFold.apply(doc, ServiceRestarting.of("s", "kriging", 1, 3, 1000)));
-    JsonObject service = doc.getJsonArray("services").getJsonObject(0);
-    assertEquals("READY", doc.getString("state"));
-    assertEquals("RESTARTING", service.getString("state"));
-    assertEquals(1, service.getInteger("restarts"));
-    assertFalse(service.containsKey("endpoint"), "no endpoint while it restarts");
-    assertTrue(SessionFold.apply(doc, ServiceReady.of("s", "kriging", "h:2")));
-    assertEquals("READY", service.getString("state"));
-    assertEquals("h:2", service.getString("endpoint"));
+    Session s = fold(opening(), SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));
+    s = fold(s, ServiceFailed.of("s", "kriging", 137, "OOMKilled"));
+    s = fold(s, ServiceRestarting.of("s", "kriging", 1, 3, 1000));
+    assertEquals(SessionState.READY, s.state());
+    assertEquals(ServiceState.RESTARTING, service(s).state());
+    assertEquals(1, service(s).restarts());
+    assertNull(service(s).endpoint(), "no endpoint while it restarts");
+    s = fold(s, ServiceReady.of("s", "kriging", "h:2"));
+    assertEquals(ServiceState.READY, service(s).state());
+    assertEquals("h:2", service(s).endpoint());
   }
 
   @Test
   void aReplayedEventChangesNothing() {
-    JsonObject doc = opening();
     ServiceFailed failed = ServiceFailed.of("s", "kriging", 1, "exited");
-    assertTrue(SessionFold.apply(doc, failed));
-    JsonObject before = doc.copy();
-    assertFalse(SessionFold.apply(doc, failed));
-    assertEquals(before, doc);
+    Session s = fold(opening(), failed);
+    assertSame(s, SessionFold.apply(s, failed, T0));
   }
 
   @Test
   void terminalSessionsStayTerminal() {
-    JsonObject doc = opening();
-    assertTrue(SessionFold.apply(doc, SessionFailed.of("s", "kriging could not start")));
-    assertEquals("FAILED", doc.getString("state"));
-    assertEquals("kriging could not start", doc.getString("reason"));
-    assertFalse(SessionFold.apply(doc, SessionReady.of("s", List.of())));
-    assertFalse(SessionFold.apply(doc, SessionClosed.of("s", "late")));
-    assertEquals("FAILED", doc.getString("state"));
+    Session s = fold(opening(), SessionFailed.of("s", "kriging could not start"));
+    assertEquals(SessionState.FAILED, s.state());
+    assertEquals("kriging could not start", s.reason());
+    assertSame(s, SessionFold.apply(s, SessionReady.of("s", List.of()), T0));
+    assertSame(s, SessionFold.apply(s, SessionClosed.of("s", "late"), T0));
   }
 
   @Test
   void activityMovesForwardWithoutAProgressEntry() {
-    JsonObject doc = opening();
-    var later = new org.otplatform.common.events.SessionEvent.SessionActivity("a2", java.time.Instant.parse(
-        "2026-11-25T10:00:05Z"), "s", "alice");
-    var earlier = new org.otplatform.common.events.SessionEvent.SessionActivity("a1", java.time.Instant.parse(
-        "2026-11-25T10:00:01Z"), "s", "alice");
-    assertTrue(SessionFold.apply(doc, later));
-    assertFalse(SessionFold.apply(doc, earlier), "an older activity arriving late changes nothing");
-    assertEquals("2026-11-25T10:00:05Z", doc.getString("lastActivityAt"));
-    assertEquals(0, doc.getInteger("seq", 0));
+    var later = new SessionActivity("a2", Instant.parse("2026-11-25T10:00:05Z"), "s", "alice");
+    var earlier = new SessionActivity("a1", Instant.parse("2026-11-25T10:00:01Z"), "s", "alice");
+    Session s = fold(opening(), later);
+    assertSame(s, SessionFold.apply(s, earlier, T0), "an older activity arriving late changes nothing");
+    assertEquals(Instant.parse("2026-11-25T10:00:05Z"), s.lastActivityAt());
+    assertEquals(1, s.seq(), "only the open request");
   }
 
   @Test
   void closedStopsTheServices() {
-    JsonObject doc = opening();
-    SessionFold.apply(doc, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));
-    assertTrue(SessionFold.apply(doc, SessionClosed.of("s", "closed by user")));
-    assertEquals("CLOSED", doc.getString("state"));
-    assertEquals("STOPPED", doc.getJsonArray("services").getJsonObject(0).getString("state"));
+    Session s = fold(opening(), SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))));
+    s = fold(s, SessionClosed.of("s", "closed by user"));
+    assertEquals(SessionState.CLOSED, s.state());
+    assertEquals(ServiceState.STOPPED, service(s).state());
+  }
+
+  @Test
+  void theDocumentReadsBackAsTheSameSession() {
+    Session s = fold(opening().enqueue("no LSS is running", T0), SessionReady.of("s",
+        List.of(new ServiceEndpoint("kriging", "h:1"))));
+    s = fold(s.withActivity(T0.plusSeconds(3)), ServiceFailed.of("s", "kriging", null, "never ran"));
+    assertEquals(s, SessionCodec.fromDocument(SessionCodec.toDocument(s)));
+    assertEquals(s.withVersion(0), SessionCodec.fromDocument(SessionCodec.toDocument(s).put("version", 0)));
   }
 }

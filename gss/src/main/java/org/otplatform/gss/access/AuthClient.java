@@ -1,4 +1,4 @@
-package org.otplatform.gss.session;
+package org.otplatform.gss.access;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,7 +13,7 @@ import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
 
 /** Asks AUTH, with the caller's own token, whether the caller may open a project. */
-public final class AuthClient {
+public final class AuthClient implements ProjectAccess {
   private final WebClient client;
   private final URI authUrl;
 
@@ -23,6 +23,7 @@ public final class AuthClient {
   }
 
   /** The project when the caller may open it; 403/404 as AUTH says; 503 when AUTH is unreachable. */
+  @Override
   public Future<JsonObject> project(String name, Principal caller) {
     return ask(name, caller, "viewer").compose(resp -> switch (resp.statusCode()) {
       case 200 -> Future.succeededFuture(resp.bodyAsJsonObject());
@@ -37,6 +38,7 @@ public final class AuthClient {
    * The caller's role on the project ({@code owner}, {@code editor} or {@code viewer}) when it is at
    * least {@code role}; empty on 403/404; a failed future (503) when AUTH cannot say.
    */
+  @Override
   public Future<Optional<String>> roleOn(String name, Principal caller, String role) {
     return ask(name, caller, role).compose(resp -> switch (resp.statusCode()) {
       case 200 -> Future.succeededFuture(Optional.of(resp.bodyAsJsonObject().getString("role", role)));
@@ -49,6 +51,7 @@ public final class AuthClient {
    * The caller's role on the project with this id, as {@link #roleOn}: what a session's access goes
    * by, so a rename keeps its grantees and a new project of an old name gains nobody's sessions.
    */
+  @Override
   public Future<Optional<String>> roleOnProjectId(String projectId, Principal caller, String role) {
     return ask("/api/v1/project-ids/", projectId, caller, role).compose(resp -> switch (resp.statusCode()) {
       case 200 -> Future.succeededFuture(Optional.of(resp.bodyAsJsonObject().getString("role", role)));

@@ -1,23 +1,20 @@
-package org.otplatform.gss.session;
+package org.otplatform.gss.lifecycle;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.otplatform.common.events.LssHeartbeat;
-import org.otplatform.common.events.SessionCommand.SessionCloseRequested;
-import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
-import org.otplatform.common.events.Topics;
-import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.gss.registry.LssRegistry;
+import org.otplatform.gss.session.Session;
+import org.otplatform.gss.session.SessionState;
+import org.otplatform.gss.store.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,27 +35,27 @@ public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   /** A session reported although over is closed again at most this often. */
   private static final Duration RECLOSE_AFTER = Duration.ofSeconds(30);
+  /** Sessions an LSS runs or should run. */
+  private static final Set<SessionState> LIVE = Set.of(SessionState.OPENING, SessionState.READY);
 
   private final SessionStore store;
-  private final EventPublisher publisher;
-  private final Progress progress;
+  private final Lifecycle lifecycle;
   private final LssRegistry registry;
   private final int maxHandovers;
   /** Sessions missing from their LSS's heartbeats, since when. */
   private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
   private final Map<String, Instant> closedAgain = new ConcurrentHashMap<>();
 
-  public Reconciler(SessionStore store, EventPublisher publisher, Progress progress, LssRegistry registry,
-      int maxHandovers) {
+  public Reconciler(SessionStore store, Lifecycle lifecycle, LssRegistry registry, int maxHandovers) {
     this.store = store;
-    this.publisher = publisher;
-    this.progress = progress;
+    this.lifecycle = lifecycle;
     this.registry = registry;
     this.maxHandovers = maxHandovers;
   }
 
   /** Records the heartbeat and closes again the sessions it reports that are over. */
-  public Future<Void> onHeartbeat(LssHeartbeat heartbeat, Instant now) {
+  public Future<Void> onHeartbeat(LssHeartbeat heartbeat) {
+    Instant now = lifecycle.clock().instant();
     registry.heard(heartbeat, now);
     Set<String> reported = new TreeSet<>(heartbeat.sessions());
     reported.addAll(heartbeat.untracked());
@@ -85,24 +82,23 @@ public final class Reconciler {
     closedAgain.put(id, now);
     LOG.atWarn().addKeyValue("session", id).log("LSS {} reports session {} that is {}: closing what is left of it",
         lssId, id, state);
-    return publisher.publish(Topics.SESSION_COMMANDS, SessionCloseRequested.of(id, "orphan: the session is "
-        + state.toLowerCase())).mapEmpty();
+    return lifecycle.removeLeftovers(id, "orphan: the session is " + state.toLowerCase(Locale.ROOT));
   }
 
   /** Hands over the live sessions of lost LSS instances, and of LSS instances that dropped them. */
-  public Future<Void> sweep(Instant now) {
+  public Future<Void> sweep() {
+    Instant now = lifecycle.clock().instant();
     registry.prune(now);
     closedAgain.values().removeIf(t -> t.plus(RECLOSE_AFTER).isBefore(now));
-    return store.live().compose(docs -> {
+    return store.summaries(LIVE).compose(sessions -> {
       Set<String> live = new TreeSet<>();
       List<Future<Void>> handovers = new ArrayList<>();
-      for (JsonObject doc : docs) {
-        String id = doc.getString("_id");
-        live.add(id);
-        String reason = reasonToHandOver(doc, now);
+      for (Session s : sessions) {
+        live.add(s.id());
+        String reason = reasonToHandOver(s, now);
         if (reason != null) {
-          missingSince.remove(id);
-          handovers.add(handOver(id, doc.getString("lss"), reason));
+          missingSince.remove(s.id());
+          handovers.add(lifecycle.handOver(s.id(), s.lss(), reason, maxHandovers));
         }
       }
       missingSince.keySet().retainAll(live);
@@ -111,8 +107,8 @@ public final class Reconciler {
   }
 
   /** Why the session must go to another LSS, or null when its LSS runs it. */
-  private String reasonToHandOver(JsonObject doc, Instant now) {
-    String lss = doc.getString("lss");
+  private String reasonToHandOver(Session session, Instant now) {
+    String lss = session.lss();
     if (lss == null) {
       return null; // not taken by any LSS yet: the open timeout is the backstop
     }
@@ -120,7 +116,7 @@ public final class Reconciler {
       return registry.get(lss).map(e -> "LSS " + lss + " went silent (last heard " + e.lastSeen() + ")")
           .orElse("LSS " + lss + " is not running (not heard for " + registry.lostAfter().toSeconds() + " s)");
     }
-    String id = doc.getString("_id");
+    String id = session.id();
     boolean reported = registry.get(lss).map(e -> e.sessions().contains(id)).orElse(false);
     if (reported) {
       missingSince.remove(id);
@@ -128,55 +124,5 @@ public final class Reconciler {
     }
     Instant since = missingSince.computeIfAbsent(id, k -> now);
     return since.plus(registry.lostAfter()).isBefore(now) ? "LSS " + lss + " no longer runs it" : null;
-  }
-
-  /** Publishes the open request again for another LSS, or fails the session past the limit. */
-  private Future<Void> handOver(String id, String fromLss, String reason) {
-    AtomicInteger before = new AtomicInteger();
-    boolean[] failed = {false};
-    boolean[] changed = {false};
-    return store.update(id, d -> {
-      // Runs again when another writer got there first: decide afresh each time.
-      changed[0] = false;
-      failed[0] = false;
-      SessionState state = SessionState.valueOf(d.getString("state"));
-      if (state.isTerminal() || state == SessionState.CLOSING || !fromLss.equals(d.getString("lss"))) {
-        return false;
-      }
-      before.set(d.getInteger("seq", 0));
-      changed[0] = true;
-      int handovers = d.getInteger("handovers", 0) + 1;
-      Instant now = Instant.now();
-      if (handovers > maxHandovers) {
-        String why = reason + "; handed over " + maxHandovers + " time(s) already";
-        SessionFold.transition(d, SessionState.FAILED, now, why);
-        SessionFold.record(d, new JsonObject().put("type", "SessionFailed").put("sessionId", id)
-            .put("time", now.toString()).put("reason", why));
-        failed[0] = true;
-        return true;
-      }
-      d.put("handovers", handovers).remove("lss");
-      if (state == SessionState.OPENING) {
-        d.put("openingAt", now.toString()); // the next LSS gets the whole open timeout
-      }
-      d.getJsonArray("services", new JsonArray()).forEach(o -> ((JsonObject) o).put("state", "PENDING"));
-      SessionFold.record(d, new JsonObject().put("type", "SessionHandedOver").put("sessionId", id)
-          .put("time", now.toString()).put("fromLss", fromLss).put("reason", reason).put("handover", handovers));
-      return true;
-    }).compose(found -> {
-      if (found.isEmpty() || !changed[0]) {
-        return Future.succeededFuture();
-      }
-      JsonObject doc = found.get();
-      progress.announce(doc, before.get());
-      if (failed[0]) {
-        LOG.atError().addKeyValue("session", id).log("session failed: {}", doc.getString("reason"));
-        return store.releaseProject(id).compose(v -> publisher.publish(Topics.SESSION_COMMANDS,
-            SessionCloseRequested.of(id, "LSS lost"))).mapEmpty();
-      }
-      LOG.atWarn().addKeyValue("session", id).log("handing session over to another LSS: {}", reason);
-      return publisher.publish(Topics.SESSION_COMMANDS, SessionOpenRequested.of(id, doc.getString("project"),
-          doc.getString("type"), doc.getString("owner"))).mapEmpty();
-    });
   }
 }

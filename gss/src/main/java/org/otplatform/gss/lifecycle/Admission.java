@@ -1,0 +1,104 @@
+package org.otplatform.gss.lifecycle;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.UUID;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.catalog.SessionType;
+import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.http.ApiException;
+import org.otplatform.gss.access.ProjectAccess;
+import org.otplatform.gss.session.Session;
+import org.otplatform.gss.store.SessionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules on opening a session: a known type, a project the caller may open (AUTH says), the
+ * platform's limit, the caller's own limit and the type's per-project limit — the last two taken
+ * as slots, atomically, so parallel opens cannot all pass — then the queue when no LSS slot is
+ * free. A refused open holds nothing afterwards.
+ */
+public final class Admission {
+  private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
+
+  /**
+   * Open sessions (OPENING, READY, CLOSING) allowed.
+   *
+   * @param perUser one user may hold this many (429 past it)
+   * @param overall the platform holds at most this many (429 with Retry-After past it)
+   */
+  public record Limits(int perUser, int overall) {}
+
+  private final SessionStore store;
+  private final Lifecycle lifecycle;
+  private final SessionQueue queue;
+  private final ProjectAccess projects;
+  private final Catalog catalog;
+  private final Limits limits;
+
+  public Admission(SessionStore store, Lifecycle lifecycle, SessionQueue queue, ProjectAccess projects,
+      Catalog catalog, Limits limits) {
+    this.store = store;
+    this.lifecycle = lifecycle;
+    this.queue = queue;
+    this.projects = projects;
+    this.catalog = catalog;
+    this.limits = limits;
+  }
+
+  /** Opens a session of {@code typeName} (the catalog's default when null) on the project; yields it as stored. */
+  public Future<Session> open(Principal caller, String projectName, String typeName) {
+    String typeKey = typeName == null ? catalog.defaultType() : typeName;
+    SessionType type = catalog.type(typeKey).orElseThrow(() -> ApiException.badRequest(
+        "unknown session type '" + typeKey + "'; known types: " + String.join(", ", catalog.types().keySet())));
+    String id = UUID.randomUUID().toString();
+    return projects.project(projectName, caller)
+        .compose(project -> checkOverallLimit()
+            .compose(ok -> claimUserSlot(caller, id))
+            .compose(ok -> claimProjectSlot(project, type, id, caller))
+            // A slot taken before a refusal goes back: the session was never stored.
+            .recover(e -> store.releaseSlots(id).transform(v -> Future.failedFuture(e)))
+            .map(project))
+        .compose(project -> queue.mustWait().compose(wait -> {
+          Instant now = lifecycle.clock().instant();
+          Session.Origin origin = new Session.Origin(project.getString("name"), project.getString("id"), type.name(),
+              caller.userId(), caller.username(), now);
+          Session fresh = Session.open(id, origin, type.services().stream().map(ServiceSpec::name).toList(), now);
+          return lifecycle.open(wait.map(reason -> fresh.enqueue(reason, now)).orElse(fresh));
+        }))
+        .onSuccess(s -> LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} {}",
+            type.name(), caller.username(), projectName,
+            s.isQueued() ? "queued: " + s.queued().reason() : "opening"));
+  }
+
+  /** The platform-wide limit: a count, so parallel opens may pass it by a few (it guards capacity, not fairness). */
+  private Future<Void> checkOverallLimit() {
+    return store.countActive().compose(all -> all >= limits.overall()
+        ? Future.failedFuture(ApiException.tooManyRequests("the platform holds " + all
+            + " open sessions, its limit; try again later", 30))
+        : Future.succeededFuture());
+  }
+
+  private Future<Void> claimUserSlot(Principal caller, String sessionId) {
+    int slots = limits.perUser();
+    return store.claimSlot("user:" + caller.userId(), slots, sessionId, caller.username())
+        .compose(claimed -> claimed ? Future.succeededFuture() : Future.failedFuture(new ApiException(429,
+            "too_many_sessions", "you have " + slots + " open sessions; the limit is " + slots)));
+  }
+
+  /** One of the type's per-project slots; the 409 names the holding session only to its own owner. */
+  private Future<Void> claimProjectSlot(JsonObject project, SessionType type, String sessionId, Principal caller) {
+    String projectId = project.getString("id");
+    int slots = type.maxOpenPerProject();
+    return store.claimSlot(projectId, slots, sessionId, caller.username()).compose(claimed -> claimed
+        ? Future.succeededFuture()
+        : store.slotHolder(projectId).compose(holder -> Future.failedFuture(ApiException.conflict(
+            "project '" + project.getString("name") + "' already has "
+                + (slots == 1 ? "an open session" : slots + " open sessions")
+                + holder.filter(h -> caller.username().equals(h.ownerName()))
+                    .map(h -> " (your session " + h.sessionId() + ")").orElse("")))));
+  }
+}

@@ -1,0 +1,193 @@
+package org.otplatform.gss.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.otplatform.common.mongo.MongoErrors;
+import org.otplatform.gss.session.Session;
+import org.otplatform.gss.session.SessionCodec;
+import org.otplatform.gss.session.SessionState;
+
+/**
+ * Sessions in the {@code sessions} collection ({@link SessionCodec}'s documents) and slots in
+ * {@code project_locks}, one document per slot ({@code _id} {@code <key>#<n>}), so the unique
+ * {@code _id} makes a slot impossible to take twice. An update writes back only if the
+ * {@code version} is unchanged, else reads again and retries.
+ */
+public final class MongoSessionStore implements SessionStore {
+  private static final String SESSIONS = "sessions";
+  private static final String SLOTS = "project_locks";
+  private static final int MAX_RETRIES = 10;
+  /** What summaries leave out: the parts that grow with a session's life. */
+  private static final JsonObject WITHOUT_LOG = new JsonObject().put("events", 0).put("eventIds", 0);
+  private final MongoClient mongo;
+  private final Clock clock;
+
+  public MongoSessionStore(MongoClient mongo, Clock clock) {
+    this.mongo = mongo;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<Void> createIndexes() {
+    return mongo.createIndexWithOptions(SESSIONS, new JsonObject().put("owner", 1).put("state", 1),
+            new IndexOptions().name("owner_state"))
+        .compose(v -> mongo.createIndexWithOptions(SLOTS, new JsonObject().put("sessionId", 1),
+            new IndexOptions().name("session")));
+  }
+
+  @Override
+  public Future<Void> insert(Session session) {
+    return mongo.insert(SESSIONS, SessionCodec.toDocument(session)).mapEmpty();
+  }
+
+  @Override
+  public Future<Optional<Session>> get(String id) {
+    return mongo.findOne(SESSIONS, new JsonObject().put("_id", id), null)
+        .map(doc -> Optional.ofNullable(doc).map(SessionCodec::fromDocument));
+  }
+
+  @Override
+  public Future<List<Session>> summaries(Set<SessionState> states) {
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("state", in(states)),
+        new FindOptions().setFields(WITHOUT_LOG)).map(MongoSessionStore::decode);
+  }
+
+  @Override
+  public Future<Map<String, SessionState>> states(Collection<String> ids) {
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("_id", new JsonObject().put("$in",
+            new JsonArray(List.copyOf(ids)))), new FindOptions().setFields(new JsonObject().put("state", 1)))
+        .map(docs -> {
+          Map<String, SessionState> states = new HashMap<>();
+          docs.forEach(d -> states.put(d.getString("_id"), SessionState.valueOf(d.getString("state"))));
+          return states;
+        });
+  }
+
+  @Override
+  public Future<Long> countHoldingSlots() {
+    return mongo.count(SESSIONS, new JsonObject().put("state", in(ACTIVE))
+        .put("queued", new JsonObject().put("$ne", true)));
+  }
+
+  @Override
+  public Future<Long> countActive() {
+    return mongo.count(SESSIONS, new JsonObject().put("state", in(ACTIVE)));
+  }
+
+  @Override
+  public Future<List<Session>> queued() {
+    return mongo.findWithOptions(SESSIONS, new JsonObject().put("queued", true),
+        new FindOptions().setSort(new JsonObject().put("queuedAtMillis", 1))).map(MongoSessionStore::decode);
+  }
+
+  @Override
+  public Future<Long> countQueued() {
+    return mongo.count(SESSIONS, new JsonObject().put("queued", true));
+  }
+
+  @Override
+  public Future<Long> countQueuedBefore(Instant since) {
+    return mongo.count(SESSIONS, new JsonObject().put("queued", true)
+        .put("queuedAtMillis", new JsonObject().put("$lt", since.toEpochMilli())));
+  }
+
+  @Override
+  public Future<List<Session>> find(SessionFilter filter, int limit) {
+    JsonObject query = new JsonObject();
+    if (!filter.states().isEmpty()) {
+      query.put("state", in(filter.states()));
+    }
+    putIfSet(query, "owner", filter.owner());
+    putIfSet(query, "ownerName", filter.ownerName());
+    putIfSet(query, "project", filter.project());
+    putIfSet(query, "projectId", filter.projectId());
+    putIfSet(query, "type", filter.type());
+    putIfSet(query, "lss", filter.lss());
+    return mongo.findWithOptions(SESSIONS, query, new FindOptions().setSort(new JsonObject().put("created", -1))
+        .setLimit(limit)).map(MongoSessionStore::decode);
+  }
+
+  @Override
+  public Future<Optional<Updated>> update(String id, UnaryOperator<Session> rule) {
+    return update(id, rule, 0);
+  }
+
+  private Future<Optional<Updated>> update(String id, UnaryOperator<Session> rule, int attempt) {
+    return get(id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      Session before = found.get();
+      Session after = rule.apply(before);
+      if (after == before) {
+        return Future.succeededFuture(Optional.of(new Updated(before, before)));
+      }
+      Session stored = after.withVersion(before.version() + 1);
+      return mongo.findOneAndReplace(SESSIONS, new JsonObject().put("_id", id).put("version", before.version()),
+              SessionCodec.toDocument(stored))
+          .compose(previous -> {
+            if (previous != null) {
+              return Future.succeededFuture(Optional.of(new Updated(before, stored)));
+            }
+            if (attempt >= MAX_RETRIES) {
+              return Future.failedFuture(new IllegalStateException("session " + id + " changed concurrently "
+                  + MAX_RETRIES + " times"));
+            }
+            return update(id, rule, attempt + 1);
+          });
+    });
+  }
+
+  @Override
+  public Future<Boolean> claimSlot(String key, int slots, String sessionId, String ownerName) {
+    return claimSlot(key, 0, slots, sessionId, ownerName);
+  }
+
+  private Future<Boolean> claimSlot(String key, int slot, int slots, String sessionId, String ownerName) {
+    if (slot >= slots) {
+      return Future.succeededFuture(false);
+    }
+    JsonObject lock = new JsonObject().put("_id", key + "#" + slot).put("key", key).put("sessionId", sessionId)
+        .put("ownerName", ownerName).put("created", clock.instant().toString());
+    return mongo.insert(SLOTS, lock).map(true).recover(e -> MongoErrors.isDuplicate(e)
+        ? claimSlot(key, slot + 1, slots, sessionId, ownerName) : Future.failedFuture(e));
+  }
+
+  @Override
+  public Future<Optional<SlotHolder>> slotHolder(String key) {
+    return mongo.findOne(SLOTS, new JsonObject().put("key", key), null).map(lock -> Optional.ofNullable(lock)
+        .map(l -> new SlotHolder(l.getString("sessionId"), l.getString("ownerName"))));
+  }
+
+  @Override
+  public Future<Void> releaseSlots(String sessionId) {
+    return mongo.removeDocuments(SLOTS, new JsonObject().put("sessionId", sessionId)).mapEmpty();
+  }
+
+  private static JsonObject in(Set<SessionState> states) {
+    return new JsonObject().put("$in", new JsonArray(states.stream().map(Enum::name).sorted().toList()));
+  }
+
+  private static List<Session> decode(List<JsonObject> docs) {
+    return docs.stream().map(SessionCodec::fromDocument).toList();
+  }
+
+  private static void putIfSet(JsonObject query, String key, String value) {
+    if (value != null) {
+      query.put(key, value);
+    }
+  }
+}
