@@ -1,8 +1,6 @@
 package org.otplatform.auth;
 
-import org.otplatform.common.tls.ServiceTls;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
@@ -12,6 +10,7 @@ import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import java.time.Clock;
+import java.time.Duration;
 import org.otplatform.auth.group.GroupStore;
 import org.otplatform.auth.http.Audit;
 import org.otplatform.auth.http.AuthParts;
@@ -30,34 +29,25 @@ import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.http.ApiException;
 import org.otplatform.common.service.Dependencies;
+import org.otplatform.common.service.ServiceVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** AUTH: users, projects, login and tokens. Wires the stores and serves {@code openapi/auth.yaml}. */
-public final class AuthVerticle extends VerticleBase {
-  private ServiceTls tls;
+public final class AuthVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
   private static final String CONTRACT = "openapi/auth.yaml";
 
+  /** How often expired refresh tokens and stale login counters are swept. */
+  private static final Duration SWEEP_INTERVAL = Duration.ofMinutes(10);
   private final AuthConfig config;
-  private MongoClient mongo;
-  private EventPublisher publisher;
-  private HttpServer server;
-  /** Revoked users, as every service reads them (AUTH checks its store on its own routes as well). */
-  private final Revocations revocations = new Revocations();
-  /** The periodic sweep of expired refresh tokens and stale login counters. */
-  private long sweeper = -1;
-  private static final long SWEEP_MS = 10 * 60 * 1000;
   private volatile String generatedAdminPassword;
 
   public AuthVerticle(AuthConfig config) {
+    super("AUTH", config.common());
     this.config = config;
-  }
-
-  /** The bound HTTP port (useful when configured as 0). */
-  public int port() {
-    return server.actualPort();
   }
 
   /** The bootstrap admin's password if this start generated it (show it once), else empty. */
@@ -66,10 +56,12 @@ public final class AuthVerticle extends VerticleBase {
   }
 
   @Override
-  public Future<?> start() {
-    tls = ServiceTls.start(vertx, config.common().tls());
-    mongo = Dependencies.mongo(vertx, config.common(), config.database());
-    publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
+  protected Future<HttpServer> startService() {
+    MongoClient mongo = closeAtStop(Dependencies.mongo(vertx, config.common(), config.database()), MongoClient::close);
+    EventPublisher publisher = closeAtStop(new EventPublisher(vertx, config.common().kafka(),
+        config.common().instanceId()), EventPublisher::close);
+    // Revoked users, as every service reads them (AUTH checks its store on its own routes as well).
+    Revocations revocations = closeAtStop(new Revocations(), Revocations::close);
     SigningKeys keys = new SigningKeys(mongo);
     PasswordHasher hasher = new PasswordHasher(config.hashIterations());
     AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
@@ -93,11 +85,7 @@ public final class AuthVerticle extends VerticleBase {
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
-        .onSuccess(s -> {
-          server = s;
-          sweeper = vertx.setPeriodic(SWEEP_MS, t -> sweep(parts));
-          LOG.info("AUTH listening on port {}", s.actualPort());
-        });
+        .onSuccess(s -> every(SWEEP_INTERVAL, () -> sweep(parts)));
   }
 
   /** Expired refresh tokens and stale login counters go (the embedded store has no TTL indexes). */
@@ -129,7 +117,7 @@ public final class AuthVerticle extends VerticleBase {
             return (Void) null;
           })
           // A replica created the admin at the same moment: fine.
-          .recover(e -> e.getMessage() != null && e.getMessage().contains("is taken")
+          .recover(e -> e instanceof ApiException api && api.status() == 409
               ? Future.succeededFuture() : Future.failedFuture(e));
     });
   }
@@ -138,16 +126,5 @@ public final class AuthVerticle extends VerticleBase {
     byte[] bytes = new byte[18];
     new SecureRandom().nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-  }
-
-  @Override
-  public Future<?> stop() {
-    vertx.cancelTimer(sweeper);
-    tls.close();
-    return Future.join(
-        server == null ? Future.succeededFuture() : server.close(),
-        publisher == null ? Future.succeededFuture() : publisher.close(),
-        revocations.close())
-        .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.lss.k8s.ApiLimits;
 import org.otplatform.lss.k8s.KubernetesSpawner;
 import org.otplatform.lss.k8s.PodModel;
 
@@ -99,7 +100,7 @@ public final class LssBench {
       // closes, which would be measured as the next run's time.
       // Limits far above the defaults (10 starting, 20 writes/s): this measures the LSS, not its brakes.
       KubernetesSpawner spawner = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "bench", 600),
-          new KubernetesSpawner.Limits(pods, 10_000, 10_000));
+          new ApiLimits(pods, 10_000, 10_000));
       spawner.watch().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       for (int run = 0; run < context.size().runs(3) + 1; run++) {
         ServiceSpec spec = ServiceSpec.ofImage("kriging", "img:ok", Duration.ofSeconds(120));

@@ -19,6 +19,7 @@ import org.otplatform.common.kafka.KafkaSupport;
 import org.otplatform.embedded.FreePorts;
 import org.otplatform.embedded.KafkaBroker;
 import org.otplatform.lss.LssConfig;
+import org.otplatform.lss.k8s.ApiLimits;
 import org.otplatform.lss.k8s.KubernetesSpawner;
 import org.otplatform.lss.k8s.PodModel;
 import org.otplatform.lss.session.SessionSupervisor;
@@ -58,7 +59,7 @@ final class LssEventsBench {
           "OT_LSS_CAPACITY", Integer.toString(sessions * 10))));
       EventPublisher publisher = new EventPublisher(vertx, broker.connection(), "bench-events");
       KubernetesSpawner spawner = new KubernetesSpawner(vertx, client,
-          new PodModel.Target(namespace, "bench-events", 600), new KubernetesSpawner.Limits(50, 1000, 1000));
+          new PodModel.Target(namespace, "bench-events", 600), new ApiLimits(50, 1000, 1000));
       spawner.watch().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       SessionSupervisor supervisor = new SessionSupervisor(vertx, spawner, publisher, config);
       // The supervisor runs on one context, as in the LSS.

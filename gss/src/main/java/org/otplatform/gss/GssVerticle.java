@@ -1,7 +1,6 @@
 package org.otplatform.gss;
 
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -9,7 +8,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
@@ -24,7 +22,7 @@ import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
 import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
-import org.otplatform.common.tls.ServiceTls;
+import org.otplatform.common.service.ServiceVerticle;
 import org.otplatform.gss.access.AuthClient;
 import org.otplatform.gss.access.SessionAccess;
 import org.otplatform.gss.http.GssParts;
@@ -47,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * GSS: the public entry point. Wires the sessions API, progress streams, the fold of LSS events,
  * the reconciler and the sweeps; the rules live in {@code lifecycle}, the handlers in {@code http}.
  */
-public final class GssVerticle extends VerticleBase {
+public final class GssVerticle extends ServiceVerticle {
   private static final Logger LOG = LoggerFactory.getLogger(GssVerticle.class);
   private static final String CONTRACT = "openapi/gss.yaml";
   /** Events of different sessions folded at once; one session's events are folded in order. */
@@ -57,37 +55,25 @@ public final class GssVerticle extends VerticleBase {
 
   private final GssConfig config;
   private final Clock clock;
-  private ServiceTls tls;
-  private MongoClient mongo;
-  private EventPublisher publisher;
-  private KeyOrderedConsumer events;
-  private KeyOrderedConsumer audit;
-  private BroadcastConsumer heartbeats;
-  /** Every replica follows every session event, so that SSE streams on it see folds done by another. */
-  private BroadcastConsumer followed;
-  /** Users whose tokens were revoked: refused by the verifier, their event streams ended. */
-  private final Revocations revocations = new Revocations();
-  private HttpServer server;
 
   public GssVerticle(GssConfig config) {
     this(config, Clock.systemUTC());
   }
 
   public GssVerticle(GssConfig config, Clock clock) {
+    super("GSS", config.common());
     this.config = config;
     this.clock = clock;
   }
 
-  public int port() {
-    return server.actualPort();
-  }
-
   @Override
-  public Future<?> start() {
-    tls = ServiceTls.start(vertx, config.common().tls());
-    mongo = Dependencies.mongo(vertx, config.common(), config.database());
+  protected Future<HttpServer> startService() {
+    MongoClient mongo = closeAtStop(Dependencies.mongo(vertx, config.common(), config.database()), MongoClient::close);
     WebClient http = tls.webClient();
-    publisher = new EventPublisher(vertx, config.common().kafka(), config.common().instanceId());
+    EventPublisher publisher = closeAtStop(new EventPublisher(vertx, config.common().kafka(),
+        config.common().instanceId()), EventPublisher::close);
+    // Users whose tokens were revoked: refused by the verifier, their event streams ended.
+    Revocations revocations = new Revocations();
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
         .withRevocations(revocations);
 
@@ -104,20 +90,22 @@ public final class GssVerticle extends VerticleBase {
         progress, registry, publisher, revocations);
 
     EventFold fold = new EventFold(lifecycle);
-    events = new KeyOrderedConsumer(vertx, consumerConfig("gss"), Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT,
+    KeyOrderedConsumer events = new KeyOrderedConsumer(vertx, consumerConfig("gss"), Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT,
         record -> fold.onRecord(record.value()));
     ProjectDeletions deletions = new ProjectDeletions(store, lifecycle);
-    audit = new KeyOrderedConsumer(vertx, consumerConfig("gss-projects"), Topics.AUDIT, AUDIT_IN_FLIGHT,
+    KeyOrderedConsumer audit = new KeyOrderedConsumer(vertx, consumerConfig("gss-projects"), Topics.AUDIT, AUDIT_IN_FLIGHT,
         record -> deletions.onRecord(record.value()));
-    heartbeats = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
+    BroadcastConsumer heartbeats = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.REGISTRY, json -> {
           if ("LssHeartbeat".equals(json.getString("type"))) {
             reconciler.onHeartbeat(LssHeartbeat.decode(json)).onFailure(e -> LOG.warn(
                 "reconciling a heartbeat of {} failed: {}", json.getString("lssId"), e.getMessage()));
           }
         });
-    followed = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
+    // Every replica follows every session event, so that SSE streams on it see folds done by another.
+    BroadcastConsumer followed = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
+    closeTogetherAtStop(events::close, audit::close, heartbeats::close, followed::close, revocations::close);
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
@@ -137,28 +125,10 @@ public final class GssVerticle extends VerticleBase {
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> GssRoutes.bind(b, parts, new BearerAuth(verifier))))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
-        .onSuccess(s -> {
-          server = s;
-          vertx.setPeriodic(config.sweepInterval().toMillis(), t -> sweeps.runOnce());
-          LOG.info("GSS listening on port {}", s.actualPort());
-        });
+        .onSuccess(s -> every(config.sweepInterval(), sweeps::runOnce));
   }
 
   private Map<String, String> consumerConfig(String group) {
     return KafkaSupport.consumerConfig(config.common().kafka(), group, config.common().instanceId());
-  }
-
-  @Override
-  public Future<?> stop() {
-    tls.close();
-    return Future.join(List.of(
-            server == null ? Future.succeededFuture() : server.close(),
-            events == null ? Future.succeededFuture() : events.close(),
-            heartbeats == null ? Future.succeededFuture() : heartbeats.close(),
-            followed == null ? Future.succeededFuture() : followed.close(),
-            revocations.close(),
-            audit == null ? Future.succeededFuture() : audit.close(),
-            publisher == null ? Future.succeededFuture() : publisher.close()))
-        .eventually(() -> mongo == null ? Future.succeededFuture() : mongo.close());
   }
 }

@@ -21,7 +21,7 @@ import org.otplatform.common.logging.Masking;
  * connection's send queue ({@value #QUEUE_BYTES} bytes) is full, records are skipped and counted,
  * and once it drains the viewer gets a {@code skipped} event saying how many.
  */
-final class LiveTail {
+public final class LiveTail {
   static final int QUEUE_BYTES = 256 * 1024;
   private static final long KEEPALIVE_MS = 15_000;
 
@@ -89,7 +89,7 @@ final class LiveTail {
    * Streams matching records to {@code response} until the client goes away (or the connection is
    * reset: a token's expiry or revocation); then {@code onClosed} runs.
    */
-  void open(HttpServerResponse response, Predicate<JsonObject> matches, Runnable onClosed) {
+  public void open(HttpServerResponse response, Predicate<JsonObject> matches, Runnable onClosed) {
     response.setChunked(true)
         .putHeader("content-type", "text/event-stream")
         .putHeader("cache-control", "no-cache")

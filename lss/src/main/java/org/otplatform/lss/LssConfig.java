@@ -4,7 +4,9 @@ import java.time.Duration;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
-import org.otplatform.lss.k8s.KubernetesSpawner;
+import java.util.Arrays;
+import java.util.Locale;
+import org.otplatform.lss.k8s.ApiLimits;
 
 /**
  * LSS configuration, from {@code OT_*} environment variables.
@@ -34,27 +36,35 @@ import org.otplatform.lss.k8s.KubernetesSpawner;
  *     pipeline ({@code OT_LSS_FOLLOW_POD_LOGS}, default true; false where a cluster log collector
  *     ships container logs instead, and the LSS then holds no log stream per pod)
  */
-public record LssConfig(CommonConfig common, int port, String mode, int capacity, String computeClasspath,
+public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
-    KubernetesSpawner.Limits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
+    ApiLimits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
     boolean followPodLogs) {
 
-  public static final String LOCAL = "local";
-  public static final String KUBERNETES = "kubernetes";
+  /** How compute services run. */
+  public enum Mode {
+    LOCAL, KUBERNETES;
+
+    /** As configured and reported in heartbeats: {@code local}, {@code kubernetes}. */
+    public String wireName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
 
   public static LssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "lss");
     int port = env.port("OT_LSS_PORT", 8093);
-    String mode = env.string("OT_LSS_MODE", LOCAL);
-    if (!mode.equals(LOCAL) && !mode.equals(KUBERNETES)) {
-      env.problem("OT_LSS_MODE must be 'local' or 'kubernetes', got '" + mode + "'");
+    String modeName = env.string("OT_LSS_MODE", Mode.LOCAL.wireName());
+    Mode mode = Arrays.stream(Mode.values()).filter(m -> m.wireName().equals(modeName)).findFirst().orElse(null);
+    if (mode == null) {
+      env.problem("OT_LSS_MODE must be 'local' or 'kubernetes', got '" + modeName + "'");
     }
     String namespace = env.string("OT_LSS_NAMESPACE", "ot-compute");
     if (!namespace.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
       env.problem("OT_LSS_NAMESPACE must be a Kubernetes namespace name, got '" + namespace + "'");
     }
     Duration deadline = env.seconds("OT_LSS_POD_DEADLINE_SECONDS", Duration.ofDays(1));
-    KubernetesSpawner.Limits limits = new KubernetesSpawner.Limits(env.positive("OT_LSS_MAX_CONCURRENT_SPAWNS", 10),
+    ApiLimits limits = new ApiLimits(env.positive("OT_LSS_MAX_CONCURRENT_SPAWNS", 10),
         env.positive("OT_LSS_API_QPS", 20), env.positive("OT_LSS_API_BURST", 40));
     int capacity = env.positive("OT_LSS_CAPACITY", 20);
     String classpath = env.string("OT_LSS_COMPUTE_CLASSPATH", System.getProperty("java.class.path"));
@@ -68,7 +78,7 @@ public record LssConfig(CommonConfig common, int port, String mode, int capacity
     }
     boolean followPodLogs = env.bool("OT_LSS_FOLLOW_POD_LOGS", true);
     Catalog catalog = Catalog.fromEnv(env);
-    if (catalog != null && mode.equals(KUBERNETES)) {
+    if (catalog != null && mode == Mode.KUBERNETES) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
           env.problem("OT_CATALOG: type '" + t.name() + "', service '" + s.name() + "' has no image for kubernetes mode")));
     }

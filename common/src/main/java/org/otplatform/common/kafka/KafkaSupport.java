@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +90,10 @@ public final class KafkaSupport {
     }
     return admin.createTopics(missing).recover(e -> {
       // Another service created them in the meantime: that is the outcome we wanted.
-      if (String.valueOf(e.getMessage()).contains("already exists")) {
-        return Future.succeededFuture();
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof TopicExistsException) {
+          return Future.succeededFuture();
+        }
       }
       return Future.failedFuture(e);
     });

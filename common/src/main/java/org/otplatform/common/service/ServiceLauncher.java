@@ -151,7 +151,8 @@ public final class ServiceLauncher {
       if (t instanceof ConfigException) {
         return ExitCodes.CONFIG;
       }
-      if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+      // Vert.x runs on NIO here (no native transport on the class path): a taken port is a BindException.
+      if (t instanceof BindException) {
         return ExitCodes.CANNOT_BIND;
       }
       if (t instanceof DependencyException) {

@@ -23,7 +23,7 @@ final class ApiLimiter {
   private long refilledAt = System.nanoTime();
   private boolean timerSet;
 
-  ApiLimiter(Vertx vertx, KubernetesSpawner.Limits limits) {
+  ApiLimiter(Vertx vertx, ApiLimits limits) {
     this.vertx = vertx;
     this.maxConcurrentStarts = limits.maxConcurrentStarts();
     this.qps = limits.apiQps();

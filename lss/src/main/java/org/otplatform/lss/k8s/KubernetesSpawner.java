@@ -69,22 +69,11 @@ public final class KubernetesSpawner implements Spawner {
     }
   }
 
-  /**
-   * Limits towards the API server.
-   *
-   * @param maxConcurrentStarts pods being started (created and not yet ready or failed) at once
-   * @param apiQps API writes (create, delete) per second, sustained
-   * @param apiBurst API writes allowed at once before the rate applies
-   */
-  public record Limits(int maxConcurrentStarts, double apiQps, int apiBurst) {
-    public static final Limits DEFAULT = new Limits(10, 20, 40);
-  }
-
   public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target) {
-    this(vertx, client, target, Limits.DEFAULT);
+    this(vertx, client, target, ApiLimits.DEFAULT);
   }
 
-  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, Limits limits) {
+  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, ApiLimits limits) {
     this(vertx, client, target, limits, true);
   }
 
@@ -92,7 +81,7 @@ public final class KubernetesSpawner implements Spawner {
    * @param followPodLogs whether each started pod's log is followed into the log pipeline (a log
    *     stream per pod); false where a cluster log collector ships container logs instead
    */
-  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, Limits limits,
+  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, ApiLimits limits,
       boolean followPodLogs) {
     this.vertx = vertx;
     this.followPodLogs = followPodLogs;
@@ -104,6 +93,7 @@ public final class KubernetesSpawner implements Spawner {
   }
 
   /** Starts following this LSS's pods; call before the first {@link #start}. */
+  @Override
   public Future<Void> watch() {
     return blocking.executeBlocking(() -> {
       informer = client.pods().inNamespace(target.namespace())
@@ -288,11 +278,11 @@ public final class KubernetesSpawner implements Spawner {
 
   @Override
   public Future<Void> stop(RunningService service) {
-    Tracked tracked = pods.remove((String) service.handle());
+    Tracked tracked = pods.remove(service.instance());
     if (tracked != null) {
       tracked.stopping = true;
     }
-    return delete((String) service.handle());
+    return delete(service.instance());
   }
 
   private Future<Void> delete(String podName) {

@@ -50,6 +50,8 @@ public final class LocalProcessSpawner implements Spawner {
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
   /** Every process started and not yet exited, so that none outlives the spawner. */
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  /** The processes that answered their readiness probe, by {@link RunningService#instance()}. */
+  private final Map<String, Process> started = new ConcurrentHashMap<>();
 
   public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
     this(vertx, classpath, host, TlsSettings.OFF);
@@ -76,7 +78,10 @@ public final class LocalProcessSpawner implements Spawner {
         .compose(process -> withTimeout(port.future(), spec, process)
             .compose(p -> awaitReady(p, deadline, process, spec))
             .map(p -> {
-              RunningService running = new RunningService(sessionId, spec.name(), host + ":" + p, process);
+              String instance = sessionId + "/" + spec.name() + "#" + attempt + "@" + process.pid();
+              RunningService running = new RunningService(sessionId, spec.name(), host + ":" + p, instance);
+              started.put(instance, process);
+              process.onExit().thenRun(() -> started.remove(instance));
               watchExit(running, process, onExit, context);
               return running;
             })
@@ -211,7 +216,10 @@ public final class LocalProcessSpawner implements Spawner {
 
   @Override
   public Future<Void> stop(RunningService service) {
-    Process process = (Process) service.handle();
+    Process process = started.get(service.instance());
+    if (process == null) {
+      return Future.succeededFuture(); // gone already
+    }
     stopping.put(process, true);
     return destroy(process).onComplete(r -> stopping.remove(process));
   }

@@ -6,6 +6,7 @@ package org.otplatform.lss.spawn;
  * @param sessionId its session
  * @param name its name in the session type
  * @param endpoint host:port where the relay reaches it
- * @param handle the spawner's own handle (a process, a pod name)
+ * @param instance which instance the spawner started (a pod's name; a process's key), by which
+ *     it stops it
  */
-public record RunningService(String sessionId, String name, String endpoint, Object handle) {}
+public record RunningService(String sessionId, String name, String endpoint, String instance) {}

@@ -10,6 +10,14 @@ import org.otplatform.common.catalog.ServiceSpec;
 public interface Spawner {
 
   /**
+   * Gets ready before the first session: the Kubernetes spawner starts watching its pods (and
+   * learns which already run); the local one has nothing to do.
+   */
+  default Future<Void> watch() {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Starts one compute service; the future completes once it answers its readiness probe, or
    * fails with a {@link SpawnException} (with exit code when the service ran and died).
    * {@code onExit} is called if the service stops by itself afterwards. {@code attempt} counts

@@ -167,7 +167,7 @@ class KubernetesSpawnerTest {
         event.getKeyValuePairs().forEach(p -> kv.put(p.key, p.value));
         assertEquals("session-logs", kv.get("session"));
         assertEquals("kriging", kv.get("service"));
-        assertEquals(running.handle(), kv.get("pod"));
+        assertEquals(running.instance(), kv.get("pod"));
         java.time.Instant.parse((String) kv.get("time"));
         String earlier = byId.put((String) kv.get("id"), event.getFormattedMessage());
         assertTrue(earlier == null || earlier.equals(event.getFormattedMessage()), "one id, one line");
@@ -181,7 +181,7 @@ class KubernetesSpawnerTest {
   @Test
   void withPodLogsOffNoLogIsRead() throws Exception {
     KubernetesSpawner quiet = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-quiet", 3600),
-        KubernetesSpawner.Limits.DEFAULT, false);
+        ApiLimits.DEFAULT, false);
     await(quiet.watch());
     try (ComputeOutput seen = new ComputeOutput()) {
       RunningService silent = await(quiet.start("session-quiet", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
@@ -191,7 +191,7 @@ class KubernetesSpawnerTest {
           (s, c, r) -> {}));
       await("the followed pod's lines", () -> seen.records().stream().anyMatch(e ->
           e.getKeyValuePairs().stream().anyMatch(p -> p.key.equals("session") && "session-loud".equals(p.value))));
-      assertEquals(0, logs.reads((String) silent.handle()), "the quiet spawner read its pod's log");
+      assertEquals(0, logs.reads((String) silent.instance()), "the quiet spawner read its pod's log");
       assertTrue(seen.records().stream().noneMatch(e -> e.getKeyValuePairs().stream()
           .anyMatch(p -> p.key.equals("session") && "session-quiet".equals(p.value))));
       await(spawner.stop(followed));
@@ -251,7 +251,7 @@ class KubernetesSpawnerTest {
     CompletableFuture<String> exit = new CompletableFuture<>();
     RunningService running = await(spawner.start("session-8", spec("ok", Duration.ofSeconds(20)),
         (s, code, reason) -> exit.complete(code + " " + reason)));
-    client.pods().inNamespace(NS).withName((String) running.handle()).delete();
+    client.pods().inNamespace(NS).withName((String) running.instance()).delete();
     assertTrue(exit.get(20, TimeUnit.SECONDS).contains("was deleted"));
   }
 
@@ -276,7 +276,7 @@ class KubernetesSpawnerTest {
       }
     }, 0);
     KubernetesSpawner limited = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-b", 3600),
-        new KubernetesSpawner.Limits(2, 50, 5));
+        new ApiLimits(2, 50, 5));
     try {
       await(limited.watch());
       List<Future<RunningService>> starts = new java.util.ArrayList<>();
@@ -309,7 +309,7 @@ class KubernetesSpawnerTest {
       await(next.watch());
       assertEquals(java.util.Set.of("session-9", "session-10"), next.untrackedSessions());
       RunningService adopted = await(next.start("session-9", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));
-      assertEquals(first.handle(), adopted.handle(), "the same pod");
+      assertEquals(first.instance(), adopted.instance(), "the same pod");
       assertEquals(first.endpoint(), adopted.endpoint());
       assertEquals(2, pods().size(), "no second pod");
       assertEquals(java.util.Set.of("session-10"), next.untrackedSessions());

@@ -1,0 +1,107 @@
+package org.otplatform.logger.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.otplatform.common.auth.BearerAuth;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.auth.Revocations;
+import org.otplatform.common.auth.SessionLookup;
+import org.otplatform.common.http.ApiException;
+import org.otplatform.logger.LiveTail;
+import org.otplatform.logger.LogQuery;
+import org.otplatform.logger.LogStore;
+
+/**
+ * {@code /api/v1/logs}: queries of the stored logs and live tails of the log topic. An admin reads
+ * every log; a user the logs of a session the GSS shows them, named in the query. A tail lasts no
+ * longer than the token it was opened with, nor past its user's revocation; each user holds at
+ * most {@code maxTailsPerUser} at once.
+ */
+public final class LogsApi {
+  private final Vertx vertx;
+  private final Clock clock;
+  private final LogStore store;
+  private final LiveTail tail;
+  private final SessionLookup sessions;
+  private final int maxTailsPerUser;
+  /** Live tails per user, open or being opened: taken before the access check, so parallel requests count. */
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
+  /** Open live tails by user id (on the verticle's context). */
+  private final Map<String, Set<HttpServerResponse>> open = new HashMap<>();
+
+  public LogsApi(Vertx vertx, Clock clock, LogStore store, LiveTail tail, SessionLookup sessions,
+      Revocations revocations, int maxTailsPerUser) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.store = store;
+    this.tail = tail;
+    this.sessions = sessions;
+    this.maxTailsPerUser = maxTailsPerUser;
+    revocations.onRevoked(userId -> vertx.runOnContext(v -> List.copyOf(open.getOrDefault(userId, Set.of()))
+        .forEach(HttpServerResponse::reset)));
+  }
+
+  public Future<JsonObject> query(RoutingContext ctx) {
+    LogQuery query = LogQuery.from(ctx.queryParams());
+    return allowed(BearerAuth.principal(ctx), query, sessions).compose(v -> store.query(query));
+  }
+
+  public void tail(RoutingContext ctx) {
+    LogQuery query;
+    try {
+      query = LogQuery.from(ctx.queryParams());
+    } catch (ApiException e) {
+      ctx.fail(e);
+      return;
+    }
+    Principal caller = BearerAuth.principal(ctx);
+    if (held.merge(caller.userId(), 1, Integer::sum) > maxTailsPerUser) {
+      release(caller.userId());
+      ctx.fail(ApiException.tooManyRequests("you have " + maxTailsPerUser + " live tails open, the limit; "
+          + "close one first", 5));
+      return;
+    }
+    allowed(caller, query, sessions)
+        .onFailure(e -> release(caller.userId()))
+        .onSuccess(v -> {
+          HttpServerResponse response = ctx.response();
+          long expiry = vertx.setTimer(Math.max(1, caller.expiresAt().toEpochMilli() - clock.millis()),
+              t -> response.reset());
+          open.computeIfAbsent(caller.userId(), u -> new HashSet<>()).add(response);
+          tail.open(response, query.matcher(), () -> {
+            vertx.cancelTimer(expiry);
+            release(caller.userId());
+            open.computeIfPresent(caller.userId(), (u, responses) -> {
+              responses.remove(response);
+              return responses.isEmpty() ? null : responses;
+            });
+          });
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void release(String userId) {
+    held.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
+  }
+
+  /** An admin reads every log; a user the logs of a session the GSS shows them, named in the query. */
+  static Future<Void> allowed(Principal caller, LogQuery query, SessionLookup sessions) {
+    if (caller.isAdmin()) {
+      return Future.succeededFuture();
+    }
+    if (query.session() == null) {
+      return Future.failedFuture(ApiException.forbidden("only an admin may read logs without 'session'"));
+    }
+    return sessions.visible(query.session(), caller).mapEmpty();
+  }
+}

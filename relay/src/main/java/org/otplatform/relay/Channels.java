@@ -1,0 +1,158 @@
+package org.otplatform.relay;
+
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.otplatform.common.auth.Principal;
+import org.otplatform.common.events.SessionEvent;
+import org.otplatform.common.events.Topics;
+import org.otplatform.common.kafka.EventSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing on this relay: one {@link SessionChannel} per session with front ends here, each
+ * front end kept alive by pings and closed when its token expires or its user is revoked; the
+ * front ends' use of a session is reported to the GSS (throttled) for idle culling. All on the
+ * relay verticle's context.
+ */
+final class Channels {
+  private static final Logger LOG = LoggerFactory.getLogger(Channels.class);
+
+  private final Vertx vertx;
+  private final Clock clock;
+  private final RelayConfig config;
+  private final WebSocketClient upstreams;
+  private final RelayMetrics metrics;
+  private final EventSink events;
+  private final Map<String, SessionChannel> bySession = new HashMap<>();
+  /** Open front-end sockets by user id, for revocations. */
+  private final Map<String, Set<ServerWebSocket>> byUser = new HashMap<>();
+  /** When each session's use was last reported. */
+  private final Map<String, Long> lastActivity = new HashMap<>();
+
+  Channels(Vertx vertx, Clock clock, RelayConfig config, WebSocketClient upstreams, RelayMetrics metrics,
+      EventSink events) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.config = config;
+    this.upstreams = upstreams;
+    this.metrics = metrics;
+    this.events = events;
+    metrics.queues(bySession);
+  }
+
+  /** The session's channel on this relay, if a front end of it is connected here. */
+  SessionChannel get(String sessionId) {
+    return bySession.get(sessionId);
+  }
+
+  /** Connects an admitted front end to its session's channel, until it or its token goes. */
+  void join(ServerWebSocket ws, Admission.Admitted admitted) {
+    String sessionId = admitted.sessionId();
+    Principal user = admitted.user();
+    SessionChannel channel = bySession.computeIfAbsent(sessionId, id -> new SessionChannel(vertx, upstreams, id,
+        config.requestTimeout(), metrics, () -> activity(id, user)));
+    channel.endpoints(admitted.session().endpoints(), admitted.session().notReady());
+    ws.setWriteQueueMaxSize(config.maxQueuedBytes());
+    ws.exceptionHandler(e -> onSocketError(ws, sessionId, e));
+    // A viewer's socket carries the services' pushes to it; its own messages are refused.
+    boolean mayAct = admitted.session().mayAct();
+    channel.join(ws, mayAct);
+    metrics.connected();
+    long keepalive = keepalive(ws);
+    // The token was checked once, at admission: the socket lives no longer than the token.
+    long expiry = vertx.setTimer(Math.max(1, user.expiresAt().toEpochMilli() - clock.millis()),
+        t -> ws.close(CloseCodes.UNAUTHORIZED, "token expired; reconnect with a fresh one"));
+    byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(ws);
+    ws.closeHandler(v -> {
+      vertx.cancelTimer(keepalive);
+      vertx.cancelTimer(expiry);
+      byUser.computeIfPresent(user.userId(), (u, open) -> {
+        open.remove(ws);
+        return open.isEmpty() ? null : open;
+      });
+      metrics.disconnected();
+      if (channel.leave(ws)) {
+        bySession.remove(sessionId);
+        lastActivity.remove(sessionId);
+        channel.close();
+      }
+    });
+    LOG.atInfo().addKeyValue("session", sessionId).log("{} joined through the relay{}", user.username(),
+        mayAct ? "" : " (viewer: watches, cannot act)");
+    ws.resume();
+  }
+
+  /** The user's tokens were revoked: their sockets close (4401). */
+  void revoked(String userId) {
+    List.copyOf(byUser.getOrDefault(userId, Set.of())).forEach(ws -> ws.close(CloseCodes.UNAUTHORIZED,
+        "token revoked: the user was disabled or deleted; sign in again"));
+  }
+
+  Future<Void> closeAll() {
+    List.copyOf(bySession.values()).forEach(SessionChannel::close);
+    return Future.succeededFuture();
+  }
+
+  /** A frame over the size limit (or another protocol error) closes the connection with a reason. */
+  private void onSocketError(ServerWebSocket ws, String sessionId, Throwable e) {
+    if (ws.isClosed()) {
+      return;
+    }
+    boolean tooBig = isTooBig(e);
+    LOG.atWarn().addKeyValue("session", sessionId).log("closing a front end: {}", e.getMessage());
+    metrics.rejected(tooBig ? "too_big" : "protocol_error");
+    ws.close(tooBig ? (short) 1009 : (short) 1002, tooBig
+        ? "message too big: at most " + config.maxFrameBytes() + " bytes" : "protocol error");
+  }
+
+  /**
+   * Whether the error is an oversized frame (Netty, close status 1009) or an oversized message of
+   * several frames (Vert.x, which reports it only by its message text).
+   */
+  static boolean isTooBig(Throwable e) {
+    if (e instanceof CorruptedWebSocketFrameException c) {
+      return c.closeStatus() != null && c.closeStatus().code() == 1009;
+    }
+    return e instanceof IllegalStateException && String.valueOf(e.getMessage()).contains("max message size");
+  }
+
+  /** Pings every interval; a front end that answered nothing for two intervals is closed. */
+  private long keepalive(ServerWebSocket ws) {
+    long[] lastHeard = {System.nanoTime()};
+    // Browsers and WebSocket libraries answer pings by themselves.
+    ws.pongHandler(b -> lastHeard[0] = System.nanoTime());
+    long interval = config.ping().toMillis();
+    return vertx.setPeriodic(interval, t -> {
+      if (System.nanoTime() - lastHeard[0] > 2_000_000L * interval) {
+        metrics.rejected("no_pong");
+        ws.close(CloseCodes.NO_PONG, "no answer to pings");
+      } else if (!ws.isClosed()) {
+        ws.writePing(Buffer.buffer("ot"));
+      }
+    });
+  }
+
+  /** Tells the GSS that a session is in use, at most once per interval per session. */
+  private void activity(String sessionId, Principal user) {
+    long now = clock.millis();
+    Long last = lastActivity.get(sessionId);
+    if (last != null && now - last < config.activityInterval().toMillis()) {
+      return;
+    }
+    lastActivity.put(sessionId, now);
+    events.publish(Topics.SESSION_EVENTS, SessionEvent.SessionActivity.of(sessionId, user.username()))
+        .onFailure(e -> LOG.atWarn().addKeyValue("session", sessionId).log("activity not published: {}",
+            e.getMessage()));
+  }
+}

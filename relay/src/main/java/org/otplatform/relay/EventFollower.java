@@ -1,0 +1,35 @@
+package org.otplatform.relay;
+
+import org.otplatform.common.events.SessionEvent;
+
+/**
+ * Keeps connected sessions' routes current from the session events every relay replica reads: a
+ * restarted service is reached at its new endpoint without the front end reconnecting; an ended
+ * session closes its front ends (4410).
+ */
+final class EventFollower {
+  private final Channels channels;
+
+  EventFollower(Channels channels) {
+    this.channels = channels;
+  }
+
+  void onEvent(SessionEvent event) {
+    SessionChannel channel = channels.get(event.sessionId());
+    if (channel == null) {
+      return;
+    }
+    if (event instanceof SessionEvent.ServiceReady ready) {
+      channel.serviceReady(ready.service(), ready.endpoint());
+    } else if (event instanceof SessionEvent.ServiceRestarting restarting) {
+      channel.serviceDown(restarting.service(), "is restarting (restart " + restarting.attempt() + " of "
+          + restarting.restartLimit() + ")");
+    } else if (event instanceof SessionEvent.ServiceFailed failed) {
+      channel.serviceDown(failed.service(), "failed: " + failed.reason());
+    } else if (event instanceof SessionEvent.SessionClosed closed) {
+      channel.end("session closed: " + closed.reason());
+    } else if (event instanceof SessionEvent.SessionFailed failed) {
+      channel.end("session failed: " + failed.reason());
+    }
+  }
+}
