@@ -31,7 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.otplatform.compute.sdk.ComputeService;
+import org.otplatform.compute.contract.ComputeContract;
 import org.otplatform.embedded.EmbeddedPlatform;
 
 /**
@@ -239,7 +239,7 @@ public final class OpenBench {
         StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
-        if (line.startsWith(ComputeService.LISTENING_MARKER)) {
+        if (ComputeContract.listeningPort(line).isPresent()) {
           return (System.nanoTime() - t0) / 1e6;
         }
       }

@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * One session's routing on this relay: its front ends, and one upstream WebSocket per compute
@@ -220,7 +221,7 @@ final class SessionChannel {
     Future<WebSocket> connecting = client.connect(new WebSocketConnectOptions()
             .setHost(endpoint.substring(0, colon))
             .setPort(Integer.parseInt(endpoint.substring(colon + 1)))
-            .setURI("/ws")
+            .setURI(ComputeContract.WEBSOCKET_PATH)
             .setTimeout(5_000))
         .onSuccess(up -> {
           up.textMessageHandler(text -> onUpstream(service, text));

@@ -3,6 +3,7 @@ package org.otplatform.common.catalog;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * One compute service of a session type.
@@ -29,7 +30,7 @@ public record ServiceSpec(String name, List<String> command, String image, Map<S
 
   /** The restart limit of a service that does not set one. */
   public static final int DEFAULT_RESTART_LIMIT = 3;
-  public static final String DEFAULT_READINESS_PATH = "/health/ready";
+  public static final String DEFAULT_READINESS_PATH = ComputeContract.READY_PATH;
 
   /** A mandatory cluster-mode service with the defaults and no restarts (tests, benchmarks). */
   public static ServiceSpec ofImage(String name, String image, Duration startTimeout) {

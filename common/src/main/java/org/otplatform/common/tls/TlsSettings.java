@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.otplatform.common.config.Env;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * The one TLS configuration every server and client of a service uses: PEM files named by the
@@ -125,8 +126,8 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
     if (!enabled()) {
       return Map.of();
     }
-    return Map.of("OT_TLS_CERT", cert.toAbsolutePath().toString(), "OT_TLS_KEY", key.toAbsolutePath().toString(),
-        "OT_TLS_CA", ca.toAbsolutePath().toString());
+    return Map.of(ComputeContract.TLS_CERT, cert.toAbsolutePath().toString(), ComputeContract.TLS_KEY,
+        key.toAbsolutePath().toString(), ComputeContract.TLS_CA, ca.toAbsolutePath().toString());
   }
 
   /** The client side's certificate material, read anew from the files (for rotation too). */

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * The compute-service SDK: declare actions, call {@link #run()} from {@code main}.
@@ -39,12 +40,11 @@ import org.slf4j.LoggerFactory;
  * <p>With {@code OT_TLS_CERT}, {@code OT_TLS_KEY} and {@code OT_TLS_CA} it serves TLS and admits to
  * {@code /ws} only callers with a certificate of the platform CA (the relay).
  *
- * <p>Once listening it prints {@value #LISTENING_MARKER} and the port on a line of its own, so a
+ * <p>Once listening it prints {@link ComputeContract#listeningLine} on a line of its own, so a
  * local spawner can use port 0 without races.
  */
 public final class ComputeService implements ServiceContext {
   /** The line prefix announcing the bound port on stdout. */
-  public static final String LISTENING_MARKER = "OT-LISTENING ";
   private static final Logger LOG = LoggerFactory.getLogger(ComputeService.class);
 
   private final String serviceName;
@@ -62,8 +62,8 @@ public final class ComputeService implements ServiceContext {
   private HttpServer server;
 
   private ComputeService(String defaultName, Map<String, String> env) {
-    this.serviceName = env.getOrDefault("OT_SERVICE_NAME", defaultName);
-    this.sessionId = env.getOrDefault("OT_SESSION_ID", "none");
+    this.serviceName = env.getOrDefault(ComputeContract.SERVICE_NAME, defaultName);
+    this.sessionId = env.getOrDefault(ComputeContract.SESSION_ID, "none");
     this.tls = new ComputeTls(env);
     this.maxConcurrent = positive(env, "OT_COMPUTE_MAX_CONCURRENT_ACTIONS",
         Math.max(2, Runtime.getRuntime().availableProcessors()));
@@ -148,13 +148,13 @@ public final class ComputeService implements ServiceContext {
   public Future<Integer> start(String host, int port) {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    router.get("/health/live").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get(ComputeContract.LIVE_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get(ComputeContract.READY_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/describe").handler(ctx -> ctx.json(describe()));
     return vertx.createHttpServer(tls.apply(new HttpServerOptions().setHost(host).setPort(port)
             .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024)))
         .webSocketHandshakeHandler(hs -> {
-          if (!hs.path().equals("/ws")) {
+          if (!hs.path().equals(ComputeContract.WEBSOCKET_PATH)) {
             hs.reject(404);
           } else if (!tls.admits(hs)) {
             LOG.warn("{}: WebSocket from {} refused: no certificate of the platform CA", serviceName,
@@ -175,18 +175,18 @@ public final class ComputeService implements ServiceContext {
 
   /** Entry point for a service's {@code main}: listens, announces the port, runs until killed. */
   public void run() {
-    String host = System.getenv().getOrDefault("OT_BIND_HOST", "127.0.0.1");
-    int port = Integer.parseInt(System.getenv().getOrDefault("OT_PORT", "0"));
+    String host = System.getenv().getOrDefault(ComputeContract.BIND_HOST, "127.0.0.1");
+    int port = Integer.parseInt(System.getenv().getOrDefault(ComputeContract.PORT, "0"));
     try {
       int bound = start(host, port).toCompletionStage().toCompletableFuture().get();
       LOG.info("{} for session {} listening on {}:{}", serviceName, sessionId, host, bound);
-      System.out.println(LISTENING_MARKER + bound);
+      System.out.println(ComputeContract.listeningLine(bound));
       System.out.flush();
     } catch (Exception e) {
       LOG.error("{} cannot start on {}:{}", serviceName, host, port, e);
       System.exit(70);
     }
-    exitWithParent(System.getenv("OT_PARENT_PID"));
+    exitWithParent(System.getenv(ComputeContract.PARENT_PID));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("{} for session {} stopping", serviceName, sessionId);
       stop();

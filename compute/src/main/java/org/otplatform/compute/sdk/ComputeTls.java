@@ -9,6 +9,7 @@ import io.vertx.core.net.PemTrustOptions;
 import java.util.Map;
 import java.util.Set;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * TLS of a compute service, from the files the LSS hands it ({@code OT_TLS_CERT}, {@code OT_TLS_KEY},
@@ -25,7 +26,8 @@ final class ComputeTls {
   }
 
   boolean enabled() {
-    return env.get("OT_TLS_CERT") != null && env.get("OT_TLS_KEY") != null && env.get("OT_TLS_CA") != null;
+    return env.get(ComputeContract.TLS_CERT) != null && env.get(ComputeContract.TLS_KEY) != null
+        && env.get(ComputeContract.TLS_CA) != null;
   }
 
   HttpServerOptions apply(HttpServerOptions options) {
@@ -34,8 +36,9 @@ final class ComputeTls {
     }
     return options.setSsl(true)
         .setSslEngineOptions(new OpenSSLEngineOptions())
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(env.get("OT_TLS_CERT")).setKeyPath(env.get("OT_TLS_KEY")))
-        .setTrustOptions(new PemTrustOptions().addCertPath(env.get("OT_TLS_CA")))
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(env.get(ComputeContract.TLS_CERT))
+            .setKeyPath(env.get(ComputeContract.TLS_KEY)))
+        .setTrustOptions(new PemTrustOptions().addCertPath(env.get(ComputeContract.TLS_CA)))
         .setClientAuth(ClientAuth.REQUEST)
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
   }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * The desired pod of one compute service: pure, no I/O. Its name is a function of session and
@@ -91,10 +92,10 @@ public final class PodModel {
     }
     List<EnvVar> env = new ArrayList<>();
     new TreeMap<>(spec.env()).forEach((k, v) -> env.add(new EnvVar(k, v, null)));
-    env.add(new EnvVar("OT_SESSION_ID", sessionId, null));
-    env.add(new EnvVar("OT_SERVICE_NAME", spec.name(), null));
-    env.add(new EnvVar("OT_PORT", Integer.toString(spec.port()), null));
-    env.add(new EnvVar("OT_BIND_HOST", "0.0.0.0", null));
+    env.add(new EnvVar(ComputeContract.SESSION_ID, sessionId, null));
+    env.add(new EnvVar(ComputeContract.SERVICE_NAME, spec.name(), null));
+    env.add(new EnvVar(ComputeContract.PORT, Integer.toString(spec.port()), null));
+    env.add(new EnvVar(ComputeContract.BIND_HOST, "0.0.0.0", null));
     Pod pod = new PodBuilder()
         .withNewMetadata()
           .withName(podName(sessionId, spec.name(), attempt))
@@ -130,7 +131,7 @@ public final class PodModel {
               .withPeriodSeconds(2).withFailureThreshold(3)
             .endReadinessProbe()
             .withNewLivenessProbe()
-              .withNewHttpGet().withPath("/health/live").withNewPort(spec.port()).endHttpGet()
+              .withNewHttpGet().withPath(ComputeContract.LIVE_PATH).withNewPort(spec.port()).endHttpGet()
               .withInitialDelaySeconds(10).withPeriodSeconds(10)
             .endLivenessProbe()
             .withNewSecurityContext()
@@ -155,9 +156,9 @@ public final class PodModel {
         .endVolume()
         .editFirstContainer()
           .addNewVolumeMount().withName("tls").withMountPath(TLS_DIR).withReadOnly(true).endVolumeMount()
-          .addNewEnv().withName("OT_TLS_CERT").withValue(TLS_DIR + "/tls.crt").endEnv()
-          .addNewEnv().withName("OT_TLS_KEY").withValue(TLS_DIR + "/tls.key").endEnv()
-          .addNewEnv().withName("OT_TLS_CA").withValue(TLS_DIR + "/ca.crt").endEnv()
+          .addNewEnv().withName(ComputeContract.TLS_CERT).withValue(TLS_DIR + "/tls.crt").endEnv()
+          .addNewEnv().withName(ComputeContract.TLS_KEY).withValue(TLS_DIR + "/tls.key").endEnv()
+          .addNewEnv().withName(ComputeContract.TLS_CA).withValue(TLS_DIR + "/ca.crt").endEnv()
           .editReadinessProbe().editHttpGet().withScheme("HTTPS").endHttpGet().endReadinessProbe()
           .editLivenessProbe().editHttpGet().withScheme("HTTPS").endHttpGet().endLivenessProbe()
         .endContainer()

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.otplatform.lss.spawn.SpawnException;
 import org.otplatform.lss.spawn.Spawner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.otplatform.compute.contract.ComputeContract;
 
 /**
  * Runs compute services as local processes. Each gets port 0 and announces the port it bound
@@ -38,7 +40,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalProcessSpawner implements Spawner {
   private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSpawner.class);
   private static final Logger OUTPUT = LoggerFactory.getLogger("org.otplatform.lss.compute");
-  private static final String LISTENING = "OT-LISTENING ";
   private static final long STOP_GRACE_MS = 5_000;
 
   private final Vertx vertx;
@@ -99,11 +100,11 @@ public final class LocalProcessSpawner implements Spawner {
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG") && !k.equals("TZ"));
     env.putAll(spec.env());
-    env.put("OT_SESSION_ID", sessionId);
-    env.put("OT_SERVICE_NAME", spec.name());
-    env.put("OT_PORT", "0");
-    env.put("OT_BIND_HOST", host);
-    env.put("OT_PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+    env.put(ComputeContract.SESSION_ID, sessionId);
+    env.put(ComputeContract.SERVICE_NAME, spec.name());
+    env.put(ComputeContract.PORT, "0");
+    env.put(ComputeContract.BIND_HOST, host);
+    env.put(ComputeContract.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     env.putAll(tls.environment());
     Process process;
     try {
@@ -115,11 +116,9 @@ public final class LocalProcessSpawner implements Spawner {
     process.onExit().thenRun(() -> live.remove(process));
     LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
     pump(process.getInputStream(), sessionId, spec.name(), false, line -> {
-      if (line.startsWith(LISTENING)) {
-        onContext(context, () -> port.tryComplete(Integer.parseInt(line.substring(LISTENING.length()).trim())));
-        return true;
-      }
-      return false;
+      OptionalInt announced = ComputeContract.listeningPort(line);
+      announced.ifPresent(p -> onContext(context, () -> port.tryComplete(p)));
+      return announced.isPresent();
     });
     pump(process.getErrorStream(), sessionId, spec.name(), true, line -> false);
     process.onExit().thenAccept(p -> onContext(context, () -> port.tryFail(new SpawnException(
