@@ -4,7 +4,6 @@ import java.net.URI;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
-import org.otplatform.gss.lifecycle.Admission;
 
 /**
  * GSS configuration, from {@code OT_*} environment variables.
@@ -31,9 +30,17 @@ import org.otplatform.gss.lifecycle.Admission;
  *     ({@code OT_GSS_MAX_STREAMS_PER_USER}, default 16; more get 429)
  */
 public record GssConfig(CommonConfig common, int port, String database, URI authUrl, String publicAuthUrl,
-    String publicRelayUrl, String publicLoggerUrl, Admission.Limits limits, Catalog catalog,
+    String publicRelayUrl, String publicLoggerUrl, SessionLimits limits, Catalog catalog,
     java.time.Duration sweepInterval, java.time.Duration lssLostAfter, int maxHandovers,
     java.time.Duration queueTimeout, int maxStreamsPerUser) {
+
+  /**
+   * Open sessions (OPENING, READY, CLOSING) allowed.
+   *
+   * @param perUser one user may hold this many (429 past it)
+   * @param overall the platform holds at most this many (429 with Retry-After past it)
+   */
+  public record SessionLimits(int perUser, int overall) {}
 
   public static GssConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "gss");
@@ -42,7 +49,7 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     String publicAuth = env.string("OT_PUBLIC_AUTH_URL", auth.toString());
     String relay = env.string("OT_PUBLIC_RELAY_URL", "ws://localhost:8094");
     String logger = env.string("OT_PUBLIC_LOGGER_URL", "http://localhost:8095");
-    Admission.Limits limits = new Admission.Limits(env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5),
+    SessionLimits limits = new SessionLimits(env.positive("OT_GSS_MAX_SESSIONS_PER_USER", 5),
         env.positive("OT_GSS_MAX_SESSIONS", 1000));
     Catalog catalog = Catalog.fromEnv(env);
     java.time.Duration sweep = env.seconds("OT_GSS_SWEEP_SECONDS", java.time.Duration.ofSeconds(5));
@@ -53,8 +60,9 @@ public record GssConfig(CommonConfig common, int port, String database, URI auth
     }
     java.time.Duration queueTimeout = env.seconds("OT_GSS_QUEUE_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(300));
     int maxStreams = env.positive("OT_GSS_MAX_STREAMS_PER_USER", 16);
+    String database = env.string("OT_GSS_DB", "ot_gss");
     env.validate(); // after every read: a bad value of any of them stops the service
-    return new GssConfig(common, port, env.string("OT_GSS_DB", "ot_gss"), auth, publicAuth, relay, logger,
-        limits, catalog, sweep, lostAfter, maxHandovers, queueTimeout, maxStreams);
+    return new GssConfig(common, port, database, auth, publicAuth, relay, logger, limits, catalog, sweep, lostAfter,
+        maxHandovers, queueTimeout, maxStreams);
   }
 }

@@ -29,8 +29,8 @@ public record LoggerConfig(CommonConfig common, int port, String database, URI g
         env.positive("OT_LOGGER_MAX_MEGABYTES", 1024) * 1024L * 1024L);
     java.time.Duration interval = env.seconds("OT_LOGGER_RETENTION_SECONDS", java.time.Duration.ofSeconds(60));
     int maxTails = env.positive("OT_LOGGER_MAX_TAILS_PER_USER", 8);
-    env.validate();
-    return new LoggerConfig(common, port, env.string("OT_LOGGER_DB", "ot_logs"), gss, auth, retention, interval,
-        maxTails);
+    String database = env.string("OT_LOGGER_DB", "ot_logs");
+    env.validate(); // after every read
+    return new LoggerConfig(common, port, database, gss, auth, retention, interval, maxTails);
   }
 }

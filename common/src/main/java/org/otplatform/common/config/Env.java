@@ -17,6 +17,8 @@ import java.util.Optional;
 public final class Env {
   private final Map<String, String> vars;
   private final List<String> problems = new ArrayList<>();
+  /** Set by {@link #validate()}: a bad value read after it fails at once, so no read escapes validation. */
+  private boolean validated;
 
   public Env(Map<String, String> vars) {
     this.vars = Map.copyOf(vars);
@@ -38,7 +40,7 @@ public final class Env {
   public String required(String name) {
     Optional<String> value = optional(name);
     if (value.isEmpty()) {
-      problems.add(name + " is required but not set");
+      record(name + " is required but not set");
       return "";
     }
     return value.get();
@@ -47,7 +49,7 @@ public final class Env {
   public int port(String name, int defaultValue) {
     int port = integer(name, defaultValue);
     if (port < 0 || port > 65535) {
-      problems.add(name + " must be a port between 0 and 65535, got " + port);
+      record(name + " must be a port between 0 and 65535, got " + port);
     }
     return port;
   }
@@ -60,7 +62,7 @@ public final class Env {
     try {
       return Integer.parseInt(value.get());
     } catch (NumberFormatException e) {
-      problems.add(name + " must be an integer, got '" + value.get() + "'");
+      record(name + " must be an integer, got '" + value.get() + "'");
       return defaultValue;
     }
   }
@@ -68,7 +70,7 @@ public final class Env {
   public int positive(String name, int defaultValue) {
     int n = integer(name, defaultValue);
     if (n <= 0) {
-      problems.add(name + " must be positive, got " + n);
+      record(name + " must be positive, got " + n);
     }
     return n;
   }
@@ -81,12 +83,12 @@ public final class Env {
     try {
       double s = Double.parseDouble(value.get());
       if (s <= 0) {
-        problems.add(name + " must be a positive number of seconds, got " + value.get());
+        record(name + " must be a positive number of seconds, got " + value.get());
         return defaultValue;
       }
       return Duration.ofMillis(Math.round(s * 1000));
     } catch (NumberFormatException e) {
-      problems.add(name + " must be a number of seconds, got '" + value.get() + "'");
+      record(name + " must be a number of seconds, got '" + value.get() + "'");
       return defaultValue;
     }
   }
@@ -104,7 +106,7 @@ public final class Env {
         return false;
       }
       default -> {
-        problems.add(name + " must be true or false, got '" + value.get() + "'");
+        record(name + " must be true or false, got '" + value.get() + "'");
         return defaultValue;
       }
     }
@@ -116,24 +118,32 @@ public final class Env {
       URI uri = URI.create(value);
       if (uri.getScheme() == null || uri.getHost() == null
           || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-        problems.add(name + " must be an http(s) URL, got '" + value + "'");
+        record(name + " must be an http(s) URL, got '" + value + "'");
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      problems.add(name + " must be an http(s) URL, got '" + value + "'");
+      record(name + " must be an http(s) URL, got '" + value + "'");
       return URI.create("http://invalid");
     }
   }
 
   /** Records a problem found by a caller's own check. */
   public void problem(String message) {
-    problems.add(message);
+    record(message);
   }
 
   /** Throws a {@link ConfigException} listing every problem recorded so far. */
   public void validate() {
+    validated = true;
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
+    }
+  }
+
+  private void record(String problem) {
+    problems.add(problem);
+    if (validated) {
+      throw new ConfigException(List.of(problem));
     }
   }
 }

@@ -49,4 +49,12 @@ class EnvTest {
     assertTrue(e.getMessage().contains("OT_KAFKA_BOOTSTRAP"));
     assertTrue(e.getMessage().contains("OT_MONGO_URI"));
   }
+
+  @Test
+  void aBadValueReadAfterValidationStillFails() {
+    Env env = new Env(Map.of("OT_X_SECONDS", "soon"));
+    env.validate();
+    ConfigException e = assertThrows(ConfigException.class, () -> env.seconds("OT_X_SECONDS", Duration.ZERO));
+    assertTrue(e.getMessage().contains("OT_X_SECONDS"), e.getMessage());
+  }
 }

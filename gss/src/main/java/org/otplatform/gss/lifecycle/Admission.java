@@ -9,6 +9,7 @@ import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.catalog.SessionType;
 import org.otplatform.common.catalog.ServiceSpec;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.gss.GssConfig.SessionLimits;
 import org.otplatform.gss.access.ProjectAccess;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.store.SessionStore;
@@ -24,23 +25,15 @@ import org.slf4j.LoggerFactory;
 public final class Admission {
   private static final Logger LOG = LoggerFactory.getLogger(Admission.class);
 
-  /**
-   * Open sessions (OPENING, READY, CLOSING) allowed.
-   *
-   * @param perUser one user may hold this many (429 past it)
-   * @param overall the platform holds at most this many (429 with Retry-After past it)
-   */
-  public record Limits(int perUser, int overall) {}
-
   private final SessionStore store;
   private final Lifecycle lifecycle;
   private final SessionQueue queue;
   private final ProjectAccess projects;
   private final Catalog catalog;
-  private final Limits limits;
+  private final SessionLimits limits;
 
   public Admission(SessionStore store, Lifecycle lifecycle, SessionQueue queue, ProjectAccess projects,
-      Catalog catalog, Limits limits) {
+      Catalog catalog, SessionLimits limits) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.queue = queue;

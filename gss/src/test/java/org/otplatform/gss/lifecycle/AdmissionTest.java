@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.gss.GssConfig;
 import org.otplatform.gss.session.ServiceState;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionState;
@@ -55,7 +56,7 @@ class AdmissionTest {
   @Test
   void theUsersLimitIsTakenAsSlots() {
     rig.close();
-    rig = new Rig(new Admission.Limits(2, 100));
+    rig = new Rig(new GssConfig.SessionLimits(2, 100));
     rig.open("alice", "q", "echo");
     rig.open("alice", "q", "echo");
     ApiException third = refusal(rig.admission.open(user("alice"), "q", "echo"));
@@ -68,7 +69,7 @@ class AdmissionTest {
   @Test
   void thePlatformsLimitCountsActiveSessions() {
     rig.close();
-    rig = new Rig(new Admission.Limits(5, 2));
+    rig = new Rig(new GssConfig.SessionLimits(5, 2));
     Session first = rig.open("alice", "q", "echo");
     rig.open("bob", "q", "echo");
     ApiException full = refusal(rig.admission.open(user("carol"), "q", "echo"));

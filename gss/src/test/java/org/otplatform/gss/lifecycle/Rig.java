@@ -18,6 +18,7 @@ import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.PlatformEvent;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.gss.GssConfig;
 import org.otplatform.common.kafka.EventSink;
 import org.otplatform.common.testing.TestClock;
 import org.otplatform.gss.access.ProjectAccess;
@@ -51,7 +52,7 @@ final class Rig implements AutoCloseable {
   final Sweeps sweeps;
   final Admission admission;
 
-  Rig(Admission.Limits limits) {
+  Rig(GssConfig.SessionLimits limits) {
     EventSink sink = (topic, event) -> {
       if (kafkaDown) {
         return Future.failedFuture(new IllegalStateException("broker unreachable"));
@@ -75,7 +76,7 @@ final class Rig implements AutoCloseable {
   }
 
   Rig() {
-    this(new Admission.Limits(5, 100));
+    this(new GssConfig.SessionLimits(5, 100));
   }
 
   static Principal user(String name) {
