@@ -2,9 +2,6 @@ package org.otplatform.lss.k8s;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,6 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.otplatform.common.catalog.ServiceSpec;
@@ -37,14 +37,13 @@ public final class KubernetesSpawner implements Spawner {
   private static final Logger LOG = LoggerFactory.getLogger(KubernetesSpawner.class);
 
   private final Vertx vertx;
-  private final KubernetesClient client;
   private final PodModel.Target target;
   private final WorkerExecutor blocking;
   private final ApiLimiter limiter;
+  private final PodApi api;
   private final PodLogs logs;
   private final boolean followPodLogs;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
-  private SharedIndexInformer<Pod> informer;
 
   /** A pod this spawner started and still follows. */
   private static final class Tracked {
@@ -85,37 +84,17 @@ public final class KubernetesSpawner implements Spawner {
       boolean followPodLogs) {
     this.vertx = vertx;
     this.followPodLogs = followPodLogs;
-    this.client = client;
     this.target = target;
     this.blocking = vertx.createSharedWorkerExecutor("ot-k8s", 4);
     this.limiter = new ApiLimiter(vertx, limits);
+    this.api = new PodApi(client, target.namespace(), blocking, limiter);
     this.logs = new PodLogs(vertx, client, target.namespace(), blocking);
   }
 
   /** Starts following this LSS's pods; call before the first {@link #start}. */
   @Override
   public Future<Void> watch() {
-    return blocking.executeBlocking(() -> {
-      informer = client.pods().inNamespace(target.namespace())
-          .withLabel(PodModel.MANAGED_BY, PodModel.MANAGER)
-          .inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-              changed(pod);
-            }
-
-            @Override
-            public void onUpdate(Pod old, Pod pod) {
-              changed(pod);
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-              deleted(pod);
-            }
-          }, 0);
-      return null;
-    }, false);
+    return api.watch(this::changed, this::deleted);
   }
 
   @Override
@@ -127,7 +106,7 @@ public final class KubernetesSpawner implements Spawner {
       return Future.failedFuture(new SpawnException(e.getMessage(), null));
     }
     // A live pod of this session's service (left by another LSS) is adopted, never doubled.
-    Pod live = livePod(sessionId, spec.name());
+    Pod live = api.live(sessionId, spec.name()).orElse(null);
     String name = live != null ? live.getMetadata().getName() : desired.getMetadata().getName();
     Tracked tracked = new Tracked(sessionId, spec, name, vertx.getOrCreateContext(), onExit);
     Tracked earlier = pods.putIfAbsent(name, tracked);
@@ -149,27 +128,6 @@ public final class KubernetesSpawner implements Spawner {
   }
 
   /**
-   * The session's pod for this service that is still alive (left by an LSS that stopped or
-   * crashed), from the informer's cache; null when there is none.
-   */
-  private Pod livePod(String sessionId, String service) {
-    if (informer == null) {
-      return null;
-    }
-    return informer.getStore().list().stream()
-        .filter(p -> sessionId.equals(annotation(p, PodModel.SESSION)))
-        .filter(p -> PodModel.labelValue(service).equals(p.getMetadata().getLabels().get(PodModel.SERVICE)))
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .filter(p -> !(PodState.of(p, 0) instanceof PodState.Failed))
-        .findFirst().orElse(null);
-  }
-
-  private static String annotation(Pod pod, String key) {
-    Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    return annotations == null ? null : annotations.get(key);
-  }
-
-  /**
    * Takes over a live pod and follows it from its current state. Its {@code ot-platform.org/lss}
    * label keeps naming the LSS that created it: relabelling would need {@code patch}, which the
    * LSS's role does not have; who runs a session is in the heartbeats and the GSS's record.
@@ -188,7 +146,7 @@ public final class KubernetesSpawner implements Spawner {
     ServiceSpec spec = tracked.spec;
     tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
         new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
-    limiter.token().compose(v -> blocking.executeBlocking(() -> create(desired), false)).onComplete(r -> {
+    api.create(desired).onComplete(r -> {
       if (r.failed()) {
         fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null));
       } else {
@@ -196,21 +154,6 @@ public final class KubernetesSpawner implements Spawner {
         evaluate(tracked, r.result());
       }
     });
-  }
-
-  /** Creates the pod; when it exists already (the same open handled twice) it is adopted. */
-  private Pod create(Pod desired) {
-    try {
-      return client.pods().inNamespace(target.namespace()).resource(desired).create();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        Pod existing = client.pods().inNamespace(target.namespace()).withName(desired.getMetadata().getName()).get();
-        if (existing != null) {
-          return existing;
-        }
-      }
-      throw e;
-    }
   }
 
   /** Informer callbacks come on fabric8 threads: hand them to the context that started the pod. */
@@ -287,10 +230,7 @@ public final class KubernetesSpawner implements Spawner {
 
   private Future<Void> delete(String podName) {
     logs.stop(podName);
-    return limiter.token().compose(v -> blocking.executeBlocking(() -> {
-      client.pods().inNamespace(target.namespace()).withName(podName).withGracePeriod(10).delete();
-      return null;
-    }, false)).<Void>mapEmpty().onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));
+    return api.delete(podName).onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));
   }
 
   /**
@@ -300,8 +240,8 @@ public final class KubernetesSpawner implements Spawner {
   @Override
   public Future<Void> removeSession(String sessionId) {
     // One delete per pod, not a delete-collection: the LSS's role allows only the former.
-    List<Future<Void>> deletions = informer == null ? List.of() : informer.getStore().list().stream()
-        .filter(p -> sessionId.equals(annotation(p, PodModel.SESSION)))
+    List<Future<Void>> deletions = api.cached().stream()
+        .filter(p -> sessionId.equals(PodApi.sessionOf(p)))
         .filter(p -> !pods.containsKey(p.getMetadata().getName()))
         .map(p -> delete(p.getMetadata().getName()))
         .toList();
@@ -310,16 +250,13 @@ public final class KubernetesSpawner implements Spawner {
 
   /** Sessions of live compute pods in the namespace that this spawner does not follow. */
   @Override
-  public java.util.Set<String> untrackedSessions() {
-    if (informer == null) {
-      return java.util.Set.of();
-    }
-    java.util.Set<String> result = new java.util.TreeSet<>();
-    informer.getStore().list().stream()
+  public Set<String> untrackedSessions() {
+    Set<String> result = new TreeSet<>();
+    api.cached().stream()
         .filter(p -> !pods.containsKey(p.getMetadata().getName()))
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .map(p -> annotation(p, PodModel.SESSION))
-        .filter(java.util.Objects::nonNull)
+        .map(PodApi::sessionOf)
+        .filter(Objects::nonNull)
         .forEach(result::add);
     return result;
   }
@@ -337,9 +274,7 @@ public final class KubernetesSpawner implements Spawner {
     });
     pods.clear();
     logs.close();
-    if (informer != null) {
-      informer.stop();
-    }
+    api.stop();
     return blocking.close();
   }
 
