@@ -1,9 +1,5 @@
 package org.otplatform.embedded;
 
-import de.bwaldvogel.mongo.MongoBackend;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +21,6 @@ import org.otplatform.common.config.Env;
 import org.otplatform.common.logging.LogShipping;
 import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.embedded.tls.EmbeddedTls;
-import org.otplatform.embedded.tls.StoreTlsFront;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.gss.GssConfig;
 import org.otplatform.gss.GssVerticle;
@@ -86,9 +81,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private static final int STOP_TIMEOUT_SECONDS = 10;
   private final Settings settings;
   private final List<ServiceLauncher.Running> services = Collections.synchronizedList(new ArrayList<>());
-  private MongoServer mongo;
-  /** Mutual TLS in front of the store when the platform runs on TLS. */
-  private StoreTlsFront storeFront;
+  private EmbeddedStore store;
   private KafkaBroker broker;
   private Optional<String> generatedAdminPassword = Optional.empty();
   private String adminUser;
@@ -125,9 +118,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     long begin = System.nanoTime();
     try {
       checkPorts();
-      prepareDataDir();
+      EmbeddedStore.prepareDataDir(settings.dataDir());
       prepareTls();
-      startStore();
+      store = EmbeddedStore.start(settings.dataDir(), ports().mongo(), tls);
       Path kafkaDir = settings.dataDir() != null ? settings.dataDir().resolve("kafka")
           : Files.createTempDirectory("ot-kafka");
       broker = new KafkaBroker(kafkaDir, settings.brokerLib(), ports().kafka(), ports().kafkaController(),
@@ -160,52 +153,6 @@ public final class EmbeddedPlatform implements AutoCloseable {
       throw new EmbeddedException(ExitCodes.CANNOT_BIND, "already in use: " + String.join(", ", busy)
           + " (is the platform already running? set OT_<SERVICE>_PORT to move one)", null);
     }
-  }
-
-  /**
-   * The data directory holds the signing keys, password hashes and logs: only this user may enter
-   * it (0700), made so when created and tightened when found wider.
-   */
-  private void prepareDataDir() throws IOException {
-    Path dir = settings.dataDir();
-    if (dir == null) {
-      return;
-    }
-    java.util.Set<java.nio.file.attribute.PosixFilePermission> owner =
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
-    if (!Files.exists(dir)) {
-      Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(owner));
-      Files.setPosixFilePermissions(dir, owner); // the umask may have taken bits away, never added them
-    } else if (!Files.getPosixFilePermissions(dir).equals(owner)) {
-      LOG.info("data directory {} was {}; now rwx------ (it holds signing keys and password hashes)", dir,
-          java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-      Files.setPosixFilePermissions(dir, owner);
-    }
-  }
-
-  private void startStore() throws IOException {
-    MongoBackend backend;
-    if (settings.dataDir() == null) {
-      backend = new MemoryBackend();
-    } else {
-      Files.createDirectories(settings.dataDir());
-      backend = new H2Backend(settings.dataDir().resolve("mongo.mv").toString());
-    }
-    mongo = new MongoServer(backend);
-    if (tls.isEmpty()) {
-      mongo.bind("127.0.0.1", ports().mongo());
-    } else {
-      // The store speaks no TLS: it listens on a loopback port of its own behind a mutual-TLS front.
-      int storePort = FreePorts.pick();
-      mongo.bind("127.0.0.1", storePort);
-      try {
-        storeFront = StoreTlsFront.start("127.0.0.1", ports().mongo(), storePort, TlsSettings.from(new Env(tls)));
-      } catch (IllegalStateException e) {
-        throw new EmbeddedException(ExitCodes.CANNOT_BIND, e.getMessage(), e);
-      }
-    }
-    LOG.info("Mongo-wire store on 127.0.0.1:{}{} ({})", ports().mongo(), tls.isEmpty() ? "" : " (mutual TLS)",
-        settings.dataDir() == null ? "in memory" : settings.dataDir().resolve("mongo.mv"));
   }
 
   private void startServices() {
@@ -381,13 +328,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
       broker.close();
       broker = null;
     }
-    if (storeFront != null) {
-      storeFront.close();
-      storeFront = null;
-    }
-    if (mongo != null) {
-      mongo.shutdownNow();
-      mongo = null;
+    if (store != null) {
+      store.close();
+      store = null;
     }
   }
 }
