@@ -47,8 +47,9 @@ class SweepsTest {
   @Test
   void idleSessionsCloseAndActivityKeepsThemOpen() {
     Session s = rig.open("alice", "q", "echo");
-    done(rig.lifecycle.fold(SessionReady.of(s.id(), List.of(new ServiceEndpoint("echo", "h:1"),
-        new ServiceEndpoint("viewer", "h:2")))));
+    // Events carry their own time: ready at the test clock's now, not the wall clock's.
+    done(rig.lifecycle.fold(new SessionReady("r1", rig.clock.instant(), s.id(), List.of(
+        new ServiceEndpoint("echo", "h:1"), new ServiceEndpoint("viewer", "h:2")))));
     rig.clock.advance(Duration.ofSeconds(200));
     Instant used = rig.clock.instant();
     done(rig.lifecycle.fold(new SessionActivity("a1", used, s.id(), "alice")));
