@@ -9,6 +9,7 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.util.Map;
+import org.otplatform.common.auth.AccessChanges;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Revocations;
@@ -74,6 +75,8 @@ public final class GssVerticle extends ServiceVerticle {
         config.common().instanceId()), EventPublisher::close);
     // Users whose tokens were revoked: refused by the verifier, their event streams ended.
     Revocations revocations = new Revocations();
+    // Grants revoked or changed: open event streams are checked again.
+    AccessChanges accessChanges = new AccessChanges();
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
         .withRevocations(revocations);
 
@@ -87,7 +90,7 @@ public final class GssVerticle extends ServiceVerticle {
     AuthClient auth = new AuthClient(http, config.authUrl());
     Admission admission = new Admission(store, lifecycle, queue, auth, config.catalog(), config.limits());
     GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,
-        progress, registry, publisher, revocations);
+        progress, registry, publisher, revocations, accessChanges);
 
     EventFold fold = new EventFold(lifecycle);
     KeyOrderedConsumer events = new KeyOrderedConsumer(vertx, consumerConfig("gss"), Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT,
@@ -105,12 +108,13 @@ public final class GssVerticle extends ServiceVerticle {
     // Every replica follows every session event, so that SSE streams on it see folds done by another.
     BroadcastConsumer followed = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
-    closeTogetherAtStop(events::close, audit::close, heartbeats::close, followed::close, revocations::close);
+    closeTogetherAtStop(events::close, audit::close, heartbeats::close, followed::close, revocations::close,
+        accessChanges::close);
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("kafka", p -> p.complete(events.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
-            && revocations.isFollowing() && audit.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
+            && revocations.isFollowing() && accessChanges.isFollowing() && audit.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
                 "not yet reading the session events, registry, audit and revocations topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
     verifier.startInBackground();
@@ -121,6 +125,7 @@ public final class GssVerticle extends ServiceVerticle {
         .compose(v -> heartbeats.start())
         .compose(v -> followed.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
+        .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> audit.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> GssRoutes.bind(b, parts, new BearerAuth(verifier))))

@@ -7,6 +7,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
+import org.otplatform.common.auth.AccessChanges;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Revocations;
@@ -43,17 +44,20 @@ public final class LoggerVerticle extends ServiceVerticle {
         ServiceLauncher.meterRegistry(vertx));
     // Users whose tokens were revoked: refused, their live tails cut.
     Revocations revocations = new Revocations();
-    closeTogetherAtStop(tail::close, revocations::close);
+    // Grants revoked or changed: open tails of sessions are checked again.
+    AccessChanges accessChanges = new AccessChanges();
+    closeTogetherAtStop(tail::close, revocations::close, accessChanges::close);
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
         .withRevocations(revocations);
     LogsApi logs = new LogsApi(vertx, clock, store, tail, new SessionLookup(http, config.gssUrl()), revocations,
-        config.maxTailsPerUser());
+        accessChanges, config.maxTailsPerUser());
     verifier.startInBackground();
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("auth-keys", 6_000, verifier::readiness)
         .register("log-topic", p -> p.complete(tail.isReading() ? Status.OK() : Status.KO()))
-        .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()));
+        .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()))
+        .register("access-changes", p -> p.complete(accessChanges.isFollowing() ? Status.OK() : Status.KO()));
     BearerAuth auth = new BearerAuth(verifier);
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
@@ -61,6 +65,7 @@ public final class LoggerVerticle extends ServiceVerticle {
         .compose(v -> ingest.start())
         .compose(v -> tail.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
+        .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, config.common(), b -> {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(logs::query));
           b.getRoute("tailLogs").addHandler(auth).addHandler(logs::tail);

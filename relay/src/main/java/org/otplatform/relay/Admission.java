@@ -69,6 +69,24 @@ final class Admission {
     });
   }
 
+  /**
+   * Why an admitted front end may no longer stay (the GSS no longer shows it the session, or its
+   * role changed), or empty when it may; a failed future when the GSS cannot say.
+   */
+  Future<Optional<String>> recheck(Admitted admitted) {
+    return sessions.visible(admitted.sessionId(), admitted.user()).transform(looked -> {
+      if (looked.succeeded()) {
+        boolean mayAct = GssSession.from(looked.result()).mayAct();
+        return Future.succeededFuture(mayAct == admitted.session().mayAct() ? Optional.<String>empty()
+            : Optional.of("your role on the session's project changed; reconnect"));
+      }
+      int status = looked.cause() instanceof ApiException api ? api.status() : 503;
+      return status == 403 || status == 404 || status == 401
+          ? Future.succeededFuture(Optional.of("your access to session " + admitted.sessionId() + " was revoked"))
+          : Future.failedFuture(looked.cause());
+    });
+  }
+
   /** The close code matching a failed session lookup. */
   private static short closeCode(Throwable e) {
     int status = e instanceof ApiException api ? api.status() : 503;

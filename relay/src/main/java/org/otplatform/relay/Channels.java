@@ -7,6 +7,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +41,10 @@ final class Channels {
   private final Map<String, Set<ServerWebSocket>> byUser = new HashMap<>();
   /** When each session's use was last reported. */
   private final Map<String, Long> lastActivity = new HashMap<>();
+  /** Every front end here and what it was admitted as, for checking its access again. */
+  private final Map<ServerWebSocket, Admission.Admitted> members = new HashMap<>();
+  /** Access checks at most in flight while re-checking every front end. */
+  private static final int RECHECKS_IN_FLIGHT = 16;
 
   Channels(Vertx vertx, Clock clock, RelayConfig config, WebSocketClient upstreams, RelayMetrics metrics,
       EventSink events) {
@@ -74,7 +80,9 @@ final class Channels {
     long expiry = vertx.setTimer(Math.max(1, user.expiresAt().toEpochMilli() - clock.millis()),
         t -> ws.close(CloseCodes.UNAUTHORIZED, "token expired; reconnect with a fresh one"));
     byUser.computeIfAbsent(user.userId(), u -> new HashSet<>()).add(ws);
+    members.put(ws, admitted);
     ws.closeHandler(v -> {
+      members.remove(ws);
       vertx.cancelTimer(keepalive);
       vertx.cancelTimer(expiry);
       byUser.computeIfPresent(user.userId(), (u, open) -> {
@@ -97,6 +105,45 @@ final class Channels {
   void revoked(String userId) {
     List.copyOf(byUser.getOrDefault(userId, Set.of())).forEach(ws -> ws.close(CloseCodes.UNAUTHORIZED,
         "token revoked: the user was disabled or deleted; sign in again"));
+  }
+
+  /**
+   * Checks every front end's access again (AUTH's grants changed): one the GSS no longer shows the
+   * session to is closed with 4403, as is one whose role changed (a viewer who may now act, or an
+   * editor who may only watch, reconnects to be admitted as what they are now). When the GSS cannot
+   * answer, the front end stays: it was admitted, and the next change checks it again.
+   */
+  void recheck(Admission admission) {
+    ArrayDeque<Map.Entry<ServerWebSocket, Admission.Admitted>> queue =
+        new ArrayDeque<>(members.entrySet());
+    for (int lane = 0; lane < RECHECKS_IN_FLIGHT; lane++) {
+      recheckNext(queue, admission);
+    }
+  }
+
+  private void recheckNext(Deque<Map.Entry<ServerWebSocket, Admission.Admitted>> queue,
+      Admission admission) {
+    Map.Entry<ServerWebSocket, Admission.Admitted> next = queue.poll();
+    if (next == null) {
+      return;
+    }
+    ServerWebSocket ws = next.getKey();
+    Admission.Admitted was = next.getValue();
+    if (ws.isClosed()) {
+      recheckNext(queue, admission);
+      return;
+    }
+    admission.recheck(was).onComplete(r -> {
+      if (r.succeeded()) {
+        r.result().ifPresent(why -> {
+          LOG.atInfo().addKeyValue("session", was.sessionId()).log("closing {}'s front end: {}",
+              was.user().username(), why);
+          metrics.rejected("access_changed");
+          ws.close(CloseCodes.FORBIDDEN, why);
+        });
+      }
+      recheckNext(queue, admission);
+    });
   }
 
   Future<Void> closeAll() {

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.util.List;
+import org.otplatform.common.auth.AccessChanges;
 import org.otplatform.common.auth.JwksClient;
 import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.auth.SessionLookup;
@@ -60,17 +61,21 @@ public final class RelayVerticle extends ServiceVerticle {
     Channels channels = new Channels(vertx, Clock.systemUTC(), config, upstreams, metrics, publisher);
     revocations.onRevoked(userId -> vertx.runOnContext(v -> channels.revoked(userId)));
     Admission admission = new Admission(verifier, new SessionLookup(http, config.gssUrl()), metrics);
+    // Grants revoked or changed: every front end's access is checked again.
+    AccessChanges accessChanges = new AccessChanges();
+    accessChanges.onChange(() -> channels.recheck(admission));
     EventFollower follower = new EventFollower(channels);
     BroadcastConsumer events = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> follower.onEvent(EventCodec.decodeEvent(json)));
-    closeTogetherAtStop(events::close, revocations::close);
+    closeTogetherAtStop(events::close, revocations::close, accessChanges::close);
     closeAtStop(channels, Channels::closeAll);
     verifier.startInBackground();
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("auth-keys", 6_000, verifier::readiness)
         .register("session-events", p -> p.complete(events.isAssigned() ? Status.OK() : Status.KO()))
-        .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()));
+        .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()))
+        .register("access-changes", p -> p.complete(accessChanges.isFollowing() ? Status.OK() : Status.KO()));
     Router router = Router.router(vertx);
     HttpHardening.install(router, config.common());
     ServiceHttp.addStandardRoutes(vertx, router, "openapi/relay.yaml", readiness);
@@ -78,6 +83,7 @@ public final class RelayVerticle extends ServiceVerticle {
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> events.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
+        .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> vertx.createHttpServer(tls.server(serverOptions()))
             .webSocketHandshakeHandler(hs -> {
               if (Admission.PATH.matcher(hs.path()).matches()) {

@@ -1,6 +1,7 @@
 package org.otplatform.gss.http;
 
 import io.vertx.core.Vertx;
+import org.otplatform.common.auth.AccessChanges;
 import org.otplatform.common.auth.Revocations;
 import org.otplatform.common.kafka.EventSink;
 import org.otplatform.gss.GssConfig;
@@ -15,4 +16,4 @@ import org.otplatform.gss.store.SessionStore;
 /** The GSS's collaborators, wired once in {@code GssVerticle} and shared by the API classes. */
 public record GssParts(Vertx vertx, GssConfig config, SessionStore store, SessionAccess access, Admission admission,
     Lifecycle lifecycle, SessionQueue queue, Progress progress, LssRegistry registry, EventSink events,
-    Revocations revocations) {}
+    Revocations revocations, AccessChanges accessChanges) {}

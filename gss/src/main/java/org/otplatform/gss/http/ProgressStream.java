@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,8 @@ import org.otplatform.gss.store.SessionStore;
 public final class ProgressStream {
   private static final long KEEPALIVE_MS = 15_000;
   private static final long RECHECK_MS = 2_000;
+  /** Access checks at most in flight while re-checking every stream. */
+  private static final int RECHECKS_IN_FLIGHT = 16;
   private final Vertx vertx;
   private final Clock clock;
   private final SessionAccess access;
@@ -50,8 +53,34 @@ public final class ProgressStream {
     this.store = parts.store();
     this.progress = parts.progress();
     this.maxPerUser = parts.config().maxStreamsPerUser();
+    parts.accessChanges().onChange(this::recheck);
     parts.revocations().onRevoked(userId -> Optional.ofNullable(byUser.get(userId))
         .ifPresent(streams -> List.copyOf(streams).forEach(Stream::cutOff)));
+  }
+
+  /**
+   * Checks every open stream's access again (AUTH's grants changed) and ends those whose caller may
+   * no longer see the session; when AUTH cannot say, the stream stays until the next change.
+   */
+  public void recheck() {
+    ArrayDeque<Stream> queue = new ArrayDeque<>();
+    byUser.values().forEach(queue::addAll);
+    for (int lane = 0; lane < RECHECKS_IN_FLIGHT; lane++) {
+      recheckNext(queue);
+    }
+  }
+
+  private void recheckNext(ArrayDeque<Stream> queue) {
+    Stream stream = queue.poll();
+    if (stream == null) {
+      return;
+    }
+    access.visible(stream.caller, stream.sessionId).onComplete(r -> {
+      if (r.failed() && r.cause() instanceof ApiException api && api.status() == 404) {
+        stream.cutOff();
+      }
+      recheckNext(queue);
+    });
   }
 
   public void handle(RoutingContext ctx) {

@@ -6,12 +6,14 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.otplatform.common.auth.AccessChanges;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.auth.Revocations;
@@ -38,9 +40,15 @@ public final class LogsApi {
   private final Map<String, Integer> held = new ConcurrentHashMap<>();
   /** Open live tails by user id (on the verticle's context). */
   private final Map<String, Set<HttpServerResponse>> open = new HashMap<>();
+  /** The open tails of one session, by their response: who opened them, for checking access again. */
+  private final Map<HttpServerResponse, Tail> sessionTails = new HashMap<>();
+  /** Access checks at most in flight while re-checking every tail. */
+  private static final int RECHECKS_IN_FLIGHT = 16;
+
+  private record Tail(Principal caller, String session) {}
 
   public LogsApi(Vertx vertx, Clock clock, LogStore store, LiveTail tail, SessionLookup sessions,
-      Revocations revocations, int maxTailsPerUser) {
+      Revocations revocations, AccessChanges accessChanges, int maxTailsPerUser) {
     this.vertx = vertx;
     this.clock = clock;
     this.store = store;
@@ -49,6 +57,32 @@ public final class LogsApi {
     this.maxTailsPerUser = maxTailsPerUser;
     revocations.onRevoked(userId -> vertx.runOnContext(v -> List.copyOf(open.getOrDefault(userId, Set.of()))
         .forEach(HttpServerResponse::reset)));
+    accessChanges.onChange(this::recheck);
+  }
+
+  /**
+   * Checks every tail of a session again (AUTH's grants changed) and cuts those whose user may no
+   * longer see it; an admin's tails need no grant. When the GSS cannot say, the tail stays.
+   */
+  void recheck() {
+    ArrayDeque<Map.Entry<HttpServerResponse, Tail>> queue = new ArrayDeque<>(sessionTails.entrySet());
+    for (int lane = 0; lane < RECHECKS_IN_FLIGHT; lane++) {
+      recheckNext(queue);
+    }
+  }
+
+  private void recheckNext(ArrayDeque<Map.Entry<HttpServerResponse, Tail>> queue) {
+    Map.Entry<HttpServerResponse, Tail> next = queue.poll();
+    if (next == null) {
+      return;
+    }
+    Tail t = next.getValue();
+    allowed(t.caller(), t.session(), sessions).onComplete(r -> {
+      if (r.failed() && r.cause() instanceof ApiException api && (api.status() == 403 || api.status() == 404)) {
+        next.getKey().reset();
+      }
+      recheckNext(queue);
+    });
   }
 
   public Future<JsonObject> query(RoutingContext ctx) {
@@ -78,7 +112,11 @@ public final class LogsApi {
           long expiry = vertx.setTimer(Math.max(1, caller.expiresAt().toEpochMilli() - clock.millis()),
               t -> response.reset());
           open.computeIfAbsent(caller.userId(), u -> new HashSet<>()).add(response);
+          if (!caller.isAdmin()) {
+            sessionTails.put(response, new Tail(caller, query.session()));
+          }
           tail.open(response, query.matcher(), () -> {
+            sessionTails.remove(response);
             vertx.cancelTimer(expiry);
             release(caller.userId());
             open.computeIfPresent(caller.userId(), (u, responses) -> {
@@ -94,14 +132,18 @@ public final class LogsApi {
     held.computeIfPresent(userId, (u, n) -> n <= 1 ? null : n - 1);
   }
 
+  private static Future<Void> allowed(Principal caller, LogQuery query, SessionLookup sessions) {
+    return allowed(caller, query.session(), sessions);
+  }
+
   /** An admin reads every log; a user the logs of a session the GSS shows them, named in the query. */
-  static Future<Void> allowed(Principal caller, LogQuery query, SessionLookup sessions) {
+  static Future<Void> allowed(Principal caller, String session, SessionLookup sessions) {
     if (caller.isAdmin()) {
       return Future.succeededFuture();
     }
-    if (query.session() == null) {
+    if (session == null) {
       return Future.failedFuture(ApiException.forbidden("only an admin may read logs without 'session'"));
     }
-    return sessions.visible(query.session(), caller).mapEmpty();
+    return sessions.visible(session, caller).mapEmpty();
   }
 }
