@@ -25,10 +25,16 @@ import org.otplatform.common.config.Env;
  *     ({@code OT_AUTH_ADDRESS_MAX_FAILURES}, default 50, same window)
  * @param trustedProxies peers whose {@code X-Forwarded-For} names the client
  *     ({@code OT_AUTH_TRUSTED_PROXIES}: addresses and CIDR blocks, comma-separated; default none)
+ * @param hashThreads password hashes computed at once, on a pool of their own
+ *     ({@code OT_AUTH_HASH_THREADS}, default the cores, at least 2); account work (password change,
+ *     reset, new user) takes at most half, so sign-ins keep a share
+ * @param hashQueue hashes that may wait for a thread ({@code OT_AUTH_HASH_QUEUE}, default 64);
+ *     more are refused with 503 and Retry-After
  */
 public record AuthConfig(CommonConfig common, int port, String database, int hashIterations,
     Duration accessTokenTtl, Duration refreshTokenTtl, String adminUser, Optional<String> adminPassword,
-    ThrottlePolicy userThrottle, ThrottlePolicy addressThrottle, TrustedProxies trustedProxies) {
+    ThrottlePolicy userThrottle, ThrottlePolicy addressThrottle, TrustedProxies trustedProxies, int hashThreads,
+    int hashQueue) {
 
   public static AuthConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "auth");
@@ -55,9 +61,11 @@ public record AuthConfig(CommonConfig common, int port, String database, int has
     } catch (IllegalArgumentException e) {
       env.problem("OT_AUTH_TRUSTED_PROXIES: " + e.getMessage());
     }
+    int hashThreads = env.positive("OT_AUTH_HASH_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    int hashQueue = env.positive("OT_AUTH_HASH_QUEUE", 64);
     env.validate();
     return new AuthConfig(common, port, db, iterations, access, refresh, admin, password, perUser, perAddress,
-        proxies);
+        proxies, hashThreads, hashQueue);
   }
 
   @Override

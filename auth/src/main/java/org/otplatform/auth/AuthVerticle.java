@@ -17,6 +17,7 @@ import org.otplatform.auth.http.AuthParts;
 import org.otplatform.auth.http.AuthRoutes;
 import org.otplatform.auth.login.KnownDevices;
 import org.otplatform.auth.login.LoginThrottle;
+import org.otplatform.auth.password.HashingPool;
 import org.otplatform.auth.password.PasswordHasher;
 import org.otplatform.auth.project.ProjectStore;
 import org.otplatform.auth.token.RefreshTokens;
@@ -64,9 +65,11 @@ public final class AuthVerticle extends ServiceVerticle {
     Revocations revocations = closeAtStop(new Revocations(), Revocations::close);
     SigningKeys keys = new SigningKeys(mongo);
     PasswordHasher hasher = new PasswordHasher(config.hashIterations());
+    HashingPool hashing = closeAtStop(new HashingPool(vertx, config.hashThreads(), config.hashQueue()),
+        HashingPool::close);
     AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
         new RefreshTokens(mongo, config.refreshTokenTtl(), Clock.systemUTC()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
-        hasher, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
+        hasher, hashing, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
         new KnownDevices(mongo, Clock.systemUTC()), config.trustedProxies(), new Audit(publisher));
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()))
         .withRevocations(revocations);
@@ -81,7 +84,7 @@ public final class AuthVerticle extends ServiceVerticle {
         .compose(v -> parts.groups().createIndexes())
         .compose(v -> parts.projects().createIndexes())
         .compose(v -> keys.load())
-        .compose(v -> bootstrapAdmin(parts.users(), hasher))
+        .compose(v -> bootstrapAdmin(parts.users(), hasher, hashing))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
@@ -101,13 +104,13 @@ public final class AuthVerticle extends ServiceVerticle {
         .onFailure(e -> LOG.warn("sweeping known devices failed: {}", e.getMessage()));
   }
 
-  private Future<Void> bootstrapAdmin(UserStore users, PasswordHasher hasher) {
+  private Future<Void> bootstrapAdmin(UserStore users, PasswordHasher hasher, HashingPool hashing) {
     return users.byUsername(config.adminUser()).compose(existing -> {
       if (existing.isPresent()) {
         return Future.succeededFuture();
       }
       String password = config.adminPassword().orElseGet(AuthVerticle::randomPassword);
-      return vertx.executeBlocking(() -> hasher.hash(password), false)
+      return hashing.run(HashingPool.Use.ACCOUNT, () -> hasher.hash(password))
           .compose(hash -> users.create(config.adminUser(), hash, Set.of(Principal.ADMIN, "user")))
           .map(user -> {
             LOG.info("created bootstrap admin '{}'", user.username());

@@ -2,13 +2,14 @@ package org.otplatform.auth.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import org.otplatform.auth.PasswordPolicy;
 import org.otplatform.auth.login.KnownDevices;
 import org.otplatform.auth.login.LoginThrottle;
+import org.otplatform.auth.password.HashingPool;
 import org.otplatform.auth.token.RefreshTokens;
 import org.otplatform.auth.user.User;
 import org.otplatform.common.auth.BearerAuth;
@@ -80,13 +81,13 @@ public final class LoginApi {
             (wait.get().toMillis() + 999) / 1000));
       }
       return parts.users().byUsername(username)
-          .compose(user -> parts.vertx().executeBlocking(() -> {
+          .compose(user -> parts.hashing().run(HashingPool.Use.LOGIN, () -> {
             if (user.isEmpty()) {
               parts.hasher().verifyDummy(password);
               return null;
             }
             return parts.hasher().verify(password, user.get().passwordHash()) ? user.get() : null;
-          }, false))
+          }))
           .compose(user -> {
             if (user == null || user.disabled()) {
               parts.audit().record("LoginFailed", username, username, source,
@@ -160,8 +161,8 @@ public final class LoginApi {
                 (wait.get().toMillis() + 999) / 1000)))
         .compose(user -> user.map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture(ApiException.notFound("your user no longer exists"))))
-        .compose(user -> parts.vertx().executeBlocking(
-            () -> parts.hasher().verify(old, user.passwordHash()) ? parts.hasher().hash(fresh) : null, false))
+        .compose(user -> parts.hashing().run(HashingPool.Use.ACCOUNT,
+            () -> parts.hasher().verify(old, user.passwordHash()) ? parts.hasher().hash(fresh) : null))
         .compose(hash -> hash == null
             ? parts.throttle().failed(caller.username(), source)
                 .transform(v -> Future.<String>failedFuture(ApiException.forbidden("the old password is wrong")))

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.otplatform.auth.PasswordPolicy;
 import org.otplatform.auth.UsernameRules;
 import org.otplatform.auth.user.User;
+import org.otplatform.auth.password.HashingPool;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
@@ -50,7 +51,7 @@ public final class UsersApi {
     body.getJsonArray("roles", new JsonArray()).forEach(r -> roles.add(String.valueOf(r)));
     roles.removeIf(r -> !r.equals(Principal.ADMIN) && !r.equals("user"));
     roles.add("user");
-    return parts.vertx().executeBlocking(() -> parts.hasher().hash(password), false)
+    return parts.hashing().run(HashingPool.Use.ACCOUNT, () -> parts.hasher().hash(password))
         .compose(hash -> parts.users().create(username, hash, roles))
         .map(user -> {
           parts.audit().record("UserCreated", caller, user.id(), new JsonObject().put("username", user.username())
@@ -128,7 +129,7 @@ public final class UsersApi {
     Principal caller = admin(ctx);
     String password = password(Responses.body(ctx), "password");
     return existing(ctx.pathParam("username")).compose(user ->
-        parts.vertx().executeBlocking(() -> parts.hasher().hash(password), false)
+        parts.hashing().run(HashingPool.Use.ACCOUNT, () -> parts.hasher().hash(password))
             .compose(hash -> parts.audit().revokeTokens(user.id(), user.username(), "password-reset").map(hash))
             .compose(hash -> parts.users().setPasswordHash(user.id(), hash))
             .compose(v -> parts.refreshTokens().revokeAll(user.id()))

@@ -54,6 +54,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(503, "unavailable", message);
   }
 
+  /** 503 with a {@code Retry-After} header: busy now, try again. */
+  public static ApiException unavailable(String message, long retryAfterSeconds) {
+    return new ApiException(503, "unavailable", message, Math.max(1, retryAfterSeconds));
+  }
+
   public int status() {
     return status;
   }
