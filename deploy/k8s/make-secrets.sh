@@ -23,6 +23,11 @@ if [ ! -f "$dir/mongo.env" ]; then
   } > "$dir/mongo.env"
   echo "wrote $dir/mongo.env"
 fi
+if [ ! -f "$dir/auth.env" ]; then
+  # Seals AUTH's token signing keys at rest (AES-256-GCM), so a reader of its database cannot mint tokens.
+  echo "key-encryption-key=$(head -c 32 /dev/urandom | base64 | tr -d '\n')" > "$dir/auth.env"
+  echo "wrote $dir/auth.env (the key that seals AUTH's signing keys; keep it with the database's backups)"
+fi
 if [ ! -f "$dir/admin.env" ]; then
   echo "password=$(random)" > "$dir/admin.env"
   echo "wrote $dir/admin.env (the bootstrap admin's password, user admin)"

@@ -2,6 +2,7 @@ package org.otplatform.auth;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.otplatform.auth.token.KeyEncryption;
 import org.otplatform.auth.login.ThrottlePolicy;
 import org.otplatform.auth.login.TrustedProxies;
 import org.otplatform.common.config.CommonConfig;
@@ -30,11 +31,14 @@ import org.otplatform.common.config.Env;
  *     reset, new user) takes at most half, so sign-ins keep a share
  * @param hashQueue hashes that may wait for a thread ({@code OT_AUTH_HASH_QUEUE}, default 64);
  *     more are refused with 503 and Retry-After
+ * @param keyEncryption seals the signing keys' private halves at rest
+ *     ({@code OT_AUTH_KEY_ENCRYPTION_KEY}: the base64 of 32 random bytes, from a Secret; without it
+ *     they are stored in the clear, with a warning at start)
  */
 public record AuthConfig(CommonConfig common, int port, String database, int hashIterations,
     Duration accessTokenTtl, Duration refreshTokenTtl, String adminUser, Optional<String> adminPassword,
     ThrottlePolicy userThrottle, ThrottlePolicy addressThrottle, TrustedProxies trustedProxies, int hashThreads,
-    int hashQueue) {
+    int hashQueue, KeyEncryption keyEncryption) {
 
   public static AuthConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "auth");
@@ -63,9 +67,16 @@ public record AuthConfig(CommonConfig common, int port, String database, int has
     }
     int hashThreads = env.positive("OT_AUTH_HASH_THREADS", Math.max(2, Runtime.getRuntime().availableProcessors()));
     int hashQueue = env.positive("OT_AUTH_HASH_QUEUE", 64);
+    KeyEncryption keyEncryption = KeyEncryption.NONE;
+    try {
+      keyEncryption = env.optional("OT_AUTH_KEY_ENCRYPTION_KEY").map(KeyEncryption::fromBase64)
+          .orElse(KeyEncryption.NONE);
+    } catch (IllegalArgumentException e) {
+      env.problem("OT_AUTH_KEY_ENCRYPTION_KEY " + e.getMessage());
+    }
     env.validate();
     return new AuthConfig(common, port, db, iterations, access, refresh, admin, password, perUser, perAddress,
-        proxies, hashThreads, hashQueue);
+        proxies, hashThreads, hashQueue, keyEncryption);
   }
 
   @Override

@@ -63,7 +63,7 @@ public final class AuthVerticle extends ServiceVerticle {
         config.common().instanceId()), EventPublisher::close);
     // Revoked users, as every service reads them (AUTH checks its store on its own routes as well).
     Revocations revocations = closeAtStop(new Revocations(), Revocations::close);
-    SigningKeys keys = new SigningKeys(mongo);
+    SigningKeys keys = new SigningKeys(mongo, config.keyEncryption(), Clock.systemUTC());
     PasswordHasher hasher = new PasswordHasher(config.hashIterations());
     HashingPool hashing = closeAtStop(new HashingPool(vertx, config.hashThreads(), config.hashQueue()),
         HashingPool::close);
@@ -84,6 +84,7 @@ public final class AuthVerticle extends ServiceVerticle {
         .compose(v -> parts.groups().createIndexes())
         .compose(v -> parts.projects().createIndexes())
         .compose(v -> keys.load())
+        .compose(v -> keys.retire(tokenLife()))
         .compose(v -> bootstrapAdmin(parts.users(), hasher, hashing))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
@@ -91,8 +92,15 @@ public final class AuthVerticle extends ServiceVerticle {
         .onSuccess(s -> every(SWEEP_INTERVAL, () -> sweep(parts)));
   }
 
+  /** How long after a key stopped signing a token it signed may still be presented (with clock skew). */
+  private Duration tokenLife() {
+    return config.accessTokenTtl().plus(Duration.ofMinutes(2));
+  }
+
   /** Expired refresh tokens and stale login counters go (the embedded store has no TTL indexes). */
-  private static void sweep(AuthParts parts) {
+  private void sweep(AuthParts parts) {
+    parts.keys().retire(tokenLife())
+        .onFailure(e -> LOG.warn("retiring signing keys failed: {}", e.getMessage()));
     parts.refreshTokens().sweep()
         .onSuccess(n -> LOG.debug("swept {} expired refresh tokens", n))
         .onFailure(e -> LOG.warn("sweeping refresh tokens failed: {}", e.getMessage()));

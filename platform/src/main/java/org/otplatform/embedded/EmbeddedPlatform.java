@@ -82,6 +82,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private final Settings settings;
   private final List<ServiceLauncher.Running> services = Collections.synchronizedList(new ArrayList<>());
   private EmbeddedStore store;
+  /** Seals AUTH's signing keys at rest: kept in the data directory, apart from the store. */
+  private String keyEncryptionKey;
   private KafkaBroker broker;
   private Optional<String> generatedAdminPassword = Optional.empty();
   private String adminUser;
@@ -119,6 +121,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     try {
       checkPorts();
       EmbeddedStore.prepareDataDir(settings.dataDir());
+      keyEncryptionKey = EmbeddedStore.keyEncryptionKey(settings.dataDir());
       prepareTls();
       store = EmbeddedStore.start(settings.dataDir(), ports().mongo(), tls);
       Path kafkaDir = settings.dataDir() != null ? settings.dataDir().resolve("kafka")
@@ -305,6 +308,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     env.putIfAbsent("OT_PUBLIC_LOGGER_URL", url(p.logger()));
     env.putIfAbsent("OT_PUBLIC_AUTH_URL", url(p.auth()));
     env.putIfAbsent("OT_INSTANCE_ID", "embedded");
+    if (keyEncryptionKey != null) {
+      env.putIfAbsent("OT_AUTH_KEY_ENCRYPTION_KEY", keyEncryptionKey);
+    }
     return env;
   }
 

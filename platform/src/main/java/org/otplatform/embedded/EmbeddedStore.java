@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Set;
+import org.otplatform.auth.token.KeyEncryption;
 import org.otplatform.common.ExitCodes;
 import org.otplatform.common.config.Env;
 import org.otplatform.common.tls.TlsSettings;
@@ -79,6 +80,24 @@ final class EmbeddedStore implements AutoCloseable {
           PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
       Files.setPosixFilePermissions(dir, OWNER_ONLY);
     }
+  }
+
+  /**
+   * The key that seals AUTH's signing keys: read from {@code signing-keys.kek} in the data
+   * directory (made 0600 on first use, so the store's file alone cannot mint tokens), or a fresh
+   * one for an in-memory store, whose keys die with it anyway.
+   */
+  static String keyEncryptionKey(Path dataDir) throws IOException {
+    if (dataDir == null) {
+      return KeyEncryption.generate();
+    }
+    Path file = dataDir.resolve("signing-keys.kek");
+    if (!Files.exists(file)) {
+      Files.writeString(Files.createFile(file, PosixFilePermissions.asFileAttribute(
+          PosixFilePermissions.fromString("rw-------"))), KeyEncryption.generate());
+      LOG.info("made {}: the key that seals the token signing keys (back it up with the data directory)", file);
+    }
+    return Files.readString(file).trim();
   }
 
   @Override

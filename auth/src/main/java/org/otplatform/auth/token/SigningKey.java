@@ -11,7 +11,8 @@ import java.util.Base64;
 import java.util.UUID;
 
 /**
- * A token signing key: the private key as PKCS#8 PEM and the public half as a JWK.
+ * A token signing key: the private key as PKCS#8 PEM and the public half as a JWK (stored by
+ * {@link SigningKeys}, the private half sealed when a key-encryption key is configured).
  *
  * <p>RS256 (RSA 2048): every service verifies tokens on every request and RSA verification runs
  * at ~23,000/s per core here against ~900/s for ES256 with the JDK's EC code (measured with
@@ -25,6 +26,11 @@ public record SigningKey(String kid, String algorithm, String privatePem, JsonOb
   public static final String ALGORITHM = "RS256";
 
   public static SigningKey generate() {
+    return generate(Instant.now());
+  }
+
+  /** A new RSA 2048 key made at {@code at}. */
+  public static SigningKey generate(Instant at) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -41,7 +47,7 @@ public record SigningKey(String kid, String algorithm, String privatePem, JsonOb
           .put("kid", kid)
           .put("alg", ALGORITHM)
           .put("use", "sig");
-      return new SigningKey(kid, ALGORITHM, pem, jwk, Instant.now());
+      return new SigningKey(kid, ALGORITHM, pem, jwk, at);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an RSA key", e);
     }
@@ -56,13 +62,9 @@ public record SigningKey(String kid, String algorithm, String privatePem, JsonOb
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  public JsonObject toDocument() {
-    return new JsonObject().put("_id", kid).put("algorithm", algorithm).put("privatePem", privatePem)
-        .put("publicJwk", publicJwk).put("created", created.toString());
-  }
-
-  public static SigningKey fromDocument(JsonObject doc) {
-    return new SigningKey(doc.getString("_id"), doc.getString("algorithm", ALGORITHM), doc.getString("privatePem"),
-        doc.getJsonObject("publicJwk"), Instant.parse(doc.getString("created")));
+  /** Never the private half: a key logged by mistake leaks nothing. */
+  @Override
+  public String toString() {
+    return "SigningKey[" + kid + ", " + algorithm + ", created " + created + "]";
   }
 }
