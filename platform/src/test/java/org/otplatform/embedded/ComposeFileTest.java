@@ -115,8 +115,10 @@ class ComposeFileTest {
     Matcher m = VARIABLE.matcher(value);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      // As make-env.sh writes them: long random strings.
-      m.appendReplacement(out, "Q7wL9" + m.group(1).toLowerCase().replace("_", "") + "k2R8zT4m");
+      // As make-env.sh writes them: long random strings, and for a key 32 random bytes in base64.
+      String fake = m.group(1).endsWith("_KEY") ? java.util.Base64.getEncoder().encodeToString(new byte[32])
+          : "Q7wL9" + m.group(1).toLowerCase().replace("_", "") + "k2R8zT4m";
+      m.appendReplacement(out, Matcher.quoteReplacement(fake));
     }
     m.appendTail(out);
     assertNotNull(out);
