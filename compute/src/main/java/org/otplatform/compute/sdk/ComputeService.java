@@ -9,19 +9,11 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArraySet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +44,8 @@ public final class ComputeService implements ServiceContext {
   private final Map<String, Action> actions = new LinkedHashMap<>();
   private final Set<ServerWebSocket> sockets = new CopyOnWriteArraySet<>();
   private final ComputeTls tls;
-  /** Actions running at most at once ({@code OT_COMPUTE_MAX_CONCURRENT_ACTIONS}); more get {@code busy}. */
-  private final int maxConcurrent;
-  /** An action still running after this ({@code OT_COMPUTE_ACTION_TIMEOUT_SECONDS}) is cancelled. */
-  private final Duration actionTimeout;
-  private final AtomicInteger running = new AtomicInteger();
-  private final ExecutorService workers;
+  /** Runs the actions: at most so many at once, each within its time limit. */
+  private final ActionRunner runner;
   private Vertx vertx;
   private HttpServer server;
 
@@ -65,36 +53,11 @@ public final class ComputeService implements ServiceContext {
     this.serviceName = env.getOrDefault(ComputeContract.SERVICE_NAME, defaultName);
     this.sessionId = env.getOrDefault(ComputeContract.SESSION_ID, "none");
     this.tls = new ComputeTls(env);
-    this.maxConcurrent = positive(env, "OT_COMPUTE_MAX_CONCURRENT_ACTIONS",
-        Math.max(2, Runtime.getRuntime().availableProcessors()));
-    // Just under the relay's 60 s by default: the work stops about when the front end is told it timed out.
-    this.actionTimeout = Duration.ofSeconds(positive(env, "OT_COMPUTE_ACTION_TIMEOUT_SECONDS", 55));
-    AtomicInteger threads = new AtomicInteger();
-    this.workers = Executors.newFixedThreadPool(maxConcurrent, r -> {
-      Thread t = new Thread(r, "compute-action-" + threads.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.runner = ActionRunner.from(env);
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
         (p, c) -> describe()));
-  }
-
-  private static int positive(Map<String, String> env, String name, int fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(name + " must be a whole number above 0, got '" + value + "'");
   }
 
   /** A service configured from the process environment. */
@@ -210,7 +173,7 @@ public final class ComputeService implements ServiceContext {
   }
 
   public Future<Void> stop() {
-    workers.shutdownNow(); // running actions are interrupted
+    runner.shutdown(); // running actions are interrupted
     return vertx == null ? Future.succeededFuture() : vertx.close();
   }
 
@@ -243,48 +206,9 @@ public final class ComputeService implements ServiceContext {
       ws.writeTextMessage(new JsonObject().put("re", id).put("result", builtIn(action, payload)).encode());
       return;
     }
-    if (running.incrementAndGet() > maxConcurrent) {
-      running.decrementAndGet();
-      ws.writeTextMessage(error(id, "busy", serviceName + " is running " + maxConcurrent
-          + " actions, its limit; try again when one has finished").encode());
-      return;
-    }
-    long begin = System.nanoTime();
     Context context = vertx.getOrCreateContext();
-    AtomicBoolean answered = new AtomicBoolean();
-    AtomicLong timer = new AtomicLong(-1);
-    // One reply per request: the action's, or the cancellation's when its time ran out first.
-    Consumer<JsonObject> answer = reply -> {
-      if (answered.compareAndSet(false, true)) {
-        context.runOnContext(v -> {
-          vertx.cancelTimer(timer.get());
-          ws.writeTextMessage(reply.encode());
-        });
-      }
-    };
-    java.util.concurrent.Future<?> work = workers.submit(() -> {
-      try {
-        answer.accept(new JsonObject().put("re", id).put("result", action.handler().handle(payload, this)));
-      } catch (ActionException ae) {
-        answer.accept(error(id, ae.code(), ae.getMessage()));
-      } catch (CancellationException | InterruptedException e) {
-        answer.accept(cancelled(id));
-      } catch (Exception e) {
-        LOG.error("action {} failed", name, e);
-        answer.accept(error(id, "internal", "action '" + name + "' failed: " + e.getMessage()));
-      } finally {
-        running.decrementAndGet();
-        LOG.debug("action {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
-      }
-    });
-    // Past its time limit the action is interrupted: long actions check for it and stop.
-    timer.set(vertx.setTimer(actionTimeout.toMillis(), t -> {
-      if (!answered.get()) {
-        LOG.warn("action {} ran past {} s: cancelled", name, actionTimeout.toSeconds());
-        work.cancel(true);
-        answer.accept(cancelled(id));
-      }
-    }));
+    runner.run(vertx, action, payload, this, result -> context.runOnContext(v ->
+        ws.writeTextMessage(result.reply(id).encode())));
   }
 
   private static final Set<String> BUILT_IN = Set.of("ping", "describe");
@@ -297,12 +221,7 @@ public final class ComputeService implements ServiceContext {
     }
   }
 
-  private JsonObject cancelled(Object id) {
-    return error(id, "cancelled", "the action ran past its time limit of " + actionTimeout.toSeconds()
-        + " s and was cancelled");
-  }
-
-  private static JsonObject error(Object id, String code, String message) {
+  static JsonObject error(Object id, String code, String message) {
     return new JsonObject().put("re", id).put("error", new JsonObject().put("code", code).put("message", message));
   }
 
