@@ -13,15 +13,28 @@ random() { head -c 24 /dev/urandom | base64 | tr -d '/+=' ; }
 # for it (they present their own certificate, OT_TLS_*).
 tls=""
 grep -q "components/tls" "$overlay/kustomization.yaml" && tls="&tls=true"
+# One MongoDB user per service (create-app-user.js), each with its own database only.
+mongo_user() { # service database password
+  echo "$1-password=$3"
+  echo "$1-uri=mongodb://ot-$1:$3@mongodb.ot-platform.svc:27017/$2?authSource=admin$tls"
+}
 if [ ! -f "$dir/mongo.env" ]; then
-  app="$(random)"
   {
     echo "root-username=root"
     echo "root-password=$(random)"
-    echo "app-password=$app"
-    echo "uri=mongodb://ot:$app@mongodb.ot-platform.svc:27017/?authSource=admin$tls"
+    mongo_user auth ot_auth "$(random)"
+    mongo_user gss ot_gss "$(random)"
+    mongo_user logger ot_logs "$(random)"
   } > "$dir/mongo.env"
   echo "wrote $dir/mongo.env"
+elif ! grep -q '^auth-uri=' "$dir/mongo.env"; then
+  # Written before users per service: its database was made with the one shared user "ot", which
+  # the services keep using until the database is made anew (see docs/architecture.md).
+  shared=$(sed -n 's/^uri=//p' "$dir/mongo.env")
+  {
+    for s in auth gss logger; do echo "$s-password=$(random)"; echo "$s-uri=$shared"; done
+  } >> "$dir/mongo.env"
+  echo "updated $dir/mongo.env: the services keep the shared user of the existing database"
 fi
 if [ ! -f "$dir/auth.env" ]; then
   # Seals AUTH's token signing keys at rest (AES-256-GCM), so a reader of its database cannot mint tokens.

@@ -457,16 +457,39 @@ class DeployManifestsTest {
     assertEquals(dir + "/ca.crt", args.get(args.indexOf("--tlsCAFile") + 1), args.toString());
     assertFalse(args.contains("--tlsAllowConnectionsWithoutCertificates"), args.toString());
     assertTrue(c.getReadinessProbe().getExec().getCommand().contains("--tls"), "the probe must speak TLS");
-    assertTrue(mongoUri("prod").contains("tls=true"), "prod services must ask for TLS");
-    assertFalse(mongoUri("dev").contains("tls=true"), "dev runs MongoDB in plain text");
+    for (String service : List.of("auth", "gss", "logger")) {
+      assertTrue(mongoUri("prod", service).contains("tls=true"), "prod services must ask for TLS");
+      assertFalse(mongoUri("dev", service).contains("tls=true"), "dev runs MongoDB in plain text");
+    }
   }
 
-  /** The services' MongoDB connection string, from the overlay's generated ot-mongo Secret. */
-  private String mongoUri(String overlay) {
+  /** Each service signs in to MongoDB as its own user, which the init script gives its own database only. */
+  @Test
+  void everyServiceHasAMongoUserOfItsOwn() throws Exception {
+    String init = Files.readString(work.resolve("base/mongodb-init/create-app-user.js"));
+    Map<String, String> databases = Map.of("auth", "ot_auth", "gss", "ot_gss", "logger", "ot_logs");
+    java.util.Set<String> users = new java.util.HashSet<>();
+    for (var e : databases.entrySet()) {
+      String uri = mongoUri("dev", e.getKey());
+      String user = uri.substring("mongodb://".length(), uri.indexOf(':', "mongodb://".length()));
+      assertEquals("ot-" + e.getKey(), user, uri);
+      users.add(user);
+      assertTrue(init.contains("[\"" + e.getKey() + "\", \"" + e.getValue() + "\"]"), "the init script gives "
+          + user + " readWrite on " + e.getValue() + " only");
+      Deployment d = named("dev", Deployment.class, e.getKey());
+      EnvVar env = d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+          .filter(v -> v.getName().equals("OT_MONGO_URI")).findFirst().orElseThrow();
+      assertEquals(e.getKey() + "-uri", env.getValueFrom().getSecretKeyRef().getKey(), e.getKey());
+    }
+    assertEquals(3, users.size());
+  }
+
+  /** A service's MongoDB connection string, from the overlay's generated ot-mongo Secret. */
+  private String mongoUri(String overlay, String service) {
     Secret secret = all(overlay, Secret.class).stream().filter(x -> x.getMetadata().getName().startsWith("ot-mongo"))
         .findFirst().orElseThrow();
     // The rendered value may be wrapped across lines: the MIME decoder reads it.
-    String uri = new String(java.util.Base64.getMimeDecoder().decode(secret.getData().get("uri")),
+    String uri = new String(java.util.Base64.getMimeDecoder().decode(secret.getData().get(service + "-uri")),
         java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(uri.startsWith("mongodb://"), overlay + ": " + uri);
     return uri;
