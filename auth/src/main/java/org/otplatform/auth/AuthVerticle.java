@@ -88,7 +88,7 @@ public final class AuthVerticle extends ServiceVerticle {
         .compose(v -> bootstrapAdmin(parts.users(), hasher, hashing))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
-        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(SWEEP_INTERVAL, () -> sweep(parts)));
   }
 

@@ -129,7 +129,7 @@ public final class GssVerticle extends ServiceVerticle {
         .compose(v -> audit.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
             b -> GssRoutes.bind(b, parts, new BearerAuth(verifier))))
-        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(config.sweepInterval(), sweeps::runOnce));
   }
 

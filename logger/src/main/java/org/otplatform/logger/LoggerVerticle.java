@@ -70,7 +70,7 @@ public final class LoggerVerticle extends ServiceVerticle {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(logs::query));
           b.getRoute("tailLogs").addHandler(auth).addHandler(logs::tail);
         }))
-        .compose(router -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
+        .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(config.retentionInterval(), () -> config.retention().enforce(store, clock.instant())
             .onFailure(e -> LOG.warn("log retention failed: {}", e.getMessage()))));
   }

@@ -81,7 +81,7 @@ public final class LssVerticle extends ServiceVerticle {
             "cannot watch pods in namespace " + config.namespace() + ": " + e.getMessage(), e))))
         .compose(v -> intake.start())
         .compose(v -> registry.start())
-        .compose(v -> ServiceHttp.listen(vertx, router, config.common().host(), config.port(), tls))
+        .compose(v -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> {
           heartbeat.run();
           every(config.heartbeat(), heartbeat);

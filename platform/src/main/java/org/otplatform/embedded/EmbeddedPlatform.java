@@ -308,6 +308,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     env.putIfAbsent("OT_PUBLIC_LOGGER_URL", url(p.logger()));
     env.putIfAbsent("OT_PUBLIC_AUTH_URL", url(p.auth()));
     env.putIfAbsent("OT_INSTANCE_ID", "embedded");
+    // Every client of the embedded platform is on this machine, at one address: a cap per address
+    // would cap only its user (the platform binds the loopback interface).
+    env.putIfAbsent("OT_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0");
     if (keyEncryptionKey != null) {
       env.putIfAbsent("OT_AUTH_KEY_ENCRYPTION_KEY", keyEncryptionKey);
     }

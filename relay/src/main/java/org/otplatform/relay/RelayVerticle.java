@@ -19,6 +19,7 @@ import org.otplatform.common.auth.SessionLookup;
 import org.otplatform.common.auth.TokenVerifier;
 import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.Topics;
+import org.otplatform.common.http.ConnectionCap;
 import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.http.HttpHardening;
 import org.otplatform.common.http.ServiceHttp;
@@ -84,7 +85,7 @@ public final class RelayVerticle extends ServiceVerticle {
         .compose(v -> events.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
-        .compose(v -> vertx.createHttpServer(tls.server(serverOptions()))
+        .compose(v -> server(tls.server(serverOptions()))
             .webSocketHandshakeHandler(hs -> {
               if (Admission.PATH.matcher(hs.path()).matches()) {
                 hs.accept();
@@ -98,10 +99,22 @@ public final class RelayVerticle extends ServiceVerticle {
             .map(tls::track));
   }
 
+  /** The server, with at most so many connections per client address (the platform-wide cap). */
+  private HttpServer server(HttpServerOptions options) {
+    HttpServer server = vertx.createHttpServer(options);
+    if (config.common().maxConnectionsPerAddress() > 0) {
+      server.connectionHandler(new ConnectionCap(config.common().maxConnectionsPerAddress()));
+    }
+    return server;
+  }
+
   private HttpServerOptions serverOptions() {
     return new HttpServerOptions()
         .setHost(config.common().host())
         .setPort(config.port())
+        // A connection silent this long is closed: one that never finished its upgrade, or whose
+        // front end stopped answering (joined sockets are pinged far more often than this).
+        .setIdleTimeout((int) Math.max(120, 3 * config.ping().toSeconds()))
         .setMaxWebSocketFrameSize(config.maxFrameBytes())
         .setMaxWebSocketMessageSize(config.maxFrameBytes())
         // No compression: a message is checked against its limit only after inflating, so one

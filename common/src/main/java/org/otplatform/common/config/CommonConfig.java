@@ -17,11 +17,14 @@ package org.otplatform.common.config;
  *     comma-separated {@code scheme://host[:port]}; none by default)
  * @param requestReadTimeout a request whose body has not fully arrived this long after its headers
  *     gets 408 and its connection closed ({@code OT_HTTP_READ_TIMEOUT_SECONDS}, default 10)
+ * @param maxConnectionsPerAddress open connections one client address may hold on a service's
+ *     server; more are closed at once ({@code OT_HTTP_MAX_CONNECTIONS_PER_ADDRESS}, default 256;
+ *     0: no cap, for services behind an ingress, which bounds its own clients)
  */
 public record CommonConfig(String kafkaBootstrap, String mongoUri, String instanceId, String host,
     boolean shipLogs, java.time.Duration startupTimeout, short topicReplication,
     org.otplatform.common.tls.TlsSettings tls, java.util.List<String> corsOrigins,
-    java.time.Duration requestReadTimeout) {
+    java.time.Duration requestReadTimeout, int maxConnectionsPerAddress) {
 
   public static CommonConfig from(Env env, String service) {
     String kafka = env.string("OT_KAFKA_BOOTSTRAP", "localhost:9092");
@@ -42,7 +45,16 @@ public record CommonConfig(String kafkaBootstrap, String mongoUri, String instan
         env.seconds("OT_STARTUP_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(30)),
         (short) Math.min(env.positive("OT_KAFKA_TOPIC_REPLICATION", 1), Short.MAX_VALUE),
         org.otplatform.common.tls.TlsSettings.from(env), corsOrigins(env),
-        env.seconds("OT_HTTP_READ_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(10)));
+        env.seconds("OT_HTTP_READ_TIMEOUT_SECONDS", java.time.Duration.ofSeconds(10)),
+        nonNegative(env, "OT_HTTP_MAX_CONNECTIONS_PER_ADDRESS", 256));
+  }
+
+  private static int nonNegative(Env env, String name, int fallback) {
+    int value = env.integer(name, fallback);
+    if (value < 0) {
+      env.problem(name + " must be 0 (no cap) or more, got " + value);
+    }
+    return value;
   }
 
   private static java.util.List<String> corsOrigins(Env env) {

@@ -72,9 +72,10 @@ public final class ServiceHttp {
    * Starts an HTTP server on host:port (port 0 picks a free one), serving TLS when {@code tls} has
    * certificates (and then following their renewals).
    */
-  public static Future<HttpServer> listen(Vertx vertx, Router router, String host, int port, ServiceTls tls) {
-    return vertx.createHttpServer(tls.server(new HttpServerOptions()
-            .setHost(host)
+  public static Future<HttpServer> listen(Vertx vertx, Router router, CommonConfig common, int port,
+      ServiceTls tls) {
+    HttpServer server = vertx.createHttpServer(tls.server(new HttpServerOptions()
+            .setHost(common.host())
             .setPort(port)
             .setCompressionSupported(true)
             // A connection silent for 2 min is closed: longer than the 60 s our clients keep idle
@@ -85,8 +86,10 @@ public final class ServiceHttp {
             // then misreads large HTTP/1.1 answers (seen on /metrics). HTTP/2 belongs on TLS.
             .setHttp2ClearTextEnabled(false)
             .setMaxWebSocketFrameSize(1024 * 1024)))
-        .requestHandler(router)
-        .listen()
-        .map(tls::track);
+        .requestHandler(router);
+    if (common.maxConnectionsPerAddress() > 0) {
+      server.connectionHandler(new ConnectionCap(common.maxConnectionsPerAddress()));
+    }
+    return server.listen().map(tls::track);
   }
 }
