@@ -73,6 +73,7 @@ public final class AuthVerticle extends ServiceVerticle {
         new KnownDevices(mongo, Clock.systemUTC()), config.trustedProxies(), new Audit(publisher));
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()))
         .withRevocations(revocations);
+    BearerAuth auth = new BearerAuth(verifier);
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
         .register("signing-keys", p -> p.complete(keys.jwks().isEmpty() ? Status.KO() : Status.OK()));
@@ -86,8 +87,8 @@ public final class AuthVerticle extends ServiceVerticle {
         .compose(v -> keys.load())
         .compose(v -> keys.retire(tokenLife()))
         .compose(v -> bootstrapAdmin(parts.users(), hasher, hashing))
-        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
-            b -> AuthRoutes.bind(b, parts, new BearerAuth(verifier), tls.settings().enabled())))
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(), auth,
+            b -> AuthRoutes.bind(b, parts, auth, tls.settings().enabled())))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(SWEEP_INTERVAL, () -> sweep(parts)));
   }

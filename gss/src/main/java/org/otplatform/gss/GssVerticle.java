@@ -117,6 +117,7 @@ public final class GssVerticle extends ServiceVerticle {
             && revocations.isFollowing() && accessChanges.isFollowing() && audit.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
                 "not yet reading the session events, registry, audit and revocations topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
+    BearerAuth bearer = new BearerAuth(verifier);
     verifier.startInBackground();
     return Dependencies.awaitMongo(vertx, mongo, config.common(), config.common().startupTimeout())
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
@@ -127,8 +128,8 @@ public final class GssVerticle extends ServiceVerticle {
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> audit.start())
-        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(),
-            b -> GssRoutes.bind(b, parts, new BearerAuth(verifier))))
+        .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(), bearer,
+            b -> GssRoutes.bind(b, parts, bearer)))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(config.sweepInterval(), sweeps::runOnce));
   }

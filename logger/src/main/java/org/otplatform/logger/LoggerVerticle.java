@@ -66,7 +66,7 @@ public final class LoggerVerticle extends ServiceVerticle {
         .compose(v -> tail.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
-        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, config.common(), b -> {
+        .compose(v -> ServiceHttp.router(vertx, "openapi/logger.yaml", readiness, config.common(), auth, b -> {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(logs::query));
           b.getRoute("tailLogs").addHandler(auth).addHandler(logs::tail);
         }))

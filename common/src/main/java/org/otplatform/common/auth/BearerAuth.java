@@ -41,6 +41,10 @@ public final class BearerAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.get(KEY) != null) {
+      ctx.next(); // checked already, before the body was read
+      return;
+    }
     String token = bearer(ctx.request().getHeader("Authorization"));
     if (token == null) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");

@@ -13,6 +13,7 @@ import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.openapi.contract.OpenAPIContract;
+import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.tls.ServiceTls;
@@ -35,9 +36,21 @@ public final class ServiceHttp {
    */
   public static Future<Router> router(Vertx vertx, String contractResource, HealthChecks readiness,
       CommonConfig common, Consumer<RouterBuilder> operations) {
+    return router(vertx, contractResource, readiness, common, null, operations);
+  }
+
+  /**
+   * As {@link #router(Vertx, String, HealthChecks, CommonConfig, Consumer)}; with {@code auth}, a
+   * request to an operation the contract secures has its token checked before its body is read.
+   */
+  public static Future<Router> router(Vertx vertx, String contractResource, HealthChecks readiness,
+      CommonConfig common, BearerAuth auth, Consumer<RouterBuilder> operations) {
     return OpenAPIContract.from(vertx, contractResource).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       HttpHardening.install(builder, common);
+      if (auth != null) {
+        builder.rootHandler(new TokenBeforeBody(contract, auth));
+      }
       builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
       // Tokens are checked by BearerAuth on each route (our verifier, our error bodies); the
       // contract's security entries document that for clients.
