@@ -56,7 +56,8 @@ final class ActionRunner {
         Duration.ofSeconds(positive(env, "OT_COMPUTE_ACTION_TIMEOUT_SECONDS", 55)));
   }
 
-  private static int positive(Map<String, String> env, String name, int fallback) {
+  /** A whole number above 0 from {@code env}, {@code fallback} when unset. */
+  static int positive(Map<String, String> env, String name, int fallback) {
     String value = env.get(name);
     if (value == null || value.isBlank()) {
       return fallback;

@@ -3,12 +3,14 @@ package org.otplatform.compute.sdk;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +48,8 @@ public final class ComputeService implements ServiceContext {
   private final ComputeTls tls;
   /** Runs the actions: at most so many at once, each within its time limit. */
   private final ActionRunner runner;
+  /** A connection silent this long is closed ({@code OT_COMPUTE_IDLE_TIMEOUT_SECONDS}, default 120). */
+  private final Duration idleTimeout;
   private Vertx vertx;
   private HttpServer server;
 
@@ -54,6 +58,7 @@ public final class ComputeService implements ServiceContext {
     this.sessionId = env.getOrDefault(ComputeContract.SESSION_ID, "none");
     this.tls = new ComputeTls(env);
     this.runner = ActionRunner.from(env);
+    this.idleTimeout = Duration.ofSeconds(ActionRunner.positive(env, "OT_COMPUTE_IDLE_TIMEOUT_SECONDS", 120));
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
@@ -115,6 +120,9 @@ public final class ComputeService implements ServiceContext {
     router.get(ComputeContract.READY_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/describe").handler(ctx -> ctx.json(describe()));
     return vertx.createHttpServer(tls.apply(new HttpServerOptions().setHost(host).setPort(port)
+            // A connection silent this long is closed (one that never sent its request, a relay
+            // gone without closing); the relay's connection is pinged well within it.
+            .setIdleTimeout((int) idleTimeout.toSeconds())
             .setMaxWebSocketFrameSize(16 * 1024 * 1024).setMaxWebSocketMessageSize(64 * 1024 * 1024)))
         .webSocketHandshakeHandler(hs -> {
           if (!hs.path().equals(ComputeContract.WEBSOCKET_PATH)) {
@@ -179,7 +187,13 @@ public final class ComputeService implements ServiceContext {
 
   private void serve(ServerWebSocket ws) {
     sockets.add(ws);
-    ws.closeHandler(v -> sockets.remove(ws));
+    // The relay's client answers pings by itself: a live connection is never idle.
+    long pinger = vertx.setPeriodic(Math.max(250, idleTimeout.toMillis() / 4),
+        t -> ws.writePing(Buffer.buffer("ot")));
+    ws.closeHandler(v -> {
+      vertx.cancelTimer(pinger);
+      sockets.remove(ws);
+    });
     ws.exceptionHandler(e -> LOG.warn("relay connection error: {}", e.getMessage()));
     ws.textMessageHandler(text -> handle(ws, text));
   }
