@@ -31,14 +31,23 @@ final class LogIngest {
   private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
   private final LogStore store;
-  private final List<KafkaConsumerRecord<String, String>> buffer = new ArrayList<>();
+  /** Records read and not yet stored; a dropped one keeps its place (its offset is committed too). */
+  private final List<Entry> buffer = new ArrayList<>();
+  private final SessionQuota quota;
+  /** Notes of dropped records, stored with the next batch. */
+  private final List<JsonObject> notes = new ArrayList<>();
+
+  /** A record as read: where it came from, and its JSON, or null when it is not stored. */
+  private record Entry(TopicPartition partition, long offset, JsonObject json) {}
   private boolean flushing;
   private boolean paused;
   private long timer;
 
-  LogIngest(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, LogStore store) {
+  LogIngest(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, LogStore store,
+      SessionQuota quota) {
     this.vertx = vertx;
     this.store = store;
+    this.quota = quota;
     this.consumer = KafkaConsumer.create(vertx, KafkaSupport.consumerConfig(kafka, "logger", instanceId));
     // A commit waits for the consumer's poll to return: with the default 1 s a quiet topic (or a
     // paused consumer) held every batch's commit for up to a second.
@@ -48,7 +57,7 @@ final class LogIngest {
   Future<Void> start() {
     consumer.exceptionHandler(e -> LOG.warn("log consumer failed: {}", e.getMessage()));
     consumer.handler(record -> {
-      buffer.add(record);
+      buffer.add(decode(record));
       if (buffer.size() >= MAX_BUFFERED && !paused) {
         paused = true;
         consumer.pause();
@@ -57,37 +66,52 @@ final class LogIngest {
         flush();
       }
     });
-    timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
+    timer = vertx.setPeriodic(FLUSH_MS, t -> {
+      notes.addAll(quota.roll());
+      flush();
+    });
     return consumer.subscribe(Topics.LOGS);
   }
 
+  /** Decodes a record once, as it arrives; the session quota decides whether it is stored. */
+  private Entry decode(KafkaConsumerRecord<String, String> r) {
+    TopicPartition partition = new TopicPartition(r.topic(), r.partition());
+    try {
+      JsonObject json = new JsonObject(r.value());
+      boolean valid = json.getString("id") != null && json.getString("time") != null;
+      return new Entry(partition, r.offset(), valid && quota.admit(json) ? json : null);
+    } catch (RuntimeException e) {
+      LOG.debug("undecodable log record at {}-{}@{} dropped", r.topic(), r.partition(), r.offset());
+      return new Entry(partition, r.offset(), null);
+    }
+  }
+
   private void flush() {
-    if (flushing || buffer.isEmpty()) {
+    if (flushing || buffer.isEmpty() && notes.isEmpty()) {
       return;
     }
     flushing = true;
     // The oldest records first, so that each partition's offsets are committed in order.
-    List<KafkaConsumerRecord<String, String>> head = buffer.subList(0, Math.min(BATCH, buffer.size()));
-    List<KafkaConsumerRecord<String, String>> batch = new ArrayList<>(head);
+    List<Entry> head = buffer.subList(0, Math.min(BATCH, buffer.size()));
+    List<Entry> batch = new ArrayList<>(head);
     head.clear();
-    List<JsonObject> records = new ArrayList<>(batch.size());
+    List<JsonObject> pendingNotes = new ArrayList<>(notes);
+    notes.clear();
+    List<JsonObject> records = new ArrayList<>(batch.size() + pendingNotes.size());
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    for (KafkaConsumerRecord<String, String> r : batch) {
-      offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1, ""));
-      try {
-        JsonObject json = new JsonObject(r.value());
-        if (json.getString("id") != null && json.getString("time") != null) {
-          records.add(json);
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("undecodable log record at {}-{}@{} dropped", r.topic(), r.partition(), r.offset());
+    for (Entry e : batch) {
+      offsets.put(e.partition(), new OffsetAndMetadata(e.offset() + 1, ""));
+      if (e.json() != null) {
+        records.add(e.json());
       }
     }
+    records.addAll(pendingNotes);
     store.write(records)
-        .compose(v -> consumer.commit(offsets))
+        .compose(v -> offsets.isEmpty() ? Future.<Void>succeededFuture() : consumer.commit(offsets).<Void>mapEmpty())
         .onFailure(e -> {
           // Keep the batch: it is written again on the next flush, ahead of newer records.
           buffer.addAll(0, batch);
+          notes.addAll(0, pendingNotes);
           LOG.warn("could not store {} log records; retrying: {}", records.size(), e.getMessage());
         })
         .onComplete(r -> {

@@ -16,9 +16,12 @@ import org.otplatform.common.config.Env;
  * @param retentionInterval how often retention runs ({@code OT_LOGGER_RETENTION_SECONDS}, default 60)
  * @param maxTailsPerUser live tails one user may hold open at once ({@code OT_LOGGER_MAX_TAILS_PER_USER},
  *     default 8; more get 429)
+ * @param sessionRecordsPerMinute log records one session may store per minute
+ *     ({@code OT_LOGGER_SESSION_RECORDS_PER_MINUTE}, default 6,000); more are dropped and counted
+ *     in one record of the session per minute
  */
 public record LoggerConfig(CommonConfig common, int port, String database, URI gssUrl, URI authUrl,
-    Retention retention, java.time.Duration retentionInterval, int maxTailsPerUser) {
+    Retention retention, java.time.Duration retentionInterval, int maxTailsPerUser, int sessionRecordsPerMinute) {
 
   public static LoggerConfig from(Env env) {
     CommonConfig common = CommonConfig.from(env, "logger");
@@ -30,7 +33,8 @@ public record LoggerConfig(CommonConfig common, int port, String database, URI g
     java.time.Duration interval = env.seconds("OT_LOGGER_RETENTION_SECONDS", java.time.Duration.ofSeconds(60));
     int maxTails = env.positive("OT_LOGGER_MAX_TAILS_PER_USER", 8);
     String database = env.string("OT_LOGGER_DB", "ot_logs");
+    int perSession = env.positive("OT_LOGGER_SESSION_RECORDS_PER_MINUTE", 6_000);
     env.validate(); // after every read
-    return new LoggerConfig(common, port, database, gss, auth, retention, interval, maxTails);
+    return new LoggerConfig(common, port, database, gss, auth, retention, interval, maxTails, perSession);
   }
 }

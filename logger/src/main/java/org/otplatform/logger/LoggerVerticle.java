@@ -38,8 +38,8 @@ public final class LoggerVerticle extends ServiceVerticle {
     MongoClient mongo = closeAtStop(Dependencies.mongo(vertx, config.common(), config.database()), MongoClient::close);
     WebClient http = tls.webClient();
     LogStore store = new LogStore(mongo);
-    LogIngest ingest = closeAtStop(new LogIngest(vertx, config.common().kafka(), config.common().instanceId(), store),
-        LogIngest::close);
+    LogIngest ingest = closeAtStop(new LogIngest(vertx, config.common().kafka(), config.common().instanceId(), store,
+        new SessionQuota(config.sessionRecordsPerMinute(), clock)), LogIngest::close);
     LiveTail tail = new LiveTail(vertx, config.common().kafka(), config.common().instanceId(),
         ServiceLauncher.meterRegistry(vertx));
     // Users whose tokens were revoked: refused, their live tails cut.
