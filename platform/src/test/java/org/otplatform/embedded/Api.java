@@ -106,6 +106,21 @@ final class Api {
   }
 
   /** Waits for a condition, polling, until the deadline; fails with {@code what} when it passes. */
+  /** Reads a stream (an event stream, a live tail) to its end, for at most {@code bound}; -1 once it ended. */
+  static int readUntilEnd(InputStream in, Duration bound) throws Exception {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      byte[] buffer = new byte[8192];
+      try {
+        while (in.read(buffer) >= 0) {
+          // entries and keepalives, until the server ends the stream
+        }
+        return -1;
+      } catch (IOException e) {
+        return -1; // cut off: ended too
+      }
+    }).get(bound.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   static void await(String what, Duration timeout, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {

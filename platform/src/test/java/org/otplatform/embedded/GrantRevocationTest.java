@@ -9,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -100,18 +99,7 @@ class GrantRevocationTest {
     Api.delete(p.gss + "/api/v1/sessions/" + session, admin).expect(202);
   }
 
-  /** Reads a stream to its end, for at most the bound; -1 once it ended. */
   private static int readUntilEnd(InputStream in) throws Exception {
-    return CompletableFuture.supplyAsync(() -> {
-      byte[] buffer = new byte[8192];
-      try {
-        while (in.read(buffer) >= 0) {
-          // entries and keepalives, until the server ends the stream
-        }
-        return -1;
-      } catch (java.io.IOException e) {
-        return -1; // cut off: ended too
-      }
-    }).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    return Api.readUntilEnd(in, BOUND);
   }
 }

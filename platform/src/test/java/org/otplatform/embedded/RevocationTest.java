@@ -122,18 +122,7 @@ class RevocationTest {
         .put("password", SharedPlatform.ADMIN_PASSWORD).encode()).expect(200).json().getString("accessToken");
   }
 
-  /** Reads a stream to its end, for at most the bound; -1 once it ended. */
   private static int readUntilEnd(InputStream in) throws Exception {
-    return CompletableFuture.supplyAsync(() -> {
-      byte[] buffer = new byte[8192];
-      try {
-        while (in.read(buffer) >= 0) {
-          // entries and keepalives, until the server ends the stream
-        }
-        return -1;
-      } catch (java.io.IOException e) {
-        return -1; // cut off: ended too
-      }
-    }).get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    return Api.readUntilEnd(in, BOUND);
   }
 }

@@ -7,13 +7,12 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.otplatform.common.InFlight;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.Topics;
@@ -114,35 +113,18 @@ final class Channels {
    * answer, the front end stays: it was admitted, and the next change checks it again.
    */
   void recheck(Admission admission) {
-    ArrayDeque<Map.Entry<ServerWebSocket, Admission.Admitted>> queue =
-        new ArrayDeque<>(members.entrySet());
-    for (int lane = 0; lane < RECHECKS_IN_FLIGHT; lane++) {
-      recheckNext(queue, admission);
-    }
-  }
-
-  private void recheckNext(Deque<Map.Entry<ServerWebSocket, Admission.Admitted>> queue,
-      Admission admission) {
-    Map.Entry<ServerWebSocket, Admission.Admitted> next = queue.poll();
-    if (next == null) {
-      return;
-    }
-    ServerWebSocket ws = next.getKey();
-    Admission.Admitted was = next.getValue();
-    if (ws.isClosed()) {
-      recheckNext(queue, admission);
-      return;
-    }
-    admission.recheck(was).onComplete(r -> {
-      if (r.succeeded()) {
-        r.result().ifPresent(why -> {
-          LOG.atInfo().addKeyValue("session", was.sessionId()).log("closing {}'s front end: {}",
-              was.user().username(), why);
-          metrics.rejected("access_changed");
-          ws.close(CloseCodes.FORBIDDEN, why);
-        });
+    InFlight.each(List.copyOf(members.entrySet()), RECHECKS_IN_FLIGHT, member -> {
+      ServerWebSocket ws = member.getKey();
+      Admission.Admitted was = member.getValue();
+      if (ws.isClosed()) {
+        return Future.succeededFuture();
       }
-      recheckNext(queue, admission);
+      return admission.recheck(was).onSuccess(why -> why.ifPresent(reason -> {
+        LOG.atInfo().addKeyValue("session", was.sessionId()).log("closing {}'s front end: {}",
+            was.user().username(), reason);
+        metrics.rejected("access_changed");
+        ws.close(CloseCodes.FORBIDDEN, reason);
+      }));
     });
   }
 

@@ -5,12 +5,13 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.otplatform.common.InFlight;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
@@ -63,24 +64,14 @@ public final class ProgressStream {
    * no longer see the session; when AUTH cannot say, the stream stays until the next change.
    */
   public void recheck() {
-    ArrayDeque<Stream> queue = new ArrayDeque<>();
-    byUser.values().forEach(queue::addAll);
-    for (int lane = 0; lane < RECHECKS_IN_FLIGHT; lane++) {
-      recheckNext(queue);
-    }
-  }
-
-  private void recheckNext(ArrayDeque<Stream> queue) {
-    Stream stream = queue.poll();
-    if (stream == null) {
-      return;
-    }
-    access.visible(stream.caller, stream.sessionId).onComplete(r -> {
-      if (r.failed() && r.cause() instanceof ApiException api && api.status() == 404) {
-        stream.cutOff();
-      }
-      recheckNext(queue);
-    });
+    List<Stream> open = new ArrayList<>();
+    byUser.values().forEach(open::addAll);
+    InFlight.each(open, RECHECKS_IN_FLIGHT, stream -> access.visible(stream.caller, stream.sessionId)
+        .onFailure(e -> {
+          if (e instanceof ApiException api && api.status() == 404) {
+            stream.cutOff();
+          }
+        }));
   }
 
   public void handle(RoutingContext ctx) {

@@ -6,13 +6,13 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.otplatform.common.InFlight;
 import org.otplatform.common.auth.AccessChanges;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.auth.Principal;
@@ -65,24 +65,12 @@ public final class LogsApi {
    * longer see it; an admin's tails need no grant. When the GSS cannot say, the tail stays.
    */
   void recheck() {
-    ArrayDeque<Map.Entry<HttpServerResponse, Tail>> queue = new ArrayDeque<>(sessionTails.entrySet());
-    for (int lane = 0; lane < RECHECKS_IN_FLIGHT; lane++) {
-      recheckNext(queue);
-    }
-  }
-
-  private void recheckNext(ArrayDeque<Map.Entry<HttpServerResponse, Tail>> queue) {
-    Map.Entry<HttpServerResponse, Tail> next = queue.poll();
-    if (next == null) {
-      return;
-    }
-    Tail t = next.getValue();
-    allowed(t.caller(), t.session(), sessions).onComplete(r -> {
-      if (r.failed() && r.cause() instanceof ApiException api && (api.status() == 403 || api.status() == 404)) {
-        next.getKey().reset();
-      }
-      recheckNext(queue);
-    });
+    InFlight.each(List.copyOf(sessionTails.entrySet()), RECHECKS_IN_FLIGHT, tail -> allowed(tail.getValue().caller(),
+        tail.getValue().session(), sessions).onFailure(e -> {
+          if (e instanceof ApiException api && (api.status() == 403 || api.status() == 404)) {
+            tail.getKey().reset();
+          }
+        }));
   }
 
   public Future<JsonObject> query(RoutingContext ctx) {
