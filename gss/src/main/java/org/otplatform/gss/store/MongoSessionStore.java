@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.otplatform.common.mongo.MongoErrors;
 import org.otplatform.gss.session.Session;
@@ -120,9 +121,21 @@ public final class MongoSessionStore implements SessionStore {
         .setLimit(limit)).map(MongoSessionStore::decode);
   }
 
+  /**
+   * Updates of one session from this JVM, one after the other: the version check alone would do
+   * on MongoDB, whose find-and-replace is atomic, but the embedded Mongo-wire store can let two
+   * replaces of the same version both pass when they arrive at once (a lost update seen in
+   * {@code SessionStoreContract}). JVM-wide, so GSS replicas of one embedded platform queue too.
+   */
+  private static final Map<String, Future<Optional<Updated>>> UPDATING = new ConcurrentHashMap<>();
+
   @Override
   public Future<Optional<Updated>> update(String id, UnaryOperator<Session> rule) {
-    return update(id, rule, 0);
+    Future<Optional<Updated>> mine = UPDATING.compute(id, (key, previous) ->
+        (previous == null ? Future.<Optional<Updated>>succeededFuture(Optional.empty()) : previous)
+            .transform(ignored -> update(id, rule, 0)));
+    mine.onComplete(r -> UPDATING.remove(id, mine));
+    return mine;
   }
 
   private Future<Optional<Updated>> update(String id, UnaryOperator<Session> rule, int attempt) {
