@@ -44,15 +44,21 @@ class GrantRevocationTest {
     return response.body();
   }
 
+  /** A READY echo session of the admin's new {@code project}, on which {@code user} is an editor. */
+  private static String editorOfReadySession(SharedPlatform.Holder p, String admin, String project, String user) {
+    String session = SharedPlatform.newSession(admin, project, "echo");
+    grant(p, admin, project, user, "editor");
+    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(
+        Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("state")));
+    return session;
+  }
+
   @Test
   void revokingAGrantClosesTheUsersChannels() throws Exception {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
     String gina = user(p, admin, "gina-grantee");
-    String session = SharedPlatform.newSession(admin, "grant-project", "echo");
-    grant(p, admin, "grant-project", "gina-grantee", "editor");
-    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(
-        Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("state")));
+    String session = editorOfReadySession(p, admin, "grant-project", "gina-grantee");
 
     try (WsProbe socket = WsProbe.connect(p.relay + "/ws/sessions/" + session, gina)) {
       socket.send(new JsonObject().put("to", "echo").put("id", "joined").put("action", "ping"));
@@ -78,10 +84,7 @@ class GrantRevocationTest {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
     String vic = user(p, admin, "vic-downgraded");
-    String session = SharedPlatform.newSession(admin, "role-project", "echo");
-    grant(p, admin, "role-project", "vic-downgraded", "editor");
-    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(
-        Api.get(p.gss + "/api/v1/sessions/" + session, admin).json().getString("state")));
+    String session = editorOfReadySession(p, admin, "role-project", "vic-downgraded");
     try (WsProbe socket = WsProbe.connect(p.relay + "/ws/sessions/" + session, vic)) {
       socket.send(new JsonObject().put("to", "echo").put("id", "as-editor").put("action", "ping"));
       assertEquals("as-editor", socket.next(Duration.ofSeconds(30)).getString("re"));

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.catalog.ServiceSpec;
 import org.otplatform.common.http.Responses;
 import org.otplatform.gss.GssConfig;
 
@@ -40,7 +41,7 @@ public final class GssRoutes {
     Catalog catalog = config.catalog();
     JsonArray types = new JsonArray();
     catalog.types().values().forEach(t -> types.add(new JsonObject().put("name", t.name())
-        .put("services", new JsonArray(t.services().stream().map(s -> s.name()).toList()))
+        .put("services", new JsonArray(t.services().stream().map(ServiceSpec::name).toList()))
         .put("maxOpenPerProject", t.maxOpenPerProject())));
     return new JsonObject()
         .put("version", VERSION)
