@@ -88,7 +88,7 @@ public final class AuthVerticle extends ServiceVerticle {
         .compose(v -> keys.retire(tokenLife()))
         .compose(v -> bootstrapAdmin(parts.users(), hasher, hashing))
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(), auth,
-            b -> AuthRoutes.bind(b, parts, auth, tls.settings().enabled())))
+            b -> AuthRoutes.bind(b, parts, auth, tls.settings())))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(SWEEP_INTERVAL, () -> sweep(parts)));
   }

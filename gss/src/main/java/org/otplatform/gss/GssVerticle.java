@@ -92,9 +92,12 @@ public final class GssVerticle extends ServiceVerticle {
     GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,
         progress, registry, publisher, revocations, accessChanges);
 
-    EventFold fold = new EventFold(lifecycle);
+    EventFold fold = EventFold.sessionEvents(lifecycle);
     KeyOrderedConsumer events = new KeyOrderedConsumer(vertx, consumerConfig("gss"), Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT,
         record -> fold.onRecord(record.value()));
+    EventFold activityFold = EventFold.activity(lifecycle);
+    KeyOrderedConsumer activity = new KeyOrderedConsumer(vertx, consumerConfig("gss-activity"),
+        Topics.SESSION_ACTIVITY, EVENTS_IN_FLIGHT, record -> activityFold.onRecord(record.value()));
     ProjectDeletions deletions = new ProjectDeletions(store, lifecycle);
     KeyOrderedConsumer audit = new KeyOrderedConsumer(vertx, consumerConfig("gss-projects"), Topics.AUDIT, AUDIT_IN_FLIGHT,
         record -> deletions.onRecord(record.value()));
@@ -108,14 +111,15 @@ public final class GssVerticle extends ServiceVerticle {
     // Every replica follows every session event, so that SSE streams on it see folds done by another.
     BroadcastConsumer followed = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> progress.onEvent(EventCodec.decodeEvent(json)));
-    closeTogetherAtStop(events::close, audit::close, heartbeats::close, followed::close, revocations::close,
-        accessChanges::close);
+    closeTogetherAtStop(events::close, activity::close, audit::close, heartbeats::close, followed::close,
+        revocations::close, accessChanges::close);
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("mongo", 2_000, p -> Dependencies.mongoCheck(mongo, p))
-        .register("kafka", p -> p.complete(events.isAssigned() && heartbeats.isAssigned() && followed.isAssigned()
-            && revocations.isFollowing() && accessChanges.isFollowing() && audit.isAssigned() ? Status.OK() : Status.KO(new JsonObject().put("reason",
-                "not yet reading the session events, registry, audit and revocations topics"))))
+        .register("kafka", p -> p.complete(events.isAssigned() && activity.isAssigned() && heartbeats.isAssigned()
+            && followed.isAssigned() && revocations.isFollowing() && accessChanges.isFollowing() && audit.isAssigned()
+            ? Status.OK() : Status.KO(new JsonObject().put("reason",
+                "not yet reading the session events, activity, registry, audit and revocations topics"))))
         .register("auth-keys", 6_000, verifier::readiness);
     BearerAuth bearer = new BearerAuth(verifier);
     verifier.startInBackground();
@@ -123,6 +127,7 @@ public final class GssVerticle extends ServiceVerticle {
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> events.start())
+        .compose(v -> activity.start())
         .compose(v -> heartbeats.start())
         .compose(v -> followed.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))

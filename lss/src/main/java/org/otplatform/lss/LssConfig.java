@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
+import org.otplatform.lss.local.ComputeIdentity;
 import java.util.Arrays;
 import java.util.Locale;
 import org.otplatform.lss.k8s.ApiLimits;
@@ -32,6 +33,8 @@ import org.otplatform.lss.k8s.ApiLimits;
  * @param maxRestartBackoff the longest such wait ({@code OT_LSS_MAX_RESTART_BACKOFF_SECONDS}, default 60)
  * @param computeTlsSecret kubernetes mode: the Secret ({@code tls.crt}, {@code tls.key}, {@code ca.crt})
  *     mounted into every compute pod so that it serves TLS ({@code OT_LSS_COMPUTE_TLS_SECRET_NAME}; none by default)
+ * @param computeIdentity local mode with TLS on: the certificate compute processes get, no platform
+ *     identity ({@code OT_LSS_COMPUTE_TLS_CERT}, {@code OT_LSS_COMPUTE_TLS_KEY}; required then)
  * @param followPodLogs kubernetes mode: follow compute pods' logs through the API into the log
  *     pipeline ({@code OT_LSS_FOLLOW_POD_LOGS}, default true; false where a cluster log collector
  *     ships container logs instead, and the LSS then holds no log stream per pod)
@@ -39,7 +42,7 @@ import org.otplatform.lss.k8s.ApiLimits;
 public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
     ApiLimits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
-    boolean followPodLogs) {
+    ComputeIdentity computeIdentity, boolean followPodLogs) {
 
   /** How compute services run. */
   public enum Mode {
@@ -76,6 +79,7 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     if (!tlsSecret.isEmpty() && !tlsSecret.matches("[a-z0-9]([-.a-z0-9]{0,251}[a-z0-9])?")) {
       env.problem("OT_LSS_COMPUTE_TLS_SECRET_NAME must be a Secret name, got '" + tlsSecret + "'");
     }
+    ComputeIdentity identity = ComputeIdentity.from(env, common.tls(), mode == Mode.LOCAL);
     boolean followPodLogs = env.bool("OT_LSS_FOLLOW_POD_LOGS", true);
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode == Mode.KUBERNETES) {
@@ -84,6 +88,6 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     }
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
-        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, followPodLogs);
+        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, identity, followPodLogs);
   }
 }

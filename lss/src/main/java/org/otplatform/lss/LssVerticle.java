@@ -101,7 +101,7 @@ public final class LssVerticle extends ServiceVerticle {
             config.podDeadline().toSeconds(), config.computeTlsSecret()), config.apiLimits(), config.followPodLogs());
       }
       case LOCAL -> new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(),
-          config.common().tls());
+          config.common().tls(), config.computeIdentity());
     };
   }
 }

@@ -25,7 +25,10 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path libDir;
   private final int port;
   private final int controllerPort;
+  /** A certificate whose subject has {@code CN=name} (in any place) is the principal {@code User:name}. */
+  public static final String PRINCIPAL_RULE = "RULE:^(.*,)?CN=([^,]+)(,.*)?$/$2/,DEFAULT";
   private final org.otplatform.common.tls.TlsSettings tls;
+  private java.util.Set<String> superUsers;
   private Process process;
 
   public KafkaBroker(Path dir, Path libDir, int port, int controllerPort) {
@@ -33,15 +36,27 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * A broker whose client listener is TLS-only when {@code tls} has certificates: it presents
-   * that certificate and requires clients to present one of the same CA.
+   * A broker whose listeners are TLS-only when {@code tls} has certificates: it presents that
+   * certificate and requires clients to present one of the same CA; and then it authorises by the
+   * certificate's name: the platform's services ({@code OT_TLS_PEERS}) may do anything, any other
+   * name (a compute service's) nothing — no ACL, no access.
    */
   public KafkaBroker(Path dir, Path libDir, int port, int controllerPort, org.otplatform.common.tls.TlsSettings tls) {
     this.tls = tls;
+    this.superUsers = tls.peers();
     this.dir = dir;
     this.libDir = libDir;
     this.port = port;
     this.controllerPort = controllerPort;
+  }
+
+  /**
+   * Only these certificate names are super users (before {@link #start}); everyone else needs an
+   * ACL — how a cluster's brokers run (deploy/k8s/components/tls: only the brokers themselves).
+   */
+  public KafkaBroker superUsers(java.util.Set<String> names) {
+    this.superUsers = java.util.Set.copyOf(names);
+    return this;
   }
 
   public String bootstrap() {
@@ -113,11 +128,18 @@ public final class KafkaBroker implements AutoCloseable {
         "ssl.truststore.type=PEM",
         "ssl.truststore.location=" + tls.ca().toAbsolutePath(),
         "ssl.enabled.protocols=" + String.join(",", tls.protocols()),
+        // Principals are certificate names (CN), as in the cluster's brokers; no ACL, no access.
+        "ssl.principal.mapping.rules=" + PRINCIPAL_RULE,
+        "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found=false",
+        "super.users=" + superUsers.stream().sorted().map(n -> "User:" + n).collect(
+            java.util.stream.Collectors.joining(";")),
         "") ;
   }
 
   private String properties() {
-    // The controller listener stays on loopback in plain text: only this process uses it.
+    // The controller listener is on loopback, only this process uses it; with TLS on it needs the
+    // broker's certificate too (the authorizer sees its name there).
     String client = tls.enabled() ? "SSL" : "PLAINTEXT";
     String logs = dir.resolve("logs").toAbsolutePath().toString();
     return String.join("\n",
@@ -126,7 +148,7 @@ public final class KafkaBroker implements AutoCloseable {
         "listeners=" + client + "://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
         "advertised.listeners=" + client + "://127.0.0.1:" + port,
         "controller.listener.names=CONTROLLER",
-        "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:PLAINTEXT",
+        "listener.security.protocol.map=" + client + ":" + client + ",CONTROLLER:" + client,
         "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
         "log.dirs=" + logs,
         "num.partitions=6",

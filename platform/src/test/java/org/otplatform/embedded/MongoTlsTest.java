@@ -31,8 +31,9 @@ import org.otplatform.embedded.tls.StoreTlsFront;
 /**
  * The services' MongoDB client over mutual TLS, against the embedded store's TLS front (which, like
  * {@code mongod --tlsMode requireTLS --tlsCAFile}, requires a client certificate of the platform
- * CA): a service whose connection string says {@code tls=true} gets through with its certificate,
- * and not without one, with an expired one, with one of another CA, or in plain text.
+ * CA naming a platform service): a service whose connection string says {@code tls=true} gets
+ * through with its certificate, and not without one, with an expired one, with one of another CA,
+ * with a compute service's (our CA, no platform identity), or in plain text.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MongoTlsTest {
@@ -44,6 +45,7 @@ class MongoTlsTest {
   private Path good;
   private Path expired;
   private Path foreign;
+  private Path compute;
 
   @BeforeAll
   void start() throws Exception {
@@ -56,6 +58,8 @@ class MongoTlsTest {
     expired = dir.resolve("expired");
     ca.issue("gss", List.of("localhost"), Instant.now().minus(Duration.ofDays(2)), Instant.now().minus(Duration.ofDays(1)))
         .write(expired, ca.certificate());
+    compute = dir.resolve("compute");
+    ca.issue("compute", List.of("localhost"), Duration.ofDays(1)).write(compute, ca.certificate());
     CertificateAuthority other = CertificateAuthority.create("someone else's CA", Duration.ofDays(30));
     foreign = dir.resolve("foreign");
     other.issue("gss", List.of("localhost"), Duration.ofDays(1)).write(foreign, other.certificate());
@@ -89,9 +93,10 @@ class MongoTlsTest {
   }
 
   @Test
-  void noExpiredOrForeignCertificateAndPlainTextAreRefused() {
+  void noExpiredForeignOrComputeCertificateAndPlainTextAreRefused() {
     assertTrue(ping(config(expired, true)).startsWith("refused"), "expired certificate");
     assertTrue(ping(config(foreign, true)).startsWith("refused"), "certificate of another CA");
+    assertTrue(ping(config(compute, true)).startsWith("refused"), "a compute service's certificate, our CA");
     assertTrue(ping(config(good, false)).startsWith("refused"), "no tls=true: plain text to a TLS port");
     // Trusting the server but presenting nothing: what a client without OT_TLS_* certificates does.
     JsonObject noCertificate = new JsonObject()

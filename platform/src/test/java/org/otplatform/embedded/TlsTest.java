@@ -58,8 +58,12 @@ class TlsTest {
   private Path dir;
   private CertificateAuthority ca;
   private OwnPlatform own;
-  /** Client certificates: of the platform CA, expired, of another CA; and none. */
+  /**
+   * Client certificates: of the platform CA naming a platform service (the relay), expired, of
+   * another CA, the compute services' one the platform made (our CA, name {@code compute}); and none.
+   */
   private Path good;
+  private Path compute;
   private Path expired;
   private Path foreign;
 
@@ -70,7 +74,7 @@ class TlsTest {
     ca.write(dir);
     Api.trust(ca);
     good = dir.resolve("client-good");
-    ca.issue("test client", List.of("localhost"), Duration.ofDays(1)).write(good, ca.certificate());
+    ca.issue("relay", List.of("localhost"), Duration.ofDays(1)).write(good, ca.certificate());
     expired = dir.resolve("client-expired");
     ca.issue("test client", List.of("localhost"), Instant.now().minus(Duration.ofDays(2)),
         Instant.now().minus(Duration.ofDays(1))).write(expired, ca.certificate());
@@ -79,6 +83,7 @@ class TlsTest {
     other.issue("test client", List.of("localhost"), Duration.ofDays(1)).write(foreign, other.certificate());
     own = OwnPlatform.start(Map.of("OT_EMBEDDED_TLS", "true", "OT_EMBEDDED_TLS_DIR", dir.toString(),
         "OT_TLS_RELOAD_SECONDS", "1", "OT_CORS_ORIGINS", "https://app.example"), "tls-project");
+    compute = dir.resolve("compute");
   }
 
   @AfterAll
@@ -157,6 +162,7 @@ class TlsTest {
     int auth = own.platform.ports().auth();
     assertEquals("200", get(client(good), auth, "/.well-known/jwks.json"));
     assertEquals("403", get(client(null), auth, "/.well-known/jwks.json"));
+    assertEquals("403", get(client(compute), auth, "/.well-known/jwks.json"), "a compute service's certificate");
     // A certificate of another CA is not even offered: the server names the CAs it accepts.
     assertEquals("403", get(client(foreign), auth, "/.well-known/jwks.json"));
     String withExpired = get(client(expired), auth, "/.well-known/jwks.json");
@@ -164,8 +170,9 @@ class TlsTest {
   }
 
   /**
-   * A compute service (started by the LSS with the platform's certificate files) serves TLS, and
-   * its WebSocket — the relay's way in — admits only a caller with a certificate of the platform CA.
+   * A compute service, started by the LSS with the compute certificate (never the LSS's own),
+   * serves TLS, and its WebSocket — the relay's way in — admits only the relay: not a caller
+   * without a certificate, of another CA, expired, or another compute service.
    */
   @Test
   @Order(3)
@@ -178,7 +185,10 @@ class TlsTest {
         .getJsonObject(0).getString("endpoint");
     int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     assertEquals("200", get(client(null), port, "/health/ready"), "probes need no certificate");
+    assertEquals("compute", org.otplatform.compute.contract.PeerNames.of(served(port)).orElse(null),
+        "the compute process serves the compute certificate");
     assertEquals("101", webSocket(good, port));
+    assertEquals("403", webSocket(compute, port), "another compute service");
     assertEquals("403", webSocket(null, port));
     assertEquals("403", webSocket(foreign, port));
     assertTrue(webSocket(expired, port).startsWith("refused"));
@@ -233,6 +243,8 @@ class TlsTest {
   @Order(5)
   void kafkaTakesOnlyClientsWithAPlatformCertificate() {
     assertEquals("sent", produce(good));
+    String asCompute = produce(compute);
+    assertTrue(asCompute.contains("TopicAuthorizationException"), "a compute service's certificate: " + asCompute);
     assertTrue(produce(null).startsWith("refused"), "no certificate");
     assertTrue(produce(foreign).startsWith("refused"), "foreign CA");
     assertTrue(produce(expired).startsWith("refused"), "expired");
@@ -292,13 +304,18 @@ class TlsTest {
 
   /** The serial number of the certificate a server presents now (a new connection each time). */
   private BigInteger servedSerial(int port) throws Exception {
+    return ((X509Certificate) served(port).get(0)).getSerialNumber();
+  }
+
+  /** The chain a server on {@code port} presents now (a new connection). */
+  private List<java.security.cert.Certificate> served(int port) throws Exception {
     HttpClientAgent client = client(good);
     try {
       return client.request(new RequestOptions().setMethod(HttpMethod.GET).setHost("localhost").setPort(port)
               .setURI("/health/live"))
           .compose(req -> req.send().map(resp -> {
             try {
-              return ((X509Certificate) req.connection().peerCertificates().get(0)).getSerialNumber();
+              return req.connection().peerCertificates();
             } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
               throw new IllegalStateException(e);
             }

@@ -180,7 +180,7 @@ final class Channels {
       return;
     }
     lastActivity.put(sessionId, now);
-    events.publish(Topics.SESSION_EVENTS, SessionEvent.SessionActivity.of(sessionId, user.username()))
+    events.publish(Topics.SESSION_ACTIVITY, SessionEvent.SessionActivity.of(sessionId, user.username()))
         .onFailure(e -> LOG.atWarn().addKeyValue("session", sessionId).log("activity not published: {}",
             e.getMessage()));
   }

@@ -9,17 +9,18 @@ import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.ClientCertificates;
 import org.otplatform.common.http.Responses;
+import org.otplatform.common.tls.TlsSettings;
 
 /** Binds AUTH's handlers to the operation ids of {@code openapi/auth.yaml}. */
 public final class AuthRoutes {
   private AuthRoutes() {}
 
   /**
-   * @param certificatesRequired TLS is on: the key set, which only platform services fetch, needs
-   *     a client certificate of the platform CA
+   * @param tls with TLS on, the key set, which only platform services fetch, needs a platform
+   *     service's certificate, and cookies are secure
    */
-  public static void bind(RouterBuilder b, AuthParts parts, BearerAuth auth, boolean certificatesRequired) {
-    LoginApi login = new LoginApi(parts, certificatesRequired);
+  public static void bind(RouterBuilder b, AuthParts parts, BearerAuth auth, TlsSettings tls) {
+    LoginApi login = new LoginApi(parts, tls.enabled());
     UsersApi users = new UsersApi(parts);
     GroupsApi groups = new GroupsApi(parts, users);
     ProjectsApi projects = new ProjectsApi(parts, users, groups);
@@ -27,7 +28,7 @@ public final class AuthRoutes {
     // A signed-in route: a valid token, then the caller as the store holds them now.
     Function<String, OpenAPIRoute> signedIn = op -> b.getRoute(op).addHandler(auth).addHandler(current);
 
-    b.getRoute("jwks").addHandler(ClientCertificates.require(certificatesRequired)).addHandler(ctx ->
+    b.getRoute("jwks").addHandler(ClientCertificates.require(tls)).addHandler(ctx ->
         Responses.send(ctx, 200, new JsonObject().put("keys", parts.keys().jwks())));
     b.getRoute("login").addHandler(Responses.json(login::login));
     b.getRoute("refreshToken").addHandler(Responses.json(login::refresh));

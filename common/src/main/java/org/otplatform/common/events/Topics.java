@@ -6,8 +6,14 @@ import java.util.List;
 public final class Topics {
   /** {@link SessionCommand}s from the GSS to the LSS instances, keyed by session id. */
   public static final String SESSION_COMMANDS = "ot.session.commands";
-  /** {@link SessionEvent}s from the LSS instances (and GSS) about a session, keyed by session id. */
+  /** {@link SessionEvent}s from the LSS instances about a session's services, keyed by session id. */
   public static final String SESSION_EVENTS = "ot.session.events";
+  /**
+   * {@link SessionEvent.SessionActivity} from the relay, keyed by session id: a topic of its own so
+   * that only the LSS instances may write {@link #SESSION_EVENTS} (Kafka ACLs; the GSS refuses
+   * activity there and anything else here).
+   */
+  public static final String SESSION_ACTIVITY = "ot.session.activity";
   /** LSS heartbeats with capacity and load, keyed by LSS id. */
   public static final String REGISTRY = "ot.registry";
   /** Log records of every service and compute service, keyed by service instance. */
@@ -17,7 +23,7 @@ public final class Topics {
   /** {@link UserRevoked}: users whose earlier access tokens stop working, keyed by user id. */
   public static final String REVOCATIONS = "ot.auth.revocations";
 
-  public static final List<String> ALL = List.of(SESSION_COMMANDS, SESSION_EVENTS, REGISTRY, LOGS, AUDIT,
+  public static final List<String> ALL = List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_ACTIVITY, REGISTRY, LOGS, AUDIT,
       REVOCATIONS);
 
   private Topics() {}

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.otplatform.common.config.Env;
 import org.otplatform.compute.contract.ComputeContract;
+import org.otplatform.compute.contract.PeerNames;
 
 /**
  * The one TLS configuration every server and client of a service uses: PEM files named by the
@@ -30,12 +31,17 @@ import org.otplatform.compute.contract.ComputeContract;
  * or that has expired; a client without one still gets through the handshake, for public routes
  * (front ends), while internal routes demand one ({@link org.otplatform.common.http.ClientCertificates}).
  * Clients present the service's certificate and check the server's against the CA and its name.
+ *
+ * <p>The CA says a certificate is the platform's; its name says whose. Internal doors admit only the
+ * names {@code OT_TLS_PEERS} lists (default: the platform's services), so a compute service's
+ * certificate — same CA, name {@code compute} — opens none of them.
  */
-public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, Duration reloadInterval) {
+public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, Duration reloadInterval,
+    Set<String> peers) {
   private static final Set<String> KNOWN_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   /** TLS off. */
-  public static final TlsSettings OFF = new TlsSettings(null, null, null, Set.of(), Duration.ZERO);
+  public static final TlsSettings OFF = new TlsSettings(null, null, null, Set.of(), Duration.ZERO, Set.of());
 
   public static TlsSettings from(Env env) {
     String cert = env.string("OT_TLS_CERT", "");
@@ -60,11 +66,21 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
       protocols.add(protocol);
     }
     Duration reload = env.seconds("OT_TLS_RELOAD_SECONDS", Duration.ofSeconds(60));
-    return new TlsSettings(Path.of(cert), Path.of(key), Path.of(ca), Set.copyOf(protocols), reload);
+    Set<String> peers = PeerNames.parse(env.string(PeerNames.VARIABLE, ""), PeerNames.PLATFORM);
+    if (peers.contains(PeerNames.COMPUTE)) {
+      env.problem(PeerNames.VARIABLE + " must not admit '" + PeerNames.COMPUTE
+          + "': compute services' certificates are no platform identity");
+    }
+    return new TlsSettings(Path.of(cert), Path.of(key), Path.of(ca), Set.copyOf(protocols), reload, peers);
   }
 
   public boolean enabled() {
     return cert != null;
+  }
+
+  /** Whether {@code chain}, verified against the CA, is one of the platform's services ({@code OT_TLS_PEERS}). */
+  public boolean isPlatformPeer(java.util.List<? extends java.security.cert.Certificate> chain) {
+    return PeerNames.admits(chain, peers);
   }
 
   /** {@code base} serving TLS with this service's certificate, asking clients for theirs. */
@@ -119,15 +135,6 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
         .setTrustOptions(ssl.getTrustOptions()).setEnabledSecureTransportProtocols(protocols);
     base.setVerifyHost(false);
     return base;
-  }
-
-  /** The {@code OT_TLS_*} variables that hand these files to a child process (a compute service). */
-  public Map<String, String> environment() {
-    if (!enabled()) {
-      return Map.of();
-    }
-    return Map.of(ComputeContract.TLS_CERT, cert.toAbsolutePath().toString(), ComputeContract.TLS_KEY,
-        key.toAbsolutePath().toString(), ComputeContract.TLS_CA, ca.toAbsolutePath().toString());
   }
 
   /** The client side's certificate material, read anew from the files (for rotation too). */

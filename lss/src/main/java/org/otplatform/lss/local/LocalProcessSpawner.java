@@ -47,6 +47,7 @@ public final class LocalProcessSpawner implements Spawner {
   private final String host;
   private final HttpClient probeClient;
   private final TlsSettings tls;
+  private final ComputeIdentity identity;
   /** Processes being stopped on purpose: their exit is not a failure. */
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
   /** Every process started and not yet exited, so that none outlives the spawner. */
@@ -55,18 +56,23 @@ public final class LocalProcessSpawner implements Spawner {
   private final Map<String, Process> started = new ConcurrentHashMap<>();
 
   public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
-    this(vertx, classpath, host, TlsSettings.OFF);
+    this(vertx, classpath, host, TlsSettings.OFF, null);
   }
 
   /**
-   * With {@code tls} on, every compute process gets the LSS's certificate files (it serves TLS and
-   * admits only platform callers to the relay's WebSocket) and is probed over TLS.
+   * With {@code tls} on, every compute process gets {@code identity}'s certificate files — never
+   * the LSS's own — and the platform CA (it serves TLS and admits only the relay to its
+   * WebSocket), and is probed over TLS.
    */
-  public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls) {
+  public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls, ComputeIdentity identity) {
+    if (tls.enabled() && identity == null) {
+      throw new IllegalArgumentException("with TLS on, compute processes need a certificate of their own");
+    }
     this.vertx = vertx;
     this.classpath = classpath;
     this.host = host;
     this.tls = tls;
+    this.identity = identity;
     this.probeClient = vertx.createHttpClient(tls.client(new HttpClientOptions().setConnectTimeout(1_000)));
   }
 
@@ -105,7 +111,9 @@ public final class LocalProcessSpawner implements Spawner {
     env.put(ComputeContract.PORT, "0");
     env.put(ComputeContract.BIND_HOST, host);
     env.put(ComputeContract.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-    env.putAll(tls.environment());
+    if (tls.enabled()) {
+      env.putAll(identity.environment(tls));
+    }
     Process process;
     try {
       process = builder.start();

@@ -5,17 +5,19 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import java.util.concurrent.TimeUnit;
 import org.otplatform.common.tls.TlsSettings;
+import org.otplatform.compute.contract.PeerNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Mutual TLS in front of the embedded Mongo-wire store, which speaks no TLS itself: listens on the
  * store's public port, demands a client certificate of the platform CA (as {@code mongod --tlsMode
- * requireTLS --tlsCAFile} does), and pipes each connection to the store on a loopback port of its
+ * requireTLS --tlsCAFile} does) that names a platform service, and pipes each connection to the store on a loopback port of its
  * own. The services then reach MongoDB as they would in a cluster, with {@code tls=true}.
  */
 public final class StoreTlsFront implements AutoCloseable {
@@ -40,6 +42,9 @@ public final class StoreTlsFront implements AutoCloseable {
               .setKeyPath(tls.key().toString()))
           .setTrustOptions(new PemTrustOptions().addCertPath(tls.ca().toString())));
       server.connectHandler(client -> {
+        if (!platformPeer(client, tls)) {
+          return;
+        }
         client.pause();
         store.connect(storePort, "127.0.0.1").onSuccess(upstream -> {
           client.pipeTo(upstream);
@@ -59,6 +64,26 @@ public final class StoreTlsFront implements AutoCloseable {
       throw new IllegalStateException("TLS front of the store on " + host + ":" + port + ": " + cause.getMessage(),
           cause);
     }
+  }
+
+  /**
+   * Whether the client is one of the platform's services: the handshake checked the CA; a compute
+   * service's certificate, of the same CA, is closed here with a warning.
+   */
+  private static boolean platformPeer(NetSocket client, TlsSettings tls) {
+    java.util.List<java.security.cert.Certificate> chain;
+    try {
+      chain = client.peerCertificates();
+    } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+      chain = java.util.List.of();
+    }
+    if (tls.isPlatformPeer(chain)) {
+      return true;
+    }
+    LOG.warn("the store refused {}: certificate of '{}', not a platform service", client.remoteAddress(),
+        PeerNames.of(chain).orElse("?"));
+    client.close();
+    return false;
   }
 
   @Override
