@@ -144,11 +144,28 @@ class DeployManifestsTest {
     return result;
   }
 
+  /** The long-running workloads' pod templates and the Jobs' (which run once, without probes). */
+  private Map<String, PodTemplateSpec> allPodTemplates(String overlay) {
+    Map<String, PodTemplateSpec> result = templates(overlay);
+    jobs(overlay).forEach((name, template) -> result.put(name, template));
+    return result;
+  }
+
+  private Map<String, PodTemplateSpec> jobs(String overlay) {
+    Map<String, PodTemplateSpec> result = new HashMap<>();
+    all(overlay, io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(j -> result.put(j.getMetadata().getName(),
+        j.getSpec().getTemplate()));
+    return result;
+  }
+
   @Test
   void everyWorkloadHasProbesResourcesARestrictedSecurityContextAndAPinnedImage() {
     for (String overlay : List.of("dev", "prod")) {
-      Map<String, PodTemplateSpec> templates = templates(overlay);
-      assertEquals(Set.of("gss", "auth", "lss", "relay", "logger", "kafka", "mongodb"), templates.keySet());
+      Map<String, PodTemplateSpec> templates = allPodTemplates(overlay);
+      Set<String> jobs = jobs(overlay).keySet();
+      assertEquals(overlay.equals("prod") ? Set.of("kafka-acls") : Set.of(), jobs, overlay + ": jobs");
+      assertEquals(Set.of("gss", "auth", "lss", "relay", "logger", "kafka", "mongodb"),
+          templates(overlay).keySet());
       templates.forEach((name, template) -> {
         String at = overlay + "/" + name;
         var pod = template.getSpec();
@@ -157,8 +174,8 @@ class DeployManifestsTest {
         assertEquals(!name.equals("lss"), !Boolean.TRUE.equals(pod.getAutomountServiceAccountToken()),
             at + ": only the LSS has a service-account token");
         for (Container c : pod.getContainers()) {
-          assertNotNull(c.getLivenessProbe(), at + ": liveness probe");
-          assertNotNull(c.getReadinessProbe(), at + ": readiness probe");
+          assertTrue(jobs.contains(name) || c.getLivenessProbe() != null, at + ": liveness probe");
+          assertTrue(jobs.contains(name) || c.getReadinessProbe() != null, at + ": readiness probe");
           if (SERVICE_PORTS.containsKey(name)) {
             assertEquals("/health/live", c.getLivenessProbe().getHttpGet().getPath(), at);
             assertEquals("/health/ready", c.getReadinessProbe().getHttpGet().getPath(), at);
@@ -232,7 +249,7 @@ class DeployManifestsTest {
   @Test
   void servicesAndPoliciesSelectPodsThatExistOnPortsTheyOpen() {
     for (String overlay : List.of("dev", "prod")) {
-      Map<String, PodTemplateSpec> templates = templates(overlay);
+      Map<String, PodTemplateSpec> templates = allPodTemplates(overlay);
       for (Service service : all(overlay, Service.class)) {
         String at = overlay + ": Service " + service.getMetadata().getName();
         List<PodTemplateSpec> selected = templates.values().stream()
@@ -498,7 +515,8 @@ class DeployManifestsTest {
   /**
    * Kafka's start script, run from the rendered ConfigMap with stand-ins for Kafka's own scripts:
    * node id from the pod's ordinal, a quorum of every replica, replication from the size, and in
-   * prod SSL listeners requiring client certificates with a key store of key and chain.
+   * prod SSL listeners requiring client certificates with a key store of key and chain, and
+   * authorisation by certificate name with the brokers the only super users.
    */
   @Test
   void theKafkaStartScriptConfiguresTheQuorumReplicationAndTls() throws Exception {
@@ -549,6 +567,12 @@ class DeployManifestsTest {
       if (tls) {
         assertEquals("required", props.getProperty("ssl.client.auth"), at);
         assertEquals("SSL:SSL,CONTROLLER:SSL", props.getProperty("listener.security.protocol.map"), at);
+        // Authorisation by certificate name, as KafkaAclsTest runs a broker against kafka-acls.yaml.
+        assertEquals(KafkaBroker.PRINCIPAL_RULE, props.getProperty("ssl.principal.mapping.rules"), at);
+        assertEquals("org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            props.getProperty("authorizer.class.name"), at);
+        assertEquals("false", props.getProperty("allow.everyone.if.no.acl.found"), at);
+        assertEquals("User:kafka", props.getProperty("super.users"), at);
         String keystore = Files.readString(Path.of(props.getProperty("ssl.keystore.location")));
         assertTrue(keystore.startsWith("-----BEGIN PRIVATE KEY-----") && keystore.contains("BEGIN CERTIFICATE"), at);
       }
