@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.otplatform.common.kafka.KafkaConnection;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -39,9 +40,8 @@ public final class LogBench {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedPlatform platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null, context.brokerLib(),
         Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD, "OT_LOG_LEVEL", "WARN"), ports)).start()) {
-      MongoClient mongo = MongoClient.create(vertx, new JsonObject()
-          .put("connection_string", "mongodb://127.0.0.1:" + ports.mongo()).put("db_name", "ot_logs"));
-      String bootstrap = "127.0.0.1:" + ports.kafka();
+      MongoClient mongo = MongoClient.create(vertx, platform.mongoOptions("ot_logs"));
+      KafkaConnection bootstrap = platform.kafka();
       List<Double> raw = new ArrayList<>();
       List<Double> stored = new ArrayList<>();
       for (int run = 0; run < context.size().runs(3) + 1; run++) {
@@ -77,9 +77,16 @@ public final class LogBench {
     return records;
   }
 
-  private static KafkaProducer<String, String> producer(String bootstrap) {
+  /** Client properties for the platform's broker (its certificate included: the broker requires one). */
+  private static Properties client(KafkaConnection kafka) {
     Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrap);
+    props.putAll(kafka.security());
+    props.put("bootstrap.servers", kafka.bootstrap());
+    return props;
+  }
+
+  private static KafkaProducer<String, String> producer(KafkaConnection bootstrap) {
+    Properties props = client(bootstrap);
     props.put("acks", "1"); // as the services' log appender
     props.put("linger.ms", "50");
     props.put("batch.size", "262144");
@@ -87,16 +94,15 @@ public final class LogBench {
   }
 
   /** Produce n records to a topic of their own and consume them back with a plain consumer. */
-  private static double rawRate(String bootstrap, int n) throws Exception {
+  private static double rawRate(KafkaConnection bootstrap, int n) throws Exception {
     String topic = "bench.raw." + UUID.randomUUID();
     // As many partitions as the log topic; the broker does not create topics on first use.
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-        Map.of("bootstrap.servers", bootstrap))) {
+        client(bootstrap))) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 6, (short) 1))).all()
           .get(30, TimeUnit.SECONDS);
     }
-    Properties props = new Properties();
-    props.put("bootstrap.servers", bootstrap);
+    Properties props = client(bootstrap);
     props.put("group.id", "bench-" + UUID.randomUUID());
     props.put("auto.offset.reset", "earliest");
     // As the platform's consumers (the logger's among them), so that the two rates compare like for like.
@@ -126,7 +132,7 @@ public final class LogBench {
   }
 
   /** Produce n records to the log topic and wait until the logger has stored them all. */
-  private static double endToEnd(String bootstrap, MongoClient mongo, int n) throws Exception {
+  private static double endToEnd(KafkaConnection bootstrap, MongoClient mongo, int n) throws Exception {
     String service = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     List<String> records = records(service, n);
     long t0 = System.nanoTime();

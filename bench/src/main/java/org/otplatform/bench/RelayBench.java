@@ -128,7 +128,7 @@ public final class RelayBench {
       int echoPort = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
 
       int relayPort = FreePorts.pick();
-      relay = startRelay(platform, relayPort, tls);
+      relay = startRelay(platform, relayPort);
       String relayUrl = platform.url(relayPort);
       BenchHttp.await(() -> BenchHttp.status(relayUrl + "/health/ready") == 200, "standalone relay ready");
 
@@ -213,7 +213,7 @@ public final class RelayBench {
         .setSsl(relayTls).addHeader("Authorization", "Bearer " + token);
   }
 
-  private static Process startRelay(EmbeddedPlatform platform, int port, Map<String, String> tls) throws Exception {
+  private static Process startRelay(EmbeddedPlatform platform, int port) throws Exception {
     EmbeddedPlatform.Ports ports = platform.ports();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
@@ -222,9 +222,7 @@ public final class RelayBench {
     env.put("OT_KAFKA_BOOTSTRAP", "127.0.0.1:" + ports.kafka());
     env.put("OT_AUTH_URL", platform.url(ports.auth()));
     env.put("OT_GSS_URL", platform.url(ports.gss()));
-    if (!tls.isEmpty()) {
-      env.putAll(org.otplatform.embedded.tls.EmbeddedTls.settings(Path.of(tls.get("OT_EMBEDDED_TLS_DIR"))));
-    }
+    env.putAll(platform.tlsEnvironment());
     env.put("OT_RELAY_PORT", Integer.toString(port));
     env.put("OT_HOST", "127.0.0.1");
     env.put("OT_INSTANCE_ID", "relay-bench");

@@ -21,7 +21,7 @@ public final class TlsCostBench {
     RelayBench.Figures plainRelay = RelayBench.figures(context.brokerLib(), false, 0, null, size);
     RelayBench.Figures tlsRelay = RelayBench.figures(context.brokerLib(), true, 0, null, size);
     BenchHttp.tls(false);
-    String off = "TLS off";
+    String off = "HTTP plain (broker, store on TLS)";
     return List.of(
         new Row("tls", "open request -> READY, one at a time, p50, TLS on", "ms", tlsOpen.p50(), off, plainOpen.p50()),
         new Row("tls", "open request -> READY, one at a time, p99, TLS on", "ms", tlsOpen.p99(), off, plainOpen.p99()),

@@ -31,8 +31,9 @@ public final class EmbeddedMain implements Callable<Integer> {
       + "(default: $OT_BROKER_LIB, else broker/target/lib)")
   private Path brokerLib;
 
-  @Option(names = "--tls", description = "run everything on mutual TLS: a platform CA and certificates are made "
-      + "under <data-dir>/tls on first use (same as OT_EMBEDDED_TLS=true)")
+  @Option(names = "--tls", description = "run the services' HTTP and WebSockets on mutual TLS too (the broker and "
+      + "the store always are): a platform CA and certificates are made under <data-dir>/tls on first use "
+      + "(same as OT_EMBEDDED_TLS=true)")
   private boolean tls;
 
   public static void main(String[] args) {

@@ -88,7 +88,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
   private Optional<String> generatedAdminPassword = Optional.empty();
   private String adminUser;
   /** {@code OT_TLS_*} for every service and the broker when the platform runs on TLS, else empty. */
+  /** The services' {@code OT_TLS_*}: always for the broker and the store, for HTTP too with {@link #https}. */
   private Map<String, String> tls = Map.of();
+  private boolean https;
 
   public EmbeddedPlatform(Settings settings) {
     this.settings = settings;
@@ -99,12 +101,31 @@ public final class EmbeddedPlatform implements AutoCloseable {
   }
 
   public String url(int port) {
-    return (tls.isEmpty() ? "http" : "https") + "://127.0.0.1:" + port;
+    return (https ? "https" : "http") + "://127.0.0.1:" + port;
   }
 
-  /** How the services reach the store: with {@code tls=true} when the platform runs on TLS. */
+  /** How the services reach the store: always over mutual TLS. */
   public String mongoUri() {
-    return "mongodb://127.0.0.1:" + ports().mongo() + (tls.isEmpty() ? "" : "/?tls=true");
+    return "mongodb://127.0.0.1:" + ports().mongo() + "/?tls=true";
+  }
+
+  /**
+   * The {@code OT_TLS_*} (and {@code OT_TLS_HTTP}) the services get, for a process started beside
+   * the platform — another service, a benchmark's client — to reach its broker and store.
+   */
+  public Map<String, String> tlsEnvironment() {
+    return tls;
+  }
+
+  /** Options for a Mongo client of the store's database {@code database}, with the platform's certificate. */
+  public io.vertx.core.json.JsonObject mongoOptions(String database) {
+    return new io.vertx.core.json.JsonObject().put("connection_string", mongoUri()).put("db_name", database)
+        .put("caPath", tls.get("OT_TLS_CA")).put("certPath", tls.get("OT_TLS_CERT")).put("keyPath", tls.get("OT_TLS_KEY"));
+  }
+
+  /** The broker, with the platform's certificate (every client of it needs one). */
+  public org.otplatform.common.kafka.KafkaConnection kafka() {
+    return broker.connection();
   }
 
   public Optional<String> generatedAdminPassword() {
@@ -270,23 +291,24 @@ public final class EmbeddedPlatform implements AutoCloseable {
   }
 
   /**
-   * With {@code OT_EMBEDDED_TLS=true}: the platform CA and this machine's certificate, under
-   * {@code OT_EMBEDDED_TLS_DIR} (default {@code <data>/tls}, a temporary directory without one), made
-   * on first use — then every service, the broker and every client between them use mutual TLS.
+   * The platform CA and its certificates under {@code OT_EMBEDDED_TLS_DIR} (default
+   * {@code <data>/tls}, a temporary directory without one), made on first use. The broker and the
+   * store always require them — no other local user reaches either; with {@code OT_EMBEDDED_TLS=true}
+   * every service, and every client between them, uses mutual TLS too.
    */
   private void prepareTls() throws IOException {
     String on = settings.env().getOrDefault("OT_EMBEDDED_TLS", "false");
     if (!on.equals("true") && !on.equals("false")) {
       throw new EmbeddedException(ExitCodes.CONFIG, "OT_EMBEDDED_TLS must be true or false, got '" + on + "'", null);
     }
-    if (on.equals("false")) {
-      return;
-    }
+    https = on.equals("true");
     String configured = settings.env().get("OT_EMBEDDED_TLS_DIR");
     Path dir = configured != null ? Path.of(configured)
         : settings.dataDir() != null ? settings.dataDir().resolve("tls") : Files.createTempDirectory("ot-tls");
-    tls = EmbeddedTls.prepare(dir);
-    LOG.info("TLS on: platform CA {}", tls.get("OT_TLS_CA"));
+    Map<String, String> files = new HashMap<>(EmbeddedTls.prepare(dir));
+    files.put("OT_TLS_HTTP", Boolean.toString(https));
+    tls = Map.copyOf(files);
+    LOG.info("TLS on for {}: platform CA {}", https ? "everything" : "the broker and the store", tls.get("OT_TLS_CA"));
   }
 
   /** The environment the services see: the caller's, then the embedded wiring. */
@@ -304,7 +326,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
     env.put("OT_AUTH_URL", url(p.auth()));
     env.put("OT_GSS_URL", url(p.gss()));
     env.putAll(tls);
-    env.putIfAbsent("OT_PUBLIC_RELAY_URL", (tls.isEmpty() ? "ws" : "wss") + "://127.0.0.1:" + p.relay());
+    env.putIfAbsent("OT_PUBLIC_RELAY_URL", (https ? "wss" : "ws") + "://127.0.0.1:" + p.relay());
     env.putIfAbsent("OT_PUBLIC_LOGGER_URL", url(p.logger()));
     env.putIfAbsent("OT_PUBLIC_AUTH_URL", url(p.auth()));
     env.putIfAbsent("OT_INSTANCE_ID", "embedded");

@@ -36,7 +36,7 @@ final class EmbeddedStore implements AutoCloseable {
     this.front = front;
   }
 
-  /** Starts the store on {@code port}; {@code tls} the platform's {@code OT_TLS_*}, empty without TLS. */
+  /** Starts the store on {@code port}; {@code tls} the platform's {@code OT_TLS_*} (empty: plain, in tests of the store alone). */
   static EmbeddedStore start(Path dataDir, int port, Map<String, String> tls) throws IOException {
     MongoBackend backend;
     if (dataDir == null) {

@@ -306,8 +306,7 @@ class AuthApiTest {
     String kate = login("kate", secret).expect(200).json().getString("accessToken");
     Api.post(url("/api/v1/projects"), kate, "{\"name\":\"kates-project\"}").expect(201);
 
-    Properties props = new Properties();
-    props.put("bootstrap.servers", "127.0.0.1:" + p.platform.ports().kafka());
+    Properties props = LogRecords.properties(p.platform);
     props.put("group.id", "audit-test-" + System.nanoTime());
     props.put("auto.offset.reset", "earliest");
     List<JsonObject> seen = new ArrayList<>();

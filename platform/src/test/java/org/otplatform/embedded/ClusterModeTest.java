@@ -119,7 +119,7 @@ class ClusterModeTest {
       assertEquals("compute", r.getString("source"), r.encode());
       assertTrue(r.getString("pod").startsWith("ot-kriging-"), r.encode());
     }
-    LogRecords.produce(platform.ports().kafka(), records);
+    LogRecords.produce(platform, records);
     String url = platform.url(platform.ports().logger()) + "/api/v1/logs?session=" + id + "&service=kriging";
     List<String>[] stored = new List[1];
     Api.await("the three lines in the logger", Duration.ofSeconds(60), () -> {

@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.otplatform.common.events.Topics;
-import org.otplatform.common.kafka.KafkaConnection;
 import org.otplatform.common.kafka.KafkaSupport;
 
 /**
@@ -46,7 +45,7 @@ class LogQuotaTest {
       Vertx vertx = Vertx.vertx();
       try {
         KafkaProducer<String, String> producer = KafkaProducer.create(vertx, KafkaSupport.producerConfig(
-            KafkaConnection.plain("127.0.0.1:" + own.platform.ports().kafka()), "flood"));
+            own.platform.kafka(), "flood"));
         List<Future<?>> sent = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
           sent.add(producer.send(KafkaProducerRecord.create(Topics.LOGS, "flood", record("flood", i).encode())));

@@ -14,15 +14,23 @@ import org.otplatform.common.events.Topics;
 final class LogRecords {
   private LogRecords() {}
 
+  /** Client properties for the platform's broker: its bootstrap address and certificate. */
+  static Properties properties(EmbeddedPlatform platform) {
+    Properties props = new Properties();
+    props.putAll(platform.kafka().security());
+    props.put("bootstrap.servers", platform.kafka().bootstrap());
+    return props;
+  }
+
   static JsonObject record(String service, String message) {
     return new JsonObject().put("id", UUID.randomUUID().toString()).put("time", Instant.now().toString())
         .put("level", "INFO").put("service", service).put("instance", "test").put("logger", "test")
         .put("message", message).put("thread", "main");
   }
 
-  static void produce(int kafkaPort, List<JsonObject> records) throws Exception {
-    Properties props = new Properties();
-    props.put("bootstrap.servers", "127.0.0.1:" + kafkaPort);
+  /** Sends the records to the platform's log topic, with its certificate (its broker requires one). */
+  static void produce(EmbeddedPlatform platform, List<JsonObject> records) throws Exception {
+    Properties props = properties(platform);
     props.put("linger.ms", "5");
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
         new StringSerializer())) {

@@ -32,7 +32,7 @@ class LoggerTest {
         .put("message", "retrying with password=hunter2 and Authorization: Bearer abc.def.ghi")
         .put("thread", "main");
     // The same record twice, as a producer retry or a consumer replay would deliver it.
-    LogRecords.produce(p.platform.ports().kafka(), List.of(record, record));
+    LogRecords.produce(p.platform, List.of(record, record));
     String url = p.logger + "/api/v1/logs?service=" + service + "&level=WARN";
     Api.await("the record in the logger", Duration.ofSeconds(60),
         () -> !Api.get(url, admin).expect(200).json().getJsonArray("records").isEmpty());
@@ -71,7 +71,7 @@ class LoggerTest {
       }
       Api.await("the slow viewer subscribed", Duration.ofSeconds(30), () -> Api.get(p.platform.url(
           p.platform.ports().logger()) + "/metrics", null).body().contains("ot_logger_tail_viewers 2.0"));
-      LogRecords.produce(p.platform.ports().kafka(), List.of(LogRecords.record(service, "not this one"),
+      LogRecords.produce(p.platform, List.of(LogRecords.record(service, "not this one"),
           LogRecords.record(service, "the WANTED one, token=s3cret")));
       String data = null;
       while ((line = reader.readLine()) != null) {
@@ -87,7 +87,7 @@ class LoggerTest {
       for (int i = 0; i < 3000; i++) {
         flood.add(LogRecords.record(service, i + " " + "z".repeat(4000)));
       }
-      LogRecords.produce(p.platform.ports().kafka(), flood);
+      LogRecords.produce(p.platform, flood);
       Api.await("records skipped for the slow viewer", Duration.ofSeconds(60), () -> Api.get(p.platform.url(
           p.platform.ports().logger()) + "/metrics", null).body().lines()
           .anyMatch(l -> l.startsWith("ot_logger_tail_skipped_total") && !l.endsWith(" 0.0")));

@@ -184,11 +184,11 @@ class ReplicasTest {
     for (int i = 0; i < 200; i++) {
       (i < 100 ? before : during).add(LogRecords.record(service, "record " + i));
     }
-    LogRecords.produce(platform.ports().kafka(), before);
+    LogRecords.produce(platform, before);
     platform.stop(logger);
     // Written while no logger runs; the first 100 again, as a producer retry would.
-    LogRecords.produce(platform.ports().kafka(), during);
-    LogRecords.produce(platform.ports().kafka(), before);
+    LogRecords.produce(platform, during);
+    LogRecords.produce(platform, before);
     String next = platform.url(platform.startReplica("logger", Map.of("OT_INSTANCE_ID", "logger-b")).port());
     String query = next + "/api/v1/logs?service=" + service + "&limit=1000";
     Api.await("all 200 records stored", DEADLINE,

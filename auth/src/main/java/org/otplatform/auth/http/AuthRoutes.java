@@ -20,7 +20,7 @@ public final class AuthRoutes {
    *     service's certificate, and cookies are secure
    */
   public static void bind(RouterBuilder b, AuthParts parts, BearerAuth auth, TlsSettings tls) {
-    LoginApi login = new LoginApi(parts, tls.enabled());
+    LoginApi login = new LoginApi(parts, tls.https());
     UsersApi users = new UsersApi(parts);
     GroupsApi groups = new GroupsApi(parts, users);
     ProjectsApi projects = new ProjectsApi(parts, users, groups);

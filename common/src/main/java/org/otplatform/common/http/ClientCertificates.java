@@ -22,10 +22,10 @@ public final class ClientCertificates {
 
   private ClientCertificates() {}
 
-  /** The guard; with TLS off it lets every request through. */
+  /** The guard; with HTTP not on TLS it lets every request through. */
   public static Handler<RoutingContext> require(TlsSettings tls) {
     return ctx -> {
-      if (!tls.enabled()) {
+      if (!tls.https()) {
         ctx.next();
         return;
       }

@@ -76,7 +76,7 @@ public final class HttpHardening {
     }
     handlers.add(XFrameHandler.create(XFrameHandler.DENY));
     handlers.add(CSPHandler.create().setDirective("default-src", "'none'").setDirective("frame-ancestors", "'none'"));
-    if (common.tls().enabled()) {
+    if (common.tls().https()) {
       handlers.add(HSTSHandler.create());
     }
     handlers.add(new ApiHeaders());

@@ -55,7 +55,7 @@ public final class ServiceTls {
 
   /** Follows a started server, so that it gets renewed certificates. */
   public HttpServer track(HttpServer server) {
-    if (settings.enabled()) {
+    if (settings.https()) {
       servers.add(server);
     }
     return server;
@@ -64,7 +64,7 @@ public final class ServiceTls {
   /** An HTTP client for calls to other services, presenting this service's certificate. */
   public HttpClientAgent httpClient(HttpClientOptions base) {
     HttpClientAgent client = vertx.createHttpClient(settings.client(base));
-    if (settings.enabled()) {
+    if (settings.https()) {
       clients.add(client);
     }
     return client;

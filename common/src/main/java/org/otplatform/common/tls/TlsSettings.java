@@ -37,11 +37,11 @@ import org.otplatform.compute.contract.PeerNames;
  * certificate — same CA, name {@code compute} — opens none of them.
  */
 public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, Duration reloadInterval,
-    Set<String> peers) {
+    Set<String> peers, boolean http) {
   private static final Set<String> KNOWN_PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
 
   /** TLS off. */
-  public static final TlsSettings OFF = new TlsSettings(null, null, null, Set.of(), Duration.ZERO, Set.of());
+  public static final TlsSettings OFF = new TlsSettings(null, null, null, Set.of(), Duration.ZERO, Set.of(), false);
 
   public static TlsSettings from(Env env) {
     String cert = env.string("OT_TLS_CERT", "");
@@ -71,11 +71,22 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
       env.problem(PeerNames.VARIABLE + " must not admit '" + PeerNames.COMPUTE
           + "': compute services' certificates are no platform identity");
     }
-    return new TlsSettings(Path.of(cert), Path.of(key), Path.of(ca), Set.copyOf(protocols), reload, peers);
+    boolean http = env.bool("OT_TLS_HTTP", true);
+    return new TlsSettings(Path.of(cert), Path.of(key), Path.of(ca), Set.copyOf(protocols), reload, peers, http);
   }
 
+  /** TLS is on for Kafka and MongoDB (and, see {@link #https}, for HTTP). */
   public boolean enabled() {
     return cert != null;
+  }
+
+  /**
+   * TLS is on for HTTP and WebSockets too — servers, clients between services, compute services.
+   * Off ({@code OT_TLS_HTTP=false}) where only the broker and the store need it: embedded mode
+   * without {@code --tls}, whose HTTP stays on the loopback interface.
+   */
+  public boolean https() {
+    return enabled() && http;
   }
 
   /** Whether {@code chain}, verified against the CA, is one of the platform's services ({@code OT_TLS_PEERS}). */
@@ -85,7 +96,7 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
 
   /** {@code base} serving TLS with this service's certificate, asking clients for theirs. */
   public HttpServerOptions server(HttpServerOptions base) {
-    if (!enabled()) {
+    if (!https()) {
       return base;
     }
     ServerSSLOptions ssl = serverSsl();
@@ -109,7 +120,7 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
 
   /** {@code base} connecting with TLS, presenting this service's certificate. */
   public HttpClientOptions client(HttpClientOptions base) {
-    if (!enabled()) {
+    if (!https()) {
       return base;
     }
     ClientSSLOptions ssl = clientSsl();
@@ -127,7 +138,7 @@ public record TlsSettings(Path cert, Path key, Path ca, Set<String> protocols, D
    * pod address, which no certificate names.
    */
   public io.vertx.core.http.WebSocketClientOptions computeClient(io.vertx.core.http.WebSocketClientOptions base) {
-    if (!enabled()) {
+    if (!https()) {
       return base;
     }
     ClientSSLOptions ssl = clientSsl();

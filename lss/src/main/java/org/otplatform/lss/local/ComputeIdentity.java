@@ -16,13 +16,13 @@ import org.otplatform.compute.contract.ComputeContract;
 public record ComputeIdentity(Path cert, Path key) {
 
   /**
-   * From the environment: required with TLS on in local mode (a configuration problem otherwise),
-   * null with TLS off.
+   * From the environment: required with HTTP on TLS in local mode (a configuration problem
+   * otherwise), null without.
    */
   public static ComputeIdentity from(Env env, TlsSettings tls, boolean local) {
     String cert = env.string("OT_LSS_COMPUTE_TLS_CERT", "");
     String key = env.string("OT_LSS_COMPUTE_TLS_KEY", "");
-    if (!tls.enabled() || !local) {
+    if (!tls.https() || !local) {
       return null;
     }
     if (cert.isEmpty() || key.isEmpty()) {

@@ -65,7 +65,7 @@ public final class LocalProcessSpawner implements Spawner {
    * WebSocket), and is probed over TLS.
    */
   public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls, ComputeIdentity identity) {
-    if (tls.enabled() && identity == null) {
+    if (tls.https() && identity == null) {
       throw new IllegalArgumentException("with TLS on, compute processes need a certificate of their own");
     }
     this.vertx = vertx;
@@ -111,7 +111,7 @@ public final class LocalProcessSpawner implements Spawner {
     env.put(ComputeContract.PORT, "0");
     env.put(ComputeContract.BIND_HOST, host);
     env.put(ComputeContract.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
-    if (tls.enabled()) {
+    if (tls.https()) {
       env.putAll(identity.environment(tls));
     }
     Process process;
