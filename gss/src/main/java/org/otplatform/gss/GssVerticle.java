@@ -18,6 +18,7 @@ import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ServiceHttp;
+import org.otplatform.console.Console;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
@@ -135,6 +136,11 @@ public final class GssVerticle extends ServiceVerticle {
         .compose(v -> audit.start())
         .compose(v -> ServiceHttp.router(vertx, CONTRACT, readiness, config.common(), bearer,
             b -> GssRoutes.bind(b, parts, bearer)))
+        .map(router -> {
+          Console.mount(router, java.util.stream.Stream.of(config.publicAuthUrl(), config.publicRelayUrl(),
+              config.publicLoggerUrl()).filter(u -> u != null && !u.isBlank()).map(java.net.URI::create).toList());
+          return router;
+        })
         .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> every(config.sweepInterval(), sweeps::runOnce));
   }

@@ -85,6 +85,7 @@ public final class EmbeddedMain implements Callable<Integer> {
     EmbeddedPlatform.Ports p = platform.ports();
     StringBuilder sb = new StringBuilder()
         .append("\nOT Platform is running (Ctrl-C stops it).\n")
+        .append("  console ").append(platform.consoleUrl()).append('\n')
         .append("  GSS     ").append(platform.url(p.gss())).append("/api/v1/info\n")
         .append("  AUTH    ").append(platform.url(p.auth())).append("/api/v1/login\n")
         .append("  relay   ").append(platform.url(p.relay()).replaceFirst("^http", "ws")).append("/ws/sessions/{id}\n")

@@ -117,6 +117,17 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return tls;
   }
 
+  /** Where the console is (served by the GSS). */
+  public String consoleUrl() {
+    return url(ports().gss()) + "/console/";
+  }
+
+  /** The GSS's origins as a browser on this machine names them: the console's origin. */
+  private String consoleOrigins() {
+    String scheme = https ? "https" : "http";
+    return scheme + "://127.0.0.1:" + ports().gss() + "," + scheme + "://localhost:" + ports().gss();
+  }
+
   /** Options for a Mongo client of the store's database {@code database}, with the platform's certificate. */
   public io.vertx.core.json.JsonObject mongoOptions(String database) {
     return new io.vertx.core.json.JsonObject().put("connection_string", mongoUri()).put("db_name", database)
@@ -330,6 +341,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
     env.putIfAbsent("OT_PUBLIC_LOGGER_URL", url(p.logger()));
     env.putIfAbsent("OT_PUBLIC_AUTH_URL", url(p.auth()));
     env.putIfAbsent("OT_INSTANCE_ID", "embedded");
+    // The console is served by the GSS and calls AUTH, the relay and the logger from that origin.
+    env.putIfAbsent("OT_CORS_ORIGINS", consoleOrigins());
     // Every client of the embedded platform is on this machine, at one address: a cap per address
     // would cap only its user (the platform binds the loopback interface).
     env.putIfAbsent("OT_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0");

@@ -70,16 +70,17 @@ public final class HttpHardening {
   private static List<Handler<RoutingContext>> handlers(CommonConfig common) {
     List<Handler<RoutingContext>> handlers = new java.util.ArrayList<>();
     handlers.add(readDeadline(common.requestReadTimeout().toMillis()));
-    if (!common.corsOrigins().isEmpty()) {
-      handlers.add(CorsHandler.create().addOrigins(common.corsOrigins()).allowedMethods(METHODS)
-          .allowedHeaders(HEADERS).exposedHeader("Retry-After").maxAgeSeconds(600));
-    }
     handlers.add(XFrameHandler.create(XFrameHandler.DENY));
     handlers.add(CSPHandler.create().setDirective("default-src", "'none'").setDirective("frame-ancestors", "'none'"));
     if (common.tls().https()) {
       handlers.add(HSTSHandler.create());
     }
     handlers.add(new ApiHeaders());
+    // After the headers above, so that a refused origin's 403 and a preflight carry them too.
+    if (!common.corsOrigins().isEmpty()) {
+      handlers.add(CorsHandler.create().addOrigins(common.corsOrigins()).allowedMethods(METHODS)
+          .allowedHeaders(HEADERS).exposedHeader("Retry-After").maxAgeSeconds(600));
+    }
     return handlers;
   }
 

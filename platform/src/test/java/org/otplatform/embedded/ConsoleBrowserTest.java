@@ -1,0 +1,244 @@
+package org.otplatform.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real browser (Debian's headless Chromium through its WebDriver) against the
+ * embedded platform: a wrong password refused in place; sign-in, a project made, a kriging session
+ * opened and followed to READY on its live timeline, kriging run in the workbench with the heat
+ * map's cells checked against the service's own answer, the session closed; a token the platform refuses renewed
+ * with the refresh token, and a sign-in that cannot be renewed ending on the sign-in page. No
+ * errors on the browser's console. Screenshots of each view under {@code target/console-screenshots/}.
+ */
+@ExtendWith(SharedPlatform.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(300)
+class ConsoleBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Path SHOTS = Path.of("target", "console-screenshots");
+  private ChromeDriver browser;
+  private WebDriverWait wait;
+  private String console;
+
+  @BeforeAll
+  void start() throws Exception {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+    if (System.getenv("CI") != null) {
+      assertTrue(present, "CI must run the browser tests: bin/ot-test installs chromium and chromium-driver");
+    }
+    Assumptions.assumeTrue(present, "no chromium/chromedriver here (bin/ot-test installs them as root)");
+    Files.createDirectories(SHOTS);
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--window-size=1280,800", "--user-data-dir=" + Files.createTempDirectory("ot-chromium"));
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+        .usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+    console = SharedPlatform.get().platform.consoleUrl();
+  }
+
+  @AfterAll
+  void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @AfterEach
+  void noErrorsOnTheBrowsersConsole() {
+    if (browser == null) {
+      return;
+    }
+    List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+        // A refused sign-in or token is the server's answer the page handles, which Chromium logs.
+        .filter(e -> !e.getMessage().contains("status of 401")).toList();
+    assertEquals(List.of(), severe, "errors on the browser's console");
+  }
+
+  @Test
+  @Order(1)
+  void aWrongPasswordIsRefusedInPlace() throws Exception {
+    browser.get(console);
+    signIn("admin", "not-the-password");
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+    assertTrue(error.getText().contains("Wrong username or password"), error.getText());
+    shot("login-refused");
+  }
+
+  @Test
+  @Order(2)
+  void signInMakeAProjectOpenASessionWatchItReadyAndCloseIt() throws Exception {
+    browser.get(console);
+    signIn("admin", SharedPlatform.ADMIN_PASSWORD);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+    browser.get(console + "#/projects");
+    WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("name")));
+    name.sendKeys("console-e2e");
+    browser.findElement(By.cssSelector("#new-project button[type=submit]")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("tr[data-project='console-e2e']")));
+    shot("projects");
+
+    browser.get(console + "#/sessions");
+    WebElement project = wait.until(ExpectedConditions.presenceOfElementLocated(
+        By.cssSelector("#open-session select[name=project] option[value='console-e2e']")));
+    new Select(browser.findElement(By.cssSelector("#open-session select[name=project]")))
+        .selectByValue(project.getDomAttribute("value"));
+    new Select(browser.findElement(By.cssSelector("#open-session select[name=type]"))).selectByValue("kriging");
+    shot("sessions");
+    browser.findElement(By.cssSelector("#open-session button[type=submit]")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("#/session/"));
+    new WebDriverWait(browser, Duration.ofSeconds(120)).until(
+        ExpectedConditions.textToBe(By.id("session-state"), "READY"));
+    // The timeline came from the event stream: the request, the service starting and ready, the session ready.
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type=SessionReady]")));
+    List<String> types = browser.findElements(By.cssSelector("#timeline li")).stream()
+        .map(li -> li.getDomAttribute("data-type")).toList();
+    assertEquals("SessionOpenRequested", types.get(0), types.toString());
+    assertTrue(types.contains("ServiceReady"), types.toString());
+    assertEquals("READY", browser.findElement(By.cssSelector("#services tr[data-service=kriging] .state")).getText());
+    shot("session-ready");
+
+    runKrigingAndCheckTheMapsAgainstTheService(browser.getCurrentUrl().replaceAll(".*#/session/", ""));
+
+    browser.findElement(By.id("close-session")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+        ExpectedConditions.textToBe(By.id("session-state"), "CLOSED"));
+    wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "(ended)"));
+    assertTrue(browser.findElements(By.id("close-session")).isEmpty(), "a closed session offers no close");
+    shot("session-closed");
+  }
+
+  @Test
+  @Order(3)
+  void aRefusedTokenIsRenewedAndASignInThatCannotBeEndsOnTheSignInPage() throws Exception {
+    browser.get(console + "#/projects");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+    JavascriptExecutor js = browser;
+    // As if the access token had expired: the next request is refused, renewed, and served.
+    js.executeScript("document.querySelector('ot-console').platform.accessToken = 'expired.token.value'");
+    browser.get(console + "#/sessions");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#sessions")));
+    assertTrue(browser.findElements(By.id("login")).isEmpty(), "still signed in after the renewal");
+    // Neither token works any more: the console says so on the sign-in page.
+    js.executeScript("const p = document.querySelector('ot-console').platform;"
+        + "p.accessToken = 'expired.token.value'; sessionStorage.setItem('ot.refreshToken', 'revoked');");
+    browser.get(console + "#/projects");
+    WebElement notice = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#login ~ .notice")));
+    assertTrue(notice.getText().contains("sign-in has expired"), notice.getText());
+    shot("signed-out");
+  }
+
+  /**
+   * The example samples, a fitted variogram, a 40 × 40 grid: the estimate map's cells must be the
+   * service's own answer for the page's samples, grid and variogram — asked here, apart from the
+   * page, through the relay — and its canvas must show a range of colours, not one.
+   */
+  @SuppressWarnings("unchecked")
+  private void runKrigingAndCheckTheMapsAgainstTheService(String sessionId) throws Exception {
+    browser.findElement(By.id("example-samples")).click();
+    browser.findElement(By.id("run-kriging")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(120)).until(d -> !d.findElements(By.cssSelector(
+        "#estimate-map:not([hidden]) canvas")).isEmpty() && d.findElements(By.id("kriging-progress")).isEmpty());
+    assertTrue(browser.findElements(By.id("kriging-error")).isEmpty(), () -> browser.findElement(
+        By.id("kriging-error")).getText());
+    JavascriptExecutor js = browser;
+    Map<String, Object> page = (Map<String, Object>) js.executeScript(String.join("\n",
+        "const k = document.querySelector('ot-kriging');",
+        "return import('echarts').then((echarts) => ({",
+        "  points: k.result.points, values: k.result.values, query: k.result.query,",
+        "  variogram: {model: k.fitted.model, nugget: k.fitted.nugget, sill: k.fitted.sill, range: k.fitted.range},",
+        "  cells: echarts.getInstanceByDom(document.getElementById('estimate-map')).getOption().series[0].data,",
+        "  empirical: echarts.getInstanceByDom(document.getElementById('variogram-chart')).getOption()",
+        "    .series[0].data.length,",
+        "  colours: (() => {",
+        "    const c = document.querySelector('#estimate-map canvas');",
+        "    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;",
+        "    const seen = new Set();",
+        "    for (let i = 0; i < px.length; i += 4 * 97) seen.add(px[i] + ',' + px[i + 1] + ',' + px[i + 2]);",
+        "    return seen.size;",
+        "  })(),",
+        "}));"));
+    List<List<Number>> cells = (List<List<Number>>) page.get("cells");
+    assertEquals(1600, cells.size(), "a 40 x 40 grid");
+    assertTrue(((Number) page.get("empirical")).intValue() >= 2, "the empirical variogram is drawn");
+    assertTrue(((Number) page.get("colours")).intValue() > 20, "the map's canvas shows a colour scale: "
+        + page.get("colours"));
+    JsonObject payload = new JsonObject().put("points", new JsonArray((List<?>) page.get("points")))
+        .put("values", new JsonArray((List<?>) page.get("values")))
+        .put("query", new JsonArray((List<?>) page.get("query")))
+        .put("variogram", new JsonObject((Map<String, Object>) page.get("variogram")));
+    String token = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    JsonArray estimates;
+    try (WsProbe probe = WsProbe.connect(SharedPlatform.get().relay + "/ws/sessions/" + sessionId, token)) {
+      probe.send(new JsonObject().put("to", "kriging").put("id", "check").put("action", "krige")
+          .put("payload", payload));
+      JsonObject reply = probe.next(Duration.ofSeconds(60));
+      estimates = reply.getJsonObject("result").getJsonArray("estimates");
+    }
+    int n = 40;
+    for (List<Number> cell : cells) {
+      int k = cell.get(1).intValue() * n + cell.get(0).intValue();
+      assertEquals(estimates.getDouble(k), cell.get(2).doubleValue(), 1e-9, "cell " + cell);
+    }
+    shot("kriging");
+    File maps = browser.findElement(By.cssSelector("ot-kriging .charts")).getScreenshotAs(OutputType.FILE);
+    Files.copy(maps.toPath(), SHOTS.resolve("kriging-maps.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private void signIn(String user, String password) {
+    WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+    name.clear();
+    name.sendKeys(user);
+    WebElement pw = browser.findElement(By.name("password"));
+    pw.clear();
+    pw.sendKeys(password);
+    browser.findElement(By.cssSelector("#login button[type=submit]")).click();
+  }
+
+  private void shot(String name) throws Exception {
+    File png = browser.getScreenshotAs(OutputType.FILE);
+    Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+}
