@@ -97,6 +97,41 @@ class ConsoleBrowserTest {
     assertEquals(List.of(), severe, "errors on the browser's console");
   }
 
+  /**
+   * The first load, nothing cached: the sign-in form usable, and what it took — written to
+   * {@code target/console-screenshots/load.txt} (bytes over the wire, requests, time to the form).
+   */
+  @Test
+  @Order(0)
+  void theFirstLoadShowsTheSignInForm() throws Exception {
+    browser.get(console);
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#login button[type=submit]")));
+    Map<String, Object> first = loadFigures();
+    // Again with the server warm and the browser's cache off: what every later first visit costs.
+    browser.executeCdpCommand("Network.enable", Map.of());
+    browser.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", true));
+    browser.navigate().refresh();
+    wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#login button[type=submit]")));
+    Map<String, Object> warm = loadFigures();
+    browser.executeCdpCommand("Network.setCacheDisabled", Map.of("cacheDisabled", false));
+    assertTrue(((Number) warm.get("requests")).intValue() >= 5, "the page, its modules and Lit: " + warm);
+    Files.writeString(SHOTS.resolve("load.txt"), "first load (server cold): " + first + "\nserver warm, no cache: "
+        + warm + "\n");
+    shot("login");
+  }
+
+  /** Bytes over the wire, requests, and milliseconds from navigation to the sign-in form ready. */
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> loadFigures() {
+    return (Map<String, Object>) ((JavascriptExecutor) browser).executeScript(String.join("\n",
+        "const nav = performance.getEntriesByType('navigation')[0];",
+        "const resources = performance.getEntriesByType('resource');",
+        "return {requests: resources.length + 1,",
+        "  bytes: nav.transferSize + resources.reduce((s, r) => s + r.transferSize, 0),",
+        "  decoded: nav.decodedBodySize + resources.reduce((s, r) => s + r.decodedBodySize, 0),",
+        "  interactiveMs: Math.round(performance.getEntriesByName('ot-sign-in-ready')[0].startTime)};"));
+  }
+
   @Test
   @Order(1)
   void aWrongPasswordIsRefusedInPlace() throws Exception {
