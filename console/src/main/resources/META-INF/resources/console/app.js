@@ -3,6 +3,8 @@
 import {LitElement, html, nothing} from 'lit';
 import {ApiError, Platform} from './api.js';
 import './kriging.js';
+import './logs.js';
+import './admin.js';
 
 class Base extends LitElement {
   createRenderRoot() {
@@ -58,12 +60,17 @@ class OtConsole extends Base {
         <nav aria-label="Main">
           <a href="#/sessions" aria-current=${view === 'sessions' ? 'page' : nothing}>Sessions</a>
           <a href="#/projects" aria-current=${view === 'projects' ? 'page' : nothing}>Projects</a>
+          ${this.platform.isAdmin ? html`
+            <a href="#/logs" aria-current=${view === 'logs' ? 'page' : nothing}>Logs</a>
+            <a href="#/admin" aria-current=${view === 'admin' ? 'page' : nothing}>Admin</a>` : nothing}
         </nav>
         <span class="user">${this.platform.user.username}${this.platform.isAdmin ? ' (admin)' : ''}</span>
         <button id="logout" @click=${() => this.platform.logout()}>Sign out</button>
       </header>
       <main>
         ${view === 'projects' ? html`<ot-projects .platform=${this.platform}></ot-projects>`
+          : view === 'logs' ? html`<h1>Platform logs</h1><ot-logs .platform=${this.platform}></ot-logs>`
+          : view === 'admin' ? html`<ot-admin .platform=${this.platform}></ot-admin>`
           : view === 'session' && id ? html`<ot-session .platform=${this.platform} .sessionId=${id}></ot-session>`
           : html`<ot-sessions .platform=${this.platform}></ot-sessions>`}
       </main>`;
@@ -270,12 +277,14 @@ class OtSessions extends Base {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.sessions === null ? html`<p class="loading">Loading…</p>` : html`
         <table id="sessions">
-          <thead><tr><th>Session</th><th>Project</th><th>Type</th><th>Owner</th><th>State</th><th>Opened</th></tr></thead>
+          <thead><tr><th>Session</th><th>Project</th><th class="optional">Type</th><th class="optional">Owner</th>
+            <th>State</th><th class="optional">Opened</th></tr></thead>
           <tbody>${this.sessions.map((s) => html`
             <tr data-session=${s.id}>
-              <td><a href="#/session/${s.id}">${s.id.slice(0, 8)}</a></td><td>${s.project}</td><td>${s.type}</td>
-              <td>${s.owner}</td><td><span class="state ${s.state}">${s.state}</span></td>
-              <td>${new Date(s.created).toLocaleString()}</td>
+              <td><a href="#/session/${s.id}">${s.id.slice(0, 8)}</a></td><td>${s.project}</td>
+              <td class="optional">${s.type}</td><td class="optional">${s.owner}</td>
+              <td><span class="state ${s.state}">${s.state}</span></td>
+              <td class="optional">${new Date(s.created).toLocaleString()}</td>
             </tr>`)}
           </tbody>
         </table>`}`;
@@ -368,7 +377,9 @@ class OtSession extends Base {
       <ol id="timeline">${this.entries.map((e) => html`
         <li data-type=${e.type}><time>${e.data && e.data.time ? new Date(e.data.time).toLocaleTimeString() : ''}</time>
           <strong>${e.type}</strong> ${describe(e.data)}</li>`)}
-      </ol>`;
+      </ol>
+      <h2>Logs</h2>
+      <ot-logs .platform=${this.platform} .sessionId=${s.id}></ot-logs>`;
   }
 }
 

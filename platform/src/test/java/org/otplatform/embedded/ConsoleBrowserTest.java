@@ -42,7 +42,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * embedded platform: a wrong password refused in place; sign-in, a project made, a kriging session
  * opened and followed to READY on its live timeline, kriging run in the workbench with the heat
  * map's cells checked against the service's own answer, the session closed; a token the platform refuses renewed
- * with the refresh token, and a sign-in that cannot be renewed ending on the sign-in page. No
+ * with the refresh token, and a sign-in that cannot be renewed ending on the sign-in page; the
+ * session's logs; an admin creating and disabling a user (who then cannot sign in), reading the
+ * registry, force-closing another's session, rotating the keys, reading the platform's logs. No
  * errors on the browser's console. Screenshots of each view under {@code target/console-screenshots/}.
  */
 @ExtendWith(SharedPlatform.class)
@@ -176,6 +178,15 @@ class ConsoleBrowserTest {
     shot("session-ready");
 
     runKrigingAndCheckTheMapsAgainstTheService(browser.getCurrentUrl().replaceAll(".*#/session/", ""));
+    // The session's logs: its kriging process and the LSS wrote some; searched again until they are stored.
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(d -> {
+      d.findElement(By.id("log-search")).click();
+      return !d.findElements(By.cssSelector("#log-records tbody tr")).isEmpty();
+    });
+    shot("session-logs");
+    browser.findElement(By.id("log-tail")).click();
+    wait.until(ExpectedConditions.textToBe(By.id("tail-state"), "live"));
+    browser.findElement(By.id("log-tail")).click();
 
     browser.findElement(By.id("close-session")).click();
     new WebDriverWait(browser, Duration.ofSeconds(60)).until(
@@ -260,6 +271,66 @@ class ConsoleBrowserTest {
     shot("kriging");
     File maps = browser.findElement(By.cssSelector("ot-kriging .charts")).getScreenshotAs(OutputType.FILE);
     Files.copy(maps.toPath(), SHOTS.resolve("kriging-maps.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  @Order(4)
+  void anAdminManagesUsersSessionsTheRegistryAndKeys() throws Exception {
+    browser.get(console);
+    if (!browser.findElements(By.id("login")).isEmpty() || browser.findElements(By.id("logout")).isEmpty()) {
+      signIn("admin", SharedPlatform.ADMIN_PASSWORD);
+    }
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+    browser.get(console + "#/admin");
+    WebElement username = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("#new-user input[name=username]")));
+    username.sendKeys("carol-console");
+    browser.findElement(By.cssSelector("#new-user input[name=password]")).sendKeys("carols-password-1");
+    browser.findElement(By.cssSelector("#new-user button[type=submit]")).click();
+    By carol = By.cssSelector("#users tr[data-user='carol-console']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(carol));
+    browser.findElement(carol).findElement(By.xpath(".//button[text()='Disable']")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(carol, "disabled"));
+
+    // The registry: the embedded LSS, up, with its capacity.
+    WebElement lss = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#lss tbody tr")));
+    assertTrue(lss.getText().contains("up"), lss.getText());
+    // Force-close a session the admin does not own: opened by hand through the API.
+    String token = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(SharedPlatform.get().auth + "/api/v1/projects", token, "{\"name\":\"console-admin\"}").expect(201);
+    String id = Api.post(SharedPlatform.get().gss + "/api/v1/sessions", token,
+        "{\"project\":\"console-admin\",\"type\":\"echo\"}").expect(202).json().getString("id");
+    browser.navigate().refresh();
+    By row = By.cssSelector("#all-sessions tr[data-session='" + id + "']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(row));
+    shot("admin");
+    browser.findElement(row).findElement(By.xpath(".//button[text()='Force close']")).click();
+    browser.switchTo().alert().accept();
+    Api.await("the force-closed session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(
+        Api.get(SharedPlatform.get().gss + "/api/v1/sessions/" + id, token).expect(200).json().getString("state")));
+    browser.findElement(By.id("rotate-keys")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("ot-registry .notice"),
+        "new signing key"));
+
+    // The platform's logs, for admins: the LSS wrote about the sessions above.
+    browser.get(console + "#/logs");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#log-records tbody tr")));
+    browser.findElement(By.cssSelector("#log-filters input[name=q]")).sendKeys("no record says this");
+    browser.findElement(By.id("log-search")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("no-logs")));
+    shot("platform-logs");
+    // A narrow window: the navigation wraps, the tables drop their less important columns.
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 800));
+    browser.get(console + "#/sessions");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.id("sessions")));
+    shot("sessions-narrow");
+    browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+
+    // The disabled user cannot sign in; the page says so.
+    browser.findElement(By.id("logout")).click();
+    signIn("carol-console", "carols-password-1");
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
+    assertTrue(error.getText().contains("disabled"), error.getText());
   }
 
   private void signIn(String user, String password) {
