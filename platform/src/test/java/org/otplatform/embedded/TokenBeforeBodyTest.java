@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,6 +42,32 @@ class TokenBeforeBodyTest {
       }
       return line.toString();
     }
+  }
+
+  /**
+   * Right after a key rotation the GSS does not know the key of a new token and fetches it while
+   * the request's body arrives: the body must wait, not be lost (it was: 500, "BodyHandler invoked
+   * after the request has ended"). The verifier refetches keys at most every 5 s, so until then a
+   * new key's token is refused 401; the first request after that must be served.
+   */
+  @Test
+  void aBodyWaitsWhileTheTokensKeyIsFetched() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(p.auth + "/api/v1/projects", admin, "{\"name\":\"rotation-body\"}").expect(201);
+    Api.post(p.auth + "/api/v1/admin/keys/rotate", admin, null).expect(201);
+    String fresh = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    String[] id = new String[1];
+    Api.await("a session opened with the new key's token", Duration.ofSeconds(30), () -> {
+      Api.Reply reply = Api.post(p.gss + "/api/v1/sessions", fresh,
+          "{\"project\":\"rotation-body\",\"type\":\"echo\"}");
+      assertTrue(reply.status() == 202 || reply.status() == 401, "status " + reply.status() + ": " + reply.body());
+      if (reply.status() == 202) {
+        id[0] = reply.json().getString("id");
+      }
+      return id[0] != null;
+    });
+    Api.delete(p.gss + "/api/v1/sessions/" + id[0], fresh).expect(202);
   }
 
   @Test

@@ -40,6 +40,9 @@ final class TokenBeforeBody implements SecurityPolicyHandler {
       ctx.next(); // not ours to judge: the contract's validation answers unknown routes
       return;
     }
+    // The check may wait (a key the verifier has yet to fetch): the body must not be consumed
+    // meanwhile, or the body handler after it finds the request already ended. It resumes it.
+    request.pause();
     auth.handle(ctx);
   }
 }
