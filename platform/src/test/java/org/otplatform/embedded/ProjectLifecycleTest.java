@@ -1,6 +1,7 @@
 package org.otplatform.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -36,6 +37,14 @@ class ProjectLifecycleTest {
         .expect(202).json().getString("id");
     String session = p.gss + "/api/v1/sessions/" + id;
     assertEquals("viewer", Api.get(session, bob).expect(200).json().getString("access"));
+    // Bob's list: alice's session among the ones shared with him, not among his own.
+    assertTrue(Api.get(p.gss + "/api/v1/sessions?scope=visible", bob).expect(200).json().getJsonArray("sessions")
+        .stream().anyMatch(x -> id.equals(((io.vertx.core.json.JsonObject) x).getString("id"))), "shared with bob");
+    assertTrue(Api.get(p.gss + "/api/v1/sessions", bob).expect(200).json().getJsonArray("sessions").isEmpty(),
+        "bob owns none");
+    assertTrue(Api.get(p.gss + "/api/v1/sessions?scope=visible", mallory).expect(200).json()
+        .getJsonArray("sessions").isEmpty(), "nothing is shared with mallory");
+    Api.get(p.gss + "/api/v1/sessions?scope=everything", bob).expect(400);
 
     Api.send("PATCH", p.auth + "/api/v1/projects/survey-2026", alice, "{\"name\":\"survey-2026-final\"}")
         .expect(200);

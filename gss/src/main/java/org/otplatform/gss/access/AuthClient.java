@@ -1,14 +1,17 @@
 package org.otplatform.gss.access;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
 
@@ -58,6 +61,27 @@ public final class AuthClient implements ProjectAccess {
       case 403, 404 -> Future.succeededFuture(Optional.empty());
       default -> Future.failedFuture(ApiException.unavailable("AUTH answered " + resp.statusCode()));
     });
+  }
+
+  /** AUTH's list of the caller's projects, {@code GET /api/v1/projects}, with the caller's own token. */
+  @Override
+  public Future<Set<String>> visibleProjectIds(Principal caller) {
+    return client.getAbs(authUrl.resolve("/api/v1/projects").toString())
+        .bearerTokenAuthentication(caller.token())
+        .timeout(5_000)
+        .send()
+        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
+        .compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture(resp.statusCode() == 401 ? ApiException.unauthorized("AUTH rejected the token")
+                : ApiException.unavailable("AUTH answered " + resp.statusCode()));
+          }
+          Set<String> ids = new HashSet<>();
+          resp.bodyAsJsonObject().getJsonArray("projects", new JsonArray())
+              .forEach(p -> ids.add(((JsonObject) p).getString("id")));
+          ids.remove(null);
+          return Future.succeededFuture(ids);
+        });
   }
 
   /** AUTH's access check, {@code GET /api/v1/projects/{name}?role=}, with the caller's own token. */

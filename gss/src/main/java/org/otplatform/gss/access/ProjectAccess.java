@@ -3,6 +3,7 @@ package org.otplatform.gss.access;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import java.util.Set;
 import org.otplatform.common.auth.Principal;
 
 /** Who may open and join which project: AUTH's answer ({@link AuthClient}), asked with the caller's own token. */
@@ -18,4 +19,7 @@ public interface ProjectAccess {
 
   /** As {@link #roleOn}, by the project's id, which a rename keeps. */
   Future<Optional<String>> roleOnProjectId(String projectId, Principal caller, String role);
+
+  /** The ids of every project the caller may see (any role); a failed future (503) when AUTH cannot say. */
+  Future<Set<String>> visibleProjectIds(Principal caller);
 }

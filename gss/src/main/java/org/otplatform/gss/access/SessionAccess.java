@@ -1,10 +1,16 @@
 package org.otplatform.gss.access;
 
 import io.vertx.core.Future;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.gss.session.Session;
+import org.otplatform.gss.store.SessionFilter;
 import org.otplatform.gss.store.SessionStore;
 
 /**
@@ -26,6 +32,25 @@ public final class SessionAccess {
    * others may also act (the relay forwards their messages to the compute services).
    */
   public record Access(Session session, String role) {}
+
+  /**
+   * The sessions the caller may see, newest first, at most {@code limit}: their own and those of
+   * every project AUTH says they may see (granted to them or their groups; an admin's: all).
+   */
+  public Future<List<Session>> visibleTo(Principal caller, int limit) {
+    return projects.visibleProjectIds(caller).compose(ids -> Future.all(
+            store.find(SessionFilter.ownedBy(caller.userId()), limit),
+            ids.isEmpty() ? Future.succeededFuture(List.<Session>of())
+                : store.find(SessionFilter.inProjects(ids), limit))
+        .map(both -> {
+          Map<String, Session> byId = new LinkedHashMap<>();
+          Stream.concat(both.<List<Session>>resultAt(0).stream(),
+              both.<List<Session>>resultAt(1).stream()).forEach(s -> byId.putIfAbsent(s.id(), s));
+          return byId.values().stream()
+              .sorted(Comparator.comparing((Session s) -> s.origin().created()).reversed())
+              .limit(limit).toList();
+        }));
+  }
 
   /** The session when the caller may see it (404 when not). */
   public Future<Session> visible(Principal caller, String id) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.http.Responses;
@@ -31,10 +32,15 @@ public final class SessionsApi {
     return parts.admission().open(BearerAuth.principal(ctx), project, (String) type).compose(this::viewWithPlace);
   }
 
+  /** {@code ?scope=own} (default): the caller's sessions; {@code visible}: also those shared with them. */
   public Future<JsonObject> list(RoutingContext ctx) {
-    return parts.store().find(SessionFilter.ownedBy(BearerAuth.principal(ctx).userId()), LIST_LIMIT)
-        .map(sessions -> new JsonObject().put("sessions",
-            new JsonArray(sessions.stream().map(SessionView::of).toList())));
+    var caller = BearerAuth.principal(ctx);
+    String scope = ctx.queryParams().get("scope");
+    Future<List<Session>> found = "visible".equals(scope)
+        ? parts.access().visibleTo(caller, LIST_LIMIT)
+        : parts.store().find(SessionFilter.ownedBy(caller.userId()), LIST_LIMIT);
+    return found.map(sessions -> new JsonObject().put("sessions",
+        new JsonArray(sessions.stream().map(SessionView::of).toList())));
   }
 
   /** The session as the caller sees it, with {@code access}: what they may do with it. */

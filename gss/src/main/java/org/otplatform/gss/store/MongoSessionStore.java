@@ -117,6 +117,10 @@ public final class MongoSessionStore implements SessionStore {
     putIfSet(query, "projectId", filter.projectId());
     putIfSet(query, "type", filter.type());
     putIfSet(query, "lss", filter.lss());
+    if (!filter.projectIds().isEmpty()) {
+      query.put("projectId", new JsonObject().put("$in", new io.vertx.core.json.JsonArray(
+          List.copyOf(filter.projectIds()))));
+    }
     return mongo.findWithOptions(SESSIONS, query, new FindOptions().setSort(new JsonObject().put("created", -1))
         .setLimit(limit)).map(MongoSessionStore::decode);
   }

@@ -117,7 +117,8 @@ public final class MemorySessionStore implements SessionStore {
     Predicate<Session> match = s -> (f.states().isEmpty() || f.states().contains(s.state()))
         && matches(f.owner(), s.origin().owner()) && matches(f.ownerName(), s.origin().ownerName())
         && matches(f.project(), s.origin().project()) && matches(f.projectId(), s.origin().projectId())
-        && matches(f.type(), s.origin().type()) && matches(f.lss(), s.lss());
+        && matches(f.type(), s.origin().type()) && matches(f.lss(), s.lss())
+        && (f.projectIds().isEmpty() || f.projectIds().contains(s.origin().projectId()));
     return Future.succeededFuture(all(match).stream()
         .sorted(Comparator.comparing((Session s) -> s.origin().created()).reversed()).limit(limit).toList());
   }

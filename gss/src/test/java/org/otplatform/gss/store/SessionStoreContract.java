@@ -97,6 +97,8 @@ abstract class SessionStoreContract {
     assertEquals(List.of("done"), ids(await(store().find(new SessionFilter(Set.of(SessionState.FAILED), null,
         "u2-name", null, null, null, null), 10))));
 
+    assertEquals(List.of("new", "done", "later"), ids(await(store().find(SessionFilter.inProjects(Set.of("p2")), 10))));
+
     assertEquals(List.of("other", "later"), ids(await(store().queued())));
     assertEquals(2, await(store().countQueued()));
     assertEquals(1, await(store().countQueuedBefore(T0.plusSeconds(6))));
