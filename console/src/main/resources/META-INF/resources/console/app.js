@@ -5,6 +5,7 @@ import {ApiError, Platform} from './api.js';
 import './kriging.js';
 import './logs.js';
 import './admin.js';
+import './groups.js';
 
 class Base extends LitElement {
   createRenderRoot() {
@@ -60,6 +61,7 @@ class OtConsole extends Base {
         <nav aria-label="Main">
           <a href="#/sessions" aria-current=${view === 'sessions' ? 'page' : nothing}>Sessions</a>
           <a href="#/projects" aria-current=${view === 'projects' ? 'page' : nothing}>Projects</a>
+          <a href="#/groups" aria-current=${view === 'groups' ? 'page' : nothing}>Groups</a>
           ${this.platform.isAdmin ? html`
             <a href="#/logs" aria-current=${view === 'logs' ? 'page' : nothing}>Logs</a>
             <a href="#/admin" aria-current=${view === 'admin' ? 'page' : nothing}>Admin</a>` : nothing}
@@ -69,6 +71,7 @@ class OtConsole extends Base {
       </header>
       <main>
         ${view === 'projects' ? html`<ot-projects .platform=${this.platform}></ot-projects>`
+          : view === 'groups' ? html`<ot-groups .platform=${this.platform}></ot-groups>`
           : view === 'logs' ? html`<h1>Platform logs</h1><ot-logs .platform=${this.platform}></ot-logs>`
           : view === 'admin' ? html`<ot-admin .platform=${this.platform}></ot-admin>`
           : view === 'session' && id ? html`<ot-session .platform=${this.platform} .sessionId=${id}></ot-session>`
@@ -142,12 +145,13 @@ class OtLogin extends Base {
 
 /** Projects the user can see: create, rename, delete (owners and admins). */
 class OtProjects extends Base {
-  static properties = {platform: {}, projects: {state: true}, error: {state: true}};
+  static properties = {platform: {}, projects: {state: true}, error: {state: true}, sharing: {state: true}};
 
   constructor() {
     super();
     this.projects = null;
     this.error = '';
+    this.sharing = null;
   }
 
   connectedCallback() {
@@ -190,6 +194,21 @@ class OtProjects extends Base {
     }
   }
 
+  grant(e, p) {
+    e.preventDefault();
+    const form = new FormData(e.target);
+    this.act(async () => {
+      await this.platform.json('PUT', this.platform.auth(`/api/v1/projects/${encodeURIComponent(p.name)}/grants`),
+        {[form.get('kind')]: form.get('grantee'), role: form.get('role')});
+      e.target.reset();
+    });
+  }
+
+  revoke(p, g) {
+    this.act(() => this.platform.json('DELETE', this.platform.auth(
+      `/api/v1/projects/${encodeURIComponent(p.name)}/grants/${g.kind}/${encodeURIComponent(g.name)}`)));
+  }
+
   deleteProject(p) {
     if (confirm(`Delete project ${p.name}? Its open sessions are closed.`)) {
       this.act(() => this.platform.json('DELETE', this.platform.auth(`/api/v1/projects/${encodeURIComponent(p.name)}`)));
@@ -211,9 +230,22 @@ class OtProjects extends Base {
             <tr data-project=${p.name}>
               <td>${p.name}</td><td>${p.role}</td><td>${p.owner || ''}</td>
               <td class="actions">${p.role === 'owner' ? html`
+                <button aria-expanded=${this.sharing === p.name ? 'true' : 'false'}
+                  @click=${() => { this.sharing = this.sharing === p.name ? null : p.name; }}>Share</button>
                 <button @click=${() => this.rename(p)}>Rename</button>
                 <button class="danger" @click=${() => this.deleteProject(p)}>Delete</button>` : nothing}</td>
-            </tr>`)}
+            </tr>
+            ${this.sharing === p.name ? html`<tr class="sharing" data-sharing=${p.name}><td colspan="4">
+              <ul class="grants">${(p.grants || []).map((g) => html`
+                <li data-grant="${g.kind}:${g.name}">${g.kind} <strong>${g.name}</strong>: ${g.role}
+                  <button @click=${() => this.revoke(p, g)}>Revoke</button></li>`)}</ul>
+              <form class="inline grant" @submit=${(e) => this.grant(e, p)}>
+                <label>To <select name="kind"><option value="user">user</option><option value="group">group</option></select></label>
+                <label>Name <input name="grantee" required maxlength="64"></label>
+                <label>Role <select name="role"><option value="viewer">viewer</option><option value="editor">editor</option>
+                  <option value="owner">owner</option></select></label>
+                <button type="submit">Grant</button>
+              </form></td></tr>` : nothing}`)}
           </tbody>
         </table>
         ${this.projects.length === 0 ? html`<p>No projects yet: create one to open sessions in it.</p>` : nothing}`}`;
@@ -238,7 +270,7 @@ class OtSessions extends Base {
 
   async load() {
     try {
-      const [sessions, projects] = await Promise.all([this.platform.json('GET', '/api/v1/sessions'),
+      const [sessions, projects] = await Promise.all([this.platform.json('GET', '/api/v1/sessions?scope=visible'),
         this.platform.json('GET', this.platform.auth('/api/v1/projects'))]);
       this.sessions = sessions.sessions;
       this.projects = projects.projects.filter((p) => p.role !== 'viewer');
@@ -276,19 +308,31 @@ class OtSessions extends Base {
         ? html`<p>To open a session, <a href="#/projects">create a project</a> first.</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.sessions === null ? html`<p class="loading">Loading…</p>` : html`
-        <table id="sessions">
-          <thead><tr><th>Session</th><th>Project</th><th class="optional">Type</th><th class="optional">Owner</th>
-            <th>State</th><th class="optional">Opened</th></tr></thead>
-          <tbody>${this.sessions.map((s) => html`
-            <tr data-session=${s.id}>
-              <td><a href="#/session/${s.id}">${s.id.slice(0, 8)}</a></td><td>${s.project}</td>
-              <td class="optional">${s.type}</td><td class="optional">${s.owner}</td>
-              <td><span class="state ${s.state}">${s.state}</span></td>
-              <td class="optional">${new Date(s.created).toLocaleString()}</td>
-            </tr>`)}
-          </tbody>
-        </table>`}`;
+        <h2>Yours</h2>
+        ${sessionTable('sessions', this.sessions.filter((s) => s.owner === this.platform.user.username))}
+        <h2>Shared with you</h2>
+        ${sessionTable('shared-sessions', this.sessions.filter((s) => s.owner !== this.platform.user.username))}`}`;
   }
+}
+
+/** A table of sessions, newest first, each linking to its page. */
+function sessionTable(id, sessions) {
+  if (sessions.length === 0) {
+    return html`<p id=${`${id}-none`}>None.</p>`;
+  }
+  return html`
+    <table id=${id}>
+      <thead><tr><th>Session</th><th>Project</th><th class="optional">Type</th><th class="optional">Owner</th>
+        <th>State</th><th class="optional">Opened</th></tr></thead>
+      <tbody>${sessions.map((s) => html`
+        <tr data-session=${s.id}>
+          <td><a href="#/session/${s.id}">${s.id.slice(0, 8)}</a></td><td>${s.project}</td>
+          <td class="optional">${s.type}</td><td class="optional">${s.owner}</td>
+          <td><span class="state ${s.state}">${s.state}</span></td>
+          <td class="optional">${new Date(s.created).toLocaleString()}</td>
+        </tr>`)}
+      </tbody>
+    </table>`;
 }
 
 /**

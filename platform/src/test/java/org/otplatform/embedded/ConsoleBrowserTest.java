@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -44,7 +45,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * map's cells checked against the service's own answer, the session closed; a token the platform refuses renewed
  * with the refresh token, and a sign-in that cannot be renewed ending on the sign-in page; the
  * session's logs; an admin creating and disabling a user (who then cannot sign in), reading the
- * registry, force-closing another's session, rotating the keys, reading the platform's logs. No
+ * registry, force-closing another's session, rotating the keys, reading the platform's logs; a
+ * group made and given a project, whose member finds the project's session shared with him. No
  * errors on the browser's console. Screenshots of each view under {@code target/console-screenshots/}.
  */
 @ExtendWith(SharedPlatform.class)
@@ -138,7 +140,9 @@ class ConsoleBrowserTest {
   @Order(1)
   void aWrongPasswordIsRefusedInPlace() throws Exception {
     browser.get(console);
-    signIn("admin", "not-the-password");
+    // By keyboard alone: the user name field has the focus, Tab to the password, Enter submits.
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
+    browser.switchTo().activeElement().sendKeys("admin", Keys.TAB, "not-the-password", Keys.ENTER);
     WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
     assertTrue(error.getText().contains("Wrong username or password"), error.getText());
     shot("login-refused");
@@ -331,6 +335,55 @@ class ConsoleBrowserTest {
     signIn("carol-console", "carols-password-1");
     WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
     assertTrue(error.getText().contains("disabled"), error.getText());
+  }
+
+  @Test
+  @Order(5)
+  void aGroupGetsAProjectAndItsMembersSeeItsSessions() throws Exception {
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(SharedPlatform.get().auth + "/api/v1/users", admin,
+        "{\"username\":\"dave-console\",\"password\":\"daves-password-1\"}").expect(201);
+    browser.get(console);
+    if (browser.findElements(By.id("logout")).isEmpty()) {
+      signIn("admin", SharedPlatform.ADMIN_PASSWORD);
+    }
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+    browser.get(console + "#/groups");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#new-group input[name=name]")))
+        .sendKeys("console-team");
+    browser.findElement(By.cssSelector("#new-group button[type=submit]")).click();
+    By team = By.cssSelector("#groups tr[data-group='console-team']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(team));
+    browser.findElement(team).findElement(By.xpath(".//button[text()='Members']")).click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#add-member input[name=username]")))
+        .sendKeys("dave-console");
+    browser.findElement(By.cssSelector("#add-member button[type=submit]")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#members li[data-member='dave-console']")));
+    shot("groups");
+
+    browser.get(console + "#/projects");
+    By project = By.cssSelector("#projects tr[data-project='console-e2e']");
+    wait.until(ExpectedConditions.presenceOfElementLocated(project));
+    browser.findElement(project).findElement(By.xpath(".//button[text()='Share']")).click();
+    WebElement share = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("tr[data-sharing='console-e2e'] form")));
+    new Select(share.findElement(By.name("kind"))).selectByValue("group");
+    share.findElement(By.name("grantee")).sendKeys("console-team");
+    new Select(share.findElement(By.name("role"))).selectByValue("viewer");
+    share.findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
+        "tr[data-sharing='console-e2e'] li[data-grant='group:console-team']")));
+    shot("project-sharing");
+
+    // Dave, a member of the group, finds the project's session among those shared with him.
+    browser.findElement(By.id("logout")).click();
+    signIn("dave-console", "daves-password-1");
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+    browser.get(console + "#/sessions");
+    WebElement shared = wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#shared-sessions tbody tr")));
+    assertTrue(shared.getText().contains("console-e2e"), shared.getText());
+    assertTrue(browser.findElements(By.cssSelector("#sessions tbody tr")).isEmpty(), "dave owns no session");
+    shot("sessions-shared");
   }
 
   private void signIn(String user, String password) {
