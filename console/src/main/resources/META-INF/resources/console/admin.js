@@ -1,46 +1,15 @@
 // Admins only: users (create, disable and enable, reset password, delete), every session with
 // filters and force-close, the LSS registry with capacity, load and drain, signing-key rotation.
 import {LitElement, html, nothing} from 'lit';
+import {View} from './view.js';
 
-class Section extends LitElement {
-  static properties = {platform: {}, error: {state: true}, message: {state: true}};
-
-  createRenderRoot() {
-    return this;
-  }
+class OtUsers extends View {
+  static properties = {...View.properties, users: {state: true}, next: {state: true}};
 
   constructor() {
     super();
-    this.error = '';
-    this.message = '';
-  }
-
-  /** Runs an action, shows what came of it, and reloads. */
-  async act(what, done) {
-    this.error = '';
-    this.message = '';
-    try {
-      await what();
-      this.message = done || '';
-      await this.load();
-    } catch (e) {
-      this.error = e.message;
-    }
-  }
-
-  feedback() {
-    return html`${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      ${this.message ? html`<p class="notice" role="status">${this.message}</p>` : nothing}`;
-  }
-}
-
-class OtUsers extends Section {
-  static properties = {...Section.properties, users: {state: true}, next: {state: true}};
-
-  connectedCallback() {
-    super.connectedCallback();
     this.users = [];
-    this.load().catch((e) => { this.error = e.message; });
+    this.next = null;
   }
 
   async load(after) {
@@ -113,13 +82,12 @@ class OtUsers extends Section {
   }
 }
 
-class OtAllSessions extends Section {
-  static properties = {...Section.properties, sessions: {state: true}};
+class OtAllSessions extends View {
+  static properties = {...View.properties, sessions: {state: true}};
 
-  connectedCallback() {
-    super.connectedCallback();
+  constructor() {
+    super();
     this.sessions = [];
-    this.load().catch((e) => { this.error = e.message; });
   }
 
   async load() {
@@ -167,13 +135,12 @@ class OtAllSessions extends Section {
   }
 }
 
-class OtRegistry extends Section {
-  static properties = {...Section.properties, registry: {state: true}};
+class OtRegistry extends View {
+  static properties = {...View.properties, registry: {state: true}};
 
-  connectedCallback() {
-    super.connectedCallback();
+  constructor() {
+    super();
     this.registry = null;
-    this.load().catch((e) => { this.error = e.message; });
   }
 
   async load() {

@@ -2,6 +2,7 @@
 // into the light DOM (one style sheet, console.css; plain DOM for keyboard use and for tests).
 import {LitElement, html, nothing} from 'lit';
 import {ApiError, Platform} from './api.js';
+import {View} from './view.js';
 import './kriging.js';
 import './logs.js';
 import './admin.js';
@@ -144,37 +145,17 @@ class OtLogin extends Base {
 }
 
 /** Projects the user can see: create, rename, delete (owners and admins). */
-class OtProjects extends Base {
-  static properties = {platform: {}, projects: {state: true}, error: {state: true}, sharing: {state: true}};
+class OtProjects extends View {
+  static properties = {...View.properties, projects: {state: true}, sharing: {state: true}};
 
   constructor() {
     super();
     this.projects = null;
-    this.error = '';
     this.sharing = null;
   }
 
-  connectedCallback() {
-    super.connectedCallback();
-    this.load();
-  }
-
   async load() {
-    try {
-      this.projects = (await this.platform.json('GET', this.platform.auth('/api/v1/projects'))).projects;
-    } catch (e) {
-      this.error = e.message;
-    }
-  }
-
-  async act(what) {
-    this.error = '';
-    try {
-      await what();
-      await this.load();
-    } catch (e) {
-      this.error = e.message;
-    }
+    this.projects = (await this.platform.json('GET', this.platform.auth('/api/v1/projects'))).projects;
   }
 
   create(e) {
@@ -222,7 +203,7 @@ class OtProjects extends Base {
         <label>New project <input name="name" required maxlength="64"></label>
         <button type="submit">Create</button>
       </form>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.feedback()}
       ${this.projects === null ? html`<p class="loading">Loading…</p>` : html`
         <table id="projects">
           <thead><tr><th>Name</th><th>Your role</th><th>Owner</th><th></th></tr></thead>
@@ -253,43 +234,30 @@ class OtProjects extends Base {
 }
 
 /** The user's sessions (and those shared with them), and a form to open one with a type from the catalog. */
-class OtSessions extends Base {
-  static properties = {platform: {}, sessions: {state: true}, projects: {state: true}, error: {state: true}};
+class OtSessions extends View {
+  static properties = {...View.properties, sessions: {state: true}, projects: {state: true}};
 
   constructor() {
     super();
     this.sessions = null;
     this.projects = [];
-    this.error = '';
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    this.load();
   }
 
   async load() {
-    try {
-      const [sessions, projects] = await Promise.all([this.platform.json('GET', '/api/v1/sessions?scope=visible'),
-        this.platform.json('GET', this.platform.auth('/api/v1/projects'))]);
-      this.sessions = sessions.sessions;
-      this.projects = projects.projects.filter((p) => p.role !== 'viewer');
-    } catch (e) {
-      this.error = e.message;
-    }
+    const [sessions, projects] = await Promise.all([this.platform.json('GET', '/api/v1/sessions?scope=visible'),
+      this.platform.json('GET', this.platform.auth('/api/v1/projects'))]);
+    this.sessions = sessions.sessions;
+    this.projects = projects.projects.filter((p) => p.role !== 'viewer');
   }
 
-  async open(e) {
+  open(e) {
     e.preventDefault();
     const form = new FormData(e.target);
-    this.error = '';
-    try {
+    this.act(async () => {
       const session = await this.platform.json('POST', '/api/v1/sessions',
         {project: form.get('project'), type: form.get('type')});
       location.hash = `#/session/${session.id}`;
-    } catch (err) {
-      this.error = err.message;
-    }
+    });
   }
 
   render() {
@@ -306,7 +274,7 @@ class OtSessions extends Base {
       </form>
       ${this.projects.length === 0 && this.sessions !== null
         ? html`<p>To open a session, <a href="#/projects">create a project</a> first.</p>` : nothing}
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.feedback()}
       ${this.sessions === null ? html`<p class="loading">Loading…</p>` : html`
         <h2>Yours</h2>
         ${sessionTable('sessions', this.sessions.filter((s) => s.owner === this.platform.user.username))}

@@ -1,24 +1,15 @@
 // Groups: the user's (an admin sees all), their members; create, rename, delete, add and remove
 // members (owners and admins). Projects are shared with groups from the Projects page.
-import {LitElement, html, nothing} from 'lit';
+import {html, nothing} from 'lit';
+import {View} from './view.js';
 
-class OtGroups extends LitElement {
-  static properties = {platform: {}, groups: {state: true}, open: {state: true}, error: {state: true}};
+class OtGroups extends View {
+  static properties = {...View.properties, groups: {state: true}, open: {state: true}};
 
   constructor() {
     super();
     this.groups = null;
     this.open = null;
-    this.error = '';
-  }
-
-  createRenderRoot() {
-    return this;
-  }
-
-  connectedCallback() {
-    super.connectedCallback();
-    this.load();
   }
 
   group(name) {
@@ -26,33 +17,16 @@ class OtGroups extends LitElement {
   }
 
   async load() {
-    try {
-      this.groups = (await this.platform.json('GET', this.platform.auth('/api/v1/groups'))).groups;
-      if (this.open) {
-        this.open = await this.platform.json('GET', this.group(this.open.name));
-      }
-    } catch (e) {
-      this.error = e.message;
+    this.groups = (await this.platform.json('GET', this.platform.auth('/api/v1/groups'))).groups;
+    if (this.open) {
+      this.open = await this.platform.json('GET', this.group(this.open.name));
     }
   }
 
-  async act(what) {
-    this.error = '';
-    try {
-      await what();
-      await this.load();
-    } catch (e) {
-      this.error = e.message;
-    }
-  }
-
-  async show(name) {
-    this.error = '';
-    try {
+  show(name) {
+    this.act(async () => {
       this.open = await this.platform.json('GET', this.group(name));
-    } catch (e) {
-      this.error = e.message;
-    }
+    });
   }
 
   create(e) {
@@ -105,7 +79,7 @@ class OtGroups extends LitElement {
         <label>New group <input name="name" required maxlength="64"></label>
         <button type="submit">Create</button>
       </form>
-      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.feedback()}
       ${this.groups === null ? html`<p class="loading">Loading…</p>` : html`
         <table id="groups">
           <thead><tr><th>Group</th><th>Owner</th><th></th></tr></thead>
