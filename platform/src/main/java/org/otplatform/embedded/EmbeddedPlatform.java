@@ -91,6 +91,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
   /** The services' {@code OT_TLS_*}: always for the broker and the store, for HTTP too with {@link #https}. */
   private Map<String, String> tls = Map.of();
   private boolean https;
+  private boolean shipping;
 
   public EmbeddedPlatform(Settings settings) {
     this.settings = settings;
@@ -162,6 +163,7 @@ public final class EmbeddedPlatform implements AutoCloseable {
           TlsSettings.from(new Env(tls)));
       broker.start(Duration.ofSeconds(90));
       LogShipping.install(broker.connection(), "embedded", settings.env().getOrDefault("OT_INSTANCE_ID", "embedded"));
+      shipping = true;
       startServices();
       LOG.info("platform started in {} ms", (System.nanoTime() - begin) / 1_000_000);
       return this;
@@ -367,7 +369,13 @@ public final class EmbeddedPlatform implements AutoCloseable {
       }
     }
     services.clear();
-    LogShipping.shutdown();
+    // Only a platform that started shipping ends its share: shipping is one per JVM, counted, and a
+    // platform that failed before it must not stop another's (it did: a failed start in one test
+    // class silenced the logs of the platform the next class used).
+    if (shipping) {
+      shipping = false;
+      LogShipping.shutdown();
+    }
     if (broker != null) {
       broker.close();
       broker = null;

@@ -11,17 +11,31 @@ public final class FreePorts {
   /** The lowest port the kernel hands out to outgoing connections (Linux: 32768 by default). */
   private static final int EPHEMERAL_LOW = ephemeralLow();
 
+  /** Ports this JVM handed out lately: never handed out again while remembered. */
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.Collections.newSetFromMap(
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Integer, Boolean> eldest) {
+          return size() > 4_096;
+        }
+      });
+
   /**
    * A port free right now, below the kernel's ephemeral range: a port from that range (what binding
    * to 0 gives) can be taken by any outgoing connection between this pick and the bind that
-   * follows, which made starts fail now and then with "Address already in use".
+   * follows, which made starts fail now and then with "Address already in use". Never one this JVM
+   * handed out lately: the picks of one platform (eight ports, bound one after another) are distinct,
+   * and a platform does not get the port of one that has just stopped.
    */
   public static int pick() {
     java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     for (int i = 0; i < 200; i++) {
       int port = random.nextInt(10_000, EPHEMERAL_LOW);
-      if (isFree("127.0.0.1", port)) {
-        return port;
+      synchronized (HANDED_OUT) {
+        if (!HANDED_OUT.contains(port) && isFree("127.0.0.1", port)) {
+          HANDED_OUT.add(port);
+          return port;
+        }
       }
     }
     throw new IllegalStateException("no free port below " + EPHEMERAL_LOW + " after 200 tries");
