@@ -113,7 +113,7 @@ class OtAllSessions extends View {
   render() {
     return html`
       <h2>Every session</h2>
-      <form id="session-filters" class="inline" @submit=${(e) => { e.preventDefault(); this.act(() => Promise.resolve()); }}>
+      <form id="session-filters" class="inline" @submit=${(e) => { e.preventDefault(); this.reload(); }}>
         <label>State <select name="state"><option value="">any</option>
           ${['OPENING', 'READY', 'CLOSING', 'CLOSED', 'FAILED'].map((s) => html`<option>${s}</option>`)}</select></label>
         <label>Owner <input name="owner" maxlength="64" size="10"></label>
@@ -153,10 +153,8 @@ class OtRegistry extends View {
   }
 
   rotate() {
-    this.act(async () => {
-      const key = await this.platform.json('POST', this.platform.auth('/api/v1/admin/keys/rotate'));
-      this.rotated = key.kid;
-    }, 'A new signing key signs from now on; tokens of the earlier ones stay valid until they expire.');
+    this.act(() => this.platform.json('POST', this.platform.auth('/api/v1/admin/keys/rotate')),
+      'A new signing key signs from now on; tokens of the earlier ones stay valid until they expire.');
   }
 
   render() {
