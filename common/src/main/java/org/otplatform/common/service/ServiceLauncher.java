@@ -115,7 +115,7 @@ public final class ServiceLauncher {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory())
+        .withMetrics(new GuardedMetrics(new MicrometerMetricsFactory()))
         .build();
     vertx.sharedData().getLocalMap(METRICS_MAP).put(REGISTRY_KEY, registry);
     MeterRegistry meters = BackendRegistries.getNow(registry);
