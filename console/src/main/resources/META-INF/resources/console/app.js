@@ -372,8 +372,8 @@ class OtSession extends Base {
       ${opening ? html`<label class="progress">Services ready
         <progress id="open-progress" max=${s.services.length} value=${ready}></progress> ${ready} of ${s.services.length}</label>`
         : nothing}
-      ${s.queue ? html`<p id="queue" role="status">Waiting in the queue: place ${s.queue.position}
-        (${s.queue.reason}); gives up at ${new Date(s.queue.deadline).toLocaleTimeString()}.</p>` : nothing}
+      ${s.queue ? html`<p id="queue" role="status">Waiting in the queue: place ${s.queue.position} —
+        ${s.queue.reason}; gives up at ${new Date(s.queue.deadline).toLocaleTimeString()}.</p>` : nothing}
       <table id="services">
         <thead><tr><th>Service</th><th>State</th><th>Exit code</th><th>Reason</th></tr></thead>
         <tbody>${s.services.map((x) => html`
@@ -387,7 +387,7 @@ class OtSession extends Base {
         ? html`<ot-kriging .platform=${this.platform} .session=${s}></ot-kriging>` : nothing}
       <h2>Timeline <small id="stream-state">(${this.stream})</small></h2>
       <ol id="timeline">${this.entries.map((e) => html`
-        <li data-type=${e.type}><time>${e.data && e.data.time ? new Date(e.data.time).toLocaleTimeString() : ''}</time>
+        <li data-type=${e.type} data-id=${e.id ?? nothing}><time>${e.data && e.data.time ? new Date(e.data.time).toLocaleTimeString() : ''}</time>
           <strong>${e.type}</strong> ${describe(e.data)}</li>`)}
       </ol>
       <h2>Logs</h2>

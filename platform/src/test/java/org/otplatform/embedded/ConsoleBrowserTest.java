@@ -46,8 +46,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * with the refresh token, and a sign-in that cannot be renewed ending on the sign-in page; the
  * session's logs; an admin creating and disabling a user (who then cannot sign in), reading the
  * registry, force-closing another's session, rotating the keys, reading the platform's logs; a
- * group made and given a project, whose member finds the project's session shared with him. No
- * errors on the browser's console. Screenshots of each view under {@code target/console-screenshots/}.
+ * group made and given a project, whose member finds the project's session shared with him; a
+ * session waiting in the queue, one failed with its exit code, and a stream resumed after the
+ * network dropped (a {@link CuttableProxy} before the GSS); the result downloaded as CSV. No errors
+ * on the browser's console, no WCAG 2 A/AA violation (axe-core) on any view captured. Screenshots of
+ * each view under {@code target/console-screenshots/}.
  */
 @ExtendWith(SharedPlatform.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -60,6 +63,8 @@ class ConsoleBrowserTest {
   private ChromeDriver browser;
   private WebDriverWait wait;
   private String console;
+  private String axe;
+  private boolean networkCut;
 
   @BeforeAll
   void start() throws Exception {
@@ -97,7 +102,10 @@ class ConsoleBrowserTest {
     List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         // A refused sign-in or token is the server's answer the page handles, which Chromium logs.
-        .filter(e -> !e.getMessage().contains("status of 401")).toList();
+        .filter(e -> !e.getMessage().contains("status of 401"))
+        // A test that cuts the network expects the browser to log the failed requests.
+        .filter(e -> !(networkCut && e.getMessage().contains("net::ERR_CONNECTION_"))).toList();
+    networkCut = false;
     assertEquals(List.of(), severe, "errors on the browser's console");
   }
 
@@ -272,9 +280,39 @@ class ConsoleBrowserTest {
       int k = cell.get(1).intValue() * n + cell.get(0).intValue();
       assertEquals(estimates.getDouble(k), cell.get(2).doubleValue(), 1e-9, "cell " + cell);
     }
+    downloadTheResultAndCheckIt(estimates, (List<List<Number>>) page.get("query"));
     shot("kriging");
     File maps = browser.findElement(By.cssSelector("ot-kriging .charts")).getScreenshotAs(OutputType.FILE);
     Files.copy(maps.toPath(), SHOTS.resolve("kriging-maps.png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The CSV the page downloads: a header and one row per grid point, with the service's estimates. */
+  private void downloadTheResultAndCheckIt(JsonArray estimates, List<List<Number>> query) throws Exception {
+    Path downloads = Files.createTempDirectory("ot-downloads");
+    browser.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
+        "downloadPath", downloads.toAbsolutePath().toString()));
+    browser.findElement(By.id("download-csv")).click();
+    Api.await("the CSV download", Duration.ofSeconds(30), () -> {
+      try (var files = Files.list(downloads)) {
+        return files.anyMatch(f -> f.getFileName().toString().matches("kriging-[0-9a-f]{8}\\.csv"));
+      } catch (java.io.IOException e) {
+        return false;
+      }
+    });
+    Path csv;
+    try (var files = Files.list(downloads)) {
+      csv = files.filter(f -> f.getFileName().toString().endsWith(".csv")).findFirst().orElseThrow();
+    }
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("x,y,estimate,variance", lines.get(0));
+    assertEquals(query.size() + 1, lines.size(), "a row per grid point");
+    for (int k = 0; k < query.size(); k++) {
+      String[] row = lines.get(k + 1).split(",");
+      assertEquals(query.get(k).get(0).doubleValue(), Double.parseDouble(row[0]), 1e-12, "x of row " + k);
+      assertEquals(query.get(k).get(1).doubleValue(), Double.parseDouble(row[1]), 1e-12, "y of row " + k);
+      assertEquals(estimates.getDouble(k), Double.parseDouble(row[2]), 1e-9, "estimate of row " + k);
+      assertTrue(Double.parseDouble(row[3]) >= 0, "variance of row " + k);
+    }
   }
 
   @Test
@@ -386,6 +424,130 @@ class ConsoleBrowserTest {
     shot("sessions-shared");
   }
 
+  /**
+   * No LSS takes sessions (the only one drained): a session opened from the console waits in the
+   * queue, and its page says where and until when; undrained, it opens and becomes READY.
+   */
+  @Test
+  @Order(6)
+  void aQueuedSessionShowsItsPlaceAndOpensWhenASlotIsFree() throws Exception {
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    String gss = SharedPlatform.get().gss;
+    String lss = Api.get(gss + "/api/v1/admin/lss", admin).expect(200).json().getJsonArray("lss")
+        .getJsonObject(0).getString("id");
+    try {
+      Api.post(gss + "/api/v1/admin/lss/" + lss + "/drain", admin, "").expect(202);
+      Api.await("the drain to reach the GSS", Duration.ofSeconds(30), () -> "draining".equals(
+          Api.get(gss + "/api/v1/admin/lss", admin).json().getJsonArray("lss").getJsonObject(0).getString("status")));
+      String id = SharedPlatform.newSession(admin, "console-queued", "kriging");
+      signInAsAdmin();
+      browser.get(console + "#/session/" + id);
+      WebElement queue = new WebDriverWait(browser, Duration.ofSeconds(30)).until(
+          ExpectedConditions.visibilityOfElementLocated(By.id("queue")));
+      assertTrue(queue.getText().contains("place 1"), queue.getText());
+      assertEquals("OPENING", browser.findElement(By.id("session-state")).getText());
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type=SessionQueued]")));
+      assertTrue(browser.findElement(By.id("open-progress")).isDisplayed(), "a progress bar while it waits");
+      shot("session-queued");
+      Api.delete(gss + "/api/v1/admin/lss/" + lss + "/drain", admin).expect(202);
+      new WebDriverWait(browser, Duration.ofSeconds(120)).until(
+          ExpectedConditions.textToBe(By.id("session-state"), "READY"));
+      assertTrue(browser.findElements(By.id("queue")).isEmpty(), "no queue place once it left the queue");
+      browser.findElement(By.id("close-session")).click();
+      new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+          ExpectedConditions.textToBe(By.id("session-state"), "CLOSED"));
+    } finally {
+      Api.delete(gss + "/api/v1/admin/lss/" + lss + "/drain", admin);
+      Api.await("the LSS to take sessions again", Duration.ofSeconds(30), () -> "up".equals(
+          Api.get(gss + "/api/v1/admin/lss", admin).json().getJsonArray("lss").getJsonObject(0).getString("status")));
+    }
+  }
+
+  /** A service that exits before it listens: the page shows the session FAILED, the exit code and why. */
+  @Test
+  @Order(7)
+  void aFailedSessionShowsTheExitCodeAndTheReason() throws Exception {
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    String id = SharedPlatform.newSession(admin, "console-broken", "broken");
+    signInAsAdmin();
+    browser.get(console + "#/session/" + id);
+    new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+        ExpectedConditions.textToBe(By.id("session-state"), "FAILED"));
+    WebElement solver = browser.findElement(By.cssSelector("#services tr[data-service=solver]"));
+    List<WebElement> cells = solver.findElements(By.tagName("td"));
+    assertEquals("FAILED", cells.get(1).getText());
+    assertEquals("3", cells.get(2).getText(), "the exit code");
+    assertTrue(!cells.get(3).getText().isBlank(), "a reason for the service");
+    assertTrue(!browser.findElement(By.id("session-reason")).getText().isBlank(), "a reason for the session");
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type=SessionFailed]")));
+    assertTrue(browser.findElement(By.cssSelector("#timeline li[data-type=ServiceFailed]")).getText()
+        .contains("exit code 3"), "the timeline names the exit code");
+    wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "(ended)"));
+    assertTrue(browser.findElements(By.id("close-session")).isEmpty(), "a failed session offers no close");
+    shot("session-failed");
+  }
+
+  /**
+   * The network between the browser and the GSS drops (every connection reset, new ones refused)
+   * while a READY session's page follows its stream, and the session is closed meanwhile: back
+   * online, the page resumes from the last entry it had (Last-Event-ID) and shows the close — every
+   * entry once, in order, as the GSS stores them.
+   */
+  @Test
+  @Order(8)
+  void aDroppedStreamResumesWithoutLosingOrRepeatingEntries() throws Exception {
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    String gss = SharedPlatform.get().gss;
+    String id = SharedPlatform.newSession(admin, "console-offline", "kriging");
+    int gssPort = java.net.URI.create(gss).getPort();
+    try (CuttableProxy network = new CuttableProxy(SharedPlatform.get().consoleProxyPort, gssPort)) {
+      String viaProxy = "http://127.0.0.1:" + network.port() + "/console/";
+      browser.get(viaProxy);
+      signIn("admin", SharedPlatform.ADMIN_PASSWORD);
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+      browser.get(viaProxy + "#/session/" + id);
+      new WebDriverWait(browser, Duration.ofSeconds(120)).until(
+          ExpectedConditions.textToBe(By.id("session-state"), "READY"));
+      wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type=SessionReady]")));
+      wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "(live)"));
+      networkCut = true;
+      network.cut();
+      try {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("stream-state"), "reconnecting"));
+        shot("session-reconnecting");
+        Api.delete(gss + "/api/v1/sessions/" + id, admin).expect(202);
+        Api.await("the session to close", Duration.ofSeconds(60), () -> "CLOSED".equals(
+            Api.get(gss + "/api/v1/sessions/" + id, admin).json().getString("state")));
+      } finally {
+        network.restore();
+      }
+      new WebDriverWait(browser, Duration.ofSeconds(60)).until(
+          ExpectedConditions.presenceOfElementLocated(By.cssSelector("#timeline li[data-type=SessionClosed]")));
+      wait.until(ExpectedConditions.textToBe(By.id("stream-state"), "(ended)"));
+      List<String> ids = browser.findElements(By.cssSelector("#timeline li")).stream()
+          .map(li -> li.getDomAttribute("data-id")).toList();
+      List<String> stored = Api.readSse(gss + "/api/v1/sessions/" + id + "/events", admin, null, "SessionClosed")
+          .stream().map(e -> e[0]).toList();
+      assertEquals(stored, ids, "the page's timeline is the session's stream: every entry once, in order");
+      shot("session-resumed");
+      browser.findElement(By.id("logout")).click();
+    }
+  }
+
+  /** Signed in as the admin, whoever was signed in before. */
+  private void signInAsAdmin() {
+    browser.get(console);
+    wait.until(d -> !d.findElements(By.id("login")).isEmpty() || !d.findElements(By.id("logout")).isEmpty());
+    if (!browser.findElements(By.id("logout")).isEmpty()) {
+      if (browser.findElement(By.cssSelector(".user")).getText().equals("admin (admin)")) {
+        return;
+      }
+      browser.findElement(By.id("logout")).click();
+    }
+    signIn("admin", SharedPlatform.ADMIN_PASSWORD);
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("logout")));
+  }
+
   private void signIn(String user, String password) {
     WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("username")));
     name.clear();
@@ -396,7 +558,33 @@ class ConsoleBrowserTest {
     browser.findElement(By.cssSelector("#login button[type=submit]")).click();
   }
 
+  /** axe-core's WCAG 2 A/AA rules on the page as it is: no violation, each named with its elements. */
+  @SuppressWarnings("unchecked")
+  private void accessible(String view) throws Exception {
+    if (axe == null) {
+      String version;
+      try (var in = getClass().getResourceAsStream("/META-INF/maven/org.webjars.npm/axe-core/pom.properties")) {
+        var props = new java.util.Properties();
+        props.load(in);
+        version = props.getProperty("version");
+      }
+      try (var in = getClass().getResourceAsStream("/META-INF/resources/webjars/axe-core/" + version + "/axe.min.js")) {
+        axe = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    browser.executeScript(axe);
+    List<Map<String, Object>> violations = (List<Map<String, Object>>) browser.executeAsyncScript(String.join("\n",
+        "const done = arguments[arguments.length - 1];",
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})",
+        "  .then((r) => done(r.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,",
+        "    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' '))}))))",
+        "  .catch((e) => done([{id: 'axe-failed', help: String(e)}]));"));
+    assertEquals(List.of(), violations, "accessibility violations on the " + view + " view");
+  }
+
+  /** A screenshot of a view, which must also pass axe-core's WCAG 2 A and AA rules. */
   private void shot(String name) throws Exception {
+    accessible(name);
     File png = browser.getScreenshotAs(OutputType.FILE);
     Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
   }

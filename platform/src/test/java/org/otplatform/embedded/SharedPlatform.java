@@ -22,9 +22,12 @@ public final class SharedPlatform implements BeforeAllCallback {
     final String auth;
     final String logger;
     final String relay;
+    /** A port the console may also be reached at (its origin allowed by CORS): a {@link CuttableProxy}'s. */
+    final int consoleProxyPort;
 
     Holder() {
       EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+      consoleProxyPort = FreePorts.pick();
       String catalog = testCatalog();
       platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(null,
           Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
@@ -32,7 +35,9 @@ public final class SharedPlatform implements BeforeAllCallback {
               // Small relay bounds, so the tests reach them cheaply.
               "OT_RELAY_MAX_MESSAGE_BYTES", "65536", "OT_RELAY_MAX_QUEUED_BYTES", "262144",
               "OT_RELAY_ACTIVITY_SECONDS", "1", "OT_CATALOG", catalog, "OT_GSS_SWEEP_SECONDS", "1",
-              "OT_LSS_RESTART_BACKOFF_MILLIS", "200"), ports))
+              "OT_LSS_RESTART_BACKOFF_MILLIS", "200",
+              "OT_CORS_ORIGINS", "http://127.0.0.1:" + ports.gss() + ",http://localhost:" + ports.gss()
+                  + ",http://127.0.0.1:" + consoleProxyPort), ports))
           .start();
       gss = platform.url(ports.gss());
       auth = platform.url(ports.auth());
@@ -51,7 +56,8 @@ public final class SharedPlatform implements BeforeAllCallback {
   /**
    * The built-in catalog plus {@code stuck}: a service that never listens, whose session the GSS
    * must give up on after 3 s; {@code crashy}: an echo service that can be told to exit, with
-   * one restart allowed; and {@code idle}: an echo session closed after 3 s without activity.
+   * one restart allowed; {@code idle}: an echo session closed after 3 s without activity; and
+   * {@code broken}: a service that says why on stderr and exits with code 3 before it listens.
    */
   private static String testCatalog() {
     try (java.io.InputStream in = SharedPlatform.class.getResourceAsStream("/catalog.json")) {
@@ -71,6 +77,10 @@ public final class SharedPlatform implements BeforeAllCallback {
               .getJsonArray("services").getJsonObject(0).copy())));
       catalog.getJsonObject("types").put("crashy", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
           .put("services", new io.vertx.core.json.JsonArray().add(echo)));
+      catalog.getJsonObject("types").put("broken", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
+          .put("services", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
+              .put("name", "solver").put("command", new io.vertx.core.json.JsonArray().add("sh").add("-c")
+                  .add("echo 'no licence for the solver' >&2; exit 3")).put("restartLimit", 0))));
       java.nio.file.Path file = java.nio.file.Files.createTempFile("ot-catalog", ".json");
       java.nio.file.Files.writeString(file, catalog.encodePrettily());
       file.toFile().deleteOnExit();
