@@ -83,7 +83,9 @@ public final class KafkaBroker implements AutoCloseable {
         run(List.of("kafka.tools.StorageTool", "format", "-t", UUID.randomUUID().toString(), "-c",
             properties.toString(), "--standalone"), dir.resolve("format.log"), Duration.ofSeconds(60));
       }
-      ProcessBuilder builder = new ProcessBuilder(command(List.of("kafka.Kafka", properties.toString())))
+      // Through WithParent: the broker ends when this JVM is gone, even killed by SIGKILL.
+      ProcessBuilder builder = new ProcessBuilder(command(List.of("org.otplatform.broker.WithParent",
+              Long.toString(ProcessHandle.current().pid()), "kafka.Kafka", properties.toString())))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile()));
       process = builder.start();
