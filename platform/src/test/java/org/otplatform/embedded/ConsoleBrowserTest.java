@@ -101,10 +101,10 @@ class ConsoleBrowserTest {
     }
     List<LogEntry> severe = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-        // A refused sign-in or token is the server's answer the page handles, which Chromium logs.
-        .filter(e -> !e.getMessage().contains("status of 401"))
+        // A refused or throttled sign-in or token is the server's answer the page handles, which Chromium logs.
+        .filter(e -> !e.getMessage().contains("status of 401") && !e.getMessage().contains("status of 429"))
         // A test that cuts the network expects the browser to log the failed requests.
-        .filter(e -> !(networkCut && e.getMessage().contains("net::ERR_CONNECTION_"))).toList();
+        .filter(e -> !(networkCut && e.getMessage().contains("net::ERR_"))).toList();
     networkCut = false;
     assertEquals(List.of(), severe, "errors on the browser's console");
   }
@@ -154,6 +154,27 @@ class ConsoleBrowserTest {
     WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-error")));
     assertTrue(error.getText().contains("Wrong username or password"), error.getText());
     shot("login-refused");
+  }
+
+  /** Past five wrong passwords for a user, the sign-in says how long to wait and offers no retry until then. */
+  @Test
+  @Order(1)
+  void repeatedFailuresThrottleTheSignInWithItsWait() throws Exception {
+    String auth = SharedPlatform.get().auth;
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.post(auth + "/api/v1/users", admin, new JsonObject().put("username", "pat-console")
+        .put("password", "pats-password-1").encode()).expect(201);
+    for (int i = 0; i < 5; i++) {
+      Api.post(auth + "/api/v1/login", null, new JsonObject().put("username", "pat-console")
+          .put("password", "wrong-" + i).encode()).expect(401);
+    }
+    browser.get(console);
+    signIn("pat-console", "pats-password-1");
+    WebElement throttled = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("throttled")));
+    assertTrue(throttled.getText().matches("(?s)Too many failed sign-ins: try again in\\s+\\d+ s\\."), throttled.getText());
+    assertTrue(!browser.findElement(By.cssSelector("#login button[type=submit]")).isEnabled(),
+        "no sign-in until the wait is over");
+    shot("login-throttled");
   }
 
   @Test
