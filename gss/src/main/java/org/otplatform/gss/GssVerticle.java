@@ -22,8 +22,10 @@ import org.otplatform.console.Console;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.kafka.KafkaSupport;
+import org.otplatform.common.kafka.DeadLetters;
 import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
+import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.service.ServiceVerticle;
 import org.otplatform.gss.access.AuthClient;
 import org.otplatform.gss.access.SessionAccess;
@@ -93,15 +95,17 @@ public final class GssVerticle extends ServiceVerticle {
     GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,
         progress, registry, publisher, revocations, accessChanges);
 
+    DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "gss",
+        config.common().instanceId(), clock);
     EventFold fold = EventFold.sessionEvents(lifecycle);
     KeyOrderedConsumer events = new KeyOrderedConsumer(vertx, consumerConfig("gss"), Topics.SESSION_EVENTS, EVENTS_IN_FLIGHT,
-        record -> fold.onRecord(record.value()));
+        record -> fold.onRecord(record.value()), deadLetters);
     EventFold activityFold = EventFold.activity(lifecycle);
     KeyOrderedConsumer activity = new KeyOrderedConsumer(vertx, consumerConfig("gss-activity"),
-        Topics.SESSION_ACTIVITY, EVENTS_IN_FLIGHT, record -> activityFold.onRecord(record.value()));
+        Topics.SESSION_ACTIVITY, EVENTS_IN_FLIGHT, record -> activityFold.onRecord(record.value()), deadLetters);
     ProjectDeletions deletions = new ProjectDeletions(store, lifecycle);
     KeyOrderedConsumer audit = new KeyOrderedConsumer(vertx, consumerConfig("gss-projects"), Topics.AUDIT, AUDIT_IN_FLIGHT,
-        record -> deletions.onRecord(record.value()));
+        record -> deletions.onRecord(record.value()), deadLetters);
     BroadcastConsumer heartbeats = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.REGISTRY, json -> {
           if ("LssHeartbeat".equals(json.getString("type"))) {

@@ -15,9 +15,11 @@ import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.http.HttpHardening;
 import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.BroadcastConsumer;
+import org.otplatform.common.kafka.DeadLetters;
 import org.otplatform.common.kafka.EventPublisher;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.DependencyException;
+import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.service.ServiceVerticle;
 import org.otplatform.lss.k8s.KubernetesSpawner;
 import org.otplatform.lss.k8s.PodModel;
@@ -53,7 +55,9 @@ public final class LssVerticle extends ServiceVerticle {
         EventPublisher::close);
     SessionSupervisor supervisor = closeAtStop(new SessionSupervisor(vertx, spawner, publisher, config),
         SessionSupervisor::shutdown);
-    CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor);
+    DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,
+        java.time.Clock.systemUTC());
+    CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor, deadLetters);
     // Drain requests for this LSS, on the registry topic.
     BroadcastConsumer registry = new BroadcastConsumer(vertx, config.common().kafka(), lssId, Topics.REGISTRY,
         json -> {

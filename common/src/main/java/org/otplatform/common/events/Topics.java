@@ -23,8 +23,14 @@ public final class Topics {
   /** {@link UserRevoked}: users whose earlier access tokens stop working, keyed by user id. */
   public static final String REVOCATIONS = "ot.auth.revocations";
 
+  /**
+   * {@link DeadLetter}s: records a consumer gave up on (its handler failed past the retries, or the
+   * record cannot be read), keyed as the record was; the logger stores them for administrators.
+   */
+  public static final String DEAD_LETTERS = "ot.dead-letters";
+
   public static final List<String> ALL = List.of(SESSION_COMMANDS, SESSION_EVENTS, SESSION_ACTIVITY, REGISTRY, LOGS, AUDIT,
-      REVOCATIONS);
+      REVOCATIONS, DEAD_LETTERS);
 
   private Topics() {}
 }

@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
  * different keys (different sessions) side by side, at most {@code maxInFlight} at once; past that
  * the consumer pauses until half have finished. A partition's offset is committed only up to the
  * oldest record of it still being handled, so a crash replays whatever was not finished (handlers
- * are idempotent) and never skips one. A failed handler is tried again with back-off (a database
- * hiccup must not lose an event) up to {@value #ATTEMPTS} times, then logged with the record and
- * counted as handled, so one bad record cannot block its key; an {@link IllegalArgumentException}
- * (a record that cannot be decoded) is not retried. Runs on the context that created it.
+ * are idempotent) and never skips one. A failed handler is tried again with back-off and jitter (a
+ * database hiccup must not lose an event; replicas retrying together must not stay in step) up to
+ * {@value #ATTEMPTS} times, then put on the dead-letter topic ({@link DeadLetters}) and counted as
+ * handled, so one bad record cannot block its key; an {@link IllegalArgumentException} (a record
+ * that cannot be decoded) goes there at once. Runs on the context that created it.
  */
 public final class KeyOrderedConsumer {
   private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedConsumer.class);
@@ -34,6 +35,8 @@ public final class KeyOrderedConsumer {
   private final String topic;
   private final Function<KafkaConsumerRecord<String, String>, Future<Void>> handler;
   private final int maxInFlight;
+  private final DeadLetters deadLetters;
+  private final String group;
   /** The last record being handled of each key, which the key's next record waits for. */
   private final Map<String, Future<Void>> tails = new HashMap<>();
   /** Per partition: offsets being handled, the highest offset taken, the offset last committed. */
@@ -47,12 +50,14 @@ public final class KeyOrderedConsumer {
   private volatile boolean assigned;
 
   public KeyOrderedConsumer(Vertx vertx, Map<String, String> config, String topic, int maxInFlight,
-      Function<KafkaConsumerRecord<String, String>, Future<Void>> handler) {
+      Function<KafkaConsumerRecord<String, String>, Future<Void>> handler, DeadLetters deadLetters) {
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, config);
     this.topic = topic;
     this.maxInFlight = maxInFlight;
     this.handler = handler;
+    this.deadLetters = deadLetters;
+    this.group = config.get("group.id");
   }
 
   public Future<Void> start() {
@@ -86,7 +91,7 @@ public final class KeyOrderedConsumer {
     }
     String key = record.key() != null ? record.key() : "partition-" + record.partition();
     Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
-    Future<Void> mine = previous.transform(ignored -> handle(record));
+    Future<Void> mine = previous.transform(ignored -> attempt(record, 1));
     tails.put(key, mine);
     mine.onComplete(ignored -> {
       if (tails.get(key) == mine) {
@@ -96,14 +101,7 @@ public final class KeyOrderedConsumer {
     });
   }
 
-  private Future<Void> handle(KafkaConsumerRecord<String, String> record) {
-    return attempt(record, 1).recover(e -> {
-      LOG.error("skipping record {}-{}@{} (key {}) that could not be handled: {}", topic, record.partition(),
-          record.offset(), record.key(), e.getMessage(), e);
-      return Future.succeededFuture();
-    });
-  }
-
+  /** Handles the record, trying again after a failure; after the last, it goes to the dead letters. */
   private Future<Void> attempt(KafkaConsumerRecord<String, String> record, int attempt) {
     Future<Void> handled;
     try {
@@ -113,15 +111,21 @@ public final class KeyOrderedConsumer {
     }
     return handled.recover(e -> {
       if (e instanceof IllegalArgumentException || attempt >= ATTEMPTS) {
-        return Future.failedFuture(e);
+        return deadLetters.put(record, group, attempt, e);
       }
-      long delay = FIRST_RETRY_MS << (attempt - 1);
+      long delay = backOff(attempt);
       LOG.warn("record {}-{}@{} (key {}) failed (attempt {} of {}), trying again in {} ms: {}", topic,
           record.partition(), record.offset(), record.key(), attempt, ATTEMPTS, delay, e.getMessage());
       io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
       vertx.setTimer(delay, t -> attempt(record, attempt + 1).onComplete(later));
       return later.future();
     });
+  }
+
+  /** The wait before attempt {@code attempt + 1}: doubling from {@value #FIRST_RETRY_MS} ms, ± 50 % at random. */
+  static long backOff(int attempt) {
+    long base = FIRST_RETRY_MS << (attempt - 1);
+    return base / 2 + java.util.concurrent.ThreadLocalRandom.current().nextLong(base + 1);
   }
 
   private void finished(TopicPartition tp, long offset) {

@@ -29,12 +29,15 @@ public final class CommandIntake {
   private final org.otplatform.common.kafka.KafkaConnection kafka;
   private final String lssId;
   private final SessionSupervisor supervisor;
+  private final org.otplatform.common.kafka.DeadLetters deadLetters;
   private KeyOrderedConsumer group;
   private BroadcastConsumer closes;
   private boolean draining;
 
-  public CommandIntake(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String lssId, SessionSupervisor supervisor) {
+  public CommandIntake(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String lssId,
+      SessionSupervisor supervisor, org.otplatform.common.kafka.DeadLetters deadLetters) {
     this.vertx = vertx;
+    this.deadLetters = deadLetters;
     this.kafka = kafka;
     this.lssId = lssId;
     this.supervisor = supervisor;
@@ -50,7 +53,7 @@ public final class CommandIntake {
             return Future.failedFuture(new IllegalArgumentException("undecodable command: " + e.getMessage()));
           }
           return supervisor.onCommand(command);
-        });
+        }, deadLetters);
     return group.start();
   }
 
