@@ -1,5 +1,6 @@
 // Admins only: users (create, disable and enable, reset password, delete), every session with
-// filters and force-close, the LSS registry with capacity, load and drain, signing-key rotation.
+// filters and force-close, the LSS registry with capacity, load and drain, signing-key rotation,
+// and the dead letters: records the platform's consumers gave up on.
 import {LitElement, html, nothing} from 'lit';
 import {View} from './view.js';
 
@@ -178,6 +179,51 @@ class OtRegistry extends View {
   }
 }
 
+/** Records the platform's consumers gave up on (the logger keeps them), newest first, with why. */
+class OtDeadLetters extends View {
+  static properties = {...View.properties, letters: {state: true}, total: {state: true}, next: {state: true}};
+
+  constructor() {
+    super();
+    this.letters = null;
+    this.total = 0;
+    this.next = null;
+  }
+
+  async load(before) {
+    const params = new URLSearchParams({limit: '20'});
+    if (before) {
+      params.set('before', before);
+    }
+    const page = await this.platform.json('GET', this.platform.logger(`/api/v1/dead-letters?${params}`));
+    this.letters = before ? [...this.letters, ...page.deadLetters] : page.deadLetters;
+    this.total = page.total;
+    this.next = page.next || null;
+  }
+
+  render() {
+    const l = this.letters;
+    return html`
+      <h2>Dead letters</h2>
+      ${this.feedback()}
+      ${l === null ? html`<p class="loading">Loading…</p>` : l.length === 0 ? html`<p id="no-dead-letters">None: every
+        record was handled.</p>` : html`
+        <p>${this.total} record${this.total === 1 ? '' : 's'} given up on.</p>
+        <table id="dead-letters">
+          <thead><tr><th>Time</th><th>Where</th><th>Read by</th><th>Attempts</th><th>Why</th></tr></thead>
+          <tbody>${l.map((d) => html`
+            <tr data-dead-letter=${d.id}><td>${new Date(d.time).toLocaleString()}</td>
+              <td><code>${d.topic}</code> ${d.partition}@${d.offset}${d.key ? html`, key <code>${d.key}</code>` : nothing}</td>
+              <td>${d.service} (${d.group})</td><td>${d.attempts}</td>
+              <td>${d.error}<details><summary>The record${d.truncated ? ' (cut)' : ''}</summary>
+                <pre>${d.value}</pre></details></td></tr>`)}
+          </tbody>
+        </table>
+        ${this.next ? html`<button id="more-dead-letters"
+          @click=${() => this.load(this.next).catch((e) => { this.error = e.message; })}>More</button>` : nothing}`}`;
+  }
+}
+
 class OtAdmin extends LitElement {
   static properties = {platform: {}};
 
@@ -192,11 +238,13 @@ class OtAdmin extends LitElement {
     return html`<h1>Administration</h1>
       <ot-users .platform=${this.platform}></ot-users>
       <ot-all-sessions .platform=${this.platform}></ot-all-sessions>
-      <ot-registry .platform=${this.platform}></ot-registry>`;
+      <ot-registry .platform=${this.platform}></ot-registry>
+      <ot-dead-letters .platform=${this.platform}></ot-dead-letters>`;
   }
 }
 
 customElements.define('ot-users', OtUsers);
 customElements.define('ot-all-sessions', OtAllSessions);
 customElements.define('ot-registry', OtRegistry);
+customElements.define('ot-dead-letters', OtDeadLetters);
 customElements.define('ot-admin', OtAdmin);

@@ -366,6 +366,18 @@ class ConsoleBrowserTest {
     browser.navigate().refresh();
     By row = By.cssSelector("#all-sessions tr[data-session='" + id + "']");
     wait.until(ExpectedConditions.presenceOfElementLocated(row));
+    // A record the GSS cannot read: the admin finds it among the dead letters, with why.
+    String key = java.util.UUID.randomUUID().toString();
+    SharedPlatform.publishRaw(org.otplatform.common.events.Topics.SESSION_EVENTS, key, "not json at all");
+    By letter = By.xpath("//table[@id='dead-letters']//tr[.//code[text()='" + key + "']]");
+    new WebDriverWait(browser, Duration.ofSeconds(60)).pollingEvery(Duration.ofSeconds(2)).until(d -> {
+      d.navigate().refresh();
+      new WebDriverWait(d, Duration.ofSeconds(10)).until(
+          x -> !x.findElements(By.cssSelector("#dead-letters, #no-dead-letters")).isEmpty());
+      return !d.findElements(letter).isEmpty();
+    });
+    assertTrue(browser.findElement(letter).getText().contains("undecodable session event"),
+        browser.findElement(letter).getText());
     shot("admin");
     browser.findElement(row).findElement(By.xpath(".//button[text()='Force close']")).click();
     browser.switchTo().alert().accept();

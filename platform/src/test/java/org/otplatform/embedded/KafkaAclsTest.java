@@ -134,8 +134,8 @@ class KafkaAclsTest {
           .get(60, TimeUnit.SECONDS);
       assertEquals("sent", produce(service, Topics.LOGS), service + " ships its logs");
     }
-    Map<String, List<String>> writes = Map.of("gss", List.of(Topics.SESSION_COMMANDS, Topics.REGISTRY),
-        "lss", List.of(Topics.SESSION_EVENTS, Topics.REGISTRY), "relay", List.of(Topics.SESSION_ACTIVITY),
+    Map<String, List<String>> writes = Map.of("gss", List.of(Topics.SESSION_COMMANDS, Topics.REGISTRY, Topics.DEAD_LETTERS),
+        "lss", List.of(Topics.SESSION_EVENTS, Topics.REGISTRY, Topics.DEAD_LETTERS), "relay", List.of(Topics.SESSION_ACTIVITY),
         "auth", List.of(Topics.AUDIT, Topics.REVOCATIONS));
     writes.forEach((service, topics) -> topics.forEach(topic ->
         assertEquals("sent", produce(service, topic), service + " writes " + topic)));
@@ -144,6 +144,7 @@ class KafkaAclsTest {
     assertEquals("read", consume("gss", "gss-activity", Topics.SESSION_ACTIVITY));
     assertEquals("read", consume("lss", "lss", Topics.SESSION_COMMANDS));
     assertEquals("read", consume("logger", "logger", Topics.LOGS));
+    assertEquals("read", consume("logger", "logger-dead-letters", Topics.DEAD_LETTERS));
     assertEquals("read", consume("relay", broadcastGroup("relay-7c9d-x2v4q", Topics.SESSION_EVENTS),
         Topics.SESSION_EVENTS));
     assertEquals("read", consume("auth", broadcastGroup("auth-5b6f-k8p2z", Topics.REVOCATIONS), Topics.REVOCATIONS));

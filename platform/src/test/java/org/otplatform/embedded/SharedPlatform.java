@@ -108,6 +108,20 @@ public final class SharedPlatform implements BeforeAllCallback {
         .put("project", project).put("type", type).encode()).expect(202).json().getString("id");
   }
 
+  /** Publishes a raw record on the platform's broker, as a service could (the platform's certificate). */
+  static void publishRaw(String topic, String key, String value) throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.kafka.client.producer.KafkaProducer<String, String> producer = io.vertx.kafka.client.producer.KafkaProducer
+          .create(vertx, org.otplatform.common.kafka.KafkaSupport.producerConfig(holder.platform.kafka(), "test-raw"));
+      producer.send(io.vertx.kafka.client.producer.KafkaProducerRecord.create(topic, key, value))
+          .eventually(producer::close).toCompletionStage().toCompletableFuture()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
   /** A fresh access token for a user. */
   static String login(String username, String password) {
     return Api.post(holder.auth + "/api/v1/login", null,

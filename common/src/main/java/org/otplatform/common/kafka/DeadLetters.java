@@ -36,6 +36,14 @@ public final class DeadLetters {
         .description("dead letters that could not be published (logged instead)").register(meters);
   }
 
+  /**
+   * Dead letters that are logged whole and counted but not published: for the consumer of the
+   * dead-letter topic itself, whose failures must not come back to it.
+   */
+  public static DeadLetters loggedOnly(MeterRegistry meters, String service, String instance, Clock clock) {
+    return new DeadLetters(null, meters, service, instance, clock);
+  }
+
   /** Puts the record that {@code group} gave up on after {@code attempts}; yields once it is published or logged. */
   public Future<Void> put(KafkaConsumerRecord<String, String> record, String group, int attempts, Throwable error) {
     DeadLetter letter = DeadLetter.of(record.topic(), record.partition(), record.offset(), record.key(), group,
@@ -45,6 +53,11 @@ public final class DeadLetters {
     LOG.error("gave up on record {}-{}@{} (key {}) after {} attempt(s), put on {} as {}: {}", record.topic(),
         record.partition(), record.offset(), record.key(), attempts, Topics.DEAD_LETTERS, letter.id(), letter.error(),
         error);
+    if (sink == null) {
+      LOG.error("dead letter {} not published (this consumer reads them); the record was: {}", letter.id(),
+          record.value());
+      return Future.succeededFuture();
+    }
     return sink.publish(Topics.DEAD_LETTERS, letter).recover(e -> {
       unpublished.increment();
       LOG.error("could not publish dead letter {} ({}); the record was: {}", letter.id(), e.getMessage(),

@@ -1,0 +1,63 @@
+package org.otplatform.logger;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.IndexOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
+import java.time.Instant;
+import java.util.List;
+import org.otplatform.common.events.DeadLetter;
+import org.otplatform.common.logging.Masking;
+
+/**
+ * The dead letters of every service (records their consumers gave up on), for administrators:
+ * stored by id — the same dead letter read twice is stored once — newest first, values masked as
+ * log records are.
+ */
+public final class DeadLetterStore {
+  private static final String DEAD_LETTERS = "dead_letters";
+  private final MongoClient mongo;
+
+  public DeadLetterStore(MongoClient mongo) {
+    this.mongo = mongo;
+  }
+
+  public Future<Void> createIndexes() {
+    return mongo.createIndexWithOptions(DEAD_LETTERS, new JsonObject().put("topic", 1).put("ts", -1),
+            new IndexOptions().name("topic_ts"))
+        .compose(v -> mongo.createIndexWithOptions(DEAD_LETTERS, new JsonObject().put("ts", -1),
+            new IndexOptions().name("ts")));
+  }
+
+  public Future<Void> save(DeadLetter letter) {
+    JsonObject doc = letter.fields().put("time", letter.time().toString()).put("ts", letter.time().toEpochMilli())
+        .put("value", Masking.mask(letter.value()));
+    return mongo.replaceDocumentsWithOptions(DEAD_LETTERS, new JsonObject().put("_id", letter.id()), doc,
+        new UpdateOptions().setUpsert(true)).mapEmpty();
+  }
+
+  /** Up to {@code limit}, newest first, of one topic (or all when null), older than {@code before} if given. */
+  public Future<List<JsonObject>> list(String topic, Instant before, int limit) {
+    JsonObject query = new JsonObject();
+    if (topic != null) {
+      query.put("topic", topic);
+    }
+    if (before != null) {
+      query.put("ts", new JsonObject().put("$lt", before.toEpochMilli()));
+    }
+    FindOptions options = new FindOptions().setSort(new JsonObject().put("ts", -1).put("_id", -1)).setLimit(limit);
+    return mongo.findWithOptions(DEAD_LETTERS, query, options).map(docs -> docs.stream().map(d -> {
+      JsonObject view = d.copy();
+      view.put("id", view.remove("_id"));
+      view.remove("ts");
+      return view;
+    }).toList());
+  }
+
+  /** How many there are (for the list's header). */
+  public Future<Long> count() {
+    return mongo.count(DEAD_LETTERS, new JsonObject());
+  }
+}

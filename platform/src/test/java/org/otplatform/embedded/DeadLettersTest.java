@@ -1,0 +1,63 @@
+package org.otplatform.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.otplatform.common.events.Topics;
+
+/**
+ * A record the GSS cannot read, on the session events topic: the GSS gives it up to the dead
+ * letters, counts it in its metrics, the logger stores it, and an administrator — only an
+ * administrator — finds it with what it was and why it failed.
+ */
+@ExtendWith(SharedPlatform.class)
+@Timeout(120)
+class DeadLettersTest {
+
+  @Test
+  void aRecordTheGssCannotReadReachesTheAdminsDeadLetters() throws Exception {
+    SharedPlatform.Holder platform = SharedPlatform.get();
+    String key = UUID.randomUUID().toString();
+    String garbage = "{\"type\":\"SessionReady\",\"sessionId\":\"" + key + "\", \"no-time-no-id\": true";
+    SharedPlatform.publishRaw(Topics.SESSION_EVENTS, key, garbage);
+
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    String url = platform.logger + "/api/v1/dead-letters?topic=" + Topics.SESSION_EVENTS;
+    java.util.concurrent.atomic.AtomicReference<JsonObject> found = new java.util.concurrent.atomic.AtomicReference<>();
+    Api.await("the dead letter in the logger", Duration.ofSeconds(60), () -> {
+      JsonArray letters = Api.get(url, admin).expect(200).json().getJsonArray("deadLetters");
+      for (int i = 0; i < letters.size(); i++) {
+        if (key.equals(letters.getJsonObject(i).getString("key"))) {
+          found.set(letters.getJsonObject(i));
+          return true;
+        }
+      }
+      return false;
+    });
+    JsonObject letter = found.get();
+    assertEquals(garbage, letter.getString("value"));
+    assertEquals("gss", letter.getString("service"));
+    assertEquals("gss", letter.getString("group"));
+    assertEquals(1, letter.getInteger("attempts"), "an unreadable record is not tried again");
+    assertTrue(letter.getString("error").startsWith("IllegalArgumentException: undecodable session event"),
+        letter.getString("error"));
+
+    String metrics = Api.get(platform.gss + "/metrics", null).expect(200).body();
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith("ot_dead_letters_total{")
+        && l.contains("topic=\"" + Topics.SESSION_EVENTS + "\"")), "the GSS counts its dead letters");
+
+    Api.post(platform.auth + "/api/v1/users", admin, new JsonObject().put("username", "dora-dead-letters")
+        .put("password", "doras-long-password").encode()).expect(201);
+    String user = SharedPlatform.login("dora-dead-letters", "doras-long-password");
+    assertEquals("forbidden", Api.get(url, user).expect(403).json().getString("error"));
+    Api.get(platform.logger + "/api/v1/dead-letters?limit=0", admin).expect(400);
+    Api.get(platform.logger + "/api/v1/dead-letters?before=yesterday", admin).expect(400);
+  }
+}
