@@ -143,6 +143,57 @@ class BadInputTest {
     Api.get(p.auth + "/health/live", null).expect(200);
   }
 
+  /** Raw HTTP/1.1 on a socket: the whole answer, up to the server's close (or 30 s). */
+  private static String raw(String base, String head, byte[] body) throws Exception {
+    java.net.URI uri = java.net.URI.create(base);
+    try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+      socket.setSoTimeout(30_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write((head + "Host: " + uri.getAuthority() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      try {
+        out.write(body);
+      } catch (java.io.IOException e) {
+        // the server may stop reading once it has answered
+      }
+      return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * Found by bin/ot-fuzz: a body past the limit was answered 413 and its connection kept, so the
+   * rest of the body stayed on it and a client reusing it waited for ever. Now the answer ends it.
+   */
+  @Test
+  void aBodyPastTheLimitIsAnswered413AndItsConnectionClosed() throws Exception {
+    byte[] body = ("{\"name\":\"" + "x".repeat(3 * 1024 * 1024) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String answer = raw(p.auth, "POST /api/v1/projects HTTP/1.1\r\nAuthorization: Bearer " + admin
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n", body);
+    assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+    assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+    assertTrue(answer.contains("\"error\""), answer);
+  }
+
+  /** Found by bin/ot-fuzz: a request line past the codec's limit got a bare 414, not the JSON every error is. */
+  @Test
+  void aRequestLineTooLongIsAnswered414WithJson() throws Exception {
+    for (String base : java.util.List.of(p.gss, p.auth, p.logger, p.relay.replace("ws://", "http://"))) {
+      String answer = raw(base, "GET /api/v1/info?q=" + "z".repeat(9000) + " HTTP/1.1\r\n", new byte[0]);
+      assertTrue(answer.matches("(?s)HTTP/1.[01] 414 .*"), base + ": " + answer);
+      assertTrue(answer.contains("\"error\":\"uri_too_long\""), base + ": " + answer);
+    }
+  }
+
+  /** Found by bin/ot-fuzz: a GET with a form or multipart body made the body handler fail with a 500. */
+  @Test
+  void aFormBodyIsRefused415NotA500() {
+    for (String type : java.util.List.of("multipart/form-data; boundary=x", "application/x-www-form-urlencoded")) {
+      var response = Api.raw("GET", p.logger + "/api/v1/logs", java.util.Map.of("authorization", "Bearer " + admin,
+          "content-type", type));
+      assertEquals(415, response.statusCode(), type + ": " + response.body());
+      assertEquals("unsupported_media_type", new JsonObject(response.body()).getString("error"));
+    }
+  }
+
   @Test
   void relayRefusesWithCloseCodes() throws Exception {
     String url = p.relay + "/ws/sessions/" + UNKNOWN_SESSION;

@@ -124,4 +124,41 @@ class GssTest {
     List<String[]> events = Api.readSse(url + "/events", admin, null, "SessionClosed");
     assertTrue(events.get(events.size() - 1)[2].contains("\"reason\":\"idle\""), events.get(events.size() - 1)[2]);
   }
+
+  /**
+   * Found by bin/ot-fuzz: drains and undrains sent back to back overlapped in the LSS, which then
+   * closed a consumer twice (a NullPointerException) and could be left without its consumer of new
+   * sessions. Each change now waits for the one before: the LSS ends up taking sessions again.
+   */
+  @Test
+  void drainsAndUndrainsBackToBackLeaveTheLssTakingSessions() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    Api.await("the LSS in the registry", java.time.Duration.ofSeconds(30), () -> !Api.get(p.gss + "/api/v1/admin/lss",
+        admin).json().getJsonArray("lss").isEmpty());
+    String lss = Api.get(p.gss + "/api/v1/admin/lss", admin).expect(200).json().getJsonArray("lss")
+        .getJsonObject(0).getString("id");
+    String since = java.time.Instant.now().minusSeconds(1).toString();
+    try {
+      for (int i = 0; i < 4; i++) {
+        Api.post(p.gss + "/api/v1/admin/lss/" + lss + "/drain", admin, "").expect(202);
+        Api.delete(p.gss + "/api/v1/admin/lss/" + lss + "/drain", admin).expect(202);
+      }
+    } finally {
+      Api.delete(p.gss + "/api/v1/admin/lss/" + lss + "/drain", admin);
+    }
+    Api.await("the LSS up, not draining", java.time.Duration.ofSeconds(30), () -> "up".equals(
+        Api.get(p.gss + "/api/v1/admin/lss", admin).json().getJsonArray("lss").getJsonObject(0).getString("status")));
+    String id = SharedPlatform.newSession(admin, "drain-toggles", "echo");
+    Api.await("a new session READY on it", java.time.Duration.ofSeconds(90), () -> "READY".equals(
+        Api.get(p.gss + "/api/v1/sessions/" + id, admin).json().getString("state")));
+    Api.delete(p.gss + "/api/v1/sessions/" + id, admin).expect(202);
+    // The LSS's own account: once its last "takes new sessions again" is stored, so is any error
+    // before it (one shipper, in order) — and there must be none about draining.
+    String logs = p.logger + "/api/v1/logs?service=lss&from=" + since + "&limit=1000&q=";
+    Api.await("the LSS's drain lines in the logger", java.time.Duration.ofSeconds(30), () ->
+        Api.get(logs + "takes%20new%20sessions%20again", admin).json().getJsonArray("records").size() >= 4);
+    assertEquals(List.of(), Api.get(logs + "drain&level=ERROR", admin).expect(200).json().getJsonArray("records")
+        .stream().map(r -> ((JsonObject) r).getString("message")).toList(), "errors of the LSS while draining");
+  }
 }

@@ -101,7 +101,8 @@ public final class RelayVerticle extends ServiceVerticle {
 
   /** The server, with at most so many connections per client address (the platform-wide cap). */
   private HttpServer server(HttpServerOptions options) {
-    HttpServer server = vertx.createHttpServer(options);
+    HttpServer server = vertx.createHttpServer(options)
+        .invalidRequestHandler(org.otplatform.common.http.HttpHardening::invalidRequest);
     if (config.common().maxConnectionsPerAddress() > 0) {
       server.connectionHandler(new ConnectionCap(config.common().maxConnectionsPerAddress()));
     }

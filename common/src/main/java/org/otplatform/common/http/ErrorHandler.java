@@ -76,9 +76,17 @@ public final class ErrorHandler {
       ctx.request().connection().close();
       return;
     }
-    response.setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", error).put("message", message).encode());
+    response.setStatusCode(status).putHeader("content-type", "application/json");
+    String body = new JsonObject().put("error", error).put("message", message).encode();
+    io.vertx.core.http.HttpServerRequest request = ctx.request();
+    if (!request.isEnded() && request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+      // Answered before its body was read (too large, or refused first): the rest of it would
+      // follow on this connection, and a client reusing it would wait for an answer that never
+      // comes. So the connection ends with this answer.
+      response.putHeader("connection", "close").end(body).onComplete(v -> request.connection().close());
+      return;
+    }
+    response.end(body);
   }
 
   private static String errorName(int status) {

@@ -47,13 +47,10 @@ public final class HttpHardening {
           if (!request.isEnded() && !ctx.response().ended()) {
             LOG.info("{} {} from {}: its body did not arrive within {} ms; closing the connection",
                 request.method(), request.path(), request.remoteAddress(), ms);
+            // The body has not ended: send closes an HTTP/1.x connection after the answer (an
+            // HTTP/2 stream is over with its response, and the connection's other streams go on).
             ErrorHandler.send(ctx, 408, "request_timeout", "the request body did not arrive within "
                 + ms / 1000 + " s");
-            // HTTP/1.x: the rest of the body would follow on this connection; an HTTP/2 stream is
-            // over with its response, and the connection's other streams go on.
-            if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-              request.connection().close();
-            }
           }
         });
         ctx.addEndHandler(v -> ctx.vertx().cancelTimer(timer));
@@ -76,12 +73,58 @@ public final class HttpHardening {
       handlers.add(HSTSHandler.create());
     }
     handlers.add(new ApiHeaders());
+    handlers.add(new NoForms());
     // After the headers above, so that a refused origin's 403 and a preflight carry them too.
     if (!common.corsOrigins().isEmpty()) {
       handlers.add(CorsHandler.create().addOrigins(common.corsOrigins()).allowedMethods(METHODS)
           .allowedHeaders(HEADERS).exposedHeader("Retry-After").maxAgeSeconds(600));
     }
     return handlers;
+  }
+
+  /**
+   * The APIs take JSON: a form or multipart body is refused with 415 before the body handler, which
+   * would otherwise decode it (and fails with a 500 on a GET). A security policy, so it runs first.
+   */
+  private static final class NoForms implements SecurityPolicyHandler {
+    @Override
+    public void handle(RoutingContext ctx) {
+      String type = ctx.request().getHeader("content-type");
+      String t = type == null ? "" : type.trim().toLowerCase(java.util.Locale.ROOT);
+      if (t.startsWith("multipart/") || t.startsWith("application/x-www-form-urlencoded")) {
+        ErrorHandler.send(ctx, 415, "unsupported_media_type",
+            "this API takes JSON bodies (application/json), not " + type);
+        return;
+      }
+      ctx.next();
+    }
+  }
+
+  /**
+   * What the HTTP codec refuses before any route — a request line or headers too long, a malformed
+   * request — answered as every error is, JSON {@code {error, message}}, then the connection closed
+   * (the rest of such a request cannot be trusted): 414, 431 or 400.
+   */
+  public static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = 400;
+    String error = "bad_request";
+    String message = "malformed HTTP request";
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      status = 414;
+      error = "uri_too_long";
+      message = "the request line is longer than the server accepts";
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      status = 431;
+      error = "headers_too_large";
+      message = "the request's headers are larger than the server accepts";
+    }
+    LOG.info("refused a malformed request from {}: {} ({})", request.remoteAddress(), status,
+        cause == null ? "no detail" : cause.getMessage());
+    request.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .putHeader("connection", "close")
+        .end(new io.vertx.core.json.JsonObject().put("error", error).put("message", message).encode())
+        .onComplete(v -> request.connection().close());
   }
 
   /** The headers Vert.x has no handler of its own for; a security policy, so it runs before the body. */

@@ -99,7 +99,8 @@ public final class ServiceHttp {
             // then misreads large HTTP/1.1 answers (seen on /metrics). HTTP/2 belongs on TLS.
             .setHttp2ClearTextEnabled(false)
             .setMaxWebSocketFrameSize(1024 * 1024)))
-        .requestHandler(router);
+        .requestHandler(router)
+        .invalidRequestHandler(HttpHardening::invalidRequest);
     if (common.maxConnectionsPerAddress() > 0) {
       server.connectionHandler(new ConnectionCap(common.maxConnectionsPerAddress()));
     }

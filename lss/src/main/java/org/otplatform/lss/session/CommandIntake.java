@@ -30,6 +30,8 @@ public final class CommandIntake {
   private final String lssId;
   private final SessionSupervisor supervisor;
   private final org.otplatform.common.kafka.DeadLetters deadLetters;
+  /** The last drain or undrain asked for; the next one waits for it. */
+  private Future<Void> changes = Future.succeededFuture();
   private KeyOrderedConsumer group;
   private BroadcastConsumer closes;
   private boolean draining;
@@ -66,20 +68,32 @@ public final class CommandIntake {
     return draining ? closes != null && closes.isAssigned() : group != null && group.isAssigned();
   }
 
-  /** Stops taking new sessions ({@code true}) or takes them again ({@code false}). */
+  /**
+   * Stops taking new sessions ({@code true}) or takes them again ({@code false}). One change at a
+   * time, in the order asked: drains and undrains may come as fast as an admin (or a script) sends
+   * them, and a change begun before the last one ended would take or drop the wrong consumer.
+   */
   public Future<Void> drain(boolean drain) {
+    Future<Void> change = changes.transform(v -> change(drain));
+    changes = change;
+    return change;
+  }
+
+  private Future<Void> change(boolean drain) {
     if (drain == draining) {
       return Future.succeededFuture();
     }
     draining = drain;
     if (drain) {
-      closes = new BroadcastConsumer(vertx, kafka, lssId + "-draining", Topics.SESSION_COMMANDS, json -> {
-        SessionCommand command = EventCodec.decodeCommand(json);
-        if (command instanceof SessionCloseRequested close && supervisor.runs(close.sessionId())) {
-          supervisor.onCommand(close);
-        }
-      });
-      return closes.start().compose(v -> closes.assignment()).compose(v -> group.close())
+      BroadcastConsumer reader = new BroadcastConsumer(vertx, kafka, lssId + "-draining", Topics.SESSION_COMMANDS,
+          json -> {
+            SessionCommand command = EventCodec.decodeCommand(json);
+            if (command instanceof SessionCloseRequested close && supervisor.runs(close.sessionId())) {
+              supervisor.onCommand(close);
+            }
+          });
+      closes = reader;
+      return reader.start().compose(v -> reader.assignment()).compose(v -> group.close())
           .onSuccess(v -> LOG.info("draining: LSS {} takes no new sessions; the {} it runs go on until they close",
               lssId, supervisor.load()));
     }
