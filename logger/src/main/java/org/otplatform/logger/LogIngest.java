@@ -31,6 +31,9 @@ final class LogIngest {
   private final Vertx vertx;
   private final KafkaConsumer<String, String> consumer;
   private final LogStore store;
+  /** The flush being written and committed, if any; closing waits for it. */
+  private Future<Void> inFlight = Future.succeededFuture();
+  private boolean closing;
   /** Records read and not yet stored; a dropped one keeps its place (its offset is committed too). */
   private final List<Entry> buffer = new ArrayList<>();
   private final SessionQuota quota;
@@ -87,7 +90,7 @@ final class LogIngest {
   }
 
   private void flush() {
-    if (flushing || buffer.isEmpty() && notes.isEmpty()) {
+    if (closing || flushing || buffer.isEmpty() && notes.isEmpty()) {
       return;
     }
     flushing = true;
@@ -106,7 +109,7 @@ final class LogIngest {
       }
     }
     records.addAll(pendingNotes);
-    store.write(records)
+    inFlight = store.write(records)
         .compose(v -> offsets.isEmpty() ? Future.<Void>succeededFuture() : consumer.commit(offsets).<Void>mapEmpty())
         .onFailure(e -> {
           // Keep the batch: it is written again on the next flush, ahead of newer records.
@@ -116,6 +119,9 @@ final class LogIngest {
         })
         .onComplete(r -> {
           flushing = false;
+          if (closing) {
+            return;
+          }
           if (paused && buffer.size() < MAX_BUFFERED / 2) {
             paused = false;
             consumer.resume();
@@ -126,8 +132,14 @@ final class LogIngest {
         });
   }
 
+  /**
+   * Stops after the batch being written and committed: a commit issued once the consumer is closing
+   * would start its worker thread again beside the one closing it (Kafka: "not safe for
+   * multi-threaded access"), and the batch would be stored again at the next start.
+   */
   Future<Void> close() {
+    closing = true;
     vertx.cancelTimer(timer);
-    return consumer.close();
+    return inFlight.transform(v -> consumer.close());
   }
 }

@@ -1,6 +1,7 @@
 package org.otplatform.common.kafka;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
@@ -47,6 +48,9 @@ public final class KeyOrderedConsumer {
   private boolean paused;
   private boolean committing;
   private boolean commitAgain;
+  private boolean closing;
+  /** The commit in flight, or the last one; closing waits for it. */
+  private Future<Void> lastCommit = Future.succeededFuture();
   private volatile boolean assigned;
 
   public KeyOrderedConsumer(Vertx vertx, Map<String, String> config, String topic, int maxInFlight,
@@ -116,7 +120,7 @@ public final class KeyOrderedConsumer {
       long delay = backOff(attempt);
       LOG.warn("record {}-{}@{} (key {}) failed (attempt {} of {}), trying again in {} ms: {}", topic,
           record.partition(), record.offset(), record.key(), attempt, ATTEMPTS, delay, e.getMessage());
-      io.vertx.core.Promise<Void> later = io.vertx.core.Promise.promise();
+      Promise<Void> later = Promise.promise();
       vertx.setTimer(delay, t -> attempt(record, attempt + 1).onComplete(later));
       return later.future();
     });
@@ -144,6 +148,9 @@ public final class KeyOrderedConsumer {
 
   /** Commits every partition up to its oldest record still being handled; one commit at a time. */
   private void commit() {
+    if (closing) {
+      return;
+    }
     if (committing) {
       commitAgain = true;
       return;
@@ -159,6 +166,8 @@ public final class KeyOrderedConsumer {
       return;
     }
     committing = true;
+    Promise<Void> done = Promise.promise();
+    lastCommit = done.future();
     consumer.commit(offsets).onComplete(r -> {
       committing = false;
       if (r.succeeded()) {
@@ -171,6 +180,7 @@ public final class KeyOrderedConsumer {
         LOG.warn("commit of {} offsets failed; those records may be handled again: {}", topic,
             r.cause().getMessage());
       }
+      done.complete();
       if (commitAgain) {
         commitAgain = false;
         commit();
@@ -178,7 +188,14 @@ public final class KeyOrderedConsumer {
     });
   }
 
+  /**
+   * Closes after the commit in flight, and commits nothing after: a commit issued once the consumer
+   * is closing would start its worker thread again beside the one closing it (Kafka: "not safe for
+   * multi-threaded access", seen at every stop). What was not committed is handled again by the
+   * next owner, as after a crash.
+   */
   public Future<Void> close() {
-    return consumer.close();
+    closing = true;
+    return lastCommit.transform(v -> consumer.close());
   }
 }
