@@ -190,13 +190,13 @@ class OtDeadLetters extends View {
     this.next = null;
   }
 
-  async load(before) {
+  async load(cursor) {
     const params = new URLSearchParams({limit: '20'});
-    if (before) {
-      params.set('before', before);
+    if (cursor) {
+      params.set('cursor', cursor);
     }
     const page = await this.platform.json('GET', this.platform.logger(`/api/v1/dead-letters?${params}`));
-    this.letters = before ? [...this.letters, ...page.deadLetters] : page.deadLetters;
+    this.letters = cursor ? [...this.letters, ...page.deadLetters] : page.deadLetters;
     this.total = page.total;
     this.next = page.next || null;
   }

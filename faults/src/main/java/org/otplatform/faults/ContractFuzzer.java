@@ -38,6 +38,13 @@ final class ContractFuzzer {
   private static final List<String> PATH_TRICKS = List.of("/..", "/%2e%2e", "/%2e%2e/%2e%2e/admin", "//", "/%00",
       "/%ff", "/" + "a".repeat(5000), "/~", "/%E2%80%AE", "/.%2e/", ";jsessionid=x", "/*");
 
+  /** 20 MB of zeros, gzipped (about 20 KB): made once, sent as often as the kind comes up. */
+  private static final byte[] GZIP_BOMB_BYTES = gzipOfZeros(20 * 1024 * 1024);
+  private static final byte[] HUGE_BODY_BYTES = ("{\"a\":\"" + "y".repeat(3 * 1024 * 1024) + "\"}")
+      .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DEEP_JSON_BYTES = ("[".repeat(20_000) + "]".repeat(20_000))
+      .getBytes(StandardCharsets.UTF_8);
+
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
       // As browsers and curl do over plain HTTP; the JDK's default asks every connection to upgrade to h2c.
       .version(HttpClient.Version.HTTP_1_1).build();
@@ -88,12 +95,12 @@ final class ContractFuzzer {
           ? new JsonArray() : new JsonObject());
       case UNICODE -> body = mutateField(body, (name, v) -> ODD_STRINGS.get(random.nextInt(ODD_STRINGS.size())));
       case BAD_JSON -> raw = badJson(body);
-      case DEEP_JSON -> raw = ("[".repeat(20_000) + "]".repeat(20_000)).getBytes(StandardCharsets.UTF_8);
+      case DEEP_JSON -> raw = DEEP_JSON_BYTES;
       case GZIP_BOMB -> {
-        raw = gzipOfZeros(20 * 1024 * 1024);
+        raw = GZIP_BOMB_BYTES;
         contentEncoding = "gzip";
       }
-      case HUGE_BODY -> raw = ("{\"a\":\"" + "y".repeat(3 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.UTF_8);
+      case HUGE_BODY -> raw = HUGE_BODY_BYTES;
       case WRONG_METHOD -> method = List.of("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND", "TRACE")
           .get(random.nextInt(8));
       case WRONG_CONTENT_TYPE -> contentType = List.of("text/plain", "application/xml", "multipart/form-data",
@@ -184,13 +191,15 @@ final class ContractFuzzer {
     return bytes;
   }
 
-  private static byte[] gzipOfZeros(int size) throws IOException {
+  private static byte[] gzipOfZeros(int size) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
       byte[] zeros = new byte[65_536];
       for (int n = 0; n < size; n += zeros.length) {
         gz.write(zeros);
       }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
     return out.toByteArray();
   }

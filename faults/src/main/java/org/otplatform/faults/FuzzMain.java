@@ -88,6 +88,16 @@ public final class FuzzMain implements Callable<Integer> {
       return violations.isEmpty() ? 0 : 1;
     } finally {
       vertx.close();
+      deleteTree(data);
+    }
+  }
+
+  /** The run's data directory (broker, store, keys) goes with it. */
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      System.err.println("ot-fuzz: could not remove " + dir + ": " + e.getMessage());
     }
   }
 

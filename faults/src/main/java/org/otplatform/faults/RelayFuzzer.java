@@ -84,7 +84,6 @@ final class RelayFuzzer {
   }
 
   private void send(RawWebSocket ws, Kind kind) throws IOException {
-    byte[] huge = new byte[2 * 1024 * 1024];
     switch (kind) {
       case VALID -> ws.text(new JsonObject().put("to", "echo").put("id", "v" + ids++).put("action", "echo")
           .put("payload", new JsonObject().put("n", random.nextInt())).encode());
@@ -92,6 +91,7 @@ final class RelayFuzzer {
       case WRONG_SHAPE -> ws.text(new JsonObject().put("to", 42).put("id", new JsonObject()).put("action", true).encode());
       case UNKNOWN_SERVICE -> ws.text(new JsonObject().put("to", "../../gss").put("id", "u").put("action", "ping").encode());
       case HUGE_TEXT -> {
+        byte[] huge = new byte[2 * 1024 * 1024];
         java.util.Arrays.fill(huge, (byte) 'a');
         ws.frame(true, 0, RawWebSocket.TEXT, huge, true, -1);
       }

@@ -1,13 +1,12 @@
 package org.otplatform.logger;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
-import java.time.Instant;
-import java.util.List;
 import org.otplatform.common.events.DeadLetter;
 import org.otplatform.common.logging.Masking;
 
@@ -38,26 +37,32 @@ public final class DeadLetterStore {
         new UpdateOptions().setUpsert(true)).mapEmpty();
   }
 
-  /** Up to {@code limit}, newest first, of one topic (or all when null), older than {@code before} if given. */
-  public Future<List<JsonObject>> list(String topic, Instant before, int limit) {
-    JsonObject query = new JsonObject();
-    if (topic != null) {
-      query.put("topic", topic);
-    }
-    if (before != null) {
-      query.put("ts", new JsonObject().put("$lt", before.toEpochMilli()));
+  /**
+   * One page, newest first, of one topic (or all when null), after {@code cursor} (the page before's
+   * {@code next}) if given: {@code {deadLetters, total, next}} — {@code total} how many match,
+   * {@code next} null after the last page. Time then id, so pages neither overlap nor skip.
+   */
+  public Future<JsonObject> list(String topic, LogQuery.Cursor cursor, int limit) {
+    JsonObject matching = topic == null ? new JsonObject() : new JsonObject().put("topic", topic);
+    JsonObject query = matching.copy();
+    if (cursor != null) {
+      query.put("$or", new JsonArray()
+          .add(new JsonObject().put("ts", new JsonObject().put("$lt", cursor.ts())))
+          .add(new JsonObject().put("ts", cursor.ts()).put("_id", new JsonObject().put("$lt", cursor.id()))));
     }
     FindOptions options = new FindOptions().setSort(new JsonObject().put("ts", -1).put("_id", -1)).setLimit(limit);
-    return mongo.findWithOptions(DEAD_LETTERS, query, options).map(docs -> docs.stream().map(d -> {
-      JsonObject view = d.copy();
-      view.put("id", view.remove("_id"));
-      view.remove("ts");
-      return view;
-    }).toList());
-  }
-
-  /** How many there are (for the list's header). */
-  public Future<Long> count() {
-    return mongo.count(DEAD_LETTERS, new JsonObject());
+    return mongo.findWithOptions(DEAD_LETTERS, query, options).compose(docs -> mongo.count(DEAD_LETTERS, matching)
+        .map(total -> {
+          JsonArray letters = new JsonArray();
+          LogQuery.Cursor last = null;
+          for (JsonObject d : docs) {
+            last = new LogQuery.Cursor(d.getLong("ts"), d.getString("_id"));
+            d.put("id", d.remove("_id"));
+            d.remove("ts");
+            letters.add(d);
+          }
+          return new JsonObject().put("deadLetters", letters).put("total", total)
+              .put("next", docs.size() == limit && last != null ? last.encode() : null);
+        }));
   }
 }

@@ -26,11 +26,11 @@ public record LogQuery(String session, String service, Integer minLevel, Instant
 
   /** A page boundary: the time and id of the last record returned. */
   public record Cursor(long ts, String id) {
-    String encode() {
+    public String encode() {
       return Base64.getUrlEncoder().withoutPadding().encodeToString((ts + ":" + id).getBytes(StandardCharsets.UTF_8));
     }
 
-    static Cursor decode(String value) {
+    public static Cursor decode(String value) {
       try {
         String text = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
         int colon = text.indexOf(':');

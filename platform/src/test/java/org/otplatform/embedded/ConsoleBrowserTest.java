@@ -466,12 +466,11 @@ class ConsoleBrowserTest {
   void aQueuedSessionShowsItsPlaceAndOpensWhenASlotIsFree() throws Exception {
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
     String gss = SharedPlatform.get().gss;
-    String lss = Api.get(gss + "/api/v1/admin/lss", admin).expect(200).json().getJsonArray("lss")
-        .getJsonObject(0).getString("id");
+    String lss = SharedPlatform.lss(admin).getString("id");
     try {
       Api.post(gss + "/api/v1/admin/lss/" + lss + "/drain", admin, "").expect(202);
-      Api.await("the drain to reach the GSS", Duration.ofSeconds(30), () -> "draining".equals(
-          Api.get(gss + "/api/v1/admin/lss", admin).json().getJsonArray("lss").getJsonObject(0).getString("status")));
+      Api.await("the drain to reach the GSS", Duration.ofSeconds(30),
+          () -> "draining".equals(SharedPlatform.lss(admin).getString("status")));
       String id = SharedPlatform.newSession(admin, "console-queued", "kriging");
       signInAsAdmin();
       browser.get(console + "#/session/" + id);
@@ -491,8 +490,8 @@ class ConsoleBrowserTest {
           ExpectedConditions.textToBe(By.id("session-state"), "CLOSED"));
     } finally {
       Api.delete(gss + "/api/v1/admin/lss/" + lss + "/drain", admin);
-      Api.await("the LSS to take sessions again", Duration.ofSeconds(30), () -> "up".equals(
-          Api.get(gss + "/api/v1/admin/lss", admin).json().getJsonArray("lss").getJsonObject(0).getString("status")));
+      Api.await("the LSS to take sessions again", Duration.ofSeconds(30),
+          () -> "up".equals(SharedPlatform.lss(admin).getString("status")));
     }
   }
 

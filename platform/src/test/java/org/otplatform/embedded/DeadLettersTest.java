@@ -58,6 +58,33 @@ class DeadLettersTest {
     String user = SharedPlatform.login("dora-dead-letters", "doras-long-password");
     assertEquals("forbidden", Api.get(url, user).expect(403).json().getString("error"));
     Api.get(platform.logger + "/api/v1/dead-letters?limit=0", admin).expect(400);
-    Api.get(platform.logger + "/api/v1/dead-letters?before=yesterday", admin).expect(400);
+  }
+
+  /** Pages of one letter each, followed by their cursors: every letter once, newest first, the total right. */
+  @Test
+  void pagesNeitherOverlapNorSkip() throws Exception {
+    SharedPlatform.Holder platform = SharedPlatform.get();
+    String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      keys.add(UUID.randomUUID().toString());
+      SharedPlatform.publishRaw(Topics.SESSION_ACTIVITY, keys.get(i), "garbage " + i);
+    }
+    String url = platform.logger + "/api/v1/dead-letters?topic=" + Topics.SESSION_ACTIVITY + "&limit=1";
+    Api.await("three dead letters of the activity topic", Duration.ofSeconds(60), () ->
+        Api.get(url, admin).json().getLong("total") >= 3);
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    long total = -1;
+    String next = null;
+    do {
+      JsonObject page = Api.get(url + (next == null ? "" : "&cursor=" + next), admin).expect(200).json();
+      total = page.getLong("total");
+      page.getJsonArray("deadLetters").forEach(l -> seen.add(((JsonObject) l).getString("key")));
+      next = page.getString("next");
+    } while (next != null && seen.size() <= total);
+    assertEquals(total, seen.size(), "each letter once: " + seen);
+    assertEquals(total, seen.stream().distinct().count(), "no letter twice: " + seen);
+    assertTrue(seen.containsAll(keys), seen + " holds " + keys);
+    Api.get(platform.logger + "/api/v1/dead-letters?cursor=not-one", admin).expect(400);
   }
 }

@@ -134,10 +134,7 @@ class GssTest {
   void drainsAndUndrainsBackToBackLeaveTheLssTakingSessions() {
     SharedPlatform.Holder p = SharedPlatform.get();
     String admin = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
-    Api.await("the LSS in the registry", java.time.Duration.ofSeconds(30), () -> !Api.get(p.gss + "/api/v1/admin/lss",
-        admin).json().getJsonArray("lss").isEmpty());
-    String lss = Api.get(p.gss + "/api/v1/admin/lss", admin).expect(200).json().getJsonArray("lss")
-        .getJsonObject(0).getString("id");
+    String lss = SharedPlatform.lss(admin).getString("id");
     String since = java.time.Instant.now().minusSeconds(1).toString();
     try {
       for (int i = 0; i < 4; i++) {
@@ -147,8 +144,8 @@ class GssTest {
     } finally {
       Api.delete(p.gss + "/api/v1/admin/lss/" + lss + "/drain", admin);
     }
-    Api.await("the LSS up, not draining", java.time.Duration.ofSeconds(30), () -> "up".equals(
-        Api.get(p.gss + "/api/v1/admin/lss", admin).json().getJsonArray("lss").getJsonObject(0).getString("status")));
+    Api.await("the LSS up, not draining", java.time.Duration.ofSeconds(30),
+        () -> "up".equals(SharedPlatform.lss(admin).getString("status")));
     String id = SharedPlatform.newSession(admin, "drain-toggles", "echo");
     Api.await("a new session READY on it", java.time.Duration.ofSeconds(90), () -> "READY".equals(
         Api.get(p.gss + "/api/v1/sessions/" + id, admin).json().getString("state")));

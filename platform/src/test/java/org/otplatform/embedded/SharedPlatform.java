@@ -122,6 +122,14 @@ public final class SharedPlatform implements BeforeAllCallback {
     }
   }
 
+  /** The platform's LSS as the GSS's registry shows it ({@code id}, {@code status}, …), once it has heard of it. */
+  static io.vertx.core.json.JsonObject lss(String adminToken) {
+    Api.await("the LSS in the GSS's registry", java.time.Duration.ofSeconds(30), () -> !Api.get(holder.gss
+        + "/api/v1/admin/lss", adminToken).expect(200).json().getJsonArray("lss").isEmpty());
+    return Api.get(holder.gss + "/api/v1/admin/lss", adminToken).expect(200).json().getJsonArray("lss")
+        .getJsonObject(0);
+  }
+
   /** A fresh access token for a user. */
   static String login(String username, String password) {
     return Api.post(holder.auth + "/api/v1/login", null,

@@ -166,9 +166,7 @@ public final class KeyOrderedConsumer {
       return;
     }
     committing = true;
-    Promise<Void> done = Promise.promise();
-    lastCommit = done.future();
-    consumer.commit(offsets).onComplete(r -> {
+    lastCommit = consumer.commit(offsets).<Void>mapEmpty().onComplete(r -> {
       committing = false;
       if (r.succeeded()) {
         offsets.forEach((tp, o) -> {
@@ -180,7 +178,6 @@ public final class KeyOrderedConsumer {
         LOG.warn("commit of {} offsets failed; those records may be handled again: {}", topic,
             r.cause().getMessage());
       }
-      done.complete();
       if (commitAgain) {
         commitAgain = false;
         commit();
@@ -191,7 +188,7 @@ public final class KeyOrderedConsumer {
   /**
    * Closes after the commit in flight, and commits nothing after: a commit issued once the consumer
    * is closing would start its worker thread again beside the one closing it (Kafka: "not safe for
-   * multi-threaded access", seen at every stop). What was not committed is handled again by the
+   * multi-threaded access", seen at most stops). What was not committed is handled again by the
    * next owner, as after a crash.
    */
   public Future<Void> close() {
