@@ -223,6 +223,26 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The broker's process id while it runs (for tools that stall or kill it: the fault suite). */
+  public java.util.OptionalLong pid() {
+    Process p = process;
+    return p != null && p.isAlive() ? java.util.OptionalLong.of(p.pid()) : java.util.OptionalLong.empty();
+  }
+
+  /** Kills the broker with SIGKILL, as a power cut or the OOM killer would; {@link #start} runs it again. */
+  public void kill() {
+    Process p = process;
+    if (p == null) {
+      return;
+    }
+    p.destroyForcibly();
+    try {
+      p.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops the broker: SIGTERM for a clean shutdown, then SIGKILL after 20 s. */
   @Override
   public void close() {

@@ -6,7 +6,9 @@ import org.otplatform.compute.sdk.ActionException;
 import org.otplatform.compute.sdk.ComputeService;
 
 /**
- * A minimal compute service: echoes payloads and sends pushes. For tests, demos and benchmarks.
+ * A minimal compute service: echoes payloads, sends pushes and writes lines to its log. For tests,
+ * demos, benchmarks and the fault-injection suite (which numbers the lines it asks for and looks for
+ * each of them in the logger's store).
  * With {@code OT_ECHO_EXIT_ACTION=true} it also offers {@code exit}, which ends the process with a
  * given code, so that crash handling can be tried end to end.
  */
@@ -38,6 +40,19 @@ public final class EchoService {
 
         .action(new Action("echo", "returns the payload unchanged",
             new JsonObject().put("*", "any JSON"), (payload, ctx) -> payload))
+        .action(new Action("log", "writes 'text' to this service's output as one line (what the LSS ships to the "
+            + "logger), then replies", new JsonObject().put("text", "string, 1..1000 characters, no line breaks"),
+            (payload, ctx) -> {
+              String text = payload == null ? null : payload.getString("text");
+              if (text == null || text.isEmpty() || text.length() > 1000 || text.indexOf('\n') >= 0
+                  || text.indexOf('\r') >= 0) {
+                throw ActionException.badPayload("'text' must be 1 to 1000 characters on one line");
+              }
+              // Written and flushed before the reply: a reply means the line left this process.
+              System.out.println(text);
+              System.out.flush();
+              return new JsonObject().put("written", text.length());
+            }))
         .action(new Action("push", "sends 'count' pushes named 'tick' to every front end of the session",
             new JsonObject().put("count", "integer 1..10000").put("size", "padding characters per push, 0..65536")
                 .put("perSecond", "optional: at most this many pushes a second, 100..100000"),
