@@ -38,11 +38,14 @@ import org.otplatform.lss.k8s.ApiLimits;
  * @param followPodLogs kubernetes mode: follow compute pods' logs through the API into the log
  *     pipeline ({@code OT_LSS_FOLLOW_POD_LOGS}, default true; false where a cluster log collector
  *     ships container logs instead, and the LSS then holds no log stream per pod)
+ * @param spoolDir local mode: where compute processes' output is written before it is shipped, so
+ *     that lines survive the LSS's death and its next start on the same directory ships them
+ *     ({@code OT_LSS_SPOOL_DIR}, default {@code <temp dir>/ot-lss-spool-<instance id>})
  */
 public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
     ApiLimits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
-    ComputeIdentity computeIdentity, boolean followPodLogs) {
+    ComputeIdentity computeIdentity, boolean followPodLogs, java.nio.file.Path spoolDir) {
 
   /** How compute services run. */
   public enum Mode {
@@ -81,6 +84,14 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     }
     ComputeIdentity identity = ComputeIdentity.from(env, common.tls(), mode == Mode.LOCAL);
     boolean followPodLogs = env.bool("OT_LSS_FOLLOW_POD_LOGS", true);
+    String spool = env.string("OT_LSS_SPOOL_DIR", java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+        "ot-lss-spool-" + common.instanceId()).toString());
+    java.nio.file.Path spoolDir = null;
+    try {
+      spoolDir = java.nio.file.Path.of(spool).toAbsolutePath();
+    } catch (java.nio.file.InvalidPathException e) {
+      env.problem("OT_LSS_SPOOL_DIR is not a path: " + e.getMessage());
+    }
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode == Mode.KUBERNETES) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
@@ -88,6 +99,7 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     }
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
-        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, identity, followPodLogs);
+        limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, identity, followPodLogs,
+        spoolDir);
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import org.otplatform.common.events.LssDrainRequested;
+import org.otplatform.common.events.LssReleaseRequested;
 import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ErrorHandler;
@@ -24,6 +25,7 @@ import org.otplatform.common.service.ServiceVerticle;
 import org.otplatform.lss.k8s.KubernetesSpawner;
 import org.otplatform.lss.k8s.PodModel;
 import org.otplatform.lss.local.LocalProcessSpawner;
+import org.otplatform.lss.local.OutputSpool;
 import org.otplatform.lss.session.CommandIntake;
 import org.otplatform.lss.session.SessionSupervisor;
 import org.otplatform.lss.spawn.Spawner;
@@ -58,7 +60,7 @@ public final class LssVerticle extends ServiceVerticle {
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,
         java.time.Clock.systemUTC());
     CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor, deadLetters);
-    // Drain requests for this LSS, on the registry topic.
+    // Drain and release requests for this LSS, on the registry topic.
     BroadcastConsumer registry = new BroadcastConsumer(vertx, config.common().kafka(), lssId, Topics.REGISTRY,
         json -> {
           if ("LssDrainRequested".equals(json.getString("type"))) {
@@ -66,6 +68,13 @@ public final class LssVerticle extends ServiceVerticle {
             if (request.lssId().equals(lssId)) {
               intake.drain(request.drain()).onFailure(e -> LOG.error("could not {}: {}",
                   request.drain() ? "drain" : "end the drain", e.getMessage(), e));
+            }
+          } else if ("LssReleaseRequested".equals(json.getString("type"))) {
+            LssReleaseRequested request = LssReleaseRequested.decode(json);
+            if (request.lssId().equals(lssId)) {
+              supervisor.release(request.sessionId(), request.heldBy()).onFailure(e -> LOG.atError()
+                  .addKeyValue("session", request.sessionId()).log("could not let go of session {}: {}",
+                      request.sessionId(), e.getMessage(), e));
             }
           }
         });
@@ -92,6 +101,16 @@ public final class LssVerticle extends ServiceVerticle {
         });
   }
 
+  /** The spool directory, made now: one it cannot make stops the LSS (a configuration error, exit 78). */
+  private OutputSpool spool() {
+    try {
+      return new OutputSpool(config.spoolDir());
+    } catch (java.io.IOException e) {
+      throw new org.otplatform.common.config.ConfigException(("OT_LSS_SPOOL_DIR: cannot use "
+          + config.spoolDir() + ": " + e));
+    }
+  }
+
   /** The spawner of the configured mode; the Kubernetes client shares this Vert.x instance. */
   private Spawner spawner(String lssId) {
     return switch (config.mode()) {
@@ -105,7 +124,7 @@ public final class LssVerticle extends ServiceVerticle {
             config.podDeadline().toSeconds(), config.computeTlsSecret()), config.apiLimits(), config.followPodLogs());
       }
       case LOCAL -> new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(),
-          config.common().tls(), config.computeIdentity());
+          config.common().tls(), config.computeIdentity(), spool());
     };
   }
 }

@@ -351,7 +351,25 @@ public final class EmbeddedPlatform implements AutoCloseable {
     if (keyEncryptionKey != null) {
       env.putIfAbsent("OT_AUTH_KEY_ENCRYPTION_KEY", keyEncryptionKey);
     }
+    // Compute output is spooled in the data directory: a platform killed before it shipped the last
+    // lines ships them when it starts again on the same data.
+    // In memory (tests), a spool of this platform's own: platforms side by side share no files.
+    env.putIfAbsent("OT_LSS_SPOOL_DIR", (settings.dataDir() != null ? settings.dataDir().resolve("lss-spool")
+        : lssSpool()).toString());
     return env;
+  }
+
+  private Path memorySpool;
+
+  private synchronized Path lssSpool() {
+    if (memorySpool == null) {
+      try {
+        memorySpool = Files.createTempDirectory("ot-lss-spool");
+      } catch (java.io.IOException e) {
+        throw new EmbeddedException(ExitCodes.CANNOT_BIND, "cannot make a spool directory: " + e.getMessage(), e);
+      }
+    }
+    return memorySpool;
   }
 
   /** Stops the services (the LSS removes compute processes), the broker, then the store. */

@@ -87,6 +87,11 @@ final class Admission {
     });
   }
 
+  /** What the GSS shows of an admitted front end's session now. */
+  Future<GssSession> look(Admitted admitted) {
+    return sessions.visible(admitted.sessionId(), admitted.user()).map(GssSession::from);
+  }
+
   /** The close code matching a failed session lookup. */
   private static short closeCode(Throwable e) {
     int status = e instanceof ApiException api ? api.status() : 503;

@@ -100,6 +100,36 @@ final class Channels {
     ws.resume();
   }
 
+  /** Sessions whose routes are checked against the GSS soon, with the timer that will. */
+  private final Map<String, Long> confirming = new HashMap<>();
+  /** How long after a service's move the GSS is asked where it holds the service (it folds the move first). */
+  private static final long CONFIRM_AFTER_MS = 1_000;
+
+  /**
+   * Checks the session's routes against the GSS shortly (once per burst of moves), with one of its
+   * front ends' own access: see {@link SessionChannel#confirm}.
+   */
+  void confirmSoon(String sessionId, Admission admission) {
+    if (confirming.containsKey(sessionId) || !bySession.containsKey(sessionId)) {
+      return;
+    }
+    confirming.put(sessionId, vertx.setTimer(CONFIRM_AFTER_MS, t -> {
+      confirming.remove(sessionId);
+      Admission.Admitted member = members.values().stream().filter(a -> a.sessionId().equals(sessionId))
+          .findFirst().orElse(null);
+      SessionChannel channel = bySession.get(sessionId);
+      if (member == null || channel == null) {
+        return;
+      }
+      admission.look(member).onSuccess(session -> {
+        if (session.isReady() && bySession.get(sessionId) == channel) {
+          channel.confirm(session.endpoints());
+        }
+      }).onFailure(e -> LOG.atInfo().addKeyValue("session", sessionId).log("could not check routes with the GSS: {}",
+          e.getMessage()));
+    }));
+  }
+
   /** The user's tokens were revoked: their sockets close (4401). */
   void revoked(String userId) {
     List.copyOf(byUser.getOrDefault(userId, Set.of())).forEach(ws -> ws.close(CloseCodes.UNAUTHORIZED,

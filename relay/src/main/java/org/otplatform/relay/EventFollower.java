@@ -4,14 +4,17 @@ import org.otplatform.common.events.SessionEvent;
 
 /**
  * Keeps connected sessions' routes current from the session events every relay replica reads: a
- * restarted service is reached at its new endpoint without the front end reconnecting; an ended
- * session closes its front ends (4410).
+ * restarted service is reached at its new endpoint without the front end reconnecting (and the
+ * route checked against the GSS's view a moment later: an event of an LSS that does not run the
+ * session is not what the GSS holds); an ended session closes its front ends (4410).
  */
 final class EventFollower {
   private final Channels channels;
+  private final Admission admission;
 
-  EventFollower(Channels channels) {
+  EventFollower(Channels channels, Admission admission) {
     this.channels = channels;
+    this.admission = admission;
   }
 
   void onEvent(SessionEvent event) {
@@ -21,6 +24,7 @@ final class EventFollower {
     }
     if (event instanceof SessionEvent.ServiceReady ready) {
       channel.serviceReady(ready.service(), ready.endpoint());
+      channels.confirmSoon(event.sessionId(), admission);
     } else if (event instanceof SessionEvent.ServiceRestarting restarting) {
       channel.serviceDown(restarting.service(), "is restarting (restart " + restarting.attempt() + " of "
           + restarting.restartLimit() + ")");

@@ -65,7 +65,7 @@ public final class RelayVerticle extends ServiceVerticle {
     // Grants revoked or changed: every front end's access is checked again.
     AccessChanges accessChanges = new AccessChanges();
     accessChanges.onChange(() -> channels.recheck(admission));
-    EventFollower follower = new EventFollower(channels);
+    EventFollower follower = new EventFollower(channels, admission);
     BroadcastConsumer events = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> follower.onEvent(EventCodec.decodeEvent(json)));
     closeTogetherAtStop(events::close, revocations::close, accessChanges::close);

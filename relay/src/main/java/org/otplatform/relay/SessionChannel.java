@@ -74,6 +74,24 @@ final class SessionChannel {
     LOG.atInfo().addKeyValue("session", sessionId).log("{} is ready at {}", service, endpoint);
   }
 
+  /**
+   * The GSS's view of the session, read after a service's move: a service the GSS holds at another
+   * endpoint than this relay goes there. A second LSS acting on one open request publishes
+   * {@code ServiceReady} for a copy the GSS does not take (and that copy is let go of); the GSS's
+   * view is the one that counts.
+   */
+  void confirm(Map<String, String> ready) {
+    ready.forEach((service, endpoint) -> {
+      String here = endpoints.get(service);
+      if (here != null && !here.equals(endpoint)) {
+        LOG.atWarn().addKeyValue("session", sessionId).log("{}: the GSS holds it at {}, not {}; going there", service,
+            endpoint, here);
+        endpoints.put(service, endpoint);
+        dropUpstream(service, service + " moved to the instance the GSS holds");
+      }
+    });
+  }
+
   /** A service died or is restarting: requests to it get an error naming why until it is back. */
   void serviceDown(String service, String why) {
     endpoints.remove(service);

@@ -18,6 +18,9 @@ import org.otplatform.common.events.SessionEvent.SessionReady;
 
 /** JSON form of the platform's events: an envelope ({@code type, id, time, key}) plus the fields. */
 public final class EventCodec {
+  /** The envelope field naming the instance that published an event ({@code EventPublisher}). */
+  public static final String SOURCE = "source";
+
   private EventCodec() {}
 
   public static JsonObject encode(PlatformEvent event) {

@@ -43,6 +43,9 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   private final AtomicLong dropped = new AtomicLong();
   /** Every record dropped since start, for the metrics ({@code dropped} is reset once reported). */
   private final AtomicLong droppedTotal = new AtomicLong();
+  /** Records taken into the queue, and of them those Kafka has or that were counted as dropped: in queue order. */
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong settled = new AtomicLong();
   private volatile boolean running;
   private Thread shipper;
   private KafkaProducer<String, String> producer;
@@ -64,6 +67,15 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   /** Records dropped since start: queue full, or Kafka refused them for good. */
   public long droppedTotal() {
     return droppedTotal.get();
+  }
+
+  /** Records taken so far; {@link #settled()} reaches it once every one of them is shipped or counted as dropped. */
+  public long accepted() {
+    return accepted.get();
+  }
+
+  public long settled() {
+    return settled.get();
   }
 
   /** Records waiting to be shipped. */
@@ -98,7 +110,10 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
         || logger.equals(KafkaLogAppender.class.getName()))) {
       return;
     }
-    if (!queue.offer(LogRecordJson.of(event, service, instance).encode())) {
+    // doAppend is synchronized: the count follows the queue's order.
+    if (queue.offer(LogRecordJson.of(event, service, instance).encode())) {
+      accepted.incrementAndGet();
+    } else {
       lost(1);
     }
   }
@@ -119,6 +134,7 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
         deliver(batch);
+        settled.addAndGet(batch.size());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

@@ -31,6 +31,20 @@ public final class LogShipping {
     return appender == null ? 0 : appender.droppedTotal();
   }
 
+  /**
+   * A mark of the records logged so far (by any thread, up to this call); {@link #settled(long)}
+   * tells when Kafka has every one of them or they were counted as dropped — what a spool of log
+   * lines waits for before it deletes them.
+   */
+  public static synchronized long mark() {
+    return appender == null ? 0 : appender.accepted();
+  }
+
+  /** Whether every record up to {@code mark} is shipped (always, when nothing ships). */
+  public static synchronized boolean settled(long mark) {
+    return appender == null || appender.settled() >= mark;
+  }
+
   /** Log records waiting to be shipped. */
   public static synchronized int queued() {
     return appender == null ? 0 : appender.queued();

@@ -117,6 +117,7 @@ final class Cluster implements AutoCloseable {
     env.put("OT_GSS_SWEEP_SECONDS", "1");
     env.put("OT_LSS_HEARTBEAT_SECONDS", "1");
     env.put("OT_LSS_RESTART_BACKOFF_MILLIS", "250");
+    env.put("OT_LSS_SPOOL_DIR", dir.resolve(name + "-spool").toString()); // kept across its restarts, as a pod's emptyDir
     env.put("OT_LSS_MAX_RESTART_BACKOFF_SECONDS", "2");
     return new Node(kind, replica, port, command, env, dir.resolve(name + ".log"));
   }

@@ -21,7 +21,7 @@ final class ComputeWatch {
   record Proc(long pid, String session, String service, long parentPid, long firstSeenMillis) {}
 
   /** A session service seen with more than one live process. */
-  record Doubled(String session, String service, List<Long> pids, long atMillis) {}
+  record Doubled(String session, String service, List<Long> pids, List<Long> parents, long atMillis) {}
 
   private final Map<Long, Proc> known = new ConcurrentHashMap<>();
   private volatile List<Proc> live = List.of();
@@ -51,15 +51,16 @@ final class ComputeWatch {
       throw new IllegalStateException("cannot read /proc: " + e.getMessage(), e);
     }
     known.keySet().removeIf(pid -> seen.stream().noneMatch(p -> p.pid() == pid) && !Files.exists(Path.of("/proc/" + pid)));
-    Map<String, List<Long>> byService = new HashMap<>();
+    Map<String, List<Proc>> byService = new HashMap<>();
     for (Proc p : seen) {
-      byService.computeIfAbsent(p.session() + "/" + p.service(), k -> new ArrayList<>()).add(p.pid());
+      byService.computeIfAbsent(p.session() + "/" + p.service(), k -> new ArrayList<>()).add(p);
     }
-    byService.forEach((key, pids) -> {
-      maxAtOnce.merge(key, pids.size(), Math::max);
-      if (pids.size() > 1) {
+    byService.forEach((key, procs) -> {
+      maxAtOnce.merge(key, procs.size(), Math::max);
+      if (procs.size() > 1) {
         String[] parts = key.split("/", 2);
-        doubled.add(new Doubled(parts[0], parts[1], List.copyOf(pids), now));
+        doubled.add(new Doubled(parts[0], parts[1], procs.stream().map(Proc::pid).toList(),
+            procs.stream().map(Proc::parentPid).distinct().toList(), now));
       }
     });
     live = List.copyOf(seen);

@@ -51,6 +51,10 @@ final class Injector {
   private final Random random;
   private final Set<String> busy = ConcurrentHashMap.newKeySet();
   final List<Fault> faults = new CopyOnWriteArrayList<>();
+  /** A process held by SIGSTOP from {@code from} to {@code to} (ms): it could not act meanwhile. */
+  record Stall(long pid, long from, long to) {}
+
+  final List<Stall> stalls = new CopyOnWriteArrayList<>();
   private final List<Thread> inFlight = new CopyOnWriteArrayList<>();
 
   /** What the injector asks of the sessions: whether a session is whole again. */
@@ -236,10 +240,13 @@ final class Injector {
       return new Fault(Kind.PAUSE, "kafka", at, until(at, cluster::allReady), "stopped " + held + " ms");
     }
     Node node = pick(cluster.nodes(component), r);
+    long pid = node.pid();
+    long from = System.currentTimeMillis();
     node.pause();
     Thread.sleep(held);
     node.resume();
     long at = System.currentTimeMillis();
+    stalls.add(new Stall(pid, from, at));
     return new Fault(Kind.PAUSE, node.name(), at, until(at, () -> node.ready), "stopped " + held + " ms");
   }
 
@@ -253,10 +260,13 @@ final class Injector {
     Node node = lss.get(0);
     Set<String> held = held(node);
     long stalled = (Cluster.LSS_LOST_SECONDS + 4) * 1000L;
+    long pid = node.pid();
+    long from = System.currentTimeMillis();
     node.pause();
     Thread.sleep(stalled);
     node.resume();
     long at = System.currentTimeMillis();
+    stalls.add(new Stall(pid, from, at));
     long recovered = until(at, () -> node.ready && allWhole(held, Set.of()) && held.stream()
         .noneMatch(s -> compute.live().stream().filter(p -> p.session().equals(s)).count() > 1));
     return new Fault(Kind.STALL_LSS, node.name() + " (" + held.size() + " sessions)", at, recovered,

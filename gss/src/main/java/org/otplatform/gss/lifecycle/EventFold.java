@@ -35,8 +35,11 @@ public final class EventFold {
   /** Decodes and folds one record; an undecodable or misplaced one fails (the consumer logs and skips it). */
   public Future<Void> onRecord(String value) {
     SessionEvent event;
+    String source;
     try {
-      event = EventCodec.decodeEvent(new JsonObject(value));
+      JsonObject json = new JsonObject(value);
+      event = EventCodec.decodeEvent(json);
+      source = json.getString(EventCodec.SOURCE);
     } catch (RuntimeException e) {
       return Future.failedFuture(new IllegalArgumentException("undecodable session event: " + e.getMessage()));
     }
@@ -44,6 +47,6 @@ public final class EventFold {
       return Future.failedFuture(new IllegalArgumentException(event.getClass().getSimpleName() + " of session "
           + event.sessionId() + " refused: " + topic + " does not carry it"));
     }
-    return lifecycle.fold(event);
+    return lifecycle.fold(event, source);
   }
 }

@@ -153,8 +153,13 @@ public final class Lifecycle {
 
   /** Folds an LSS event into its session; idempotent. A session that ended gives back its slots. */
   public Future<Void> fold(SessionEvent event) {
+    return fold(event, null);
+  }
+
+  /** Folds an event published by {@code source} (an LSS's id; null: not known, as before sources were stamped). */
+  public Future<Void> fold(SessionEvent event, String source) {
     String id = event.sessionId();
-    return store.update(id, s -> SessionFold.apply(s, event, clock.instant())).compose(found -> {
+    return store.update(id, s -> SessionFold.apply(s, event, source, clock.instant())).compose(found -> {
       if (found.isEmpty()) {
         LOG.atWarn().addKeyValue("session", id).log("{} for an unknown session ignored", event.type());
         return Future.succeededFuture();
@@ -171,6 +176,11 @@ public final class Lifecycle {
    */
   public Future<Void> removeLeftovers(String id, String reason) {
     return events.publish(Topics.SESSION_COMMANDS, SessionCloseRequested.of(id, reason));
+  }
+
+  /** Asks {@code lssId} to let go of its copy of a session that {@code heldBy} runs (see {@link Reconciler}). */
+  public Future<Void> release(String id, String lssId, String heldBy) {
+    return events.publish(Topics.REGISTRY, org.otplatform.common.events.LssReleaseRequested.of(lssId, id, heldBy));
   }
 
   /** Stores the rule's outcome and announces it; empty when there is no such session or nothing changed. */

@@ -14,6 +14,7 @@ import org.otplatform.common.events.LssHeartbeat;
 import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionState;
+import org.otplatform.gss.store.Placement;
 import org.otplatform.gss.store.SessionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a session an LSS reports (running, or pods it sees but does not run) that is CLOSED,
  *       FAILED or unknown is closed again, so whatever is left of it is removed;</li>
+ *   <li>a session CLOSING for {@link #RECLOSE_AFTER} without an LSS confirming it (its close
+ *       reached no LSS that ran it — it was stalled, or died before acting) is asked to close again,
+ *       every {@link #RECLOSE_AFTER}: any LSS confirms a session it does not run;</li>
+ *   <li>a live session an LSS reports running while the GSS holds another LSS to run it (it was
+ *       handed over while the first was silent but alive: stalled, cut off) is released by the
+ *       first — never two copies of one session;</li>
  *   <li>an OPENING or READY session whose LSS is lost, or that its LSS no longer reports for
  *       {@code lostAfter}, is handed over: its open request is published again, and the LSS that
  *       takes it adopts what still runs (pods) or starts it anew (local processes). After
@@ -37,6 +44,7 @@ public final class Reconciler {
   private static final Duration RECLOSE_AFTER = Duration.ofSeconds(30);
   /** Sessions an LSS runs or should run. */
   private static final Set<SessionState> LIVE = Set.of(SessionState.OPENING, SessionState.READY);
+  private static final Set<SessionState> SWEPT = Set.of(SessionState.OPENING, SessionState.READY, SessionState.CLOSING);
 
   private final SessionStore store;
   private final Lifecycle lifecycle;
@@ -62,16 +70,31 @@ public final class Reconciler {
     if (reported.isEmpty()) {
       return Future.succeededFuture();
     }
-    return store.states(reported).compose(states -> {
-      List<Future<Void>> closes = new ArrayList<>();
+    return store.placements(reported).compose(placements -> {
+      List<Future<Void>> actions = new ArrayList<>();
       for (String id : reported) {
-        SessionState state = states.get(id);
-        if (state == null || state.isTerminal()) {
-          closes.add(closeAgain(id, heartbeat.lssId(), state == null ? "unknown" : state.name(), now));
+        Placement p = placements.get(id);
+        if (p == null || p.state().isTerminal()) {
+          actions.add(closeAgain(id, heartbeat.lssId(), p == null ? "unknown" : p.state().name(), now));
+        } else if (p.lss() != null && !p.lss().equals(heartbeat.lssId()) && heartbeat.sessions().contains(id)) {
+          actions.add(releaseAgain(id, heartbeat.lssId(), p.lss(), now));
         }
       }
-      return Future.join(closes).mapEmpty();
+      return Future.join(actions).mapEmpty();
     });
+  }
+
+  /** The second copy of a session goes, at most every {@link #RECLOSE_AFTER} per LSS. */
+  private Future<Void> releaseAgain(String id, String lssId, String heldBy, Instant now) {
+    String key = id + "@" + lssId;
+    Instant last = closedAgain.get(key);
+    if (last != null && last.plus(RECLOSE_AFTER).isAfter(now)) {
+      return Future.succeededFuture();
+    }
+    closedAgain.put(key, now);
+    LOG.atWarn().addKeyValue("session", id).log("LSS {} reports session {}, which LSS {} runs: asking {} to let go of "
+        + "its copy", lssId, id, heldBy, lssId);
+    return lifecycle.release(id, lssId, heldBy);
   }
 
   private Future<Void> closeAgain(String id, String lssId, String state, Instant now) {
@@ -90,10 +113,14 @@ public final class Reconciler {
     Instant now = lifecycle.clock().instant();
     registry.prune(now);
     closedAgain.values().removeIf(t -> t.plus(RECLOSE_AFTER).isBefore(now));
-    return store.summaries(LIVE).compose(sessions -> {
+    return store.summaries(SWEPT).compose(sessions -> {
       Set<String> live = new TreeSet<>();
       List<Future<Void>> handovers = new ArrayList<>();
       for (Session s : sessions) {
+        if (s.state() == SessionState.CLOSING) {
+          handovers.add(closeAgainIfUnconfirmed(s, now));
+          continue;
+        }
         live.add(s.id());
         String reason = reasonToHandOver(s, now);
         if (reason != null) {
@@ -103,6 +130,29 @@ public final class Reconciler {
       }
       missingSince.keySet().retainAll(live);
       return Future.join(handovers).mapEmpty();
+    });
+  }
+
+  /** A close no LSS confirmed within {@link #RECLOSE_AFTER} goes out again, with the reason it was asked for. */
+  private Future<Void> closeAgainIfUnconfirmed(Session closing, Instant now) {
+    Instant since = closing.since(SessionState.CLOSING).orElse(now);
+    String key = "closing:" + closing.id();
+    Instant last = closedAgain.get(key);
+    if (since.plus(RECLOSE_AFTER).isAfter(now) || last != null && last.plus(RECLOSE_AFTER).isAfter(now)) {
+      return Future.succeededFuture();
+    }
+    closedAgain.put(key, now);
+    return store.get(closing.id()).compose(found -> {
+      if (found.isEmpty() || found.get().state() != SessionState.CLOSING) {
+        return Future.succeededFuture();
+      }
+      String reason = found.get().log().entries().stream()
+          .map(e -> e.event())
+          .filter(e -> "SessionCloseRequested".equals(e.getString("type")))
+          .reduce((a, b) -> b).map(e -> e.getString("reason")).orElse("closed");
+      LOG.atWarn().addKeyValue("session", closing.id()).log("session {} has been CLOSING since {} without an LSS "
+          + "confirming it: asking again", closing.id(), since);
+      return lifecycle.removeLeftovers(closing.id(), reason);
     });
   }
 

@@ -16,13 +16,26 @@ import java.time.Instant;
  * Pure folding of an LSS event into a session: no I/O, so it is tested on its own. An event
  * already applied (same id) or one that would move a terminal session returns the session
  * unchanged (the same instance).
+ *
+ * <p>One LSS runs a session: the first whose {@code ServiceStarting} is folded after the open (or
+ * after a handover, which clears it) claims it, and events from any other LSS are not folded —
+ * two may answer one open request (an LSS stalled past its consumer group's session timeout acts
+ * on the records it fetched before, while the partition's new owner acts on them too), and the
+ * loser, told by the reconciler, lets go of its copy. A {@code SessionClosed} answering a close is
+ * taken from any LSS (the one that runs the session may be gone), and a {@code SessionFailed}
+ * before any claim too (an LSS at capacity).
  */
 public final class SessionFold {
   private SessionFold() {}
 
   /** The session after {@code event}, recorded at {@code now}; {@code session} itself when it changes nothing. */
   public static Session apply(Session session, SessionEvent event, Instant now) {
-    if (session.log().applied(event.id()) || session.state().isTerminal()) {
+    return apply(session, event, null, now);
+  }
+
+  /** As {@link #apply(Session, SessionEvent, Instant)}, for an event published by {@code source} (null: unknown). */
+  public static Session apply(Session session, SessionEvent event, String source, Instant now) {
+    if (session.log().applied(event.id()) || session.state().isTerminal() || !fromItsLss(session, event, source)) {
       return session;
     }
     if (event instanceof SessionActivity activity) {
@@ -53,5 +66,23 @@ public final class SessionFold {
           .withServices(session.services().stream().map(s -> s.in(ServiceState.STOPPED)).toList());
     }
     return next.withLog(next.log().withApplied(event.id())).record(EventCodec.encode(event), now);
+  }
+
+  /** Whether the event comes from the LSS that runs the session, or one that may speak for it now. */
+  static boolean fromItsLss(Session session, SessionEvent event, String source) {
+    String lss = session.lss();
+    if (event instanceof SessionActivity || source == null) {
+      return true;
+    }
+    if (event instanceof ServiceStarting e) {
+      return lss == null || lss.equals(e.lss());
+    }
+    if (event instanceof SessionClosed) {
+      return session.state() == SessionState.CLOSING || source.equals(lss);
+    }
+    if (event instanceof SessionFailed) {
+      return lss == null || source.equals(lss);
+    }
+    return source.equals(lss);
   }
 }

@@ -67,13 +67,14 @@ public final class MongoSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Map<String, SessionState>> states(Collection<String> ids) {
+  public Future<Map<String, Placement>> placements(Collection<String> ids) {
     return mongo.findWithOptions(SESSIONS, new JsonObject().put("_id", new JsonObject().put("$in",
-            new JsonArray(List.copyOf(ids)))), new FindOptions().setFields(new JsonObject().put("state", 1)))
+            new JsonArray(List.copyOf(ids)))), new FindOptions().setFields(new JsonObject().put("state", 1).put("lss", 1)))
         .map(docs -> {
-          Map<String, SessionState> states = new HashMap<>();
-          docs.forEach(d -> states.put(d.getString("_id"), SessionState.valueOf(d.getString("state"))));
-          return states;
+          Map<String, Placement> placements = new HashMap<>();
+          docs.forEach(d -> placements.put(d.getString("_id"), new Placement(SessionState.valueOf(d.getString("state")),
+              d.getString("lss"))));
+          return placements;
         });
   }
 

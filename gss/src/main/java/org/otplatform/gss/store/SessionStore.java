@@ -29,8 +29,8 @@ public interface SessionStore {
   /** The sessions in one of {@code states}, without their progress logs (what the sweeps read). */
   Future<List<Session>> summaries(Set<SessionState> states);
 
-  /** The state of each of these sessions that exists, by id. */
-  Future<Map<String, SessionState>> states(Collection<String> ids);
+  /** The state and LSS of each of these sessions that exists, by id. */
+  Future<Map<String, Placement>> placements(Collection<String> ids);
 
   /** Sessions that hold an LSS slot: OPENING (not queued), READY or CLOSING. */
   Future<Long> countHoldingSlots();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.otplatform.common.events.LssReleaseRequested;
 import org.otplatform.common.events.SessionCommand.SessionCloseRequested;
 import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
@@ -109,5 +110,54 @@ class ReconcilerTest {
     done(rig.reconciler.sweep());
     rig.heartbeat("lss-1", 4, List.of("gone"));
     assertEquals(2, rig.published(SessionCloseRequested.class).size());
+  }
+
+  @Test
+  void anLssThatStillRunsASessionHandedOverWhileItWasSilentIsToldToLetGoOfIt() {
+    Session s = readyOn("lss-1");
+    rig.clock.advance(LOST_AFTER.plusSeconds(1));
+    done(rig.reconciler.sweep());
+    rig.heartbeat("lss-1", 4, List.of(s.id()));
+    assertTrue(rig.published(LssReleaseRequested.class).isEmpty(), "no LSS holds it yet: lss-1 may take it again");
+
+    done(rig.lifecycle.fold(ServiceStarting.of(s.id(), "echo", "lss-2")));
+    rig.heartbeat("lss-2", 4, List.of(s.id()));
+    rig.heartbeat("lss-1", 4, List.of(s.id())); // stalled, back, and still running its copy
+    List<LssReleaseRequested> releases = rig.published(LssReleaseRequested.class);
+    assertEquals(1, releases.size());
+    assertEquals("lss-1", releases.get(0).lssId());
+    assertEquals(s.id(), releases.get(0).sessionId());
+    assertEquals("lss-2", releases.get(0).heldBy());
+    assertEquals(0, rig.published(SessionCloseRequested.class).size(), "the session itself goes on");
+
+    rig.clock.advance(Duration.ofSeconds(10));
+    rig.heartbeat("lss-1", 4, List.of(s.id()));
+    assertEquals(1, rig.published(LssReleaseRequested.class).size(), "asked again at most every 30 s");
+    rig.clock.advance(Duration.ofSeconds(25));
+    rig.heartbeat("lss-2", 4, List.of(s.id()));
+    done(rig.reconciler.sweep());
+    rig.heartbeat("lss-1", 4, List.of(s.id()));
+    assertEquals(2, rig.published(LssReleaseRequested.class).size());
+  }
+
+  @Test
+  void aCloseNoLssConfirmedIsAskedAgainEvery30s() {
+    Session s = readyOn("lss-1");
+    done(rig.lifecycle.close(s.id(), "closed by user", "alice", false));
+    int asked = rig.published(SessionCloseRequested.class).size();
+    rig.clock.advance(Duration.ofSeconds(20));
+    done(rig.reconciler.sweep());
+    assertEquals(asked, rig.published(SessionCloseRequested.class).size(), "an LSS may still be at it");
+    rig.clock.advance(Duration.ofSeconds(11));
+    done(rig.reconciler.sweep());
+    List<SessionCloseRequested> closes = rig.published(SessionCloseRequested.class);
+    assertEquals(asked + 1, closes.size());
+    assertEquals("closed by user", closes.get(closes.size() - 1).reason(), "asked again for the same reason");
+    rig.clock.advance(Duration.ofSeconds(10));
+    done(rig.reconciler.sweep());
+    assertEquals(asked + 1, rig.published(SessionCloseRequested.class).size());
+    rig.clock.advance(Duration.ofSeconds(25));
+    done(rig.reconciler.sweep());
+    assertEquals(asked + 2, rig.published(SessionCloseRequested.class).size());
   }
 }

@@ -108,4 +108,34 @@ class SessionFoldTest {
     assertEquals(s, SessionCodec.fromDocument(SessionCodec.toDocument(s)));
     assertEquals(s.withVersion(0), SessionCodec.fromDocument(SessionCodec.toDocument(s).put("version", 0)));
   }
+
+  @Test
+  void theFirstLssToStartASessionRunsItAndAnotherIsNotHeard() {
+    Session s = SessionFold.apply(opening(), ServiceStarting.of("s", "kriging", "lss-1"), "lss-1", T0);
+    assertEquals("lss-1", s.lss());
+    // lss-2 acted on the same open request (a stalled consumer's fetched records): not folded.
+    assertSame(s, SessionFold.apply(s, ServiceStarting.of("s", "kriging", "lss-2"), "lss-2", T0));
+    assertSame(s, SessionFold.apply(s, ServiceReady.of("s", "kriging", "h:2"), "lss-2", T0));
+    assertSame(s, SessionFold.apply(s, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:2"))), "lss-2",
+        T0));
+    assertSame(s, SessionFold.apply(s, SessionFailed.of("s", "its copy died"), "lss-2", T0));
+    Session ready = SessionFold.apply(SessionFold.apply(s, ServiceReady.of("s", "kriging", "h:1"), "lss-1", T0),
+        SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))), "lss-1", T0);
+    assertEquals(SessionState.READY, ready.state());
+    assertEquals("h:1", service(ready).endpoint());
+    assertSame(ready, SessionFold.apply(ready, SessionClosed.of("s", "not asked"), "lss-2", T0),
+        "only a close asked for is taken from another LSS");
+  }
+
+  @Test
+  void aCloseAskedForIsConfirmedByAnyLssAndAFailureBeforeAnyClaimIsTaken() {
+    Session ready = SessionFold.apply(SessionFold.apply(opening(), ServiceStarting.of("s", "kriging", "lss-1"),
+        "lss-1", T0), SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))), "lss-1", T0);
+    Session closing = ready.close("closed by user", T0);
+    Session closed = SessionFold.apply(closing, SessionClosed.of("s", "closed by user"), "lss-2", T0);
+    assertEquals(SessionState.CLOSED, closed.state(), "lss-1 may be gone: whoever reads the close confirms it");
+
+    Session failed = SessionFold.apply(opening(), SessionFailed.of("s", "LSS lss-2 is at capacity"), "lss-2", T0);
+    assertEquals(SessionState.FAILED, failed.state());
+  }
 }

@@ -79,10 +79,10 @@ public final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Map<String, SessionState>> states(Collection<String> ids) {
-    Map<String, SessionState> states = new HashMap<>();
-    all(s -> ids.contains(s.id())).forEach(s -> states.put(s.id(), s.state()));
-    return Future.succeededFuture(states);
+  public Future<Map<String, Placement>> placements(Collection<String> ids) {
+    Map<String, Placement> placements = new HashMap<>();
+    all(s -> ids.contains(s.id())).forEach(s -> placements.put(s.id(), new Placement(s.state(), s.lss())));
+    return Future.succeededFuture(placements);
   }
 
   @Override

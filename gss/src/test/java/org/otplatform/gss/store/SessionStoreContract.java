@@ -104,8 +104,9 @@ abstract class SessionStoreContract {
     assertEquals(1, await(store().countQueuedBefore(T0.plusSeconds(6))));
     assertEquals(2, await(store().countHoldingSlots()), "queued and failed sessions hold none");
     assertEquals(4, await(store().countActive()));
-    assertEquals(Map.of("old", SessionState.OPENING, "done", SessionState.FAILED),
-        await(store().states(List.of("old", "done", "nope"))));
+    assertEquals(Map.of("old", new Placement(SessionState.OPENING, null), "done", new Placement(SessionState.FAILED,
+        null), "new", new Placement(SessionState.OPENING, "lss-1")),
+        await(store().placements(List.of("old", "done", "new", "nope"))));
 
     Session summary = await(store().summaries(Set.of(SessionState.OPENING))).stream()
         .filter(s -> s.id().equals("new")).findFirst().orElseThrow();

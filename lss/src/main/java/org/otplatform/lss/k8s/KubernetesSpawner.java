@@ -228,6 +228,17 @@ public final class KubernetesSpawner implements Spawner {
     return delete(service.instance());
   }
 
+  /** The pod stays: the LSS the session was handed to adopted it. Only following it ends here. */
+  @Override
+  public Future<Void> release(RunningService service) {
+    Tracked tracked = pods.remove(service.instance());
+    if (tracked != null) {
+      tracked.stopping = true;
+    }
+    logs.stop(service.instance());
+    return Future.succeededFuture();
+  }
+
   private Future<Void> delete(String podName) {
     logs.stop(podName);
     return api.delete(podName).onFailure(e -> LOG.warn("could not delete pod {}: {}", podName, e.getMessage()));

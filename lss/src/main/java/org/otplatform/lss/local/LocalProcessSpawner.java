@@ -8,11 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +29,13 @@ import org.otplatform.compute.contract.ComputeContract;
 /**
  * Runs compute services as local processes. Each gets port 0 and announces the port it bound
  * ({@code OT-LISTENING <port>} on stdout), so there is no race for free ports; readiness is its
- * {@code /health/ready}. Output lines go to the log pipeline tagged with session and service. The
+ * {@code /health/ready}. Output goes through the {@link OutputSpool} (files the process writes
+ * itself, read by the LSS) into the log pipeline, tagged with session and service. The
  * child sees only the environment it needs (no secrets of the LSS), and is told the LSS's pid so
  * it exits if the LSS dies. Stopping kills the process and its descendants.
  */
 public final class LocalProcessSpawner implements Spawner {
   private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSpawner.class);
-  private static final Logger OUTPUT = LoggerFactory.getLogger("org.otplatform.lss.compute");
   private static final long STOP_GRACE_MS = 5_000;
 
   private final Vertx vertx;
@@ -48,15 +44,19 @@ public final class LocalProcessSpawner implements Spawner {
   private final HttpClient probeClient;
   private final TlsSettings tls;
   private final ComputeIdentity identity;
+  private final OutputSpool spool;
   /** Processes being stopped on purpose: their exit is not a failure. */
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
   /** Every process started and not yet exited, so that none outlives the spawner. */
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
   /** The processes that answered their readiness probe, by {@link RunningService#instance()}. */
   private final Map<String, Process> started = new ConcurrentHashMap<>();
+  /** Processes launched and not yet ready (or failed), by session. */
+  private final Map<String, Set<Process>> starting = new ConcurrentHashMap<>();
+  private long spoolSweeps = -1;
 
   public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
-    this(vertx, classpath, host, TlsSettings.OFF, null);
+    this(vertx, classpath, host, TlsSettings.OFF, null, OutputSpool.temporary());
   }
 
   /**
@@ -64,7 +64,8 @@ public final class LocalProcessSpawner implements Spawner {
    * the LSS's own — and the platform CA (it serves TLS and admits only the relay to its
    * WebSocket), and is probed over TLS.
    */
-  public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls, ComputeIdentity identity) {
+  public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls, ComputeIdentity identity,
+      OutputSpool spool) {
     if (tls.https() && identity == null) {
       throw new IllegalArgumentException("with TLS on, compute processes need a certificate of their own");
     }
@@ -73,7 +74,23 @@ public final class LocalProcessSpawner implements Spawner {
     this.host = host;
     this.tls = tls;
     this.identity = identity;
+    this.spool = spool;
     this.probeClient = vertx.createHttpClient(tls.client(new HttpClientOptions().setConnectTimeout(1_000)));
+  }
+
+  /** Ships what an earlier run left in the spool, and from now on deletes what is shipped. */
+  @Override
+  public Future<Void> watch() {
+    spoolSweeps = vertx.setPeriodic(2_000, t -> vertx.executeBlocking(() -> {
+      spool.sweep();
+      return null;
+    }, false));
+    // In the background: sessions need not wait for an earlier run's lines.
+    vertx.executeBlocking(() -> {
+      spool.recover();
+      return null;
+    }, false).onFailure(e -> LOG.error("could not ship what the spool held: {}", e.getMessage(), e));
+    return Future.succeededFuture();
   }
 
   @Override
@@ -82,7 +99,7 @@ public final class LocalProcessSpawner implements Spawner {
     Promise<Integer> port = Promise.promise();
     long deadline = System.currentTimeMillis() + spec.startTimeout().toMillis();
     return vertx.executeBlocking(() -> launch(sessionId, spec, port, context), false)
-        .compose(process -> withTimeout(port.future(), spec, process)
+        .compose(process -> starting(sessionId, process, withTimeout(port.future(), spec, process)
             .compose(p -> awaitReady(p, deadline, process, spec))
             .map(p -> {
               String instance = sessionId + "/" + spec.name() + "#" + attempt + "@" + process.pid();
@@ -92,7 +109,25 @@ public final class LocalProcessSpawner implements Spawner {
               watchExit(running, process, onExit, context);
               return running;
             })
-            .recover(e -> destroy(process).transform(v -> Future.failedFuture(e))));
+            .recover(e -> destroy(process).transform(v -> Future.failedFuture(e)))));
+  }
+
+  /** Keeps {@code process} among the session's starts until {@code start} settles. */
+  private <T> Future<T> starting(String sessionId, Process process, Future<T> start) {
+    starting.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(process);
+    return start.onComplete(r -> starting.computeIfPresent(sessionId, (k, set) -> {
+      set.remove(process);
+      return set.isEmpty() ? null : set;
+    }));
+  }
+
+  @Override
+  public Future<Void> cancelStarts(String sessionId) {
+    Set<Process> processes = starting.getOrDefault(sessionId, Set.of());
+    return Future.join(processes.stream().map(p -> {
+      stopping.put(p, true);
+      return destroy(p);
+    }).toList()).mapEmpty();
   }
 
   private Process launch(String sessionId, ServiceSpec spec, Promise<Integer> port, Context context)
@@ -114,6 +149,8 @@ public final class LocalProcessSpawner implements Spawner {
     if (tls.https()) {
       env.putAll(identity.environment(tls));
     }
+    OutputSpool.Output output = spool.files(sessionId, spec.name());
+    builder.redirectOutput(output.out().toFile()).redirectError(output.err().toFile());
     Process process;
     try {
       process = builder.start();
@@ -123,36 +160,15 @@ public final class LocalProcessSpawner implements Spawner {
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
     LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
-    pump(process.getInputStream(), sessionId, spec.name(), false, line -> {
+    spool.follow(output.out(), sessionId, spec.name(), false, line -> {
       OptionalInt announced = ComputeContract.listeningPort(line);
       announced.ifPresent(p -> onContext(context, () -> port.tryComplete(p)));
       return announced.isPresent();
-    });
-    pump(process.getErrorStream(), sessionId, spec.name(), true, line -> false);
+    }, process::isAlive);
+    spool.follow(output.err(), sessionId, spec.name(), true, line -> false, process::isAlive);
     process.onExit().thenAccept(p -> onContext(context, () -> port.tryFail(new SpawnException(
         spec.name() + " exited with code " + p.exitValue() + " before listening", p.exitValue()))));
     return process;
-  }
-
-  /** Copies a stream's lines into the log pipeline on a thread of its own (reads block). */
-  private static void pump(InputStream in, String sessionId, String service, boolean stderr,
-      java.util.function.Predicate<String> consume) {
-    Thread t = new Thread(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = reader.readLine()) != null) {
-          if (!consume.test(line)) {
-            (stderr ? OUTPUT.atWarn() : OUTPUT.atInfo())
-                .addKeyValue("session", sessionId).addKeyValue("service", service).addKeyValue("source", "compute")
-                .log(line);
-          }
-        }
-      } catch (IOException e) {
-        // The process is gone; its exit is reported by the exit watcher.
-      }
-    }, "compute-" + service + (stderr ? "-err" : "-out"));
-    t.setDaemon(true);
-    t.start();
   }
 
   private Future<Integer> withTimeout(Future<Integer> port, ServiceSpec spec, Process process) {
@@ -214,6 +230,7 @@ public final class LocalProcessSpawner implements Spawner {
   /** Kills every process this spawner started that is still alive, also ones still starting. */
   @Override
   public Future<Void> close() {
+    vertx.cancelTimer(spoolSweeps);
     List<Future<Void>> all = live.stream().map(p -> {
       stopping.put(p, true);
       return destroy(p);

@@ -14,11 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How session commands reach this LSS. Normally as a member of the {@code lss} consumer group,
- * sharing the work with the other instances. Drained, it leaves the group — new sessions go to the
- * others — and instead reads every command, acting only on closes of sessions it still runs, so
- * those go on until they close. The reader of closes is in place before the group is left, so no
- * close falls in between.
+ * How session commands reach this LSS. Opens, as a member of the {@code lss} consumer group,
+ * sharing the work with the other instances. Closes, from every command on the topic (a reader of
+ * its own), for the sessions it runs: the group member of a session's partition is not always the
+ * LSS that runs it — the partition moves when the group changes (an LSS restarts, stalls past its
+ * session timeout, is drained) while the session stays where it was opened. The group member
+ * confirms a close of a session no LSS may run any more (removing what of it its spawner sees);
+ * the LSS that runs it stops it (both paths may see the same close; the supervisor acts on it once:
+ * the group member must act too, as its open of the session may come after the reader passed the
+ * close). Drained, the LSS leaves the group — new sessions go to the
+ * others — and its reader of closes lets the sessions it runs go on until they close.
  */
 public final class CommandIntake {
   private static final Logger LOG = LoggerFactory.getLogger(CommandIntake.class);
@@ -45,7 +50,18 @@ public final class CommandIntake {
     this.supervisor = supervisor;
   }
 
+  /** The reader of closes first, so that no close of a session opened through the group falls before it. */
   public Future<Void> start() {
+    closes = new BroadcastConsumer(vertx, kafka, lssId + "-closes", Topics.SESSION_COMMANDS, json -> {
+      SessionCommand command = EventCodec.decodeCommand(json);
+      if (command instanceof SessionCloseRequested close && supervisor.runs(close.sessionId())) {
+        supervisor.onCommand(close);
+      }
+    });
+    return closes.start().compose(v -> closes.assignment()).compose(v -> join());
+  }
+
+  private Future<Void> join() {
     group = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(kafka, "lss", lssId),
         Topics.SESSION_COMMANDS, COMMANDS_IN_FLIGHT, record -> {
           SessionCommand command;
@@ -65,7 +81,7 @@ public final class CommandIntake {
 
   /** Whether commands are being read (readiness). */
   public boolean isReading() {
-    return draining ? closes != null && closes.isAssigned() : group != null && group.isAssigned();
+    return closes != null && closes.isAssigned() && (draining || group != null && group.isAssigned());
   }
 
   /**
@@ -85,23 +101,10 @@ public final class CommandIntake {
     }
     draining = drain;
     if (drain) {
-      BroadcastConsumer reader = new BroadcastConsumer(vertx, kafka, lssId + "-draining", Topics.SESSION_COMMANDS,
-          json -> {
-            SessionCommand command = EventCodec.decodeCommand(json);
-            if (command instanceof SessionCloseRequested close && supervisor.runs(close.sessionId())) {
-              supervisor.onCommand(close);
-            }
-          });
-      closes = reader;
-      return reader.start().compose(v -> reader.assignment()).compose(v -> group.close())
-          .onSuccess(v -> LOG.info("draining: LSS {} takes no new sessions; the {} it runs go on until they close",
-              lssId, supervisor.load()));
+      return group.close().onSuccess(v -> LOG.info(
+          "draining: LSS {} takes no new sessions; the {} it runs go on until they close", lssId, supervisor.load()));
     }
-    BroadcastConsumer reader = closes;
-    return start().compose(v -> reader.close()).onSuccess(v -> {
-      closes = null;
-      LOG.info("LSS {} takes new sessions again", lssId);
-    });
+    return join().onSuccess(v -> LOG.info("LSS {} takes new sessions again", lssId));
   }
 
   public Future<Void> close() {

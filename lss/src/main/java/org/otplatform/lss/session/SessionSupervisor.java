@@ -60,6 +60,10 @@ public final class SessionSupervisor {
     /** Restarts so far, by service name. */
     final Map<String, Integer> restarts = new java.util.HashMap<>();
     boolean ending;
+    /** A close is under way: it may reach this LSS twice (its group's partition and its reader of closes). */
+    boolean closing;
+    /** Another LSS runs it now: what is left here is let go of, not removed (pods are that LSS's). */
+    boolean released;
 
     LocalSession(String id, SessionType type) {
       this.id = id;
@@ -142,7 +146,11 @@ public final class SessionSupervisor {
   private void onStarted(LocalSession session, RunningService service) {
     session.running.add(service);
     if (session.ending) {
-      spawner.stop(service);
+      if (session.released) {
+        spawner.release(service);
+      } else {
+        spawner.stop(service);
+      }
       return;
     }
     LOG.atInfo().addKeyValue("session", session.id).log("{} ready at {}", service.name(), service.endpoint());
@@ -257,17 +265,45 @@ public final class SessionSupervisor {
       return spawner.removeSession(cmd.sessionId())
           .eventually(() -> publish(SessionClosed.of(cmd.sessionId(), cmd.reason())));
     }
+    if (session.closing) {
+      return Future.succeededFuture(); // the same close, by the other path (CommandIntake)
+    }
+    session.closing = true;
     session.ending = true;
     LOG.atInfo().addKeyValue("session", session.id).log("closing: {}", cmd.reason());
-    // Acted on once it is under way: services still starting are stopped when their start settles,
-    // and the command consumer is not held up meanwhile.
-    Future.join(session.starts)
+    // Acted on once it is under way: services still starting are stopped now (local processes) or
+    // when their start settles (pods), and the command consumer is not held up meanwhile.
+    spawner.cancelStarts(session.id).transform(c -> Future.join(session.starts))
         .transform(r -> stopAll(session))
         .onComplete(r -> {
           sessions.remove(session.id);
           publish(SessionClosed.of(session.id, cmd.reason()));
         });
     return Future.succeededFuture();
+  }
+
+  /**
+   * Another LSS ({@code heldBy}) runs this session now: it was handed over while this LSS was
+   * silent. Lets go of this copy without a word on the session topic — the session is not over,
+   * it is the other LSS's.
+   */
+  public Future<Void> release(String sessionId, String heldBy) {
+    LocalSession session = sessions.get(sessionId);
+    if (session == null || session.ending) {
+      return Future.succeededFuture();
+    }
+    session.ending = true;
+    session.released = true;
+    LOG.atWarn().addKeyValue("session", session.id).log("session {} is run by LSS {} now (handed over while this "
+        + "LSS was silent): letting go of this copy", session.id, heldBy);
+    return spawner.cancelStarts(session.id).transform(c -> Future.join(session.starts)).transform(r -> {
+      List<Future<Void>> releases = new ArrayList<>();
+      for (RunningService running : List.copyOf(session.running)) {
+        releases.add(spawner.release(running));
+      }
+      session.running.clear();
+      return Future.join(releases);
+    }).onComplete(r -> sessions.remove(session.id)).mapEmpty();
   }
 
   private Future<Void> stopAll(LocalSession session) {

@@ -34,6 +34,25 @@ public interface Spawner {
   Future<Void> stop(RunningService service);
 
   /**
+   * Ends the starts of a session's services still in flight, now rather than once they are ready
+   * (the session closes, or is another LSS's): local processes are killed, and their starts fail.
+   * Pods are left to start — one may be another LSS's already — and are dealt with when their
+   * start settles.
+   */
+  default Future<Void> cancelStarts(String sessionId) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Lets go of a compute service whose session another LSS now runs (handed over while this one
+   * was silent): a local process is stopped — the other LSS started its own — while a pod is only
+   * no longer followed, since the other LSS adopted it.
+   */
+  default Future<Void> release(RunningService service) {
+    return stop(service);
+  }
+
+  /**
    * LSS shutdown: local processes are removed, including ones still starting (they cannot outlive
    * the LSS); pods are left running for the LSS their sessions are handed to.
    */

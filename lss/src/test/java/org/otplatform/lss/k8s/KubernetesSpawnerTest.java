@@ -256,6 +256,20 @@ class KubernetesSpawnerTest {
   }
 
   @Test
+  void aReleasedPodStaysForTheLssItWasHandedToAndIsNoLongerFollowed() throws Exception {
+    CompletableFuture<String> exit = new CompletableFuture<>();
+    RunningService running = await(spawner.start("session-release", spec("ok", Duration.ofSeconds(20)),
+        (s, code, reason) -> exit.complete(code + " " + reason)));
+    await(spawner.release(running));
+    String name = (String) running.instance();
+    assertTrue(pods().stream().anyMatch(p -> p.getMetadata().getName().equals(name)), "the pod is the other LSS's now");
+    await("the released pod seen as not run here", () -> spawner.untrackedSessions().contains("session-release"));
+    client.pods().inNamespace(NS).withName(name).delete();
+    await("the deletion seen", () -> !spawner.untrackedSessions().contains("session-release"));
+    assertTrue(!exit.isDone(), "a released pod's end is not this LSS's to report: " + exit.getNow(null));
+  }
+
+  @Test
   void atMostTheConfiguredNumberOfPodsStartAtOnce() throws Exception {
     java.util.concurrent.atomic.AtomicInteger live = new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();

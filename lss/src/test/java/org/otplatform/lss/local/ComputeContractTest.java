@@ -40,7 +40,7 @@ class ComputeContractTest {
   @Test
   void aComputeServiceOfTheSdkKeepsTheContractTheLssRelieson() throws Exception {
     LocalProcessSpawner spawner = new LocalProcessSpawner(vertx, System.getProperty("java.class.path"),
-        "127.0.0.1", TlsSettings.OFF, null);
+        "127.0.0.1", TlsSettings.OFF, null, OutputSpool.temporary());
     ServiceSpec echo = new ServiceSpec("echo", List.of("${java}", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
         "${classpath}", "org.otplatform.compute.echo.EchoService"), null, Map.of(), true, Duration.ofSeconds(60), 0,
         ServiceSpec.Resources.DEFAULT, 0, ComputeContract.READY_PATH);

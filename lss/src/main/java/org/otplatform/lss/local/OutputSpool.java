@@ -1,0 +1,173 @@
+package org.otplatform.lss.local;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.otplatform.common.logging.LogShipping;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compute processes' output through files, as a kubelet keeps a container's: each process writes
+ * its stdout and stderr straight into files of this directory ({@code <session>/<service>.<n>.out}
+ * and {@code .err}), and the LSS reads them line by line into the log pipeline. A line is in the
+ * file once the process wrote it, so it survives the LSS being killed before it shipped it: the LSS
+ * started again on the same directory ships what is left ({@link #recover}). Every record's id is
+ * derived from its file and line number, so a line shipped twice is stored once (the logger writes
+ * by id). A file is deleted once its process ended, every line of it was read and the log shipper
+ * has them all.
+ */
+public final class OutputSpool {
+  private static final Logger LOG = LoggerFactory.getLogger(OutputSpool.class);
+  private static final Logger OUTPUT = LoggerFactory.getLogger("org.otplatform.lss.compute");
+  private static final long POLL_MILLIS = 20;
+  private static final int MAX_LINE = 64 * 1024;
+
+  private final Path dir;
+  private final AtomicLong files = new AtomicLong();
+  /** Files fully read, waiting for the shipper to settle their last record (value: its mark). */
+  private final Map<Path, Long> done = new ConcurrentHashMap<>();
+
+  /** The spool in {@code dir}, made (owner only: it holds the services' output) if missing. */
+  public OutputSpool(Path dir) throws IOException {
+    this.dir = dir;
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  /** A new spool under the temp directory (tests, and tools that start a spawner of their own). */
+  public static OutputSpool temporary() {
+    try {
+      return new OutputSpool(Files.createTempDirectory("ot-lss-spool"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot make a spool directory: " + e.getMessage(), e);
+    }
+  }
+
+  /** Where one process's output goes. */
+  record Output(Path out, Path err) {}
+
+  /** New files for a process of {@code session}'s {@code service}. */
+  Output files(String session, String service) throws IOException {
+    Path sessionDir = dir.resolve(session);
+    Files.createDirectories(sessionDir);
+    String base = service + "." + System.currentTimeMillis() + "-" + files.incrementAndGet();
+    return new Output(sessionDir.resolve(base + ".out"), sessionDir.resolve(base + ".err"));
+  }
+
+  /**
+   * Reads {@code file} on a thread of its own while {@code running}, and to its end once not; each
+   * line that {@code consume} does not take is a record tagged with session and service.
+   */
+  void follow(Path file, String session, String service, boolean stderr, Predicate<String> consume,
+      BooleanSupplier running) {
+    Thread t = new Thread(() -> read(file, session, service, stderr, consume, running),
+        "compute-" + service + (stderr ? "-err" : "-out"));
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Ships what a previous run of this LSS left in the spool (its processes died with it), then removes it. */
+  public void recover() {
+    List<Path> left;
+    try (Stream<Path> paths = Files.walk(dir)) {
+      left = paths.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith(".err")).toList();
+    } catch (IOException e) {
+      LOG.error("cannot read the spool {}: {}", dir, e.getMessage(), e);
+      return;
+    }
+    if (left.isEmpty()) {
+      return;
+    }
+    LOG.info("shipping what {} compute process(es) of an earlier run left in {}",
+        left.stream().filter(p -> p.toString().endsWith(".out")).count(), dir);
+    for (Path file : left) {
+      String session = file.getParent().getFileName().toString();
+      String name = file.getFileName().toString();
+      String service = name.substring(0, name.indexOf('.'));
+      read(file, session, service, name.endsWith(".err"),
+          line -> org.otplatform.compute.contract.ComputeContract.listeningPort(line).isPresent(), () -> false);
+    }
+  }
+
+  /** Deletes the files whose records the shipper has all; called now and then. */
+  public void sweep() {
+    done.entrySet().removeIf(e -> {
+      if (!LogShipping.settled(e.getValue())) {
+        return false;
+      }
+      try {
+        Files.deleteIfExists(e.getKey());
+        Path parent = e.getKey().getParent();
+        try (Stream<Path> rest = Files.list(parent)) {
+          if (rest.findAny().isEmpty()) {
+            Files.deleteIfExists(parent);
+          }
+        }
+      } catch (IOException ex) {
+        LOG.warn("cannot delete {} from the spool: {}", e.getKey(), ex.getMessage());
+      }
+      return true;
+    });
+  }
+
+  private void read(Path file, String session, String service, boolean stderr, Predicate<String> consume,
+      BooleanSupplier running) {
+    long lineNo = 0;
+    byte[] buffer = new byte[8192];
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      while (true) {
+        boolean live = running.getAsBoolean(); // before the read: what it wrote before it ended is read after
+        int n = in.read(buffer);
+        if (n > 0) {
+          for (int i = 0; i < n; i++) {
+            if (buffer[i] == '\n') {
+              ship(file, ++lineNo, line.toString(StandardCharsets.UTF_8), session, service, stderr, consume);
+              line.reset();
+            } else if (line.size() < MAX_LINE) {
+              line.write(buffer[i]);
+            }
+          }
+        } else if (live) {
+          Thread.sleep(POLL_MILLIS);
+        } else {
+          break;
+        }
+      }
+      if (line.size() > 0) {
+        ship(file, ++lineNo, line.toString(StandardCharsets.UTF_8), session, service, stderr, consume);
+      }
+    } catch (IOException e) {
+      LOG.atError().addKeyValue("session", session).log("cannot read the output of {} from {}: {}", service, file,
+          e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    done.put(file, LogShipping.mark());
+  }
+
+  private static void ship(Path file, long lineNo, String text, String session, String service, boolean stderr,
+      Predicate<String> consume) {
+    if (consume.test(text)) {
+      return;
+    }
+    String id = UUID.nameUUIDFromBytes((session + '/' + file.getFileName() + '#' + lineNo)
+        .getBytes(StandardCharsets.UTF_8)).toString();
+    (stderr ? OUTPUT.atWarn() : OUTPUT.atInfo()).addKeyValue("id", id).addKeyValue("session", session)
+        .addKeyValue("service", service).addKeyValue("source", "compute").log(text);
+  }
+}
