@@ -8,9 +8,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import org.otplatform.common.events.LssClaimGranted;
 import org.otplatform.common.events.LssDrainRequested;
-import org.otplatform.common.events.LssReleaseRequested;
 import org.otplatform.common.events.LssHeartbeat;
+import org.otplatform.common.events.LssReleaseRequested;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ErrorHandler;
 import org.otplatform.common.http.HttpHardening;
@@ -60,7 +61,7 @@ public final class LssVerticle extends ServiceVerticle {
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,
         java.time.Clock.systemUTC());
     CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor, deadLetters);
-    // Drain and release requests for this LSS, on the registry topic.
+    // Drain requests, claims granted and releases for this LSS, on the registry topic.
     BroadcastConsumer registry = new BroadcastConsumer(vertx, config.common().kafka(), lssId, Topics.REGISTRY,
         json -> {
           if ("LssDrainRequested".equals(json.getString("type"))) {
@@ -68,6 +69,11 @@ public final class LssVerticle extends ServiceVerticle {
             if (request.lssId().equals(lssId)) {
               intake.drain(request.drain()).onFailure(e -> LOG.error("could not {}: {}",
                   request.drain() ? "drain" : "end the drain", e.getMessage(), e));
+            }
+          } else if ("LssClaimGranted".equals(json.getString("type"))) {
+            LssClaimGranted grant = LssClaimGranted.decode(json);
+            if (grant.lssId().equals(lssId)) {
+              supervisor.granted(grant.sessionId());
             }
           } else if ("LssReleaseRequested".equals(json.getString("type"))) {
             LssReleaseRequested request = LssReleaseRequested.decode(json);
@@ -80,7 +86,8 @@ public final class LssVerticle extends ServiceVerticle {
         });
     closeTogetherAtStop(intake::close, registry::close);
     HealthChecks readiness = HealthChecks.create(vertx)
-        .register("kafka-consumer", p -> p.complete(intake.isReading() ? Status.OK() : Status.KO()));
+        .register("kafka-consumer", p -> p.complete(intake.isReading() && registry.isAssigned() ? Status.OK()
+            : Status.KO()));
     Router router = Router.router(vertx);
     HttpHardening.install(router, config.common());
     ServiceHttp.addStandardRoutes(vertx, router, null, readiness);
@@ -92,8 +99,10 @@ public final class LssVerticle extends ServiceVerticle {
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> spawner.watch().recover(e -> Future.failedFuture(new DependencyException(
             "cannot watch pods in namespace " + config.namespace() + ": " + e.getMessage(), e))))
-        .compose(v -> intake.start())
+        // The registry first: an open taken is answered there (the claim granted), so it must be read.
         .compose(v -> registry.start())
+        .compose(v -> registry.assignment())
+        .compose(v -> intake.start())
         .compose(v -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> {
           heartbeat.run();

@@ -237,10 +237,10 @@ public final class FaultsMain implements Callable<Integer> {
 
   private void processes(Verdict v, List<Injector.Stall> stalls) throws InterruptedException {
     v.section("compute processes");
-    // Two LSS may act on one open request (one stalled past its group's session timeout acts on
-    // what it had fetched): the GSS folds the first one's start only and tells the other, at its
-    // next heartbeat, to let go. A second process for that long — not counting time its LSS was
-    // held by SIGSTOP, when it could not act — is a release; longer, a session run twice.
+    // Claims keep two LSS from starting one session; an LSS stalled while its sessions were handed
+    // over still runs its copies until it is heard again and told to let go. A second process for
+    // that long — not counting time its LSS was held by SIGSTOP, when it could not act — is such a
+    // release; longer, a session run twice.
     Map<String, List<ComputeWatch.Doubled>> byService = new TreeMap<>();
     for (ComputeWatch.Doubled d : compute.doubled()) {
       byService.computeIfAbsent(d.session() + "/" + d.service(), k -> new ArrayList<>()).add(d);
@@ -270,9 +270,10 @@ public final class FaultsMain implements Callable<Integer> {
   }
 
   /**
-   * How long a second process may live before its LSS lets go of it: the GSS folding the first
-   * LSS's claim (after a GSS replica is killed, its consumer group's session timeout, 10 s), the
-   * loser's next heartbeat (1 s here), the release and the kill.
+   * How long a second process may live, beyond its LSS's stall, before that LSS lets go of it: its
+   * next heartbeat heard by a GSS replica (1 s here; a replica killed meanwhile leaves it to the
+   * other), the release reaching it (asked again every 5 s: a reader of the registry that joins its
+   * group anew after a stall starts from the newest record) and the kill.
    */
   static final long DOUBLED_BOUND_MILLIS = 15_000;
 

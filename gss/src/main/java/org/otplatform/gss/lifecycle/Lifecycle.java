@@ -7,9 +7,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
+import org.otplatform.common.events.LssClaimGranted;
 import org.otplatform.common.events.SessionCommand.SessionCloseRequested;
 import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.SessionEvent;
+import org.otplatform.common.events.SessionEvent.ServiceStarting;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.kafka.EventSink;
@@ -162,12 +164,35 @@ public final class Lifecycle {
     return store.update(id, s -> SessionFold.apply(s, event, source, clock.instant())).compose(found -> {
       if (found.isEmpty()) {
         LOG.atWarn().addKeyValue("session", id).log("{} for an unknown session ignored", event.type());
-        return Future.succeededFuture();
+        return event instanceof ServiceStarting claim ? answerClaim(claim, null) : Future.succeededFuture();
       }
       announce(found.get());
+      Session after = found.get().after();
       // Also when unchanged: a redelivered event (the release failed before) releases again.
-      return found.get().after().state().isTerminal() ? store.releaseSlots(id) : Future.succeededFuture();
+      Future<Void> slots = after.state().isTerminal() ? store.releaseSlots(id) : Future.succeededFuture();
+      return event instanceof ServiceStarting claim ? slots.compose(v -> answerClaim(claim, after)) : slots;
     });
+  }
+
+  /**
+   * An LSS starts a session's services only once its claim is granted: the one whose claim the
+   * session holds, while it is OPENING or READY, is granted; any other (a second LSS acting on the
+   * same open request, or one claiming a session that is over, closing or unknown) is asked to let
+   * go, before it started anything. Answered again for a redelivered claim.
+   */
+  private Future<Void> answerClaim(ServiceStarting claim, Session session) {
+    String lss = claim.lss();
+    if (lss == null) {
+      return Future.succeededFuture();
+    }
+    boolean live = session != null && (session.state() == SessionState.OPENING || session.state() == SessionState.READY);
+    if (live && lss.equals(session.lss())) {
+      return events.publish(Topics.REGISTRY, LssClaimGranted.of(lss, claim.sessionId()));
+    }
+    LOG.atInfo().addKeyValue("session", claim.sessionId()).log("claim of LSS {} on session {} refused: {}", lss,
+        claim.sessionId(), session == null ? "no such session" : live ? "LSS " + session.lss() + " runs it"
+            : "it is " + session.state());
+    return release(claim.sessionId(), lss, session == null ? null : session.lss());
   }
 
   /**

@@ -42,6 +42,7 @@ public final class Reconciler {
   private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
   /** A session reported although over is closed again at most this often. */
   private static final Duration RECLOSE_AFTER = Duration.ofSeconds(30);
+  private static final Duration RELEASE_AGAIN_AFTER = Duration.ofSeconds(5);
   /** Sessions an LSS runs or should run. */
   private static final Set<SessionState> LIVE = Set.of(SessionState.OPENING, SessionState.READY);
   private static final Set<SessionState> SWEPT = Set.of(SessionState.OPENING, SessionState.READY, SessionState.CLOSING);
@@ -84,11 +85,14 @@ public final class Reconciler {
     });
   }
 
-  /** The second copy of a session goes, at most every {@link #RECLOSE_AFTER} per LSS. */
+  /**
+   * The second copy of a session goes, asked at most every {@link #RELEASE_AGAIN_AFTER} per LSS: an
+   * LSS back from a stall may miss the first (its reader of the registry joins its group anew).
+   */
   private Future<Void> releaseAgain(String id, String lssId, String heldBy, Instant now) {
     String key = id + "@" + lssId;
     Instant last = closedAgain.get(key);
-    if (last != null && last.plus(RECLOSE_AFTER).isAfter(now)) {
+    if (last != null && last.plus(RELEASE_AGAIN_AFTER).isAfter(now)) {
       return Future.succeededFuture();
     }
     closedAgain.put(key, now);

@@ -1,6 +1,7 @@
 package org.otplatform.lss.session;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,8 @@ public final class SessionSupervisor {
   private final Duration restartBackoff;
   private final Duration maxRestartBackoff;
   private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+  /** How long a claim waits for the GSS's answer before it goes out again. */
+  private static final long CLAIM_AGAIN_MS = 10_000;
 
   /** A session this LSS runs. */
   private static final class LocalSession {
@@ -64,6 +67,9 @@ public final class SessionSupervisor {
     boolean closing;
     /** Another LSS runs it now: what is left here is let go of, not removed (pods are that LSS's). */
     boolean released;
+    /** Completed when the GSS grants this LSS's claim on the session: only then do its services start. */
+    final Promise<Void> claim = Promise.promise();
+    long claimTimer = -1;
 
     LocalSession(String id, SessionType type) {
       this.id = id;
@@ -117,21 +123,61 @@ public final class SessionSupervisor {
     LocalSession session = new LocalSession(id, type);
     sessions.put(id, session);
     LOG.atInfo().addKeyValue("session", id).log("opening {} session for project {}", type.name(), cmd.project());
+    session.claim.future().onSuccess(v -> startServices(session));
+    // The claim goes out again while unanswered: the GSS may have been down, or its answer missed.
+    session.claimTimer = vertx.setPeriodic(CLAIM_AGAIN_MS, t -> {
+      if (session.claim.future().isComplete() || session.ending) {
+        vertx.cancelTimer(t);
+      } else {
+        LOG.atWarn().addKeyValue("session", id).log("no answer to this LSS's claim on session {} yet: claiming again",
+            id);
+        claim(session);
+      }
+    });
+    return claim(session);
+  }
+
+  /** {@code ServiceStarting} for each service: the claim the GSS answers (see {@link #granted}). */
+  private Future<Void> claim(LocalSession session) {
     List<Future<Void>> announced = new ArrayList<>();
-    for (ServiceSpec spec : type.services()) {
-      announced.add(publish(ServiceStarting.of(id, spec.name(), lssId)));
-      Future<RunningService> start = spawner.start(id, spec, this::onExit)
+    for (ServiceSpec spec : session.type.services()) {
+      announced.add(publish(ServiceStarting.of(session.id, spec.name(), lssId)));
+    }
+    return Future.all(announced).mapEmpty();
+  }
+
+  /**
+   * The GSS granted this LSS's claim on the session: its services start now. Two LSS may act on
+   * one open request (Kafka delivers at least once); the GSS grants one and asks the other to let
+   * go ({@link #release}), so no service of a session runs twice.
+   */
+  public void granted(String sessionId) {
+    LocalSession session = sessions.get(sessionId);
+    if (session != null && !session.ending) {
+      vertx.cancelTimer(session.claimTimer);
+      session.claim.tryComplete();
+    }
+  }
+
+  private void startServices(LocalSession session) {
+    if (session.ending) {
+      return;
+    }
+    for (ServiceSpec spec : session.type.services()) {
+      Future<RunningService> start = spawner.start(session.id, spec, this::onExit)
           .onSuccess(r -> onStarted(session, r))
           .onFailure(e -> onStartFailed(session, spec, e));
       session.starts.add(start);
     }
     Future.join(session.starts).onComplete(r -> onAllSettled(session));
-    return Future.all(announced).mapEmpty();
   }
 
   private Future<Void> reannounce(LocalSession session) {
     if (session.ending) {
       return Future.succeededFuture();
+    }
+    if (!session.claim.future().isComplete()) {
+      return claim(session); // nothing started yet: the claim again
     }
     List<Future<Void>> published = new ArrayList<>();
     session.type.services().forEach(spec -> published.add(publish(ServiceStarting.of(session.id, spec.name(), lssId))));
@@ -270,6 +316,8 @@ public final class SessionSupervisor {
     }
     session.closing = true;
     session.ending = true;
+    vertx.cancelTimer(session.claimTimer);
+    session.claim.tryFail("closed");
     LOG.atInfo().addKeyValue("session", session.id).log("closing: {}", cmd.reason());
     // Acted on once it is under way: services still starting are stopped now (local processes) or
     // when their start settles (pods), and the command consumer is not held up meanwhile.
@@ -294,6 +342,14 @@ public final class SessionSupervisor {
     }
     session.ending = true;
     session.released = true;
+    vertx.cancelTimer(session.claimTimer);
+    if (!session.claim.future().isComplete()) {
+      session.claim.tryFail("released");
+      sessions.remove(session.id);
+      LOG.atInfo().addKeyValue("session", session.id).log("session {} is not this LSS's to run ({}): nothing of it "
+          + "was started", session.id, heldBy == null ? "it is over" : "LSS " + heldBy + " runs it");
+      return Future.succeededFuture();
+    }
     LOG.atWarn().addKeyValue("session", session.id).log("session {} is run by LSS {} now (handed over while this "
         + "LSS was silent): letting go of this copy", session.id, heldBy);
     return spawner.cancelStarts(session.id).transform(c -> Future.join(session.starts)).transform(r -> {
