@@ -163,10 +163,6 @@ final class Cluster implements AutoCloseable {
     return nodes.values().stream().flatMap(List::stream).toList();
   }
 
-  boolean allReady() {
-    return all().stream().allMatch(n -> n.ready) && broker.pid().isPresent();
-  }
-
   String url(String kind) {
     return balancers.get(kind).url();
   }

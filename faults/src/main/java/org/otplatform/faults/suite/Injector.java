@@ -101,7 +101,9 @@ final class Injector {
   private boolean eligible(Kind k) {
     return switch (k) {
       case PAUSE -> true; // picks a free component itself
-      case KILL_AUTH, KILL_BROKER -> cluster.allReady() && !busy.contains(k.component);
+      // One AUTH and one broker: killed whenever up and not already under a fault (the others' faults go on).
+      case KILL_AUTH -> !busy.contains("auth") && cluster.nodes("auth").get(0).ready;
+      case KILL_BROKER -> !busy.contains("broker") && cluster.broker().pid().isPresent();
       case KILL_COMPUTE -> !busy.contains("compute") && !compute.live().isEmpty();
       default -> !busy.contains(k.component) && cluster.nodes(k.component).stream().allMatch(n -> n.ready);
     };
@@ -115,7 +117,10 @@ final class Injector {
     long seed = random.nextLong();
     Thread t = new Thread(() -> {
       try {
-        faults.add(inject(kind, component, new Random(seed)));
+        Fault fault = inject(kind, component, new Random(seed));
+        if (fault != null) {
+          faults.add(fault);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
@@ -132,12 +137,11 @@ final class Injector {
   private String pauseTarget() {
     List<String> free = new ArrayList<>();
     for (String kind : Cluster.KINDS) {
-      if (!busy.contains(kind) && cluster.nodes(kind).stream().allMatch(n -> n.ready)
-          && (cluster.nodes(kind).size() > 1 || cluster.allReady())) {
+      if (!busy.contains(kind) && cluster.nodes(kind).stream().allMatch(n -> n.ready)) {
         free.add(kind);
       }
     }
-    if (!busy.contains("broker") && cluster.allReady()) {
+    if (!busy.contains("broker") && cluster.broker().pid().isPresent()) {
       free.add("broker");
     }
     return free.isEmpty() ? null : free.get(random.nextInt(free.size()));
@@ -210,11 +214,13 @@ final class Injector {
   private Fault killCompute(Random r) throws InterruptedException {
     List<ComputeWatch.Proc> live = compute.live();
     if (live.isEmpty()) {
-      return new Fault(Kind.KILL_COMPUTE, "none", System.currentTimeMillis(), 0, "no compute process alive");
+      return null; // none alive now: no fault injected
     }
     ComputeWatch.Proc victim = live.get(r.nextInt(live.size()));
     long at = System.currentTimeMillis();
-    Node.signal("KILL", victim.pid());
+    if (!Node.trySignal("KILL", victim.pid())) {
+      return null; // it ended by itself meanwhile: no fault injected
+    }
     long recovered = until(at, () -> allWhole(Set.of(victim.session()), Set.of(victim.pid())));
     return new Fault(Kind.KILL_COMPUTE, victim.session() + "/" + victim.service(), at, recovered, "");
   }
@@ -224,7 +230,7 @@ final class Injector {
     cluster.broker().kill();
     Thread.sleep(200 + r.nextInt(1300));
     cluster.broker().start(java.time.Duration.ofSeconds(120));
-    long recovered = until(at, cluster::allReady);
+    long recovered = until(at, this::readyButFaulted);
     return new Fault(Kind.KILL_BROKER, "kafka", at, recovered, "");
   }
 
@@ -237,7 +243,7 @@ final class Injector {
       Thread.sleep(held);
       Node.signal("CONT", pid);
       long at = System.currentTimeMillis();
-      return new Fault(Kind.PAUSE, "kafka", at, until(at, cluster::allReady), "stopped " + held + " ms");
+      return new Fault(Kind.PAUSE, "kafka", at, until(at, this::readyButFaulted), "stopped " + held + " ms");
     }
     Node node = pick(cluster.nodes(component), r);
     long pid = node.pid();
@@ -271,6 +277,13 @@ final class Injector {
         .noneMatch(s -> compute.live().stream().filter(p -> p.session().equals(s)).count() > 1));
     return new Fault(Kind.STALL_LSS, node.name() + " (" + held.size() + " sessions)", at, recovered,
         "stopped " + stalled + " ms").on(held);
+  }
+
+  /** The broker up and every replica ready, except those of components under another fault now. */
+  private boolean readyButFaulted() {
+    return cluster.broker().pid().isPresent() && Cluster.KINDS.stream()
+        .filter(kind -> !busy.contains(kind))
+        .allMatch(kind -> cluster.nodes(kind).stream().allMatch(n -> n.ready));
   }
 
   /** Ms from {@code at} until {@code done}, or -1 past {@link #RECOVERY_BOUND_MILLIS}. */

@@ -119,15 +119,21 @@ final class Node {
   }
 
   static void signal(String signal, long pid) {
+    if (!trySignal(signal, pid)) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+    }
+  }
+
+  /** False when the process is gone (or the signal could not be sent). */
+  static boolean trySignal(String signal, long pid) {
     try {
       Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
-      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-        throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
-      }
+      return kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run kill: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return false;
     }
   }
 }

@@ -85,12 +85,14 @@ public final class LocalProcessSpawner implements Spawner {
       spool.sweep();
       return null;
     }, false));
-    // In the background: sessions need not wait for an earlier run's lines.
-    vertx.executeBlocking(() -> {
+    // Before the first session: this run's files are then told apart from an earlier run's.
+    return vertx.executeBlocking(() -> {
       spool.recover();
       return null;
-    }, false).onFailure(e -> LOG.error("could not ship what the spool held: {}", e.getMessage(), e));
-    return Future.succeededFuture();
+    }, false).recover(e -> {
+      LOG.error("could not ship what the spool held: {}", e.getMessage(), e);
+      return Future.succeededFuture();
+    }).mapEmpty();
   }
 
   @Override

@@ -37,6 +37,8 @@ public final class OutputSpool {
 
   private final Path dir;
   private final AtomicLong files = new AtomicLong();
+  /** The files of this run's processes: an earlier run's are the others. */
+  private final java.util.Set<Path> own = ConcurrentHashMap.newKeySet();
   /** Files fully read, waiting for the shipper to settle their last record (value: its mark). */
   private final Map<Path, Long> done = new ConcurrentHashMap<>();
 
@@ -64,7 +66,10 @@ public final class OutputSpool {
     Path sessionDir = dir.resolve(session);
     Files.createDirectories(sessionDir);
     String base = service + "." + System.currentTimeMillis() + "-" + files.incrementAndGet();
-    return new Output(sessionDir.resolve(base + ".out"), sessionDir.resolve(base + ".err"));
+    Output output = new Output(sessionDir.resolve(base + ".out"), sessionDir.resolve(base + ".err"));
+    own.add(output.out());
+    own.add(output.err());
+    return output;
   }
 
   /**
@@ -79,11 +84,16 @@ public final class OutputSpool {
     t.start();
   }
 
-  /** Ships what a previous run of this LSS left in the spool (its processes died with it), then removes it. */
+  /**
+   * Ships what a previous run of this LSS left in the spool (its processes died with it), then
+   * removes it; called once, before this run starts a process.
+   */
   public void recover() {
     List<Path> left;
+    removeEmptySessionDirectories();
     try (Stream<Path> paths = Files.walk(dir)) {
-      left = paths.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith(".err")).toList();
+      left = paths.filter(p -> p.toString().endsWith(".out") || p.toString().endsWith(".err"))
+          .filter(p -> !own.contains(p)).toList();
     } catch (IOException e) {
       LOG.error("cannot read the spool {}: {}", dir, e.getMessage(), e);
       return;
@@ -102,20 +112,31 @@ public final class OutputSpool {
     }
   }
 
+  /** Session directories an earlier run emptied; called before this run starts processes. */
+  private void removeEmptySessionDirectories() {
+    try (Stream<Path> sessions = Files.list(dir)) {
+      for (Path session : sessions.filter(Files::isDirectory).toList()) {
+        try (Stream<Path> inside = Files.list(session)) {
+          if (inside.findAny().isEmpty()) {
+            Files.deleteIfExists(session);
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot tidy the spool {}: {}", dir, e.getMessage());
+    }
+  }
+
   /** Deletes the files whose records the shipper has all; called now and then. */
   public void sweep() {
     done.entrySet().removeIf(e -> {
       if (!LogShipping.settled(e.getValue())) {
         return false;
       }
+      own.remove(e.getKey());
       try {
+        // Files only: a session's directory may be about to get a restarted service's files.
         Files.deleteIfExists(e.getKey());
-        Path parent = e.getKey().getParent();
-        try (Stream<Path> rest = Files.list(parent)) {
-          if (rest.findAny().isEmpty()) {
-            Files.deleteIfExists(parent);
-          }
-        }
       } catch (IOException ex) {
         LOG.warn("cannot delete {} from the spool: {}", e.getKey(), ex.getMessage());
       }

@@ -50,7 +50,11 @@ class OutputSpoolTest {
     }
     again.sweep();
     try (var left = Files.walk(dir)) {
-      assertEquals(List.of(dir), left.toList(), "shipped files are removed");
+      assertEquals(List.of(dir, dir.resolve("s1")), left.toList(), "shipped files are removed");
+    }
+    new OutputSpool(dir).recover();
+    try (var left = Files.walk(dir)) {
+      assertEquals(List.of(dir), left.toList(), "and, at the next start, the directories they left empty");
     }
   }
 
@@ -63,7 +67,7 @@ class OutputSpoolTest {
     Files.writeString(a.out(), "same\n");
     Files.writeString(b.out(), "same\n");
     try (ComputeOutput seen = new ComputeOutput()) {
-      spool.recover();
+      new OutputSpool(dir).recover(); // an LSS started again: they are an earlier run's files now
       List<String> ids = seen.records().stream().map(r -> key(r, "id")).toList();
       assertEquals(2, ids.size());
       assertNotEquals(ids.get(0), ids.get(1));
