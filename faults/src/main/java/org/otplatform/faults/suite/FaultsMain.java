@@ -239,8 +239,8 @@ public final class FaultsMain implements Callable<Integer> {
     v.section("compute processes");
     // Claims keep two LSS from starting one session; an LSS stalled while its sessions were handed
     // over still runs its copies until it is heard again and told to let go. A second process for
-    // that long — not counting time its LSS was held by SIGSTOP, when it could not act — is such a
-    // release; longer, a session run twice.
+    // that long — not counting time its LSS was held by SIGSTOP or the broker was away, when no
+    // release could reach it — is such a release; longer, a session run twice.
     Map<String, List<ComputeWatch.Doubled>> byService = new TreeMap<>();
     for (ComputeWatch.Doubled d : compute.doubled()) {
       byService.computeIfAbsent(d.session() + "/" + d.service(), k -> new ArrayList<>()).add(d);
@@ -259,7 +259,8 @@ public final class FaultsMain implements Callable<Integer> {
     }
     v.figure("second processes let go of within " + DOUBLED_BOUND_MILLIS / 1000 + " s (count, longest)",
         released + ", " + longestRelease + " ms");
-    v.invariant("session services run twice (two live processes past " + DOUBLED_BOUND_MILLIS / 1000 + " s)",
+    v.invariant("session services run twice (two live processes past " + DOUBLED_BOUND_MILLIS / 1000
+        + " s of LSS and broker up)",
         twice.size(), twice);
     long deadline = System.currentTimeMillis() + 30_000;
     while (!compute.live().isEmpty() && System.currentTimeMillis() < deadline) {
@@ -287,8 +288,21 @@ public final class FaultsMain implements Callable<Integer> {
         long end = samples.get(i - 1).atMillis() + 250;
         java.util.Set<Long> parents = new java.util.HashSet<>();
         samples.subList(first, i).forEach(d -> parents.addAll(d.parents()));
-        long held = stalls.stream().filter(s -> parents.contains(s.pid()))
-            .mapToLong(s -> Math.max(0, Math.min(end, s.to()) - Math.max(start, s.from()))).sum();
+        // Time when no release could reach the LSS: it was stopped, or the broker was away.
+        List<long[]> away = new ArrayList<>();
+        stalls.stream().filter(s -> parents.contains(s.pid()) || s.pid() == Injector.BROKER)
+            .forEach(s -> away.add(new long[] {Math.max(start, s.from()), Math.min(end, s.to())}));
+        away.removeIf(iv -> iv[1] <= iv[0]);
+        away.sort((a, b) -> Long.compare(a[0], b[0]));
+        long held = 0;
+        long reach = start;
+        for (long[] iv : away) {
+          long from = Math.max(iv[0], reach);
+          if (iv[1] > from) {
+            held += iv[1] - from;
+            reach = iv[1];
+          }
+        }
         longest = Math.max(longest, end - start - held);
         first = i;
       }

@@ -55,6 +55,9 @@ final class Injector {
   record Stall(long pid, long from, long to) {}
 
   final List<Stall> stalls = new CopyOnWriteArrayList<>();
+  /** The broker away (killed until it listened again, or stopped): pid {@link #BROKER}. */
+  static final long BROKER = -1;
+  private volatile long brokerBackAt;
   private final List<Thread> inFlight = new CopyOnWriteArrayList<>();
 
   /** What the injector asks of the sessions: whether a session is whole again. */
@@ -103,7 +106,9 @@ final class Injector {
       case PAUSE -> true; // picks a free component itself
       // One AUTH and one broker: killed whenever up and not already under a fault (the others' faults go on).
       case KILL_AUTH -> !busy.contains("auth") && cluster.nodes("auth").get(0).ready;
-      case KILL_BROKER -> !busy.contains("broker") && cluster.broker().pid().isPresent();
+      // The broker at most once a minute: while it is away nothing of the platform moves.
+      case KILL_BROKER -> !busy.contains("broker") && cluster.broker().pid().isPresent()
+          && System.currentTimeMillis() - brokerBackAt > 60_000;
       case KILL_COMPUTE -> !busy.contains("compute") && !compute.live().isEmpty();
       default -> !busy.contains(k.component) && cluster.nodes(k.component).stream().allMatch(n -> n.ready);
     };
@@ -230,6 +235,8 @@ final class Injector {
     cluster.broker().kill();
     Thread.sleep(200 + r.nextInt(1300));
     cluster.broker().start(java.time.Duration.ofSeconds(120));
+    brokerBackAt = System.currentTimeMillis();
+    stalls.add(new Stall(BROKER, at, brokerBackAt));
     long recovered = until(at, this::readyButFaulted);
     return new Fault(Kind.KILL_BROKER, "kafka", at, recovered, "");
   }
@@ -243,6 +250,7 @@ final class Injector {
       Thread.sleep(held);
       Node.signal("CONT", pid);
       long at = System.currentTimeMillis();
+      stalls.add(new Stall(BROKER, at - held, at));
       return new Fault(Kind.PAUSE, "kafka", at, until(at, this::readyButFaulted), "stopped " + held + " ms");
     }
     Node node = pick(cluster.nodes(component), r);
