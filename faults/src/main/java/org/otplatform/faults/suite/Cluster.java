@@ -175,10 +175,6 @@ final class Cluster implements AutoCloseable {
     return broker;
   }
 
-  String mongoUri() {
-    return "mongodb://127.0.0.1:" + mongoPort;
-  }
-
   /** On Ctrl-C or SIGTERM nothing of the run stays behind. */
   private void killAll() {
     for (Node n : all()) {

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The compute processes on this machine, seen as {@code ps} sees them: every process whose
  * environment names an {@code OT_SESSION_ID}, sampled a few times a second. Keeps, per session
- * service, the most processes seen alive at once (more than one is a session opened twice) and
- * who started each (its {@code OT_PARENT_PID}, the LSS).
+ * service, every sample with more than one alive (a session opened twice, or a copy not yet let
+ * go of) and who started each (its {@code OT_PARENT_PID}, the LSS).
  */
 final class ComputeWatch {
   /** One compute process. */
@@ -26,7 +26,6 @@ final class ComputeWatch {
   private final Map<Long, Proc> known = new ConcurrentHashMap<>();
   private volatile List<Proc> live = List.of();
   private final List<Doubled> doubled = new ArrayList<>();
-  private final Map<String, Integer> maxAtOnce = new ConcurrentHashMap<>();
 
   /** One sample of {@code /proc}. */
   synchronized void sample() {
@@ -56,7 +55,6 @@ final class ComputeWatch {
       byService.computeIfAbsent(p.session() + "/" + p.service(), k -> new ArrayList<>()).add(p);
     }
     byService.forEach((key, procs) -> {
-      maxAtOnce.merge(key, procs.size(), Math::max);
       if (procs.size() > 1) {
         String[] parts = key.split("/", 2);
         doubled.add(new Doubled(parts[0], parts[1], procs.stream().map(Proc::pid).toList(),

@@ -425,7 +425,7 @@ public final class FaultsMain implements Callable<Integer> {
 
   private Map<Integer, Integer> lines(SessionTrace t) throws Exception {
     Map<Integer, Integer> counts = new HashMap<>();
-    String prefix = "ot-faults line " + t.id + " ";
+    String prefix = t.linePrefix();
     String cursor = null;
     do {
       String url = cluster.url("logger") + "/api/v1/logs?limit=1000&order=oldest&session=" + t.id + "&q="

@@ -254,14 +254,20 @@ final class Injector {
       return new Fault(Kind.PAUSE, "kafka", at, until(at, this::readyButFaulted), "stopped " + held + " ms");
     }
     Node node = pick(cluster.nodes(component), r);
+    long at = hold(node, held);
+    return new Fault(Kind.PAUSE, node.name(), at, until(at, () -> node.ready), "stopped " + held + " ms");
+  }
+
+  /** SIGSTOP for {@code millis}, then SIGCONT; recorded as a stall; the time it goes on again. */
+  private long hold(Node node, long millis) throws InterruptedException {
     long pid = node.pid();
     long from = System.currentTimeMillis();
     node.pause();
-    Thread.sleep(held);
+    Thread.sleep(millis);
     node.resume();
     long at = System.currentTimeMillis();
     stalls.add(new Stall(pid, from, at));
-    return new Fault(Kind.PAUSE, node.name(), at, until(at, () -> node.ready), "stopped " + held + " ms");
+    return at;
   }
 
   /**
@@ -274,13 +280,7 @@ final class Injector {
     Node node = lss.get(0);
     Set<String> held = held(node);
     long stalled = (Cluster.LSS_LOST_SECONDS + 4) * 1000L;
-    long pid = node.pid();
-    long from = System.currentTimeMillis();
-    node.pause();
-    Thread.sleep(stalled);
-    node.resume();
-    long at = System.currentTimeMillis();
-    stalls.add(new Stall(pid, from, at));
+    long at = hold(node, stalled);
     long recovered = until(at, () -> node.ready && allWhole(held, Set.of()) && held.stream()
         .noneMatch(s -> compute.live().stream().filter(p -> p.session().equals(s)).count() > 1));
     return new Fault(Kind.STALL_LSS, node.name() + " (" + held.size() + " sessions)", at, recovered,

@@ -75,10 +75,6 @@ final class RelayClient implements WebSocket.Listener {
     });
   }
 
-  boolean idle() {
-    return pending.isEmpty();
-  }
-
   /** Ends the socket once every request has its outcome (or hung). */
   void finish() throws InterruptedException {
     long deadline = System.currentTimeMillis() + HANG_MILLIS + 5_000;

@@ -11,10 +11,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class SessionTrace {
   final String id;
   final String user;
-  final long acceptedAt = System.currentTimeMillis();
   volatile long readyAt;
   volatile long closeAskedAt;
-  volatile long endedAt;
   volatile String endState;
   volatile String reason;
 
@@ -55,7 +53,12 @@ final class SessionTrace {
 
   /** Text the compute service writes as line {@code n}: unique across the run, found by the logger's text search. */
   String line(int n) {
-    return "ot-faults line " + id + " " + n;
+    return linePrefix() + n;
+  }
+
+  /** What every line of this session starts with: what the logger's text search looks for. */
+  String linePrefix() {
+    return "ot-faults line " + id + " ";
   }
 
   static Map<String, Integer> sum(List<SessionTrace> traces) {

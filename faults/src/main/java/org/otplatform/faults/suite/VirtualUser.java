@@ -110,7 +110,6 @@ final class VirtualUser implements Runnable {
         if (state.equals("CLOSED") || state.equals("FAILED")) {
           trace.endState = state;
           trace.reason = a.body().getString("reason");
-          trace.endedAt = System.currentTimeMillis();
         }
         if (List.of(states).contains(state)) {
           return state;
