@@ -46,10 +46,15 @@ public final class KafkaSupport {
    */
   public static final String FETCH_MAX_WAIT_MS = "100";
 
-  /** Consumer settings: manual commits, so a record counts as handled only once it was acted on. */
+  /**
+   * Consumer settings: manual commits, so a record counts as handled only once it was acted on. A
+   * null group is no group (a consumer assigned its partitions itself).
+   */
   public static Map<String, String> consumerConfig(KafkaConnection kafka, String groupId, String clientId) {
     Map<String, String> config = connection(kafka);
-    config.put("group.id", groupId);
+    if (groupId != null) {
+      config.put("group.id", groupId);
+    }
     config.put("client.id", clientId);
     config.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     config.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
