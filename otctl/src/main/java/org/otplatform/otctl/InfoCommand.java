@@ -1,0 +1,36 @@
+package org.otplatform.otctl;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(mixinStandardHelpOptions = true, name = "info", description = "The platform's version, its services' addresses and its session types.")
+final class InfoCommand implements Callable<Integer> {
+  @ParentCommand Otctl root;
+
+  @Override
+  public Integer call() {
+    Platform platform = root.platform();
+    JsonObject info = platform.get(platform.gss("/api/v1/info"));
+    Output out = root.output();
+    if (out.json()) {
+      out.json(info);
+      return Exit.OK;
+    }
+    out.fields(info, "version", "authUrl", "relayUrl", "loggerUrl", "defaultSessionType");
+    List<List<String>> rows = new ArrayList<>();
+    JsonArray types = info.getJsonArray("sessionTypes", new JsonArray());
+    for (int i = 0; i < types.size(); i++) {
+      JsonObject t = types.getJsonObject(i);
+      rows.add(List.of(t.getString("name", ""), Output.text(t.getValue("services")),
+          Output.text(t.getValue("maxOpenPerProject"))));
+    }
+    System.out.println();
+    out.table(List.of("TYPE", "SERVICES", "MAX OPEN PER PROJECT"), rows);
+    return Exit.OK;
+  }
+}

@@ -1,0 +1,245 @@
+package org.otplatform.otctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.otplatform.embedded.EmbeddedPlatform;
+
+/**
+ * otctl as a user runs it — a process of its own, its configuration file, its stdin, its exit codes —
+ * against the real embedded platform (broker process, store, every service, local compute
+ * processes): a wrong password, login, whoami, a session opened with --wait and used, listed,
+ * closed; one that FAILED; an unknown session; a platform that is not there; usage errors.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(300)
+class OtctlTest {
+  private static final String PASSWORD = "correct-horse-battery-9";
+
+  @TempDir static Path dir;
+  private EmbeddedPlatform platform;
+  private String gss;
+  private Path config;
+
+  @BeforeAll
+  void start() throws Exception {
+    EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
+    platform = new EmbeddedPlatform(new EmbeddedPlatform.Settings(dir.resolve("data"),
+        Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib")),
+        Map.of("OT_ADMIN_PASSWORD", PASSWORD, "OT_INSTANCE_ID", "otctl", "OT_CATALOG", catalog().toString()), ports)).start();
+    gss = platform.url(ports.gss());
+    await("the GSS ready", () -> status(gss + "/health/ready") == 200);
+    config = dir.resolve("home/.config/otctl/config.json");
+  }
+
+  @AfterAll
+  void stop() {
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  /** The built-in catalog plus {@code broken}: a service that says why on stderr and exits with 3. */
+  private Path catalog() throws IOException {
+    JsonObject catalog;
+    try (InputStream in = EmbeddedPlatform.class.getResourceAsStream("/catalog.json")) {
+      catalog = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    catalog.getJsonObject("types").put("broken", new JsonObject().put("maxOpenPerProject", 5)
+        .put("services", new JsonArray().add(new JsonObject().put("name", "solver")
+            .put("command", new JsonArray().add("sh").add("-c").add("echo 'no licence for the solver' >&2; exit 3"))
+            .put("restartLimit", 0))));
+    Path file = dir.resolve("catalog.json");
+    Files.writeString(file, catalog.encodePrettily());
+    return file;
+  }
+
+  @Test
+  void aUserLogsInOpensUsesAndClosesASessionAndEveryFailureHasItsExitCode() throws Exception {
+    Run notLoggedIn = otctl(null, "whoami");
+    assertEquals(Exit.AUTH, notLoggedIn.code, notLoggedIn.toString());
+    assertTrue(notLoggedIn.err.contains("otctl login"), notLoggedIn.toString());
+
+    Run wrong = otctl("not-the-password\n", "login", "--server", gss, "--username", "admin", "--password-stdin");
+    assertEquals(Exit.AUTH, wrong.code, wrong.toString());
+    assertTrue(wrong.err.startsWith("otctl: ") && wrong.err.contains("HTTP 401"), wrong.toString());
+    assertEquals(1, wrong.err.strip().lines().count(), "one line naming the problem: " + wrong);
+
+    Run login = otctl(PASSWORD + "\n", "login", "--server", gss, "--username", "admin", "--password-stdin");
+    assertEquals(Exit.OK, login.code, login.toString());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config.getParent())));
+    JsonObject saved = new JsonObject(Files.readString(config)).getJsonObject("contexts").getJsonObject("default");
+    assertTrue(saved.getString("auth").startsWith("http://127.0.0.1:"), saved.encode());
+    assertTrue(saved.containsKey("accessToken") && saved.containsKey("refreshToken"));
+
+    Run whoami = otctl(null, "whoami");
+    assertEquals(Exit.OK, whoami.code, whoami.toString());
+    assertTrue(whoami.out.contains("username:") && whoami.out.contains("admin"), whoami.toString());
+
+    String token = saved.getString("accessToken");
+    http("POST", saved.getString("auth") + "/api/v1/projects", token, new JsonObject().put("name", "terrain"));
+
+    Run open = otctl(null, "sessions", "open", "terrain", "--type", "echo", "--wait", "-q");
+    assertEquals(Exit.OK, open.code, open.toString());
+    String id = open.out.strip();
+    assertTrue(id.matches("[A-Za-z0-9_-]+"), "only the id with -q: " + open);
+
+    Run get = otctl(null, "sessions", "get", id, "-o", "json");
+    assertEquals(Exit.OK, get.code, get.toString());
+    JsonObject session = new JsonObject(get.out);
+    assertEquals("READY", session.getString("state"));
+    assertEquals("echo", session.getJsonArray("services").getJsonObject(0).getString("name"));
+
+    Run list = otctl(null, "sessions", "list");
+    assertEquals(Exit.OK, list.code, list.toString());
+    assertTrue(list.out.startsWith("ID") && list.out.contains(id) && list.out.contains("echo=READY"), list.toString());
+
+    Run close = otctl(null, "sessions", "close", id, "--wait", "-o", "json");
+    assertEquals(Exit.OK, close.code, close.toString());
+    assertEquals("CLOSED", new JsonObject(close.out).getString("state"), close.toString());
+
+    Run watch = otctl(null, "sessions", "watch", id);
+    assertEquals(Exit.OK, watch.code, watch.toString());
+    assertTrue(watch.out.lines().anyMatch(l -> l.startsWith("SessionReady"))
+        && watch.out.strip().lines().reduce((a, b) -> b).orElse("").startsWith("SessionClosed"),
+        "the whole log, to its end: " + watch);
+
+    Run failed = otctl(null, "sessions", "open", "terrain", "--type", "broken", "--wait");
+    assertEquals(Exit.FAILED, failed.code, failed.toString());
+    assertTrue(failed.err.contains("FAILED") && failed.err.contains("exit code 3"), failed.toString());
+
+    Run unknown = otctl(null, "sessions", "get", "no-such-session");
+    assertEquals(Exit.NOT_FOUND, unknown.code, unknown.toString());
+    assertTrue(unknown.err.contains("HTTP 404"), unknown.toString());
+
+    Run noType = otctl(null, "sessions", "open", "terrain", "--type", "no-such-type");
+    assertTrue(noType.code == Exit.USAGE || noType.code == Exit.NOT_FOUND, noType.toString());
+
+    Run usage = otctl(null, "sessions", "get");
+    assertEquals(Exit.USAGE, usage.code, usage.toString());
+    Run badId = otctl(null, "sessions", "get", "../admin");
+    assertEquals(Exit.USAGE, badId.code, badId.toString());
+
+    int nothing;
+    try (ServerSocket s = new ServerSocket(0)) {
+      nothing = s.getLocalPort();
+    }
+    Run down = otctl(PASSWORD + "\n", "login", "--server", "http://127.0.0.1:" + nothing, "--username", "admin",
+        "--password-stdin", "--context", "elsewhere");
+    assertEquals(Exit.UNAVAILABLE, down.code, down.toString());
+    assertTrue(down.err.contains("cannot reach http://127.0.0.1:" + nothing), down.toString());
+
+    String refreshToken = new JsonObject(Files.readString(config)).getJsonObject("contexts").getJsonObject("default")
+        .getString("refreshToken");
+    Run logout = otctl(null, "logout");
+    assertEquals(Exit.OK, logout.code, logout.toString());
+    assertEquals(401, status(saved.getString("auth") + "/api/v1/token/refresh", refreshToken),
+        "the refresh token is revoked at AUTH");
+    Run after = otctl(null, "whoami");
+    assertEquals(Exit.AUTH, after.code, after.toString());
+  }
+
+  @Test
+  void helpNamesTheExitCodes() throws Exception {
+    Run help = otctl(null, "--help");
+    assertEquals(Exit.OK, help.code, help.toString());
+    assertTrue(help.out.contains("Usage: otctl") && help.out.contains("Exit codes:") && help.out.contains("sessions"),
+        help.toString());
+  }
+
+  record Run(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+    }
+  }
+
+  /** otctl as a process of its own, with HOME in the test's directory; stdin as given (else empty). */
+  private Run otctl(String stdin, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Otctl.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("HOME", dir.resolve("home").toString());
+    pb.environment().remove("OTCTL_CONFIG");
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+    Process p = pb.start();
+    try (var in = p.getOutputStream()) {
+      if (stdin != null) {
+        in.write(stdin.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("otctl " + String.join(" ", args) + " did not end within 120 s");
+    }
+    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static JsonObject http(String method, String url, String token, JsonObject body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+        .header("authorization", "Bearer " + token).header("content-type", "application/json")
+        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(r.statusCode() / 100 == 2, method + " " + url + " answered " + r.statusCode() + ": " + r.body());
+    return new JsonObject(r.body());
+  }
+
+  private static int status(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  /** POSTs a refresh token and returns the status (401 once it is revoked). */
+  private static int status(String url, String refreshToken) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("refreshToken", refreshToken).encode()))
+        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
