@@ -183,7 +183,7 @@ class OtctlTest {
   /** otctl as a process of its own, with HOME in the test's directory; stdin as given (else empty). */
   private Run otctl(String stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Otctl.class.getName()));
+        "-cp", runtimeClasspath(), Otctl.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("HOME", dir.resolve("home").toString());
@@ -202,6 +202,12 @@ class OtctlTest {
       throw new AssertionError("otctl " + String.join(" ", args) + " did not end within 120 s");
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** otctl's classes and its runtime dependencies only, as bin/otctl runs it (written by the build). */
+  private static String runtimeClasspath() throws IOException {
+    String deps = Files.readString(Path.of(System.getProperty("otctl.classpath.file"))).strip();
+    return System.getProperty("otctl.classes") + (deps.isEmpty() ? "" : java.io.File.pathSeparator + deps);
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
