@@ -122,6 +122,40 @@ class TokensTest {
   }
 
   @Test
+  void verifiedTokensAreKeptYetStillRefusedOnceRevokedAndForgetOnNewKeys() throws Exception {
+    SigningKeys keys = new SigningKeys(mongo);
+    await(keys.load());
+    TokenIssuer issuer = new TokenIssuer(vertx, keys, Duration.ofMinutes(5));
+    org.otplatform.common.auth.Revocations revocations = new org.otplatform.common.auth.Revocations();
+    TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()), 0, 30)
+        .withRevocations(revocations);
+    String token = issuer.accessToken("u-9", "ida", Set.of("user"));
+    assertEquals("ida", await(verifier.verify(token)).username());
+    assertEquals("ida", await(verifier.verify(token)).username());
+    assertEquals(1, verifier.cachedTokens(), "a verified token is kept");
+
+    String[] parts = token.split("\\.");
+    String tampered = parts[0] + "." + parts[1] + "." + parts[2].substring(0, parts[2].length() - 4) + "AAAA";
+    assertTrue(verifier.verify(tampered).toCompletionStage().toCompletableFuture().handle((r, t) -> t).get()
+        instanceof InvalidTokenException);
+    assertEquals(1, verifier.cachedTokens(), "a token that did not verify is not kept");
+
+    revocations.revoke("u-9", java.time.Instant.now());
+    Throwable e = verifier.verify(token).toCompletionStage().toCompletableFuture().handle((r, t) -> t).get();
+    assertTrue(e instanceof InvalidTokenException && e.getMessage().contains("revoked"), String.valueOf(e));
+
+    // A token naming a key not loaded yet reloads the keys: what the old ones verified is checked anew.
+    await(keys.rotate());
+    String fresh = issuer.accessToken("u-10", "jon", Set.of("user"));
+    assertEquals("jon", await(verifier.verify(fresh)).username());
+    assertEquals(1, verifier.cachedTokens(), "only the token verified with the new keys is kept");
+
+    TokenVerifier uncached = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()), 0, 30, 0);
+    assertEquals("jon", await(uncached.verify(fresh)).username());
+    assertEquals(0, uncached.cachedTokens());
+  }
+
+  @Test
   void expiredTokensAreRejected() throws Exception {
     SigningKeys keys = new SigningKeys(mongo);
     await(keys.load());

@@ -1,5 +1,8 @@
 package org.otplatform.common.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -24,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * Verifies AUTH's access tokens locally: signature against AUTH's published keys (JWKS, cached and
  * refetched when a token names an unknown {@code kid}), expiry with clock skew, audience and issuer.
  * One implementation, used by GSS, relay, logger and AUTH itself.
+ *
+ * <p>A front end sends the same token with every request until it refreshes it, so tokens verified
+ * once are kept (a bounded cache, {@value #DEFAULT_CACHE_SIZE} by default) until their expiry: a
+ * repeated token costs a map lookup instead of an RSA signature check. A kept token is still
+ * checked against the revocations on every use, and the cache is emptied when the keys are
+ * reloaded. Only tokens that verified are kept, so forged ones cannot fill it.
  */
 public final class TokenVerifier {
   /** Audience of access tokens for the platform's APIs. */
@@ -34,6 +43,8 @@ public final class TokenVerifier {
   /** Unknown {@code kid}s refetch the keys at most this often, so forged tokens cannot flood AUTH. */
   private static final long DEFAULT_MIN_REFRESH_MS = 5_000;
   private static final int DEFAULT_CLOCK_SKEW_SECONDS = 30;
+  /** Verified tokens kept; a few thousand front ends' worth, about 2 KiB each. */
+  public static final int DEFAULT_CACHE_SIZE = 8_192;
 
   private final Vertx vertx;
   private final Supplier<Future<JsonArray>> jwksSource;
@@ -43,6 +54,8 @@ public final class TokenVerifier {
   private volatile Revocations revocations = Revocations.NONE;
   private volatile long lastRefresh;
   private volatile Future<JWTAuth> refreshing;
+  /** Tokens verified with the current keys, until they expire; null when not kept. */
+  private final Cache<String, Principal> verified;
 
   /** {@code jwksSource} yields the {@code keys} array of a JWKS document. */
   public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource) {
@@ -55,10 +68,26 @@ public final class TokenVerifier {
    */
   public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource, long minRefreshMs,
       int clockSkewSeconds) {
+    this(vertx, jwksSource, minRefreshMs, clockSkewSeconds, DEFAULT_CACHE_SIZE);
+  }
+
+  /** As above, keeping at most {@code cacheSize} verified tokens (0: every token is checked anew). */
+  public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource, long minRefreshMs,
+      int clockSkewSeconds, int cacheSize) {
     this.vertx = vertx;
     this.jwksSource = jwksSource;
     this.minRefreshMs = minRefreshMs;
     this.clockSkewSeconds = clockSkewSeconds;
+    this.verified = cacheSize <= 0 ? null : Caffeine.newBuilder()
+        .maximumSize(cacheSize)
+        .expireAfter(Expiry.<String, Principal>creating((token, p) -> java.time.Duration.ofMillis(
+            Math.max(0, lastValidMillis(p) - System.currentTimeMillis()))))
+        .build();
+  }
+
+  /** The last moment a token is accepted: its expiry plus the clock skew allowed. */
+  private long lastValidMillis(Principal p) {
+    return p.expiresAt().toEpochMilli() + clockSkewSeconds * 1000L;
   }
 
   /** A verifier fetching keys from AUTH's {@code /.well-known/jwks.json}. */
@@ -105,6 +134,10 @@ public final class TokenVerifier {
     if (token == null || token.isBlank()) {
       return Future.failedFuture(new InvalidTokenException("no token"));
     }
+    Principal known = verified == null ? null : verified.getIfPresent(token);
+    if (known != null && System.currentTimeMillis() <= lastValidMillis(known)) {
+      return notRevoked(known);
+    }
     Future<JWTAuth> auth = jwt != null ? Future.succeededFuture(jwt) : refresh();
     return auth.compose(a -> authenticate(a, token))
         .recover(e -> {
@@ -125,10 +158,28 @@ public final class TokenVerifier {
           return Future.failedFuture(e instanceof InvalidTokenException ? e : new InvalidTokenException(describe(e)));
         })
         .map(user -> toPrincipal(user, token))
-        .compose(p -> revocations.revoked(p)
-            ? Future.failedFuture(new InvalidTokenException("token revoked: the user was disabled or deleted, or "
-                + "their password reset; sign in again"))
-            : Future.succeededFuture(p));
+        .onSuccess(p -> {
+          if (verified != null) {
+            verified.put(token, p);
+          }
+        })
+        .compose(this::notRevoked);
+  }
+
+  private Future<Principal> notRevoked(Principal p) {
+    return revocations.revoked(p)
+        ? Future.failedFuture(new InvalidTokenException("token revoked: the user was disabled or deleted, or "
+            + "their password reset; sign in again"))
+        : Future.succeededFuture(p);
+  }
+
+  /** Tokens kept as verified now (a metric and a test's view). */
+  public long cachedTokens() {
+    if (verified == null) {
+      return 0;
+    }
+    verified.cleanUp();
+    return verified.estimatedSize();
   }
 
   private static Future<User> authenticate(JWTAuth auth, String token) {
@@ -171,6 +222,10 @@ public final class TokenVerifier {
       keys.stream().map(JsonObject.class::cast).forEach(options::addJwk);
       JWTAuth auth = JWTAuth.create(vertx, options);
       jwt = auth;
+      if (verified != null) {
+        // What the old keys verified is checked again with the new ones.
+        verified.invalidateAll();
+      }
       LOG.debug("loaded {} token verification key(s)", keys.size());
       return auth;
     });
