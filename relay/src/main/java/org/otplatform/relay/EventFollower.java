@@ -18,6 +18,7 @@ final class EventFollower {
   }
 
   void onEvent(SessionEvent event) {
+    admission.forget(event.sessionId());
     SessionChannel channel = channels.get(event.sessionId());
     if (channel == null) {
       return;

@@ -6,12 +6,14 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,9 @@ import org.otplatform.compute.contract.ComputeContract;
 /**
  * One session's routing on this relay: its front ends, and one upstream WebSocket per compute
  * service (shared by the front ends). Requests get a relay-wide id upstream so replies return to
- * the sender with the sender's own id; pushes go to every front end of the session.
+ * the sender with the sender's own id; pushes go to every front end of the session. Messages are
+ * read only as far as their envelope ({@link Envelope}): payloads, results and events are
+ * forwarded as the text they came in.
  */
 final class SessionChannel {
   private static final Logger LOG = LoggerFactory.getLogger(SessionChannel.class);
@@ -30,18 +34,24 @@ final class SessionChannel {
   private final WebSocketClient client;
   private final String sessionId;
   private final Duration timeout;
-  private final Set<ServerWebSocket> frontEnds = new CopyOnWriteArraySet<>();
+  /** On the relay's context only; iterated over copies, as sending may drop a front end. */
+  private final Set<ServerWebSocket> frontEnds = new java.util.LinkedHashSet<>();
   private final Map<String, String> endpoints = new HashMap<>();
   /** Services of the session that cannot be reached now, with why (restarting, failed). */
   private final Map<String, String> unavailable = new HashMap<>();
   private final Map<String, Future<WebSocket>> upstreams = new HashMap<>();
-  private final Map<Long, Pending> pending = new HashMap<>();
+  /**
+   * Requests awaiting their reply, oldest first: every request has the same timeout, so deadlines
+   * come in order and one periodic sweep from the head finds the expired ones — no timer per request.
+   */
+  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+  private final long sweepTimer;
   /** Front ends not read from until a service's upstream queue drains (back-pressure). */
   private final Set<ServerWebSocket> paused = new java.util.HashSet<>();
   private final RelayMetrics metrics;
   private final Runnable onActivity;
 
-  private record Pending(ServerWebSocket from, Object clientId, String service, long timer) {}
+  private record Pending(ServerWebSocket from, String clientIdJson, String service, long deadline) {}
 
   SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, Duration timeout, RelayMetrics metrics,
       Runnable onActivity) {
@@ -51,6 +61,28 @@ final class SessionChannel {
     this.timeout = timeout;
     this.metrics = metrics;
     this.onActivity = onActivity;
+    this.sweepTimer = vertx.setPeriodic(sweepInterval(timeout), t -> expire(System.nanoTime()));
+  }
+
+  /** How often expired requests are looked for: a tenth of the timeout, between 50 ms and 1 s. */
+  static long sweepInterval(Duration timeout) {
+    return Math.max(50, Math.min(1_000, timeout.toMillis() / 10));
+  }
+
+  /** Answers every request past its deadline with a timeout error. */
+  private void expire(long now) {
+    List<Pending> expired = new ArrayList<>();
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (p.deadline() - now > 0) {
+        break;
+      }
+      it.remove();
+      expired.add(p);
+    }
+    // Sent once the map is left alone: a send may close a front end, which drops its requests.
+    expired.forEach(p -> send(p.from(), Envelope.error(Envelope.quote(p.service()), p.clientIdJson(), "timeout",
+        p.service() + " did not reply within " + timeout.toSeconds() + " s")));
   }
 
   /**
@@ -101,7 +133,7 @@ final class SessionChannel {
 
   /** The session ended: every front end is told with {@link CloseCodes#SESSION_ENDED}. */
   void end(String reason) {
-    frontEnds.forEach(ws -> ws.close(CloseCodes.SESSION_ENDED, reason.length() > 120 ? reason.substring(0, 120)
+    List.copyOf(frontEnds).forEach(ws -> ws.close(CloseCodes.SESSION_ENDED, reason.length() > 120 ? reason.substring(0, 120)
         : reason));
     close();
   }
@@ -117,6 +149,7 @@ final class SessionChannel {
   /** Adds a front end; one that may not act (a viewer) gets pushes, and an error for each message. */
   void join(ServerWebSocket ws, boolean mayAct) {
     frontEnds.add(ws);
+    Flushes.consolidate(ws);
     ws.textMessageHandler(text -> {
       if (mayAct) {
         onFrontEnd(ws, text);
@@ -124,7 +157,7 @@ final class SessionChannel {
         refuseViewer(ws, text);
       }
     });
-    ws.binaryMessageHandler(b -> reply(ws, error(null, "relay", "bad_request", "send JSON text messages")));
+    ws.binaryMessageHandler(b -> send(ws, relayError(null, "bad_request", "send JSON text messages")));
   }
 
   /** Requests sent to services and not yet answered (a queue-depth metric). */
@@ -141,76 +174,60 @@ final class SessionChannel {
   boolean leave(ServerWebSocket ws) {
     frontEnds.remove(ws);
     paused.remove(ws);
-    pending.entrySet().removeIf(e -> {
-      if (e.getValue().from() == ws) {
-        vertx.cancelTimer(e.getValue().timer());
-        return true;
-      }
-      return false;
-    });
+    pending.values().removeIf(p -> p.from() == ws);
     return frontEnds.isEmpty();
   }
 
   void close() {
     upstreams.values().forEach(f -> f.onSuccess(WebSocket::close));
     upstreams.clear();
-    pending.values().forEach(p -> vertx.cancelTimer(p.timer()));
     pending.clear();
+    vertx.cancelTimer(sweepTimer);
   }
 
   private void refuseViewer(ServerWebSocket ws, String text) {
     metrics.in(text.length());
-    Object clientId;
+    String clientId;
     try {
-      clientId = new JsonObject(text).getValue("id");
-    } catch (RuntimeException e) {
+      clientId = Envelope.request(text).idJson();
+    } catch (Envelope.NotAnObject e) {
       clientId = null;
     }
-    reply(ws, error(clientId, "relay", "forbidden",
+    send(ws, relayError(clientId, "forbidden",
         "viewers watch this session; acting on its services needs the editor or owner role on its project"));
   }
 
   private void onFrontEnd(ServerWebSocket ws, String text) {
     metrics.in(text.length());
     onActivity.run();
-    JsonObject msg;
+    Envelope.Request msg;
     try {
-      msg = new JsonObject(text);
-    } catch (RuntimeException e) {
-      reply(ws, error(null, "relay", "bad_request", "message is not a JSON object"));
+      msg = Envelope.request(text);
+    } catch (Envelope.NotAnObject e) {
+      send(ws, relayError(null, "bad_request", e.getMessage()));
       return;
     }
-    Object clientId = msg.getValue("id");
-    String to = msg.getValue("to") instanceof String s ? s : null;
-    String action = msg.getValue("action") instanceof String s ? s : null;
-    if (to == null || action == null) {
-      reply(ws, error(clientId, "relay", "bad_request", "a message needs 'to' (a service) and 'action'"));
+    String clientId = msg.idJson();
+    String to = msg.to();
+    if (to == null || msg.action() == null) {
+      send(ws, relayError(clientId, "bad_request", "a message needs 'to' (a service) and 'action'"));
       return;
     }
     String endpoint = endpoints.get(to);
     if (endpoint == null && unavailable.containsKey(to)) {
-      reply(ws, error(clientId, "relay", "service_unavailable", to + " " + unavailable.get(to)));
+      send(ws, relayError(clientId, "service_unavailable", to + " " + unavailable.get(to)));
       return;
     }
     if (endpoint == null) {
-      reply(ws, error(clientId, "relay", "unknown_service", "session " + sessionId + " has no service '" + to
+      send(ws, relayError(clientId, "unknown_service", "session " + sessionId + " has no service '" + to
           + "'; it has: " + String.join(", ", new java.util.TreeSet<>(endpoints.keySet()))));
       return;
     }
     long relayId = IDS.incrementAndGet();
-    long timer = vertx.setTimer(timeout.toMillis(), t -> {
-      Pending p = pending.remove(relayId);
-      if (p != null) {
-        reply(p.from(), error(p.clientId(), to, "timeout", to + " did not reply within " + timeout.toSeconds()
-            + " s"));
-      }
-    });
-    pending.put(relayId, new Pending(ws, clientId, to, timer));
-    JsonObject upstreamMsg = new JsonObject().put("id", relayId).put("action", action)
-        .put("payload", msg.getValue("payload"));
+    pending.put(relayId, new Pending(ws, clientId, to, System.nanoTime() + timeout.toNanos()));
     upstream(to, endpoint)
         .onSuccess(up -> {
-          up.writeTextMessage(upstreamMsg.encode());
+          up.writeTextMessage(Envelope.toService(relayId, msg));
           if (up.writeQueueFull()) {
             // Back-pressure: read no more from this front end until the service has caught up.
             ws.pause();
@@ -222,10 +239,9 @@ final class SessionChannel {
           }
         })
         .onFailure(e -> {
-          Pending p = pending.remove(relayId);
-          if (p != null) {
-            vertx.cancelTimer(p.timer());
-            reply(ws, error(clientId, to, "service_unavailable", to + " cannot be reached: " + e.getMessage()));
+          if (pending.remove(relayId) != null) {
+            send(ws, Envelope.error(Envelope.quote(to), clientId, "service_unavailable",
+                to + " cannot be reached: " + e.getMessage()));
           }
         });
   }
@@ -242,7 +258,9 @@ final class SessionChannel {
             .setURI(ComputeContract.WEBSOCKET_PATH)
             .setTimeout(5_000))
         .onSuccess(up -> {
-          up.textMessageHandler(text -> onUpstream(service, text));
+          Flushes.consolidate(up);
+          String fromJson = Envelope.quote(service);
+          up.textMessageHandler(text -> onUpstream(service, fromJson, text));
           up.closeHandler(v -> {
             // Only if it is still the current connection: a replaced one's requests were failed already.
             Future<WebSocket> current = upstreams.get(service);
@@ -258,49 +276,33 @@ final class SessionChannel {
     return connecting;
   }
 
-  private void onUpstream(String service, String text) {
-    JsonObject msg;
+  private void onUpstream(String service, String fromJson, String text) {
+    Envelope.Upstream msg;
     try {
-      msg = new JsonObject(text);
-    } catch (RuntimeException e) {
+      msg = Envelope.upstream(text);
+    } catch (Envelope.NotAnObject e) {
       LOG.atWarn().addKeyValue("session", sessionId).log("{} sent a non-JSON message; dropped", service);
       return;
     }
-    if (msg.containsKey("event")) {
-      String frame = new JsonObject().put("from", service).put("event", msg.getValue("event"))
-          .put("payload", msg.getValue("payload")).encode();
-      frontEnds.forEach(ws -> send(ws, frame));
+    if (msg.isEvent()) {
+      String frame = Envelope.event(fromJson, msg);
+      for (ServerWebSocket ws : frontEnds.toArray(new ServerWebSocket[0])) {
+        send(ws, frame);
+      }
       return;
     }
-    Object re = msg.getValue("re");
-    Pending p = re instanceof Number n ? pending.remove(n.longValue()) : null;
+    Pending p = msg.re() >= 0 ? pending.remove(msg.re()) : null;
     if (p == null) {
       return; // the requester left or timed out
     }
-    vertx.cancelTimer(p.timer());
-    JsonObject out = new JsonObject().put("from", service).put("re", p.clientId());
-    if (msg.containsKey("error")) {
-      out.put("error", msg.getValue("error"));
-    } else {
-      out.put("result", msg.getValue("result"));
-    }
-    reply(p.from(), out);
+    send(p.from(), Envelope.reply(fromJson, p.clientIdJson(), msg));
   }
 
   private void failPending(String service, String reason) {
-    pending.entrySet().removeIf(e -> {
-      Pending p = e.getValue();
-      if (p.service().equals(service)) {
-        vertx.cancelTimer(p.timer());
-        reply(p.from(), error(p.clientId(), service, "service_unavailable", reason));
-        return true;
-      }
-      return false;
-    });
-  }
-
-  private void reply(ServerWebSocket ws, JsonObject msg) {
-    send(ws, msg.encode());
+    List<Pending> failed = new ArrayList<>();
+    pending.values().removeIf(p -> p.service().equals(service) && failed.add(p));
+    String fromJson = Envelope.quote(service);
+    failed.forEach(p -> send(p.from(), Envelope.error(fromJson, p.clientIdJson(), "service_unavailable", reason)));
   }
 
   /**
@@ -324,8 +326,9 @@ final class SessionChannel {
     ws.writeTextMessage(frame);
   }
 
-  private static JsonObject error(Object re, String from, String code, String message) {
-    return new JsonObject().put("from", from).put("re", re)
-        .put("error", new JsonObject().put("code", code).put("message", message));
+  private static final String RELAY = Envelope.quote("relay");
+
+  private static String relayError(String clientIdJson, String code, String message) {
+    return Envelope.error(RELAY, clientIdJson, code, message);
   }
 }
