@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
     description = "Measures OT Platform on this machine and prints a table; every figure is the median of "
         + "repeated runs with its spread, next to its reference measured in the same run.",
     exitCodeListHeading = "Exit codes:%n",
-    exitCodeList = {"0:every section ran", "1:a section failed (the table holds the others)",
-        "2:unknown section or option"})
+    exitCodeList = {"0:every section ran (or the comparison was printed)",
+        "1:a section failed (the table holds the others)",
+        "2:unknown section or option, or a results file to compare that cannot be read"})
 public final class BenchSuite implements Callable<Integer> {
   /** Held, or java.util.logging forgets the level set on it. */
   private static final java.util.logging.Logger MOCK_LOG =
@@ -70,12 +71,26 @@ public final class BenchSuite implements Callable<Integer> {
       defaultValue = "broker/target/lib")
   private Path brokerLib;
 
+  @Option(names = "--compare", arity = "2", paramLabel = "FILE",
+      description = "runs nothing: prints two results files side by side (BEFORE AFTER), each figure's change "
+          + "and its ratio to its reference in each run")
+  private List<Path> compare;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchSuite()).execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    if (compare != null) {
+      try {
+        Comparison.print(compare.get(0), compare.get(1), System.out);
+        return 0;
+      } catch (Comparison.BadFile e) {
+        System.err.println("ot-bench: " + e.getMessage());
+        return 2;
+      }
+    }
     if (sections.contains("all")) {
       sections = new ArrayList<>(SECTIONS.keySet());
     }

@@ -47,6 +47,27 @@ final class JvmMemory {
   }
 
   /** Resident set size of process {@code pid}, in bytes. */
+  /** CPU time (user and system) a process has used, in seconds, from {@code /proc/<pid>/stat}. */
+  static double cpuSeconds(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // Fields after the command name (which may hold spaces) in parentheses: state is field 3.
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
+  }
+
+  /** The kernel's clock ticks per second ({@code getconf CLK_TCK}; 100 on Linux on x86). */
+  private static final long CLOCK_TICKS = clockTicks();
+
+  private static long clockTicks() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor() == 0 ? Long.parseLong(out) : 100;
+    } catch (Exception e) {
+      return 100;
+    }
+  }
+
   static long rss(long pid) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith("VmRSS:")) {

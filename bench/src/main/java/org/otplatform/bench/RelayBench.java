@@ -79,6 +79,8 @@ public final class RelayBench {
           f.proxy().p99()));
       rows.add(new Row("relay", "messages, 64 in flight", "/s", f.relay().rate(), "configurable-http-proxy",
           f.proxy().rate()));
+      rows.add(new Row("relay", "CPU per round trip forwarded, 64 in flight", "µs", f.relay().cpuPerRoundTrip(),
+          "configurable-http-proxy", f.proxy().cpuPerRoundTrip()));
     } else {
       context.report().note("relay: configurable-http-proxy not compared: " + Proxy.missing());
     }
@@ -90,9 +92,9 @@ public final class RelayBench {
   }
 
   /** One path's figures, one value per run. */
-  record PathFigures(List<Double> p50, List<Double> p99, List<Double> rate) {
+  record PathFigures(List<Double> p50, List<Double> p99, List<Double> rate, List<Double> cpuPerRoundTrip) {
     static PathFigures empty() {
-      return new PathFigures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      return new PathFigures(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     }
   }
 
@@ -162,10 +164,10 @@ public final class RelayBench {
         throughput(link, payload, size.seconds(2));
       }
       for (int run = 0; run < size.runs(3); run++) {
-        record(direct, payload, f.direct(), size);
-        record(viaRelay, payload, f.relay(), size);
+        record(direct, payload, f.direct(), size, -1);
+        record(viaRelay, payload, f.relay(), size, relay.pid());
         if (viaProxy != null) {
-          record(viaProxy, payload, f.proxy(), size);
+          record(viaProxy, payload, f.proxy(), size, proxy.process().pid());
         }
       }
       int idleRuns = idle == 0 ? 0 : size.count("OT_BENCH_IDLE_RUNS", 2, 1);
@@ -177,6 +179,7 @@ public final class RelayBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long heapAfter = heapAfterGc(relay.pid(), relayPort);
         long rssAfter = rss(relay.pid());
+        histogram(relay.pid(), idleLinks.size(), run);
         f.heapPerConnection().add((heapAfter - heapBefore) / 1024.0 / idleLinks.size());
         f.rssPerConnection().add((rssAfter - rssBefore) / 1024.0 / idleLinks.size());
         f.admittedPerSecond().add(idleLinks.size() / seconds);
@@ -197,13 +200,26 @@ public final class RelayBench {
     }
   }
 
-  /** One run of a path: latency one at a time, then throughput with 64 in flight. */
-  private static void record(Link link, JsonObject payload, PathFigures into, Size size) throws Exception {
+  /**
+   * One run of a path: latency one at a time, then throughput with 64 in flight and, when the path
+   * has a process in the middle ({@code middle} its pid, else -1), that process's CPU time per round
+   * trip — what forwarding costs, a figure the other processes sharing the cores do not move.
+   */
+  private static void record(Link link, JsonObject payload, PathFigures into, Size size, long middle)
+      throws Exception {
     Stats latency = latency(link, payload, size.count("OT_BENCH_MESSAGES", 2000, 200));
     into.p50().add(latency.p50());
     into.p99().add(latency.p99());
+    double cpuBefore = middle < 0 ? 0 : JvmMemory.cpuSeconds(middle);
+    long repliesBefore = repliesSeen;
     into.rate().add(throughput(link, payload, size.seconds(4)));
+    if (middle >= 0) {
+      into.cpuPerRoundTrip().add((JvmMemory.cpuSeconds(middle) - cpuBefore) * 1e6 / (repliesSeen - repliesBefore));
+    }
   }
+
+  /** Replies counted by every throughput window so far. */
+  private static long repliesSeen;
 
   /** Whether front ends reach the relay over TLS (the platform runs on TLS). */
   private static boolean relayTls;
@@ -216,8 +232,14 @@ public final class RelayBench {
   private static Process startRelay(EmbeddedPlatform platform, int port) throws Exception {
     EmbeddedPlatform.Ports ports = platform.ports();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        "org.otplatform.relay.RelayMain");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx1g"));
+    String profile = System.getenv("OT_BENCH_PROFILE");
+    if (profile != null && !profile.isBlank()) {
+      // Where the relay's time goes: a flight recording of the whole run, for `jfr print` or JMC.
+      command.add("-XX:StartFlightRecording=settings=profile,filename=" + Path.of(profile, "relay.jfr"));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.otplatform.relay.RelayMain"));
+    ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.put("OT_KAFKA_BOOTSTRAP", "127.0.0.1:" + ports.kafka());
     env.put("OT_AUTH_URL", platform.url(ports.auth()));
@@ -255,6 +277,7 @@ public final class RelayBench {
       lanes.add(lane(link, payload, end, replies));
     }
     Future.all(lanes).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    repliesSeen += replies.get();
     return replies.get() / ((System.nanoTime() - t0) / 1e9);
   }
 
@@ -311,6 +334,19 @@ public final class RelayBench {
           links.add(link);
           return connectLane(client, port, session, token, n, next, links);
         });
+  }
+
+  /** With {@code OT_BENCH_PROFILE}, what the relay's heap holds with the idle connections open. */
+  private static void histogram(long pid, int connections, int run) throws Exception {
+    String profile = System.getenv("OT_BENCH_PROFILE");
+    if (profile == null || profile.isBlank()) {
+      return;
+    }
+    Path out = Path.of(profile, "relay-heap-" + connections + "-connections-" + run + ".txt");
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    Process p = new ProcessBuilder(jcmd, Long.toString(pid), "GC.class_histogram").redirectErrorStream(true)
+        .redirectOutput(out.toFile()).start();
+    p.waitFor(120, TimeUnit.SECONDS);
   }
 
   private static long heapAfterGc(long pid, int port) throws Exception {
