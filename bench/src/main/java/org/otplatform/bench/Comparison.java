@@ -65,6 +65,8 @@ final class Comparison {
     JsonObject json;
     try {
       json = new JsonObject(Files.readString(file));
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new BadFile("no such results file: " + file);
     } catch (IOException e) {
       throw new BadFile("cannot read " + file + ": " + e.getMessage());
     } catch (DecodeException | ClassCastException e) {

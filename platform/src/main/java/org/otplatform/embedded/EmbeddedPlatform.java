@@ -192,6 +192,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts the five services side by side once the broker and the store are up: none needs another
+   * to be up first (the others load AUTH's keys as soon as AUTH serves them, and are ready only
+   * then), so the start takes as long as the slowest, not the sum of AUTH and the slowest other.
+   */
   private void startServices() {
     Env env = new Env(serviceEnv());
     AuthConfig authConfig = AuthConfig.from(env);
@@ -201,37 +206,26 @@ public final class EmbeddedPlatform implements AutoCloseable {
     RelayConfig relayConfig = RelayConfig.from(env);
     LoggerConfig loggerConfig = LoggerConfig.from(env);
     AuthVerticle auth = new AuthVerticle(authConfig);
-    deploy("auth", auth);
-    generatedAdminPassword = auth.generatedAdminPassword();
-    // Independent of each other once AUTH is up: start them side by side.
-    List<Future<ServiceLauncher.Running>> rest = List.of(
-        ServiceLauncher.start("gss", new GssVerticle(gssConfig)),
-        ServiceLauncher.start("lss", new LssVerticle(lssConfig)),
-        ServiceLauncher.start("relay", new RelayVerticle(relayConfig)),
-        ServiceLauncher.start("logger", new LoggerVerticle(loggerConfig)));
+    Map<String, Future<ServiceLauncher.Running>> starting = new java.util.LinkedHashMap<>();
+    starting.put("auth", ServiceLauncher.start("auth", auth));
+    starting.put("gss", ServiceLauncher.start("gss", new GssVerticle(gssConfig)));
+    starting.put("lss", ServiceLauncher.start("lss", new LssVerticle(lssConfig)));
+    starting.put("relay", ServiceLauncher.start("relay", new RelayVerticle(relayConfig)));
+    starting.put("logger", ServiceLauncher.start("logger", new LoggerVerticle(loggerConfig)));
     List<String> failures = new ArrayList<>();
     int code = ExitCodes.OK;
-    for (Future<ServiceLauncher.Running> f : rest) {
+    for (Map.Entry<String, Future<ServiceLauncher.Running>> f : starting.entrySet()) {
       try {
-        services.add(await(f));
+        services.add(await(f.getValue()));
       } catch (Exception e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        failures.add(cause.getMessage());
+        failures.add(f.getKey() + " failed to start: " + cause.getMessage());
         code = Math.max(code, ServiceLauncher.exitCode(cause));
       }
     }
+    generatedAdminPassword = auth.generatedAdminPassword();
     if (!failures.isEmpty()) {
-      throw new EmbeddedException(code, "services failed to start: " + String.join("; ", failures), null);
-    }
-  }
-
-  private void deploy(String name, io.vertx.core.Deployable verticle) {
-    try {
-      services.add(await(ServiceLauncher.start(name, verticle)));
-    } catch (Exception e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new EmbeddedException(ServiceLauncher.exitCode(cause), name + " failed to start: " + cause.getMessage(),
-          cause);
+      throw new EmbeddedException(code, String.join("; ", failures), null);
     }
   }
 
