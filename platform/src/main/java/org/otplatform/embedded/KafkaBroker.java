@@ -172,6 +172,13 @@ public final class KafkaBroker implements AutoCloseable {
     command.add("-Xmx512m");
     command.add("-XX:+UseSerialGC");
     command.add("-Djava.awt.headless=true");
+    if (mainAndArgs.contains("kafka.Kafka")) {
+      // Beside the broker's jars, so every platform using them shares it (tests, benchmarks, the launcher).
+      classData = ClassDataArchive.of(libDir.toAbsolutePath().resolveSibling("cds"), "broker", libDir);
+      if (classData != null) {
+        command.addAll(classData.jvmOptions());
+      }
+    }
     command.add("-cp");
     command.add(libDir.toAbsolutePath() + "/*");
     command.addAll(mainAndArgs);
@@ -250,8 +257,10 @@ public final class KafkaBroker implements AutoCloseable {
       return;
     }
     process.destroy();
+    boolean byItself = false;
     try {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      byItself = process.waitFor(20, TimeUnit.SECONDS);
+      if (!byItself) {
         LOG.warn("Kafka broker did not stop in 20 s; killing it");
         process.destroyForcibly();
         process.waitFor(5, TimeUnit.SECONDS);
@@ -260,5 +269,11 @@ public final class KafkaBroker implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    if (classData != null) {
+      classData.publish(byItself);
+    }
   }
+
+  /** The broker JVM's class-data archive, or null. */
+  private ClassDataArchive classData;
 }
