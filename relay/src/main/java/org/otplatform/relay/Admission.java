@@ -1,10 +1,7 @@
 package org.otplatform.relay;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import io.vertx.core.http.ServerWebSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,11 +20,10 @@ import org.otplatform.common.http.ApiException;
  * (browsers cannot set headers); it is never logged. The session must be visible to the user (the
  * GSS says) and READY; a refusal closes the socket with a {@link CloseCodes} code and the reason.
  *
- * <p>The GSS's answer for a session and a token is kept for {@link #ANSWER_TTL} and shared by the
- * connections asking meanwhile: a front end reconnecting, or thousands of them after a relay
- * restart, cost the GSS one lookup per token rather than one per connection. Only answers that let
- * a front end in are kept; any event of the session, a change of grants and a revocation forget
- * them, and the admitted sockets themselves are checked again on such changes as before.
+ * <p>Connections asking for the same session with the same token while the GSS's answer is on its
+ * way share that answer: a front end reconnecting in a burst, or many of one user, cost the GSS
+ * one lookup. An answer is not kept once it came: a grant changed a moment ago shows at the next
+ * connection (the GSS knows it before the relay reads the change), as it did without sharing.
  */
 final class Admission {
   static final Pattern PATH = Pattern.compile("/ws/sessions/([A-Za-z0-9-]{1,64})");
@@ -36,25 +32,16 @@ final class Admission {
   private final TokenVerifier verifier;
   private final SessionLookup sessions;
   private final RelayMetrics metrics;
-  /** How long the GSS's answer for a session and token is used for new connections. */
-  static final Duration ANSWER_TTL = Duration.ofSeconds(2);
-  private static final int ANSWERS_KEPT = 10_000;
-  /** The GSS's answers (or the lookup under way) by session and token. */
-  private final Cache<String, Future<JsonObject>> answers;
+  /** The GSS lookups under way, by session and token. */
+  private final java.util.Map<String, Future<JsonObject>> asking = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A front end let in: the session, its user, and what the GSS showed of it. */
   record Admitted(String sessionId, Principal user, GssSession session) {}
 
   Admission(TokenVerifier verifier, SessionLookup sessions, RelayMetrics metrics) {
-    this(verifier, sessions, metrics, ANSWER_TTL);
-  }
-
-  /** As above, keeping the GSS's answers for {@code answerTtl}. */
-  Admission(TokenVerifier verifier, SessionLookup sessions, RelayMetrics metrics, Duration answerTtl) {
     this.verifier = verifier;
     this.sessions = sessions;
     this.metrics = metrics;
-    this.answers = Caffeine.newBuilder().maximumSize(ANSWERS_KEPT).expireAfterWrite(answerTtl).build();
   }
 
   /** The admitted front end, or empty when it was refused (and its socket closed). */
@@ -90,27 +77,24 @@ final class Admission {
     });
   }
 
-  /** The GSS's answer for this session and token: one kept or under way, else a new lookup. */
+  /** The GSS's answer for this session and token: the lookup under way, else a new one. */
   private Future<JsonObject> lookup(String sessionId, Principal user) {
     String key = sessionId + ' ' + user.token();
-    Future<JsonObject> answer = answers.get(key, k -> sessions.visible(sessionId, user));
-    answer.onComplete(r -> {
-      if (r.failed() || !GssSession.from(r.result()).isReady()) {
-        answers.asMap().remove(key, answer); // refusals are asked again
-      }
-    });
+    Future<JsonObject> under = asking.get(key);
+    if (under != null) {
+      return under;
+    }
+    Future<JsonObject> answer = sessions.visible(sessionId, user);
+    if (!answer.isComplete()) {
+      asking.put(key, answer);
+      answer.onComplete(r -> asking.remove(key, answer));
+    }
     return answer;
   }
 
-  /** Something happened to the session: what the GSS said of it is asked again. */
-  void forget(String sessionId) {
-    String prefix = sessionId + ' ';
-    answers.asMap().keySet().removeIf(k -> k.startsWith(prefix));
-  }
-
-  /** Grants changed or a user was revoked: every kept answer is asked again. */
-  void forgetAll() {
-    answers.invalidateAll();
+  /** Lookups under way now (a test's view). */
+  int lookupsUnderWay() {
+    return asking.size();
   }
 
   /**

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * front end kept alive by pings and closed when its token expires or its user is revoked; the
  * front ends' use of a session is reported to the GSS (throttled) for idle culling. All on the
  * relay verticle's context. One sweep a second pings and expires every front end, rather than
- * two timers per connection: with ten thousand front ends, timers were a tenth of their memory.
+ * two timers per connection (with their handlers, ~0.4 KiB of each front end's heap).
  */
 final class Channels {
   private static final Logger LOG = LoggerFactory.getLogger(Channels.class);

@@ -18,7 +18,6 @@ final class EventFollower {
   }
 
   void onEvent(SessionEvent event) {
-    admission.forget(event.sessionId());
     SessionChannel channel = channels.get(event.sessionId());
     if (channel == null) {
       return;

@@ -60,17 +60,11 @@ public final class RelayVerticle extends ServiceVerticle {
         .withRevocations(revocations);
     RelayMetrics metrics = new RelayMetrics(vertx);
     Channels channels = new Channels(vertx, Clock.systemUTC(), config, upstreams, metrics, publisher);
+    revocations.onRevoked(userId -> vertx.runOnContext(v -> channels.revoked(userId)));
     Admission admission = new Admission(verifier, new SessionLookup(http, config.gssUrl()), metrics);
-    revocations.onRevoked(userId -> vertx.runOnContext(v -> {
-      admission.forgetAll();
-      channels.revoked(userId);
-    }));
     // Grants revoked or changed: every front end's access is checked again.
     AccessChanges accessChanges = new AccessChanges();
-    accessChanges.onChange(() -> {
-      admission.forgetAll();
-      channels.recheck(admission);
-    });
+    accessChanges.onChange(() -> channels.recheck(admission));
     EventFollower follower = new EventFollower(channels, admission);
     BroadcastConsumer events = new BroadcastConsumer(vertx, config.common().kafka(), config.common().instanceId(),
         Topics.SESSION_EVENTS, json -> follower.onEvent(EventCodec.decodeEvent(json)));
