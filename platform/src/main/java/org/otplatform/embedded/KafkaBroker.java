@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.otplatform.common.ExitCodes;
+import org.otplatform.common.service.ClassDataArchive;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -174,10 +175,9 @@ public final class KafkaBroker implements AutoCloseable {
     command.add("-Djava.awt.headless=true");
     if (mainAndArgs.contains("kafka.Kafka")) {
       // Beside the broker's jars, so every platform using them shares it (tests, benchmarks, the launcher).
-      classData = ClassDataArchive.of(libDir.toAbsolutePath().resolveSibling("cds"), "broker", libDir);
-      if (classData != null) {
-        command.addAll(classData.jvmOptions());
-      }
+      classData = ClassDataArchive.of(libDir.toAbsolutePath().resolveSibling("cds"), "broker",
+          libDir.toAbsolutePath() + "/*", mainAndArgs.subList(0, 1));
+      command.addAll(classData.jvmOptions());
     }
     command.add("-cp");
     command.add(libDir.toAbsolutePath() + "/*");

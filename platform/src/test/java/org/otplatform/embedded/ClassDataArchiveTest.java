@@ -2,7 +2,6 @@ package org.otplatform.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.otplatform.common.service.ClassDataArchive;
 
 /**
  * The class-data archives the broker's JVM starts on: written by a real JVM at its exit, put in
@@ -22,12 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClassDataArchiveTest {
   /** The broker's class path: a jar with a main that exits at once (WithParent without arguments). */
+  private static final List<String> COMMAND = List.of("org.otplatform.broker.WithParent");
   private static final Path BROKER_LIB = Path.of(System.getProperty("ot.broker.lib", "../broker/target/lib"));
 
   @Test
   void aJvmWritesTheArchiveAtExitAndTheNextOneMapsIt(@TempDir Path dir) throws Exception {
-    ClassDataArchive first = ClassDataArchive.of(dir, "broker", BROKER_LIB);
-    assertNotNull(first);
+    ClassDataArchive first = ClassDataArchive.of(dir, "broker", BROKER_LIB + "/*", COMMAND);
+    assertTrue(first.writesAtExit());
+    assertTrue(ClassDataArchive.of(dir, "broker", BROKER_LIB + "/*", COMMAND).jvmOptions().isEmpty(),
+        "while one JVM writes the archive, another starts without");
     List<String> writing = first.jvmOptions();
     assertTrue(writing.get(0).startsWith("-XX:ArchiveClassesAtExit="), writing.toString());
     assertEquals(64, java(writing), "WithParent without arguments exits 64");
@@ -35,7 +38,7 @@ class ClassDataArchiveTest {
     first.publish(true);
     assertEquals(1, archives(dir).size(), "in place after a clean end: " + files(dir));
 
-    List<String> mapping = ClassDataArchive.of(dir, "broker", BROKER_LIB).jvmOptions();
+    List<String> mapping = ClassDataArchive.of(dir, "broker", BROKER_LIB + "/*", COMMAND).jvmOptions();
     assertTrue(mapping.get(0).startsWith("-XX:SharedArchiveFile="), mapping.toString());
     List<String> strict = new ArrayList<>(mapping);
     strict.add("-Xshare:on");
@@ -46,22 +49,30 @@ class ClassDataArchiveTest {
   void anArchiveOfAKilledJvmIsDroppedAndOneOfOtherJarsIsMadeAnew(@TempDir Path dir, @TempDir Path lib)
       throws Exception {
     Path jar = Files.writeString(lib.resolve("a.jar"), "x");
-    ClassDataArchive killed = ClassDataArchive.of(dir, "broker", lib);
+    ClassDataArchive killed = ClassDataArchive.of(dir, "broker", lib + "/*", COMMAND);
     String unfinished = killed.jvmOptions().get(0).substring("-XX:ArchiveClassesAtExit=".length());
     Files.writeString(Path.of(unfinished), "half an archive");
     killed.publish(false);
     assertTrue(files(dir).isEmpty(), "what a killed JVM left is removed: " + files(dir));
 
-    ClassDataArchive clean = ClassDataArchive.of(dir, "broker", lib);
+    ClassDataArchive clean = ClassDataArchive.of(dir, "broker", lib + "/*", COMMAND);
     Files.writeString(Path.of(clean.jvmOptions().get(0).substring("-XX:ArchiveClassesAtExit=".length())), "archive");
     clean.publish(true);
     assertEquals(1, archives(dir).size());
     Path old = archives(dir).get(0);
 
     Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
-    ClassDataArchive rebuilt = ClassDataArchive.of(dir, "broker", lib);
+    ClassDataArchive rebuilt = ClassDataArchive.of(dir, "broker", lib + "/*", COMMAND);
     assertTrue(rebuilt.jvmOptions().get(0).startsWith("-XX:ArchiveClassesAtExit="), "a changed jar: a new archive");
     assertFalse(Files.exists(old), "the archive of the old jars is removed");
+  }
+
+  @Test
+  void aClassPathWithADirectoryOfClassesGetsNoArchive(@TempDir Path dir) throws Exception {
+    // A JVM told to write an archive with such a class path fails at its exit with code 1.
+    assertTrue(ClassDataArchive.of(dir, "compute", "target/classes:" + BROKER_LIB + "/*", COMMAND).jvmOptions()
+        .isEmpty());
+    assertFalse(ClassDataArchive.of(dir, "compute", BROKER_LIB + "/*", COMMAND).jvmOptions().isEmpty());
   }
 
   private static int java(List<String> options) throws Exception {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.service.ClassDataArchive;
 import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.lss.spawn.RunningService;
 import org.otplatform.lss.spawn.SpawnException;
@@ -37,6 +38,7 @@ import org.otplatform.compute.contract.ComputeContract;
 public final class LocalProcessSpawner implements Spawner {
   private static final Logger LOG = LoggerFactory.getLogger(LocalProcessSpawner.class);
   private static final long STOP_GRACE_MS = 5_000;
+  private static final long ARCHIVE_GRACE_MS = 30_000;
 
   private final Vertx vertx;
   private final String classpath;
@@ -49,6 +51,8 @@ public final class LocalProcessSpawner implements Spawner {
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
   /** Every process started and not yet exited, so that none outlives the spawner. */
   private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  /** Processes that write a class-data archive when they exit. */
+  private final Set<Process> writingArchive = ConcurrentHashMap.newKeySet();
   /** The processes that answered their readiness probe, by {@link RunningService#instance()}. */
   private final Map<String, Process> started = new ConcurrentHashMap<>();
   /** Processes launched and not yet ready (or failed), by session. */
@@ -139,6 +143,8 @@ public final class LocalProcessSpawner implements Spawner {
     for (String part : spec.command()) {
       command.add(part.replace("${java}", java).replace("${classpath}", classpath));
     }
+    ClassDataArchive classData = classData(spec, command);
+    command.addAll(1, classData.jvmOptions());
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG") && !k.equals("TZ"));
@@ -161,6 +167,14 @@ public final class LocalProcessSpawner implements Spawner {
     }
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
+    if (classData.writesAtExit()) {
+      writingArchive.add(process);
+      // Written at a clean exit (stopped or ended); a SIGKILL (137) may have cut it short.
+      process.onExit().thenAccept(p -> {
+        writingArchive.remove(p);
+        classData.publish(p.exitValue() != 137);
+      });
+    }
     LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
     spool.follow(output.out(), sessionId, spec.name(), false, line -> {
       OptionalInt announced = ComputeContract.listeningPort(line);
@@ -171,6 +185,19 @@ public final class LocalProcessSpawner implements Spawner {
     process.onExit().thenAccept(p -> onContext(context, () -> port.tryFail(new SpawnException(
         spec.name() + " exited with code " + p.exitValue() + " before listening", p.exitValue()))));
     return process;
+  }
+
+  /**
+   * The class-data archive a Java compute service starts on (beside the spool, in
+   * {@code <spool>-cds}); none for another command, or a class path the JVM cannot archive.
+   */
+  private ClassDataArchive classData(ServiceSpec spec, List<String> command) {
+    if (!"${java}".equals(spec.command().get(0)) || classpath == null || classpath.isBlank()) {
+      return ClassDataArchive.none();
+    }
+    Path dir = spool.dir().toAbsolutePath();
+    return ClassDataArchive.of(dir.resolveSibling(dir.getFileName() + "-cds"), "compute-" + spec.name(), classpath,
+        command.subList(1, command.size()));
   }
 
   private Future<Integer> withTimeout(Future<Integer> port, ServiceSpec spec, Process process) {
@@ -255,8 +282,10 @@ public final class LocalProcessSpawner implements Spawner {
       List<ProcessHandle> descendants = process.descendants().toList();
       process.destroy();
       descendants.forEach(ProcessHandle::destroy);
-      if (!process.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
-        LOG.warn("pid {} ignored SIGTERM for {} ms; killing it", process.pid(), STOP_GRACE_MS);
+      // One that writes its class-data archive as it exits is given the time that takes.
+      long grace = writingArchive.contains(process) ? ARCHIVE_GRACE_MS : STOP_GRACE_MS;
+      if (!process.waitFor(grace, TimeUnit.MILLISECONDS)) {
+        LOG.warn("pid {} ignored SIGTERM for {} ms; killing it", process.pid(), grace);
         process.destroyForcibly();
         process.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
       }

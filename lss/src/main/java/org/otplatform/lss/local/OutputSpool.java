@@ -49,6 +49,11 @@ public final class OutputSpool {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
+  /** Where the files are. */
+  public Path dir() {
+    return dir;
+  }
+
   /** A new spool under the temp directory (tests, and tools that start a spawner of their own). */
   public static OutputSpool temporary() {
     try {
