@@ -160,7 +160,9 @@ class TokensTest {
     SigningKeys keys = new SigningKeys(mongo);
     await(keys.load());
     TokenVerifier strict = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()), 5_000, 0);
-    String token = new TokenIssuer(vertx, keys, Duration.ofSeconds(1)).accessToken("u-4", "dora", Set.of());
+    // Times in a token are whole seconds: a 1 s token issued late in a second may have expired
+    // before it is first checked. 3 s leaves at least 2.
+    String token = new TokenIssuer(vertx, keys, Duration.ofSeconds(3)).accessToken("u-4", "dora", Set.of());
     assertEquals("dora", await(strict.verify(token)).username());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     Throwable failure = null;
