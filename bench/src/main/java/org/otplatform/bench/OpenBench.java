@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.otplatform.common.service.ClassDataArchive;
 import org.otplatform.compute.contract.ComputeContract;
 import org.otplatform.embedded.EmbeddedPlatform;
 
@@ -196,6 +198,8 @@ public final class OpenBench {
         "org.otplatform.compute.echo.EchoService"};
     String catalogCommand = "[\"${java}\", \"-Xmx128m\", \"-XX:TieredStopAtLevel=1\", \"-cp\", \"${classpath}\","
         + " \"org.otplatform.compute.echo.EchoService\"]";
+    // The LSS starts compute JVMs on a class-data archive: the like-for-like reference does too.
+    String[] archived = archived(command);
     int clients = 2;
     int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
     try (Platform p = Platform.start(brokerLib, Map.of("OT_CATALOG",
@@ -203,29 +207,56 @@ public final class OpenBench {
       for (int i = 0; i < size.count("OT_BENCH_WARMUP", 3, 1); i++) {
         p.openOnce();
         processByHand(command);
+        processByHand(archived);
       }
       List<Double> p50 = new ArrayList<>();
       List<Double> refP50 = new ArrayList<>();
+      List<Double> archivedP50 = new ArrayList<>();
       List<Double> rate = new ArrayList<>();
       List<Double> refRate = new ArrayList<>();
       for (int run = 0; run < size.runs(3); run++) {
         List<Double> opens = new ArrayList<>();
         List<Double> byHand = new ArrayList<>();
+        List<Double> byHandArchived = new ArrayList<>();
         for (int i = 0; i < size.count("OT_BENCH_LOCAL_OPENS", 4, 1); i++) {
           opens.add(p.openOnce());
           byHand.add(processByHand(command));
+          byHandArchived.add(processByHand(archived));
         }
         p50.add(Stats.of(opens).p50());
         refP50.add(Stats.of(byHand).p50());
+        archivedP50.add(Stats.of(byHandArchived).p50());
         rate.add(sustained(clients, seconds, p::openOnce));
         refRate.add(sustained(clients, seconds, () -> processByHand(command)));
       }
       return List.of(
           new Row("open, local", "request -> READY, one at a time, p50", "ms", p50,
               "same compute JVM started by hand -> listening", refP50),
+          new Row("open, local", "request -> READY, one at a time, p50", "ms", p50,
+              "the same by hand on its class-data archive, as the LSS starts it", archivedP50),
           new Row("open, local", "sustained opens, " + clients + " clients", "/s", rate,
               "compute JVMs started and stopped by hand, " + clients + " clients", refRate));
     }
+  }
+
+  /**
+   * The command on a class-data archive of its own (written by one run first, as the LSS's first
+   * process of a kind writes it), or the command as it is when none can be made.
+   */
+  private static String[] archived(String[] command) throws Exception {
+    Path dir = Files.createTempDirectory("ot-bench-cds");
+    List<String> jvmArgs = List.of(command).subList(1, command.length);
+    String classpath = command[Arrays.asList(command).indexOf("-cp") + 1];
+    ClassDataArchive writing = ClassDataArchive.of(dir, "echo", classpath, jvmArgs);
+    processByHand(with(command, writing.jvmOptions()));
+    writing.publish(true); // processByHand stopped it with SIGTERM and waited for its exit
+    return with(command, ClassDataArchive.of(dir, "echo", classpath, jvmArgs).jvmOptions());
+  }
+
+  private static String[] with(String[] command, List<String> options) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(1, options);
+    return all.toArray(String[]::new);
   }
 
   /** Starts the compute service's JVM, waits until it announces its port, stops it; ms to listening. */
