@@ -45,20 +45,7 @@ final class Comparison {
     });
     String[] head = {"section", "figure (vs its reference)", before.getFileName().toString(),
         after.getFileName().toString(), "change", "value/ref before", "value/ref after"};
-    int[] width = new int[head.length];
-    for (int i = 0; i < head.length; i++) {
-      width[i] = head[i].length();
-      for (String[] l : lines) {
-        width[i] = Math.max(width[i], l[i].length());
-      }
-    }
-    out.println(line(head, width));
-    StringBuilder rule = new StringBuilder();
-    for (int w : width) {
-      rule.append("|").append("-".repeat(w + 2));
-    }
-    out.println(rule.append("|"));
-    lines.forEach(l -> out.println(line(l, width)));
+    Report.printTable(out, head, lines);
   }
 
   private static Map<String, JsonObject> rows(Path file) throws BadFile {
@@ -110,13 +97,5 @@ final class Comparison {
     }
     double ref = median(row, "reference");
     return ref == 0 || Double.isNaN(ref) ? "" : String.format(Locale.ROOT, "%.2f", median(row, "value") / ref);
-  }
-
-  private static String line(String[] cells, int[] width) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < cells.length; i++) {
-      b.append("| ").append(cells[i]).append(" ".repeat(width[i] - cells[i].length() + 1));
-    }
-    return b.append("|").toString();
   }
 }

@@ -38,6 +38,12 @@ final class Report {
           r.reference() == null ? "" : spread(ref) + " " + r.unit(),
           r.reference() == null || ref.p50() == 0 ? "" : String.format(Locale.ROOT, "%.2f", v.p50() / ref.p50())});
     }
+    printTable(out, head, lines);
+    notes.forEach(n -> out.println("note: " + n));
+  }
+
+  /** A Markdown table: the head, a rule, one line per row, each column as wide as its widest cell. */
+  static void printTable(PrintStream out, String[] head, List<String[]> lines) {
     int[] width = new int[head.length];
     for (int i = 0; i < head.length; i++) {
       width[i] = head[i].length();
@@ -52,7 +58,6 @@ final class Report {
     }
     out.println(rule.append("|"));
     lines.forEach(l -> out.println(line(l, width)));
-    notes.forEach(n -> out.println("note: " + n));
   }
 
   synchronized void writeJson(Path file) throws IOException {
