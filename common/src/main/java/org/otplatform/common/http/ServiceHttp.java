@@ -12,7 +12,6 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.openapi.contract.OpenAPIContract;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.service.ServiceLauncher;
@@ -45,7 +44,7 @@ public final class ServiceHttp {
    */
   public static Future<Router> router(Vertx vertx, String contractResource, HealthChecks readiness,
       CommonConfig common, BearerAuth auth, Consumer<RouterBuilder> operations) {
-    return OpenAPIContract.from(vertx, contractResource).map(contract -> {
+    return Contracts.from(vertx, contractResource).map(contract -> {
       RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
       HttpHardening.install(builder, common);
       if (auth != null) {
