@@ -30,7 +30,7 @@ class ComposeFileTest {
   private static final Path COMPOSE = Path.of("..", "deploy", "compose");
   private static final Map<String, Integer> PORTS = Map.of("gss", 8091, "auth", 8092, "lss", 8093, "relay", 8094,
       "logger", 8095);
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z_]+)(:\\?[^}]*)?}");
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z_]+)(:\\?[^}]*|:-([^}]*))?}");
 
   @SuppressWarnings("unchecked")
   private static Map<String, Map<String, Object>> services() throws IOException {
@@ -97,7 +97,8 @@ class ComposeFileTest {
       }
       int port = ServiceConfigs.port(name, new Env(env));
       assertEquals(entry.getValue(), port, name);
-      assertEquals(List.of(port + ":" + port), service.get("ports"), name + ": published port");
+      assertEquals(List.of("${OT_" + name.toUpperCase() + "_PUBLISHED_PORT:-" + port + "}:" + port), service.get("ports"),
+          name + ": published port, by default the same");
     }
     Map<String, Object> lss = services.get("lss");
     assertEquals(lss.get("hostname"), ((Map<String, Object>) lss.get("environment")).get("OT_LSS_COMPUTE_HOST"),
@@ -116,6 +117,10 @@ class ComposeFileTest {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       // As make-env.sh writes them: long random strings, and for a key 32 random bytes in base64.
+      if (m.group(3) != null) { // ${NAME:-default}: unset here, so the default
+        m.appendReplacement(out, Matcher.quoteReplacement(m.group(3)));
+        continue;
+      }
       String fake = m.group(1).endsWith("_KEY") ? java.util.Base64.getEncoder().encodeToString(new byte[32])
           : "Q7wL9" + m.group(1).toLowerCase().replace("_", "") + "k2R8zT4m";
       m.appendReplacement(out, Matcher.quoteReplacement(fake));

@@ -19,7 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Each service's Containerfile, checked without an image builder: the entrypoint in JSON-array
+ * The services' Containerfile (one for the five, the service a build argument) and the compute
+ * service's, checked without an image builder (ImagesTest in {@code images} builds and runs them): the entrypoint in JSON-array
  * form (the thesis' containerd pitfall) with the service as PID 1, a numeric non-root user, a
  * pinned base image, sources that the build produced — and its entrypoint run here the same way,
  * from the built jar and its libraries: with a bad {@code OT_KAFKA_BOOTSTRAP} the service must
@@ -32,9 +33,10 @@ class ContainerfilesTest {
   @ParameterizedTest
   @ValueSource(strings = {"auth", "gss", "lss", "relay", "logger"})
   void theImageRunsTheServiceAsBuilt(String service) throws Exception {
-    List<String> lines = Files.readAllLines(ROOT.resolve("deploy/images/" + service + "/Containerfile"));
-    String from = instruction(lines, "FROM");
-    assertTrue(from.matches("\\S+:[0-9][\\w.-]*"), "a pinned base image, not latest: " + from);
+    List<String> lines = Files.readAllLines(ROOT.resolve("deploy/images/service/Containerfile"));
+    assertEquals("${BASE}", instruction(lines, "FROM"), "the base is a build argument");
+    String base = instruction(lines, "ARG BASE=");
+    assertTrue(base.matches("\\S+:[0-9][\\w.-]*"), "a pinned base image, not latest: " + base);
     String user = instruction(lines, "USER");
     assertTrue(user.matches("[1-9][0-9]*(:[1-9][0-9]*)?"), "a numeric non-root user: " + user);
     JsonArray entrypoint = new JsonArray(instruction(lines, "ENTRYPOINT"));
@@ -102,9 +104,10 @@ class ContainerfilesTest {
 
   /** The value of the first instruction {@code name}. */
   private static String instruction(List<String> lines, String name) {
-    String line = lines.stream().filter(l -> l.startsWith(name + " ")).findFirst().orElse(null);
+    String prefix = name.endsWith("=") ? name : name + " ";
+    String line = lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
     assertNotNull(line, "no " + name);
-    return line.substring(name.length() + 1).trim();
+    return line.substring(prefix.length()).trim();
   }
 
   /** The module's built jar, which the Containerfile's COPY picks up. */

@@ -1,0 +1,105 @@
+package org.otplatform.images;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The podman command line, as the tests use it. On machines like these (hybrid cgroups, no
+ * setrlimit in the sandbox) containers run only with runc and without default ulimits, which
+ * {@code deploy/images/containers.conf} sets; it is used when runc is installed and no
+ * {@code CONTAINERS_CONF} is set already.
+ */
+final class Podman {
+  /** What a command printed (stdout and stderr together) and how it ended. */
+  record Result(int exitCode, String output) {
+    Result orFail(String what) {
+      if (exitCode != 0) {
+        throw new AssertionError(what + " failed (exit " + exitCode + "):\n" + output);
+      }
+      return this;
+    }
+  }
+
+  private final Map<String, String> environment;
+
+  private Podman(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
+  /** Podman if it is installed, else null. */
+  static Podman find(Path root) {
+    if (!onPath("podman")) {
+      return null;
+    }
+    Map<String, String> env = new java.util.HashMap<>();
+    if (System.getenv("CONTAINERS_CONF") == null && onPath("runc")) {
+      env.put("CONTAINERS_CONF", root.resolve("deploy/images/containers.conf").toString());
+    }
+    return new Podman(env);
+  }
+
+  static boolean onPath(String command) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+        return true;
+      }
+    }
+    return Files.isExecutable(Path.of("/usr/sbin", command));
+  }
+
+  /** Settings a child process of the tests needs to run containers here (CONTAINERS_CONF). */
+  Map<String, String> environment() {
+    return environment;
+  }
+
+  Result podman(Duration timeout, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add("podman");
+    command.addAll(List.of(args));
+    return exec(command, timeout, null);
+  }
+
+  /** Runs {@code command} with this environment; the output also goes to {@code log} when given. */
+  Result exec(List<String> command, Duration timeout, Path log) {
+    return exec(command, Map.of(), timeout, log);
+  }
+
+  /** As {@link #exec(List, Duration, Path)}, with {@code extra} variables set too. */
+  Result exec(List<String> command, Map<String, String> extra, Duration timeout, Path log) {
+    try {
+      Path out = log != null ? log : Files.createTempFile("podman", ".out");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .redirectOutput(out.toFile());
+      builder.environment().putAll(environment);
+      builder.environment().putAll(extra);
+      Process process = builder.start();
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.descendants().forEach(ProcessHandle::destroyForcibly);
+          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          throw new AssertionError(String.join(" ", command) + " did not end within " + timeout.toSeconds()
+              + " s:\n" + Files.readString(out, StandardCharsets.UTF_8));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        process.destroyForcibly();
+        throw new AssertionError("interrupted", e);
+      }
+      String output = Files.readString(out, StandardCharsets.UTF_8);
+      if (log == null) {
+        Files.delete(out);
+      }
+      return new Result(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command + ": " + e.getMessage(), e);
+    }
+  }
+}
