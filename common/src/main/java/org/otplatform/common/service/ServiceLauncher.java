@@ -62,6 +62,8 @@ public final class ServiceLauncher {
       return;
     }
     CommonConfig common = recipe.common().apply(config);
+    // The line an operator (and the image tests' kube play check) reads as "the settings are valid".
+    LOG.info("{} starting: configuration accepted (instance {})", recipe.name(), common.instanceId());
     if (common.shipLogs()) {
       LogShipping.install(common.kafka(), recipe.name(), common.instanceId());
     }
