@@ -34,6 +34,10 @@ make_base() {
 }
 base="${OT_IMAGE_BASE:-}"
 kafka_base="$base"
+if [[ -z "$base" && "$engine" == buildah ]]; then
+  echo "build-images: making the base needs podman or docker; with buildah set OT_IMAGE_BASE" >&2
+  exit 69
+fi
 if [[ -z "$base" ]]; then
   base="localhost/ot-platform/base:$tag"
   kafka_base="localhost/ot-platform/base-kafka:$tag"

@@ -10,8 +10,8 @@
 # Usage: deploy/images/base/make-base.sh [image [extra modules]]
 #   image default localhost/ot-platform/base:0.1.0; extra Java modules comma-separated (the broker's
 #   image needs java.desktop: log4j's LoggerContext implements java.beans' listener).
-# Needs root (mmdebstrap into a directory), mmdebstrap, podman (or buildah) and a JDK 17 with its
-# jmods; as root on Debian it installs what is missing. Environment: OT_BASE_SUITE (bookworm),
+# Needs root (mmdebstrap into a directory), mmdebstrap, podman (or docker), strip and a JDK 17 with
+# its jmods; as root on Debian it installs what is missing. Environment: OT_BASE_SUITE (bookworm),
 # OT_BASE_MIRROR (mmdebstrap's default), JAVA_HOME (the JDK whose jmods are linked).
 set -euo pipefail
 image="${1:-localhost/ot-platform/base:0.1.0}"
@@ -22,7 +22,8 @@ if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then sed -n '2,16p' "$0" | se
 # The Java modules of every service, found with `jdeps -summary` over their class paths, plus what
 # is reached only at run time: jdk.crypto.ec (the platform's ECDSA certificates), jdk.zipfs, JFR.
 # java.rmi is the broker's (kafka-tools). java.desktop (8 MB, with AWT's natives 11) is left out:
-# in the services only optional binders of Micrometer refer to it.
+# in the services only optional binders of Micrometer and snakeyaml's bean support refer to it (the
+# services read their OpenAPI YAML without the latter: common.http.Contracts).
 modules=java.base,java.logging,java.management,jdk.management,java.naming,java.xml,java.sql,\
 java.security.sasl,java.security.jgss,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.jfr,\
 jdk.management.jfr,java.rmi${extra:+,$extra}
@@ -30,7 +31,8 @@ jdk.management.jfr,java.rmi${extra:+,$extra}
 java_home="${JAVA_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 missing=()
 command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
-command -v podman >/dev/null || command -v buildah >/dev/null || missing+=(podman runc)
+command -v podman >/dev/null || command -v docker >/dev/null || missing+=(podman runc)
+command -v strip >/dev/null || missing+=(binutils)
 [[ -f "$java_home/jmods/java.base.jmod" ]] || missing+=(openjdk-17-jdk-headless)
 if [[ ${#missing[@]} -gt 0 ]]; then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
@@ -77,8 +79,8 @@ chmod 1777 "$root/tmp"
 chown 10001:10001 "$root/var/lib/ot"
 chmod 0700 "$root/var/lib/ot"
 
-if command -v podman >/dev/null; then import=(podman import); else import=(buildah import); fi
-tar -C "$root" --numeric-owner -cf - . | "${import[@]}" --quiet \
+if command -v podman >/dev/null; then import=(podman import --quiet); else import=(docker import); fi
+tar -C "$root" --numeric-owner -cf - . | "${import[@]}" \
   --change 'ENV PATH=/opt/java/bin:/usr/bin:/bin' \
   --change 'ENV JAVA_HOME=/opt/java' \
   --change 'ENV LANG=C.UTF-8' \
