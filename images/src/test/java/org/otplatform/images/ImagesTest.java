@@ -160,6 +160,28 @@ class ImagesTest {
     }
   }
 
+  /** The kriging service's image: a bad port stops it with 78; started as a pod would, it is ready. */
+  @Test
+  @Order(2)
+  void theComputeImageRefusesABadPortAndRunsAsPid1() throws Exception {
+    Podman.Result bad = podman.podman(Duration.ofMinutes(2), "run", "--rm", "--read-only", "--cap-drop", "ALL",
+        "--network", "none", "-e", "OT_PORT=not-a-port", "ot-platform/compute:" + TAG);
+    assertEquals(78, bad.exitCode(), bad.output());
+    assertTrue(bad.output().contains("OT_PORT"), "the setting is named: " + bad.output());
+
+    String name = run + "-compute";
+    containers.add(name);
+    podman.podman(Duration.ofMinutes(1), "run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp",
+        "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "-p", "127.0.0.1::8080",
+        "-e", "OT_PORT=8080", "-e", "OT_BIND_HOST=0.0.0.0", "-e", "OT_SERVICE_NAME=kriging",
+        "-e", "OT_SESSION_ID=" + UUID.randomUUID(), "ot-platform/compute:" + TAG).orFail("podman run compute");
+    String port = podman.podman(Duration.ofSeconds(30), "port", name, "8080/tcp").orFail("podman port").output().strip();
+    String url = "http://127.0.0.1:" + port.substring(port.lastIndexOf(':') + 1) + "/health/ready";
+    await(Duration.ofMinutes(2), "the kriging service ready", () -> http.send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    assertPid1AsTheServicesUser(name.substring(run.length() + 1));
+  }
+
   @Test
   @Order(3)
   void thePlatformRunsFromItsImagesAndASessionAnswersThroughTheRelay() throws Exception {

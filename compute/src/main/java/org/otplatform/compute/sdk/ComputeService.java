@@ -50,6 +50,8 @@ public final class ComputeService implements ServiceContext {
   private final ActionRunner runner;
   /** A connection silent this long is closed ({@code OT_COMPUTE_IDLE_TIMEOUT_SECONDS}, default 120). */
   private final Duration idleTimeout;
+  private final String bindHost;
+  private final int port;
   private Vertx vertx;
   private HttpServer server;
 
@@ -59,10 +61,21 @@ public final class ComputeService implements ServiceContext {
     this.tls = new ComputeTls(env);
     this.runner = ActionRunner.from(env);
     this.idleTimeout = Duration.ofSeconds(ActionRunner.positive(env, "OT_COMPUTE_IDLE_TIMEOUT_SECONDS", 120));
+    this.bindHost = env.getOrDefault(ComputeContract.BIND_HOST, "127.0.0.1");
+    this.port = port(env.getOrDefault(ComputeContract.PORT, "0"));
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
         (p, c) -> describe()));
+  }
+
+  /** {@code OT_PORT}: 0 (any free port, which the LSS reads from the listening line) to 65535. */
+  private static int port(String value) {
+    String text = value.trim();
+    if (text.matches("[0-9]{1,5}") && Integer.parseInt(text) <= 65535) {
+      return Integer.parseInt(text);
+    }
+    throw new IllegalArgumentException(ComputeContract.PORT + " must be a port from 0 to 65535, got '" + value + "'");
   }
 
   /** A service configured from the process environment. */
@@ -146,8 +159,7 @@ public final class ComputeService implements ServiceContext {
 
   /** Entry point for a service's {@code main}: listens, announces the port, runs until killed. */
   public void run() {
-    String host = System.getenv().getOrDefault(ComputeContract.BIND_HOST, "127.0.0.1");
-    int port = Integer.parseInt(System.getenv().getOrDefault(ComputeContract.PORT, "0"));
+    String host = bindHost;
     try {
       int bound = start(host, port).toCompletionStage().toCompletableFuture().get();
       LOG.info("{} for session {} listening on {}:{}", serviceName, sessionId, host, bound);
