@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -221,7 +220,7 @@ class ImagesTest {
     for (String service : SERVICES) {
       await(Duration.ofMinutes(4), service + " ready", () -> {
         assertRunning(service);
-        return status(get(service, "/health/ready", null)) == 200;
+        return get(service, "/health/ready", null).statusCode() == 200;
       });
       assertPid1AsTheServicesUser(service);
     }
@@ -265,7 +264,7 @@ class ImagesTest {
             composeContainer(service)).output().strip();
         assertTrue(!state.startsWith("exited"), service + " exited:\n"
             + tail(podman.podman(Duration.ofSeconds(30), "logs", composeContainer(service)).output()));
-        return status(get(service, "/health/ready", null)) == 200;
+        return get(service, "/health/ready", null).statusCode() == 200;
       });
     }
     aSessionOpensAnswersAndCloses(composeContainer("lss"));
@@ -406,10 +405,6 @@ class ImagesTest {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static int status(HttpResponse<String> response) {
-    return response.statusCode();
-  }
-
   /** Waits for {@code condition} (an exception counts as not yet, an AssertionError ends the wait). */
   private static void await(Duration timeout, String what, ThrowingCondition condition) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -422,7 +417,7 @@ class ImagesTest {
       } catch (java.io.IOException | RuntimeException e) {
         last = e;
       }
-      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS)).join();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250)); // the poll interval
     }
     throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + (last != null ? " (" + last + ")" : ""));
   }
