@@ -159,14 +159,13 @@ public final class ComputeService implements ServiceContext {
 
   /** Entry point for a service's {@code main}: listens, announces the port, runs until killed. */
   public void run() {
-    String host = bindHost;
     try {
-      int bound = start(host, port).toCompletionStage().toCompletableFuture().get();
-      LOG.info("{} for session {} listening on {}:{}", serviceName, sessionId, host, bound);
+      int bound = start(bindHost, port).toCompletionStage().toCompletableFuture().get();
+      LOG.info("{} for session {} listening on {}:{}", serviceName, sessionId, bindHost, bound);
       System.out.println(ComputeContract.listeningLine(bound));
       System.out.flush();
     } catch (Exception e) {
-      LOG.error("{} cannot start on {}:{}", serviceName, host, port, e);
+      LOG.error("{} cannot start on {}:{}", serviceName, bindHost, port, e);
       System.exit(70);
     }
     exitWithParent(System.getenv(ComputeContract.PARENT_PID));
