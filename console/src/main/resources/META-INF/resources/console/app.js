@@ -402,7 +402,7 @@ function describe(d) {
   }
   const parts = [];
   if (d.service) parts.push(d.service);
-  if (d.reason) parts.push(d.reason);
+  if (d.reason) parts.push(d.message ? `${d.reason}: ${d.message}` : d.reason);
   if (d.exitCode !== undefined && d.exitCode !== null) parts.push(`exit code ${d.exitCode}`);
   if (d.attempt) parts.push(`attempt ${d.attempt}`);
   if (d.lss) parts.push(`on ${d.lss}`);

@@ -87,6 +87,10 @@ final class SessionsCommand {
     if (entry.getString("reason") != null) {
       line.append("  ").append(entry.getString("reason"));
     }
+    if (entry.getString("message") != null) {
+      // What the cluster said about a starting pod (ServiceProgress).
+      line.append(": ").append(entry.getString("message"));
+    }
     return line.toString();
   }
 

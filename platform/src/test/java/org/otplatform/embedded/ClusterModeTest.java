@@ -26,7 +26,9 @@ import org.otplatform.lss.k8s.PodModel;
 /**
  * The platform with its LSS in kubernetes mode: sessions opened through the GSS become pods in the
  * fabric8 API mock, moved along by the fake kubelet; closing deletes them; a pod that cannot pull
- * its image fails the session with that reason; a pod killed after READY is restarted; pods of
+ * its image fails the session with that reason once its grace ran out; a pod no node fits opens once
+ * the autoscaler adds one, what the cluster said on the way in the session's stream, or fails at the
+ * end of its grace; a pod killed after READY is restarted; pods of
  * over or unknown sessions are removed; and when the LSS stops, a second LSS finishes and keeps
  * its sessions with the same pods (last, as it replaces the platform's LSS).
  */
@@ -47,7 +49,9 @@ class ClusterModeTest {
     Files.writeString(catalog, """
         {"defaultType": "pods", "types": {
           "pods": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:ok"}]},
-          "broken": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:pull-fail"}]},
+          "broken": {"maxOpenPerProject": 5, "schedulingGraceSeconds": 1, "services": [{"name": "kriging", "image": "registry.example/ot-compute:pull-fail"}]},
+          "autoscaled": {"maxOpenPerProject": 5, "schedulingGraceSeconds": 60, "services": [{"name": "kriging", "image": "registry.example/ot-compute:scale-up", "startTimeoutSeconds": 2}]},
+          "nonode": {"maxOpenPerProject": 5, "schedulingGraceSeconds": 1, "services": [{"name": "kriging", "image": "registry.example/ot-compute:unschedulable"}]},
           "oomy": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:oom", "restartLimit": 1}]},
           "late": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:late"}]}
         }}""");
@@ -146,6 +150,38 @@ class ClusterModeTest {
     JsonObject service = failed.getJsonArray("services").getJsonObject(0);
     assertEquals("FAILED", service.getString("state"));
     assertTrue(service.getString("reason").contains("ErrImagePull"), service.encode());
+    Api.await("no pod left", Duration.ofSeconds(30), () -> pods().stream()
+        .noneMatch(p -> id.equals(p.getMetadata().getLabels().get(PodModel.SESSION))));
+  }
+
+  /**
+   * The pod waits 4 s for a node (its start timeout is 2 s, which stands still meanwhile): the
+   * session opens, and its progress stream says why it took long — the scheduler's and the
+   * autoscaler's events, before the session was READY.
+   */
+  @Test
+  void aSessionWaitingForANodeOpensOnceTheAutoscalerAddsOneAndItsStreamSaysWhy() throws Exception {
+    String id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\",\"type\":\"autoscaled\"}")
+        .expect(202).json().getString("id");
+    List<String[]> events = Api.readSse(gss + "/api/v1/sessions/" + id + "/events", token, null, "SessionReady");
+    List<JsonObject> notes = events.stream().filter(e -> e[1].equals("ServiceProgress")).map(e -> new JsonObject(e[2]))
+        .toList();
+    List<String> reasons = notes.stream().map(n -> n.getString("reason")).toList();
+    assertTrue(reasons.indexOf("FailedScheduling") >= 0 && reasons.indexOf("FailedScheduling") < reasons.indexOf(
+        "TriggeredScaleUp"), events.stream().map(e -> e[2]).toList().toString());
+    assertEquals("kriging", notes.get(0).getString("service"));
+    assertEquals("0/3 nodes are available: 3 Insufficient memory.", notes.get(0).getString("message"));
+    Api.delete(gss + "/api/v1/sessions/" + id, token).expect(202);
+    Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(session(id).getString("state")));
+  }
+
+  @Test
+  void aSessionNoNodeEverFitsFailsAtTheEndOfItsGraceWithTheSchedulersReason() {
+    String id = Api.post(gss + "/api/v1/sessions", token, "{\"project\":\"cluster-project\",\"type\":\"nonode\"}")
+        .expect(202).json().getString("id");
+    Api.await("session FAILED", Duration.ofSeconds(60), () -> "FAILED".equals(session(id).getString("state")));
+    String reason = session(id).getString("reason");
+    assertTrue(reason.contains("Unschedulable: 0/3 nodes are available") && reason.contains("still after 1 s"), reason);
     Api.await("no pod left", Duration.ofSeconds(30), () -> pods().stream()
         .noneMatch(p -> id.equals(p.getMetadata().getLabels().get(PodModel.SESSION))));
   }

@@ -235,8 +235,8 @@ class DeployManifestsTest {
         assertEquals(List.of(""), rule.getApiGroups(), "core group only");
         rule.getResources().forEach(r -> verbs.put(r, rule.getVerbs()));
       }
-      assertEquals(Map.of("pods", List.of("create", "get", "list", "watch", "delete"), "pods/log", List.of("get")),
-          verbs);
+      assertEquals(Map.of("pods", List.of("create", "get", "list", "watch", "delete"), "pods/log", List.of("get"),
+          "events", List.of("list", "watch")), verbs);
       RoleBinding binding = all(overlay, RoleBinding.class).get(0);
       assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
       assertEquals(1, binding.getSubjects().size());

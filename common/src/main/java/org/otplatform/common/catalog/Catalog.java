@@ -121,8 +121,16 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
       }
       specs.add(parseService(serviceName, s, at, problems));
     }
-    Duration longestStart = specs.stream().map(ServiceSpec::startTimeout).max(Duration::compareTo)
-        .orElse(Duration.ofSeconds(60));
+    int grace = integer(json, "schedulingGraceSeconds", (int) ServiceSpec.DEFAULT_SCHEDULING_GRACE.toSeconds(), where,
+        problems);
+    if (grace < 0) {
+      problems.add(where + ": schedulingGraceSeconds must be 0 (fail at once) or more");
+    }
+    specs.replaceAll(spec -> spec.withSchedulingGrace(Duration.ofSeconds(Math.max(grace, 0))));
+    // A pod may wait out its grace before its start timeout runs; a process (no image) never waits.
+    Duration longestStart = specs.stream()
+        .map(s -> s.image() == null ? s.startTimeout() : s.startTimeout().plus(s.schedulingGrace()))
+        .max(Duration::compareTo).orElse(Duration.ofSeconds(60));
     Duration openTimeout = json.containsKey("openTimeoutSeconds")
         ? Duration.ofSeconds(integer(json, "openTimeoutSeconds", 0, where, problems)) : longestStart.plusSeconds(30);
     if (openTimeout.isZero() || openTimeout.isNegative()) {
@@ -164,7 +172,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     }
     return new ServiceSpec(name, List.copyOf(command), image, Map.copyOf(env), s.getBoolean("mandatory", true),
         Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems), restartLimit,
-        (String) readiness);
+        (String) readiness, ServiceSpec.DEFAULT_SCHEDULING_GRACE);
   }
 
   /** An integer field; anything else is a problem named with its entry (not a ClassCastException). */

@@ -23,19 +23,34 @@ import org.otplatform.compute.contract.ComputeContract;
  *     optional service
  * @param readinessPath the HTTP path that answers 200 once the service is ready (default
  *     {@code /health/ready}): probed by the local spawner, the pod's readiness probe in a cluster
+ * @param schedulingGrace cluster mode: how long the pod may wait for a node ({@code Unschedulable},
+ *     as while a cluster autoscaler adds one) or retry pulling its image ({@code ErrImagePull},
+ *     {@code ImagePullBackOff}) before the start fails with the last reason; the start timeout
+ *     does not run meanwhile
  */
 public record ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
     boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit,
-    String readinessPath) {
+    String readinessPath, Duration schedulingGrace) {
 
   /** The restart limit of a service that does not set one. */
   public static final int DEFAULT_RESTART_LIMIT = 3;
   public static final String DEFAULT_READINESS_PATH = ComputeContract.READY_PATH;
+  /**
+   * The scheduling grace of a session type that does not set one: long enough for a cluster
+   * autoscaler to add a node (typically one to three minutes) or a registry to come back.
+   */
+  public static final Duration DEFAULT_SCHEDULING_GRACE = Duration.ofMinutes(5);
 
   /** A mandatory cluster-mode service with the defaults and no restarts (tests, benchmarks). */
   public static ServiceSpec ofImage(String name, String image, Duration startTimeout) {
     return new ServiceSpec(name, List.of(), image, Map.of(), true, startTimeout, 8080, Resources.DEFAULT, 0,
-        DEFAULT_READINESS_PATH);
+        DEFAULT_READINESS_PATH, DEFAULT_SCHEDULING_GRACE);
+  }
+
+  /** This service with another scheduling grace. */
+  public ServiceSpec withSchedulingGrace(Duration grace) {
+    return new ServiceSpec(name, command, image, env, mandatory, startTimeout, port, resources, restartLimit,
+        readinessPath, grace);
   }
 
   /** Kubernetes resource quantities by resource name ({@code cpu}, {@code memory}). */

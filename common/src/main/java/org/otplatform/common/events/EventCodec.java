@@ -9,6 +9,7 @@ import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
+import org.otplatform.common.events.SessionEvent.ServiceProgress;
 import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
 import org.otplatform.common.events.SessionEvent.SessionActivity;
@@ -61,6 +62,8 @@ public final class EventCodec {
           json.getInteger("exitCode"), json.getString("reason", ""));
       case "ServiceRestarting" -> new ServiceRestarting(id, time, session, required(json, "service"),
           json.getInteger("attempt", 0), json.getInteger("restartLimit", 0), json.getLong("delayMillis", 0L));
+      case "ServiceProgress" -> new ServiceProgress(id, time, session, required(json, "service"),
+          json.getString("reason", ""), json.getString("message", ""));
       case "SessionReady" -> new SessionReady(id, time, session, endpoints(json.getJsonArray("services")));
       case "SessionFailed" -> new SessionFailed(id, time, session, json.getString("reason", ""));
       case "SessionClosed" -> new SessionClosed(id, time, session, json.getString("reason", ""));

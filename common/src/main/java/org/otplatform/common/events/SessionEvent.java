@@ -79,6 +79,23 @@ public sealed interface SessionEvent extends PlatformEvent {
     }
   }
 
+  /**
+   * What the cluster says about a compute service that is starting — a Kubernetes event of its pod
+   * ({@code FailedScheduling}, {@code TriggeredScaleUp}, {@code Pulling}, {@code BackOff}, …), so a
+   * user sees why the start takes long. Rate-limited by the LSS; it changes no state.
+   */
+  record ServiceProgress(String id, Instant time, String sessionId, String service, String reason, String message)
+      implements SessionEvent {
+    public static ServiceProgress of(String sessionId, String service, String reason, String message) {
+      return new ServiceProgress(newId(), Instant.now(), sessionId, service, reason, message);
+    }
+
+    @Override
+    public JsonObject fields() {
+      return new JsonObject().put("service", service).put("reason", reason).put("message", message);
+    }
+  }
+
   /** Every compute service of the session is ready. */
   record SessionReady(String id, Instant time, String sessionId, List<ServiceEndpoint> services)
       implements SessionEvent {

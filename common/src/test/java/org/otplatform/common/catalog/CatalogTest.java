@@ -15,8 +15,27 @@ class CatalogTest {
     assertEquals("kriging", catalog.defaultType());
     assertEquals("kriging", catalog.type("kriging").orElseThrow().services().get(0).name());
     assertEquals(java.time.Duration.ofSeconds(90), catalog.type("kriging").orElseThrow().openTimeout(),
-        "default open timeout: the longest service start timeout plus 30 s");
+        "the built-in (local-mode) catalog's open timeout: the start timeout plus 30 s, no scheduling grace");
     assertEquals(ServiceSpec.DEFAULT_RESTART_LIMIT, catalog.type("kriging").orElseThrow().services().get(0).restartLimit());
+  }
+
+  @Test
+  void aPodMayWaitOutItsSchedulingGraceBeforeTheOpenTimesOut() {
+    Catalog catalog = Catalog.parse(new JsonObject("""
+        {"defaultType": "pods", "types": {
+          "pods": {"services": [{"name": "a", "image": "x:1", "startTimeoutSeconds": 20}]},
+          "gpu": {"schedulingGraceSeconds": 600, "services": [{"name": "a", "image": "x:1"}]},
+          "strict": {"schedulingGraceSeconds": 0, "services": [{"name": "a", "image": "x:1"}]}
+        }}"""), "test");
+    SessionType pods = catalog.type("pods").orElseThrow();
+    assertEquals(ServiceSpec.DEFAULT_SCHEDULING_GRACE, pods.services().get(0).schedulingGrace());
+    assertEquals(java.time.Duration.ofSeconds(20 + 300 + 30), pods.openTimeout(), "start timeout + grace + 30 s");
+    assertEquals(java.time.Duration.ofSeconds(600), catalog.type("gpu").orElseThrow().services().get(0).schedulingGrace());
+    assertEquals(java.time.Duration.ZERO, catalog.type("strict").orElseThrow().services().get(0).schedulingGrace());
+    ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(new JsonObject("""
+        {"defaultType": "p", "types": {"p": {"schedulingGraceSeconds": -1, "services": [{"name": "a", "image": "x:1"}]}}}"""),
+        "test"));
+    assertTrue(e.getMessage().contains("type 'p': schedulingGraceSeconds must be 0 (fail at once) or more"), e.getMessage());
   }
 
   @Test

@@ -25,6 +25,7 @@ class EventCodecTest {
         ServiceFailed.of("s1", "kriging", 137, "OOMKilled"),
         ServiceFailed.of("s1", "kriging", null, "ImagePullBackOff"),
         SessionEvent.ServiceRestarting.of("s1", "kriging", 2, 3, 2000),
+        SessionEvent.ServiceProgress.of("s1", "kriging", "TriggeredScaleUp", "pod triggered scale-up: [{pool 1->2 (max: 5)}]"),
         SessionReady.of("s1", List.of(new ServiceEndpoint("kriging", "10.0.0.5:8080"))),
         SessionFailed.of("s1", "no capacity"),
         SessionClosed.of("s1", "idle"),

@@ -3,6 +3,7 @@ package org.otplatform.gss.session;
 import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
+import org.otplatform.common.events.SessionEvent.ServiceProgress;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
 import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
@@ -26,6 +27,12 @@ import java.time.Instant;
  * before any claim too (an LSS at capacity).
  */
 public final class SessionFold {
+  /**
+   * The most cluster notes ({@code ServiceProgress}) one session's log keeps: the LSS throttles
+   * them per pod, this bounds the document whatever an LSS sends.
+   */
+  static final int MAX_PROGRESS_NOTES = 100;
+
   private SessionFold() {}
 
   /** The session after {@code event}, recorded at {@code now}; {@code session} itself when it changes nothing. */
@@ -42,6 +49,9 @@ public final class SessionFold {
       // Not progress: no entry in the log, and only ever moving forward.
       Instant last = session.lastActivityAt();
       return last != null && !last.isBefore(activity.time()) ? session : session.withActivity(activity.time());
+    }
+    if (event instanceof ServiceProgress && notes(session) >= MAX_PROGRESS_NOTES) {
+      return session;
     }
     Session next = session;
     if (event instanceof ServiceStarting e) {
@@ -66,6 +76,11 @@ public final class SessionFold {
           .withServices(session.services().stream().map(s -> s.in(ServiceState.STOPPED)).toList());
     }
     return next.withLog(next.log().withApplied(event.id())).record(EventCodec.encode(event), now);
+  }
+
+  private static long notes(Session session) {
+    return session.log().entries().stream()
+        .filter(e -> ServiceProgress.class.getSimpleName().equals(e.event().getString("type"))).count();
   }
 
   /** Whether the event comes from the LSS that runs the session, or one that may speak for it now. */

@@ -67,6 +67,23 @@ class SessionFoldTest {
   }
 
   @Test
+  void clusterNotesAreLoggedWithoutChangingStateUpToABound() {
+    Session s = fold(opening(), ServiceStarting.of("s", "kriging", "lss-1"));
+    Session noted = fold(s, SessionEvent.ServiceProgress.of("s", "kriging", "TriggeredScaleUp", "pod triggered scale-up"));
+    assertEquals(s.state(), noted.state());
+    assertEquals(service(s), service(noted));
+    assertEquals("TriggeredScaleUp", noted.log().entries().get(noted.seq() - 1).event().getString("reason"));
+    for (int i = 1; i < SessionFold.MAX_PROGRESS_NOTES; i++) {
+      noted = fold(noted, SessionEvent.ServiceProgress.of("s", "kriging", "BackOff", "note " + i));
+    }
+    Session full = noted;
+    assertSame(full, SessionFold.apply(full, SessionEvent.ServiceProgress.of("s", "kriging", "BackOff", "one more"), T0),
+        "no more notes past the bound");
+    assertEquals(SessionState.READY, fold(full, SessionReady.of("s", List.of(new ServiceEndpoint("kriging", "h:1"))))
+        .state(), "while state changes still fold");
+  }
+
+  @Test
   void aReplayedEventChangesNothing() {
     ServiceFailed failed = ServiceFailed.of("s", "kriging", 1, "exited");
     Session s = fold(opening(), failed);

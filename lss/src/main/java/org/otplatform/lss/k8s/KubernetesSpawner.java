@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,9 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs compute services as Kubernetes pods through the API (fabric8). Blocking client calls run
  * on a named worker pool; one informer on the platform's compute pods (by label) reports every
- * change, and {@link PodState} turns it into ready, failed or pending — image-pull errors, crash
- * loops and unschedulable pods fail at once instead of after the start timeout. A pod that fails
- * to start is deleted.
+ * change, and {@link PodState} turns it into ready, failed, waiting or pending — crash loops and
+ * bad images fail at once instead of after the start timeout, while a pod no node fits yet or
+ * whose image cannot be pulled yet gets the service's scheduling grace (its start timeout stands
+ * still meanwhile) and fails with the last reason only when that runs out. A pod that fails to
+ * start is deleted. A second informer on the namespace's events passes what the scheduler, the
+ * autoscaler and the kubelet say about a starting pod to the {@link ProgressListener}, throttled.
  *
  * <p>Pods belong to sessions, not to an LSS process: when this LSS stops, its pods keep running,
  * and the LSS that is handed the session next adopts them (a start finds the session's live pod
@@ -42,8 +46,10 @@ public final class KubernetesSpawner implements Spawner {
   private final ApiLimiter limiter;
   private final PodApi api;
   private final PodLogs logs;
+  private final PodEvents events;
   private final boolean followPodLogs;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
+  private volatile ProgressListener progress = (session, service, reason, message) -> {};
 
   /** A pod this spawner started and still follows. */
   private static final class Tracked {
@@ -57,7 +63,17 @@ public final class KubernetesSpawner implements Spawner {
     volatile boolean stopping;
     /** Holds a start slot: until ready, or until a failed pod is deleted. */
     boolean holdsSlot;
+    /** The start timeout; not running while the pod waits within its grace. */
     long timer = -1;
+    /** What is left of the start timeout while it stands still, and when it was last set going. */
+    long startLeftMillis;
+    long startSetAt;
+    /** Runs while the pod waits for a node or its image; -1 when it does not wait. */
+    long graceTimer = -1;
+    /** What the cluster said first and last while the pod waits (the first is often the clearest). */
+    String firstWait;
+    String lastWait;
+    final EventThrottle throttle = new EventThrottle();
 
     Tracked(String sessionId, ServiceSpec spec, String podName, Context context, ExitListener onExit) {
       this.sessionId = sessionId;
@@ -89,12 +105,18 @@ public final class KubernetesSpawner implements Spawner {
     this.limiter = new ApiLimiter(vertx, limits);
     this.api = new PodApi(client, target.namespace(), blocking, limiter);
     this.logs = new PodLogs(vertx, client, target.namespace(), blocking);
+    this.events = new PodEvents(client, target.namespace(), blocking);
   }
 
-  /** Starts following this LSS's pods; call before the first {@link #start}. */
+  /** Starts following this LSS's pods and their events; call before the first {@link #start}. */
   @Override
   public Future<Void> watch() {
-    return api.watch(this::changed, this::deleted);
+    return api.watch(this::changed, this::deleted).compose(v -> events.watch(this::podEvent));
+  }
+
+  @Override
+  public void onProgress(ProgressListener listener) {
+    this.progress = listener;
   }
 
   @Override
@@ -134,8 +156,7 @@ public final class KubernetesSpawner implements Spawner {
    */
   private void adopt(Tracked tracked, Pod pod) {
     ServiceSpec spec = tracked.spec;
-    tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
-        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
+    startClock(tracked, spec.startTimeout().toMillis());
     LOG.atInfo().addKeyValue("session", tracked.sessionId).log("adopting pod {} of {}, created by LSS {}",
         tracked.podName, spec.name(), pod.getMetadata().getLabels().get(PodModel.LSS));
     evaluate(tracked, pod);
@@ -144,8 +165,7 @@ public final class KubernetesSpawner implements Spawner {
   private void launch(Tracked tracked, Pod desired) {
     String name = tracked.podName;
     ServiceSpec spec = tracked.spec;
-    tracked.timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> fail(tracked,
-        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
+    startClock(tracked, spec.startTimeout().toMillis());
     api.create(desired).onComplete(r -> {
       if (r.failed()) {
         fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null));
@@ -156,12 +176,64 @@ public final class KubernetesSpawner implements Spawner {
     });
   }
 
+  /** Sets the start timeout going with {@code leftMillis} to run. */
+  private void startClock(Tracked tracked, long leftMillis) {
+    ServiceSpec spec = tracked.spec;
+    tracked.startLeftMillis = leftMillis;
+    tracked.startSetAt = System.nanoTime();
+    tracked.timer = vertx.setTimer(Math.max(1, leftMillis), t -> fail(tracked,
+        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
+  }
+
+  /**
+   * The pod waits for a node or its image: the start timeout stands still and the grace runs (from
+   * the first such state on, not again for each); once it runs out the start fails with the reason
+   * the cluster gave last.
+   */
+  private void waiting(Tracked tracked, String reason) {
+    if (tracked.graceTimer != -1) {
+      return;
+    }
+    if (vertx.cancelTimer(tracked.timer)) {
+      tracked.startLeftMillis -= (System.nanoTime() - tracked.startSetAt) / 1_000_000;
+    }
+    Duration grace = tracked.spec.schedulingGrace();
+    LOG.atInfo().addKeyValue("session", tracked.sessionId).log("pod {} of {} waits ({}); it has {} s",
+        tracked.podName, tracked.spec.name(), reason, grace.toSeconds());
+    tracked.graceTimer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> fail(tracked, new SpawnException(
+        tracked.spec.name() + ": " + tracked.lastWait + " (still after " + grace.toSeconds() + " s"
+            + (tracked.firstWait.equals(tracked.lastWait) ? "" : "; first: " + tracked.firstWait) + ")", null)));
+  }
+
+  /** The pod waits no more: its start timeout runs on from where it stood. */
+  private void waitOver(Tracked tracked) {
+    if (tracked.graceTimer != -1) {
+      vertx.cancelTimer(tracked.graceTimer);
+      tracked.graceTimer = -1;
+      startClock(tracked, tracked.startLeftMillis);
+    }
+  }
+
   /** Informer callbacks come on fabric8 threads: hand them to the context that started the pod. */
   private void changed(Pod pod) {
     Tracked tracked = pods.get(pod.getMetadata().getName());
     if (tracked != null) {
       onContext(tracked.context, () -> evaluate(tracked, pod));
     }
+  }
+
+  /** An event of a pod this spawner starts: passed on as progress while the pod is not ready. */
+  private void podEvent(String podName, String reason, String message) {
+    Tracked tracked = pods.get(podName);
+    if (tracked == null) {
+      return;
+    }
+    onContext(tracked.context, () -> {
+      if (!tracked.stopping && tracked.running == null
+          && tracked.throttle.admit(reason, message, System.nanoTime() / 1_000_000)) {
+        progress.progress(tracked.sessionId, tracked.spec.name(), reason, message);
+      }
+    });
   }
 
   private void deleted(Pod pod) {
@@ -180,6 +252,15 @@ public final class KubernetesSpawner implements Spawner {
           tracked.spec.name());
     }
     PodState state = PodState.of(pod, tracked.spec.port());
+    if (tracked.running == null) {
+      if (state instanceof PodState.Waiting waiting) {
+        tracked.firstWait = tracked.firstWait == null ? waiting.reason() : tracked.firstWait;
+        tracked.lastWait = waiting.reason();
+        waiting(tracked, waiting.reason());
+        return;
+      }
+      waitOver(tracked);
+    }
     if (state instanceof PodState.Ready ready && tracked.running == null) {
       vertx.cancelTimer(tracked.timer);
       tracked.running = new RunningService(tracked.sessionId, tracked.spec.name(), ready.endpoint(), tracked.podName);
@@ -205,6 +286,7 @@ public final class KubernetesSpawner implements Spawner {
 
   private void fail(Tracked tracked, SpawnException e) {
     vertx.cancelTimer(tracked.timer);
+    vertx.cancelTimer(tracked.graceTimer);
     if (tracked.ready.tryFail(e)) {
       tracked.stopping = true;
       pods.remove(tracked.podName);
@@ -281,10 +363,12 @@ public final class KubernetesSpawner implements Spawner {
     limiter.failAll(new SpawnException("the LSS is stopping", null));
     pods.values().forEach(t -> {
       vertx.cancelTimer(t.timer);
+      vertx.cancelTimer(t.graceTimer);
       t.ready.tryFail(new SpawnException("the LSS is stopping", null));
     });
     pods.clear();
     logs.close();
+    events.stop();
     api.stop();
     return blocking.close();
   }

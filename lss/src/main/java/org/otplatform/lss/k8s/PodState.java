@@ -11,15 +11,28 @@ import java.util.Set;
 
 /**
  * What the cluster says about a compute pod, pure: ready (with its endpoint), failed (with exit
- * code and reason — at once for states that never heal by themselves), or still pending.
+ * code and reason — at once for states that never heal by themselves), waiting on something that
+ * may still come (a node, its image), or pending.
  */
 public sealed interface PodState {
   /** Waiting reasons that mean the container will not start without someone changing something. */
-  Set<String> FATAL_WAITING = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CrashLoopBackOff",
-      "CreateContainerConfigError", "CreateContainerError", "ErrImageNeverPull", "RunContainerError");
+  Set<String> FATAL_WAITING = Set.of("InvalidImageName", "CrashLoopBackOff", "CreateContainerConfigError",
+      "CreateContainerError", "ErrImageNeverPull", "RunContainerError");
+  /**
+   * Waiting reasons that often heal by themselves: a registry briefly away, a pull rate limit, a
+   * credential being rotated. The kubelet retries the pull with back-off.
+   */
+  Set<String> TRANSIENT_WAITING = Set.of("ErrImagePull", "ImagePullBackOff");
 
   /** Scheduled or starting; nothing to report yet. */
   record Pending() implements PodState {}
+
+  /**
+   * Not starting yet for a reason that may pass: no node fits ({@code Unschedulable} — the normal
+   * first step on an autoscaled cluster) or the image cannot be pulled yet. The spawner gives it
+   * the session type's scheduling grace.
+   */
+  record Waiting(String reason) implements PodState {}
 
   /** Ready at {@code endpoint} (pod IP and container port). */
   record Ready(String endpoint) implements PodState {}
@@ -42,6 +55,9 @@ public sealed interface PodState {
       if (waiting != null && FATAL_WAITING.contains(waiting.getReason())) {
         return new Failed(null, reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()));
       }
+      if (waiting != null && TRANSIENT_WAITING.contains(waiting.getReason())) {
+        return new Waiting(reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()));
+      }
     }
     if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
       return new Failed(null, reason(status.getReason(), status.getMessage(), "pod " + status.getPhase()));
@@ -49,7 +65,7 @@ public sealed interface PodState {
     for (PodCondition condition : list(status.getConditions())) {
       if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
           && "Unschedulable".equals(condition.getReason())) {
-        return new Failed(null, reason("Unschedulable", condition.getMessage(), "Unschedulable"));
+        return new Waiting(reason("Unschedulable", condition.getMessage(), "Unschedulable"));
       }
     }
     boolean ready = list(status.getConditions()).stream()

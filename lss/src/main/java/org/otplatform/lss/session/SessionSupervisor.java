@@ -17,6 +17,7 @@ import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.SessionEvent;
 import org.otplatform.common.events.SessionEvent.ServiceEndpoint;
 import org.otplatform.common.events.SessionEvent.ServiceFailed;
+import org.otplatform.common.events.SessionEvent.ServiceProgress;
 import org.otplatform.common.events.SessionEvent.ServiceReady;
 import org.otplatform.common.events.SessionEvent.ServiceRestarting;
 import org.otplatform.common.events.SessionEvent.ServiceStarting;
@@ -86,6 +87,15 @@ public final class SessionSupervisor {
     this.capacity = config.capacity();
     this.restartBackoff = config.restartBackoff();
     this.maxRestartBackoff = config.maxRestartBackoff();
+    spawner.onProgress(this::progress);
+  }
+
+  /** What the cluster says about a service still starting goes to the session's progress. */
+  private void progress(String sessionId, String service, String reason, String message) {
+    LocalSession session = sessions.get(sessionId);
+    if (session != null && !session.ending && !session.released) {
+      publish(ServiceProgress.of(sessionId, service, reason, message));
+    }
   }
 
   public int load() {

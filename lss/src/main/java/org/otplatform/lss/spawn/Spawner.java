@@ -68,6 +68,19 @@ public interface Spawner {
     return java.util.Set.of();
   }
 
+  /**
+   * Where notes on starts in flight go — what the cluster says about a pod that is not ready yet
+   * (waiting for a node, pulling its image); called on the context that started the service. The
+   * local spawner has none to give.
+   */
+  default void onProgress(ProgressListener listener) {}
+
+  /** Called with a note on a compute service that is starting. */
+  @FunctionalInterface
+  interface ProgressListener {
+    void progress(String sessionId, String service, String reason, String message);
+  }
+
   /** Called when a started service ends without being asked to. */
   @FunctionalInterface
   interface ExitListener {

@@ -1,6 +1,7 @@
 package org.otplatform.lss.k8s;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -15,9 +16,13 @@ import java.util.function.UnaryOperator;
 /**
  * A test-side kubelet for the fabric8 API mock, which stores pods but runs nothing: it moves each
  * new pod through its phases by writing the status, as a node would. The image's tag picks the
- * story: {@code ok} or any tag not named here (ready), {@code pull-fail}, {@code crashloop}, {@code unschedulable}, {@code oom}
- * (ready, then OOM-killed), {@code late} (ready after 3 s), {@code slow} (never ready). Ready pods get
- * the IP 10.1.2.3. With a {@link PodLogDispatcher}, the containers that run also write a log: a
+ * story: {@code ok} or any tag not named here (ready), {@code pull-fail} (never pulled),
+ * {@code crashloop}, {@code unschedulable} (never scheduled), {@code scale-up} (unschedulable until
+ * a node is added 4 s later, then ready), {@code pull-flaky} (the pull fails, then succeeds 1.5 s
+ * later), {@code oom} (ready, then OOM-killed), {@code late} (ready after 3 s), {@code slow} (never
+ * ready). Where the story waits or fails, the kubelet (and the scheduler and autoscaler) write the
+ * Kubernetes events a cluster would: {@code FailedScheduling}, {@code TriggeredScaleUp},
+ * {@code Scheduled}, {@code Failed}, {@code BackOff}, {@code Pulled}. Ready pods get the IP 10.1.2.3. With a {@link PodLogDispatcher}, the containers that run also write a log: a
  * start line, a line with a secret in it (for the logger's masking) and, for {@code oom}, the error.
  */
 public final class FakeKubelet implements AutoCloseable {
@@ -60,20 +65,29 @@ public final class FakeKubelet implements AutoCloseable {
     String name = pod.getMetadata().getName();
     switch (story) {
       case "slow" -> status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending").endStatus().build());
-      case "pull-fail" -> {
-        status(name, p -> waiting(p, "ErrImagePull", "rpc error: pull access denied for " + image));
-        worker.schedule(() -> status(name, p -> waiting(p, "ImagePullBackOff", "Back-off pulling image")), 100,
-            TimeUnit.MILLISECONDS);
+      case "pull-fail" -> pullFails(name, image);
+      case "pull-flaky" -> {
+        pullFails(name, image);
+        worker.schedule(() -> {
+          event(name, "Pulled", "Successfully pulled image \"" + image + "\" in 1.4s");
+          status(name, FakeKubelet::running);
+        }, 1500, TimeUnit.MILLISECONDS);
+      }
+      case "scale-up" -> {
+        unschedulable(name);
+        worker.schedule(() -> event(name, "TriggeredScaleUp",
+            "pod triggered scale-up: [{ot-compute-pool 2->3 (max: 10)}]"), 300, TimeUnit.MILLISECONDS);
+        worker.schedule(() -> {
+          event(name, "Scheduled", "Successfully assigned " + namespace + "/" + name + " to node-3");
+          status(name, FakeKubelet::running);
+        }, 4000, TimeUnit.MILLISECONDS);
       }
       case "late" -> {
         status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending").endStatus().build());
         worker.schedule(() -> status(name, FakeKubelet::running), 3, TimeUnit.SECONDS);
       }
       case "crashloop" -> status(name, p -> waiting(p, "CrashLoopBackOff", "back-off 10s restarting failed container"));
-      case "unschedulable" -> status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending")
-          .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
-              .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient memory.").build())
-          .endStatus().build());
+      case "unschedulable" -> unschedulable(name);
       case "oom" -> {
         log(name, "compute service " + name + " starting");
         status(name, FakeKubelet::running);
@@ -91,6 +105,41 @@ public final class FakeKubelet implements AutoCloseable {
         status(name, FakeKubelet::running);
         worker.schedule(() -> log(name, "listening on 8080"), 200, TimeUnit.MILLISECONDS);
       }
+    }
+  }
+
+  private void unschedulable(String name) {
+    String why = "0/3 nodes are available: 3 Insufficient memory.";
+    status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending")
+        .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+            .withReason("Unschedulable").withMessage(why).build())
+        .endStatus().build());
+    event(name, "FailedScheduling", why);
+  }
+
+  private void pullFails(String name, String image) {
+    status(name, p -> waiting(p, "ErrImagePull", "rpc error: pull access denied for " + image));
+    event(name, "Failed", "Failed to pull image \"" + image + "\": rpc error: pull access denied");
+    worker.schedule(() -> {
+      status(name, p -> waiting(p, "ImagePullBackOff", "Back-off pulling image"));
+      event(name, "BackOff", "Back-off pulling image \"" + image + "\"");
+    }, 100, TimeUnit.MILLISECONDS);
+  }
+
+  /** A core/v1 event about the pod, as the scheduler, an autoscaler or the kubelet writes it. */
+  private void event(String pod, String reason, String message) {
+    String type = switch (reason) {
+      case "FailedScheduling", "Failed", "BackOff" -> "Warning";
+      default -> "Normal";
+    };
+    try {
+      client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+          .withNewMetadata().withName(pod + "." + Long.toHexString(System.nanoTime())).withNamespace(namespace)
+          .endMetadata()
+          .withNewInvolvedObject().withKind("Pod").withName(pod).withNamespace(namespace).endInvolvedObject()
+          .withReason(reason).withMessage(message).withType(type).withCount(1).build()).create();
+    } catch (RuntimeException e) {
+      // The namespace is going away with the test: nothing to report.
     }
   }
 

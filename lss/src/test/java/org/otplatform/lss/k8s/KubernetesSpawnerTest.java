@@ -101,8 +101,19 @@ class KubernetesSpawnerTest {
   }
 
   private static ServiceSpec spec(String image, Duration timeout) {
+    return spec(image, timeout, ServiceSpec.DEFAULT_SCHEDULING_GRACE);
+  }
+
+  private static ServiceSpec spec(String image, Duration timeout, Duration grace) {
     return new ServiceSpec("kriging", List.of(), "registry.example/ot-compute:" + image, Map.of("MODE", "fast"), true,
-        timeout, 8080, ServiceSpec.Resources.DEFAULT, 0, "/health/ready");
+        timeout, 8080, ServiceSpec.Resources.DEFAULT, 0, "/health/ready", grace);
+  }
+
+  /** The cluster's notes the spawner passes on, as "session reason: message". */
+  private List<String> notes() {
+    List<String> notes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    spawner.onProgress((session, service, reason, message) -> notes.add(session + " " + reason + ": " + message));
+    return notes;
   }
 
   private static SpawnException failure(Future<?> f) throws Exception {
@@ -210,24 +221,56 @@ class KubernetesSpawnerTest {
   }
 
   @Test
-  void imagePullFailureFailsAtOnceWithTheReasonAndRemovesThePod() throws Exception {
+  void anImageNeverPulledFailsAtTheEndOfItsGraceWithTheReasonAndRemovesThePod() throws Exception {
+    List<String> notes = notes();
     long t0 = System.nanoTime();
-    SpawnException e = failure(spawner.start("session-3", spec("pull-fail", Duration.ofSeconds(30)), (s, c, r) -> {}));
-    assertTrue(e.getMessage().contains("ErrImagePull"), e.getMessage());
+    SpawnException e = failure(spawner.start("session-3", spec("pull-fail", Duration.ofSeconds(30), Duration.ofSeconds(1)),
+        (s, c, r) -> {}));
+    long took = System.nanoTime() - t0;
+    assertTrue(e.getMessage().contains("ImagePullBackOff") && e.getMessage().contains("still after 1 s")
+        && e.getMessage().contains("first: ErrImagePull: rpc error: pull access denied"), e.getMessage());
     assertNull(e.exitCode());
-    assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(15), "long before the 30 s start timeout");
+    assertTrue(took >= TimeUnit.MILLISECONDS.toNanos(900), "not before the grace ran out: " + took / 1_000_000 + " ms");
+    assertTrue(took < TimeUnit.SECONDS.toNanos(15), "long before the 30 s start timeout");
     await("the failed pod to be deleted", () -> pods().isEmpty());
+    assertTrue(notes.stream().anyMatch(n -> n.startsWith("session-3 Failed: Failed to pull image")), notes.toString());
   }
 
   @Test
-  void crashLoopAndUnschedulableFailWithTheirReasons() throws Exception {
+  void anImagePulledWithinItsGraceStarts() throws Exception {
+    List<String> notes = notes();
+    RunningService running = await(spawner.start("session-8", spec("pull-flaky", Duration.ofSeconds(30),
+        Duration.ofSeconds(20)), (s, c, r) -> {}));
+    assertEquals("10.1.2.3:8080", running.endpoint());
+    assertTrue(notes.stream().anyMatch(n -> n.startsWith("session-8 BackOff: Back-off pulling image")), notes.toString());
+  }
+
+  /**
+   * As on an autoscaled cluster: no node fits, the autoscaler adds one, the pod is scheduled 4 s
+   * after its creation — past its 2 s start timeout, which stands still while the pod waits for a
+   * node. What the scheduler and the autoscaler said reaches the listener, in order.
+   */
+  @Test
+  void aPodScheduledWithinItsGraceStartsAndTheClusterSaysWhy() throws Exception {
+    List<String> notes = notes();
+    RunningService running = await(spawner.start("session-9", spec("scale-up", Duration.ofSeconds(2),
+        Duration.ofSeconds(20)), (s, c, r) -> {}));
+    assertEquals("10.1.2.3:8080", running.endpoint());
+    List<String> seen = List.copyOf(notes);
+    assertTrue(seen.size() >= 2, seen.toString());
+    assertEquals("session-9 FailedScheduling: 0/3 nodes are available: 3 Insufficient memory.", seen.get(0));
+    assertTrue(seen.get(1).startsWith("session-9 TriggeredScaleUp: pod triggered scale-up"), seen.toString());
+  }
+
+  @Test
+  void crashLoopFailsAtOnceAndAPodNeverScheduledAtTheEndOfItsGrace() throws Exception {
     SpawnException crash = failure(spawner.start("session-4", spec("crashloop", Duration.ofSeconds(30)),
         (s, c, r) -> {}));
     assertTrue(crash.getMessage().contains("CrashLoopBackOff"), crash.getMessage());
-    SpawnException unschedulable = failure(spawner.start("session-5", spec("unschedulable", Duration.ofSeconds(30)),
-        (s, c, r) -> {}));
-    assertTrue(unschedulable.getMessage().contains("Unschedulable: 0/3 nodes are available"),
-        unschedulable.getMessage());
+    SpawnException unschedulable = failure(spawner.start("session-5", spec("unschedulable", Duration.ofSeconds(30),
+        Duration.ofSeconds(1)), (s, c, r) -> {}));
+    assertTrue(unschedulable.getMessage().contains("Unschedulable: 0/3 nodes are available")
+        && unschedulable.getMessage().endsWith("(still after 1 s)"), unschedulable.getMessage());
   }
 
   @Test

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class LssRbacTest {
   private static final Map<String, Set<String>> ALLOWED = Map.of(
       "pods", Set.of("create", "get", "list", "watch", "delete"),
-      "pods/log", Set.of("get"));
+      "pods/log", Set.of("get"),
+      "events", Set.of("list", "watch"));
 
   @SuppressWarnings("unchecked")
   private static List<HasMetadata> manifest() throws Exception {

@@ -42,7 +42,7 @@ class PodModelTest {
   @Test
   void aServiceWithoutAnImageCannotRunInTheCluster() {
     ServiceSpec local = new ServiceSpec("kriging", List.of("java"), null, Map.of(), true, Duration.ofSeconds(5), 8080,
-        ServiceSpec.Resources.DEFAULT, 0, "/health/ready");
+        ServiceSpec.Resources.DEFAULT, 0, "/health/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE);
     assertThrows(IllegalArgumentException.class,
         () -> PodModel.build("s", local, new PodModel.Target("ns", "lss", 60)));
   }
@@ -50,7 +50,7 @@ class PodModelTest {
   @Test
   void podsRunLockedDown() {
     ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:1", Map.of(), true, Duration.ofSeconds(5), 9000,
-        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")), 0, "/ready");
+        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")), 0, "/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE);
     Pod pod = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60));
     assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot());
     assertEquals("RuntimeDefault", pod.getSpec().getSecurityContext().getSeccompProfile().getType());

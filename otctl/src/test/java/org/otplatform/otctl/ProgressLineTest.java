@@ -1,0 +1,24 @@
+package org.otplatform.otctl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class ProgressLineTest {
+  @Test
+  void aClusterNoteShowsItsReasonAndMessage() {
+    JsonObject note = new JsonObject().put("type", "ServiceProgress").put("service", "kriging").put("state", "OPENING")
+        .put("reason", "TriggeredScaleUp").put("message", "pod triggered scale-up");
+    assertEquals("ServiceProgress        kriging      OPENING  TriggeredScaleUp: pod triggered scale-up",
+        SessionsCommand.progressLine(note));
+  }
+
+  @Test
+  void aFailureShowsItsExitCodeAndReason() {
+    JsonObject failed = new JsonObject().put("type", "ServiceFailed").put("service", "kriging").put("state", "FAILED")
+        .put("exitCode", 3).put("reason", "exited with code 3");
+    assertEquals("ServiceFailed          kriging      FAILED  exit code 3  exited with code 3",
+        SessionsCommand.progressLine(failed));
+  }
+}
