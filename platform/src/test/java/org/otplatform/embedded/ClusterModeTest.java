@@ -51,6 +51,13 @@ class ClusterModeTest {
           "pods": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:ok"}]},
           "broken": {"maxOpenPerProject": 5, "schedulingGraceSeconds": 1, "services": [{"name": "kriging", "image": "registry.example/ot-compute:pull-fail"}]},
           "autoscaled": {"maxOpenPerProject": 5, "schedulingGraceSeconds": 60, "services": [{"name": "kriging", "image": "registry.example/ot-compute:scale-up", "startTimeoutSeconds": 2}]},
+          "gpu": {"maxOpenPerProject": 5, "defaultProfile": "cpu",
+                  "profiles": {"cpu": {"description": "CPU only"},
+                               "a100": {"description": "one GPU", "groups": ["gpu-users"],
+                                        "resources": {"limits": {"nvidia.com/gpu": "1"}},
+                                        "nodeSelector": {"accelerator": "a100"},
+                                        "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}]}},
+                  "services": [{"name": "kriging", "image": "registry.example/ot-compute:ok"}]},
           "nonode": {"maxOpenPerProject": 5, "schedulingGraceSeconds": 1, "services": [{"name": "kriging", "image": "registry.example/ot-compute:unschedulable"}]},
           "oomy": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:oom", "restartLimit": 1}]},
           "late": {"maxOpenPerProject": 5, "services": [{"name": "kriging", "image": "registry.example/ot-compute:late"}]}
@@ -173,6 +180,56 @@ class ClusterModeTest {
     assertEquals("0/3 nodes are available: 3 Insufficient memory.", notes.get(0).getString("message"));
     Api.delete(gss + "/api/v1/sessions/" + id, token).expect(202);
     Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(session(id).getString("state")));
+  }
+
+  /**
+   * Profiles through the public API: listed in /api/v1/info; the default one when the open names
+   * none; a GPU profile limited to a group — refused to a user outside it (AUTH says which groups),
+   * opened for a member, its pod asking for the GPU on the GPU nodes; an unknown one refused.
+   */
+  @Test
+  void aProfilePicksTheResourcesAndNodesOfTheSessionsPodAndIsForItsGroups() {
+    JsonObject info = Api.get(gss + "/api/v1/info", null).expect(200).json();
+    JsonObject gpuType = info.getJsonArray("sessionTypes").stream().map(JsonObject.class::cast)
+        .filter(t -> t.getString("name").equals("gpu")).findFirst().orElseThrow();
+    assertEquals("cpu", gpuType.getString("defaultProfile"));
+    assertEquals(List.of("cpu", "a100"), gpuType.getJsonArray("profiles").stream()
+        .map(p -> ((JsonObject) p).getString("name")).toList());
+
+    String auth = platform.url(platform.ports().auth());
+    Api.post(auth + "/api/v1/users", token, "{\"username\":\"carol\",\"password\":\"carol-secret-1\"}").expect(201);
+    Api.send("PUT", auth + "/api/v1/projects/cluster-project/grants", token, "{\"user\":\"carol\",\"role\":\"editor\"}")
+        .expect(200);
+    String carol = Api.post(auth + "/api/v1/login", null, "{\"username\":\"carol\",\"password\":\"carol-secret-1\"}")
+        .expect(200).json().getString("accessToken");
+    String open = "{\"project\":\"cluster-project\",\"type\":\"gpu\",\"profile\":\"a100\"}";
+    JsonObject refused = Api.post(gss + "/api/v1/sessions", carol, open).expect(403).json();
+    assertEquals("profile 'a100' is for members of gpu-users", refused.getString("message"), refused.encode());
+    JsonObject unknown = Api.post(gss + "/api/v1/sessions", carol,
+        "{\"project\":\"cluster-project\",\"type\":\"gpu\",\"profile\":\"h100\"}").expect(400).json();
+    assertTrue(unknown.getString("message").contains("has no profile 'h100'; its profiles: cpu, a100"), unknown.encode());
+
+    Api.post(auth + "/api/v1/groups", token, "{\"name\":\"gpu-users\"}").expect(201);
+    Api.send("PUT", auth + "/api/v1/groups/gpu-users/members/carol", token, null).expect(204);
+    JsonObject opened = Api.post(gss + "/api/v1/sessions", carol, open).expect(202).json();
+    assertEquals("a100", opened.getString("profile"));
+    String id = opened.getString("id");
+    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(session(id).getString("state")));
+    Pod pod = api.pods(id).get(0);
+    assertEquals("1", pod.getSpec().getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu").toString());
+    assertEquals(Map.of("accelerator", "a100"), pod.getSpec().getNodeSelector());
+    assertEquals("nvidia.com/gpu", pod.getSpec().getTolerations().get(0).getKey());
+
+    String byDefault = Api.post(gss + "/api/v1/sessions", carol, "{\"project\":\"cluster-project\",\"type\":\"gpu\"}")
+        .expect(202).json().getString("id");
+    assertEquals("cpu", session(byDefault).getString("profile"));
+    Api.await("session READY", Duration.ofSeconds(60), () -> "READY".equals(session(byDefault).getString("state")));
+    assertEquals(null, api.pods(byDefault).get(0).getSpec().getContainers().get(0).getResources().getLimits()
+        .get("nvidia.com/gpu"), "the CPU profile asks for no GPU");
+    for (String s : List.of(id, byDefault)) {
+      Api.delete(gss + "/api/v1/sessions/" + s, token).expect(202);
+      Api.await("session CLOSED", Duration.ofSeconds(60), () -> "CLOSED".equals(session(s).getString("state")));
+    }
   }
 
   @Test

@@ -101,7 +101,8 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     List<ServiceSpec> specs = new ArrayList<>();
     if (services == null || services.isEmpty()) {
       problems.add(where + ": 'services' must be a non-empty array");
-      return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60), SessionType.DEFAULT_IDLE_TIMEOUT);
+      return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60), SessionType.DEFAULT_IDLE_TIMEOUT, Map.of(),
+          null);
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < services.size(); i++) {
@@ -140,7 +141,13 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (idle < 0) {
       problems.add(where + ": idleTimeoutSeconds must be 0 (never) or more");
     }
-    return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout, Duration.ofSeconds(Math.max(idle, 0)));
+    Map<String, Profile> profiles = ProfileParser.parse(json, where, problems);
+    String defaultProfile = json.getString("defaultProfile", profiles.isEmpty() ? null : profiles.keySet().iterator().next());
+    if (defaultProfile != null && !profiles.containsKey(defaultProfile)) {
+      problems.add(where + ": defaultProfile '" + defaultProfile + "' is not one of its profiles");
+    }
+    return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout, Duration.ofSeconds(Math.max(idle, 0)),
+        profiles, defaultProfile);
   }
 
   private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {
@@ -172,7 +179,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     }
     return new ServiceSpec(name, List.copyOf(command), image, Map.copyOf(env), s.getBoolean("mandatory", true),
         Duration.ofSeconds(timeout), port, resources(s.getJsonObject("resources"), at, problems), restartLimit,
-        (String) readiness, ServiceSpec.DEFAULT_SCHEDULING_GRACE);
+        (String) readiness, ServiceSpec.DEFAULT_SCHEDULING_GRACE, Placement.NONE);
   }
 
   /** An integer field; anything else is a problem named with its entry (not a ClassCastException). */
@@ -188,7 +195,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     return defaultValue;
   }
 
-  private static ServiceSpec.Resources resources(JsonObject json, String at, List<String> problems) {
+  static ServiceSpec.Resources resources(JsonObject json, String at, List<String> problems) {
     if (json == null) {
       return ServiceSpec.Resources.DEFAULT;
     }

@@ -27,10 +27,12 @@ import org.otplatform.compute.contract.ComputeContract;
  *     as while a cluster autoscaler adds one) or retry pulling its image ({@code ErrImagePull},
  *     {@code ImagePullBackOff}) before the start fails with the last reason; the start timeout
  *     does not run meanwhile
+ * @param placement cluster mode: node selector, tolerations, affinity, pull secrets (from the
+ *     profile a session was opened with; {@link Placement#NONE} without one)
  */
 public record ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
     boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit,
-    String readinessPath, Duration schedulingGrace) {
+    String readinessPath, Duration schedulingGrace, Placement placement) {
 
   /** The restart limit of a service that does not set one. */
   public static final int DEFAULT_RESTART_LIMIT = 3;
@@ -44,13 +46,19 @@ public record ServiceSpec(String name, List<String> command, String image, Map<S
   /** A mandatory cluster-mode service with the defaults and no restarts (tests, benchmarks). */
   public static ServiceSpec ofImage(String name, String image, Duration startTimeout) {
     return new ServiceSpec(name, List.of(), image, Map.of(), true, startTimeout, 8080, Resources.DEFAULT, 0,
-        DEFAULT_READINESS_PATH, DEFAULT_SCHEDULING_GRACE);
+        DEFAULT_READINESS_PATH, DEFAULT_SCHEDULING_GRACE, Placement.NONE);
   }
 
   /** This service with another scheduling grace. */
   public ServiceSpec withSchedulingGrace(Duration grace) {
     return new ServiceSpec(name, command, image, env, mandatory, startTimeout, port, resources, restartLimit,
-        readinessPath, grace);
+        readinessPath, grace, placement);
+  }
+
+  /** This service with other resources, environment and placement (a {@link Profile}'s). */
+  public ServiceSpec with(Resources newResources, Map<String, String> newEnv, Placement newPlacement) {
+    return new ServiceSpec(name, command, image, newEnv, mandatory, startTimeout, port, newResources, restartLimit,
+        readinessPath, schedulingGrace, newPlacement);
   }
 
   /** Kubernetes resource quantities by resource name ({@code cpu}, {@code memory}). */

@@ -2,6 +2,8 @@ package org.otplatform.common.catalog;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A kind of session a front end can open, and the compute services it runs.
@@ -12,12 +14,34 @@ import java.util.List;
  * @param idleTimeout how long a READY session may go without front-end activity (as the relay
  *     reports it) before the GSS closes it with reason {@code idle} ({@code idleTimeoutSeconds};
  *     default one hour; 0 never)
+ * @param profiles the variants a user may pick when opening, by name, in the catalog's order
+ *     (empty: none, the services as they are)
+ * @param defaultProfile the profile of an open that names none ({@code defaultProfile}, else the
+ *     first listed); null when there are none
  */
 public record SessionType(String name, int maxOpenPerProject, List<ServiceSpec> services, Duration openTimeout,
-    Duration idleTimeout) {
+    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile) {
+
+  public SessionType {
+    services = List.copyOf(services);
+    profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+  }
 
   /** The idle timeout of a type that does not set one. */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
+
+  /** The profile by name, or the default for null; empty when the name is unknown (or there are none). */
+  public Optional<Profile> profile(String name) {
+    return Optional.ofNullable(profiles.get(name == null ? defaultProfile : name));
+  }
+
+  /**
+   * The type's services as they run under {@code profileName} (null: the default profile); the
+   * services as listed when the type has no profiles or the profile is unknown.
+   */
+  public List<ServiceSpec> servicesFor(String profileName) {
+    return profile(profileName).map(p -> services.stream().map(p::applyTo).toList()).orElse(services);
+  }
 
   /** Whether idle sessions of this type are closed at all. */
   public boolean culledWhenIdle() {

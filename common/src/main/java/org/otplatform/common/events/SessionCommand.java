@@ -15,17 +15,27 @@ public sealed interface SessionCommand extends PlatformEvent {
     return sessionId();
   }
 
-  /** A front end asked to open a session; an LSS starts its compute services. */
+  /**
+   * A front end asked to open a session; an LSS starts its compute services, as {@code profile}
+   * has them (null: the type's default profile, or none).
+   */
   record SessionOpenRequested(
-      String id, Instant time, String sessionId, String project, String sessionType, String owner)
+      String id, Instant time, String sessionId, String project, String sessionType, String owner, String profile)
       implements SessionCommand {
     public static SessionOpenRequested of(String sessionId, String project, String type, String owner) {
-      return new SessionOpenRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, project, type, owner);
+      return of(sessionId, project, type, owner, null);
+    }
+
+    public static SessionOpenRequested of(String sessionId, String project, String type, String owner,
+        String profile) {
+      return new SessionOpenRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, project, type, owner,
+          profile);
     }
 
     @Override
     public JsonObject fields() {
-      return new JsonObject().put("project", project).put("sessionType", sessionType).put("owner", owner);
+      JsonObject fields = new JsonObject().put("project", project).put("sessionType", sessionType).put("owner", owner);
+      return profile == null ? fields : fields.put("profile", profile);
     }
   }
 

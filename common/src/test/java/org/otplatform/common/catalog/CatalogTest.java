@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.otplatform.common.config.ConfigException;
 
@@ -17,6 +18,53 @@ class CatalogTest {
     assertEquals(java.time.Duration.ofSeconds(90), catalog.type("kriging").orElseThrow().openTimeout(),
         "the built-in (local-mode) catalog's open timeout: the start timeout plus 30 s, no scheduling grace");
     assertEquals(ServiceSpec.DEFAULT_RESTART_LIMIT, catalog.type("kriging").orElseThrow().services().get(0).restartLimit());
+  }
+
+  @Test
+  void profilesAreReadInTheirOrderWithTheFirstAsDefault() {
+    Catalog catalog = Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {"t": {
+          "profiles": {"small": {"description": "2 CPUs"}, "gpu": {"groups": ["gpu-users"],
+                       "resources": {"limits": {"nvidia.com/gpu": "1"}}, "env": {"USE_GPU": "1"}}},
+          "services": [{"name": "a", "image": "x:1", "env": {"USE_GPU": "0", "MODE": "m"}}]}}}"""), "test");
+    SessionType type = catalog.type("t").orElseThrow();
+    assertEquals(java.util.List.of("small", "gpu"), java.util.List.copyOf(type.profiles().keySet()));
+    assertEquals("small", type.defaultProfile());
+    assertEquals("2 CPUs", type.profile(null).orElseThrow().description());
+    ServiceSpec gpu = type.servicesFor("gpu").get(0);
+    assertEquals(java.util.Map.of("USE_GPU", "1", "MODE", "m"), gpu.env(), "the profile's env over the service's");
+    assertEquals("1", gpu.resources().limits().get("nvidia.com/gpu"));
+    assertEquals("512Mi", gpu.resources().limits().get("memory"), "the service's own limits stay");
+    Profile profile = type.profile("gpu").orElseThrow();
+    assertTrue(profile.allows(java.util.Set.of("gpu-users", "x"), false));
+    assertTrue(!profile.allows(java.util.Set.of("x"), false) && profile.allows(java.util.Set.of(), true));
+    assertEquals(type.services(), type.servicesFor("missing"), "an unknown profile changes nothing here");
+  }
+
+  @Test
+  void badProfilesNameTheirFieldAndEntry() {
+    ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {"t": {"defaultProfile": "none",
+          "profiles": {"Big": {}, "gpu": {"cpus": 4, "tolerations": [{"operator": "Sometimes", "effect": "Never"},
+                       {"key": "k", "operator": "Exists", "value": "v"}, {"value": "v"}],
+                       "nodeSelector": {"pool": "has space"}, "affinity": {"nodeAffinityy": {}},
+                       "imagePullSecrets": ["Bad_Name"], "resources": {"limits": {"nvidia.com/gpu": "one"}}}},
+          "services": [{"name": "a", "image": "x:1"}]}}}"""), "test"));
+    String m = e.getMessage();
+    for (String expected : List.of(
+        "type 't', profile 'Big': a profile's name must match",
+        "type 't', profile 'gpu': unknown field 'cpus'",
+        "profile 'gpu': tolerations[0]: operator must be Equal or Exists, got Sometimes",
+        "profile 'gpu': tolerations[0]: effect must be NoSchedule, PreferNoSchedule or NoExecute, got Never",
+        "profile 'gpu': tolerations[1]: an Exists toleration has no value",
+        "profile 'gpu': tolerations[2]: without a key the operator must be Exists",
+        "profile 'gpu': nodeSelector.pool is not a valid entry: has space",
+        "profile 'gpu': affinity.nodeAffinityy must be one of nodeAffinity, podAffinity, podAntiAffinity",
+        "profile 'gpu': imagePullSecrets has an invalid entry: Bad_Name",
+        "profile 'gpu': resources.limits.nvidia.com/gpu is not a quantity: 'one'",
+        "type 't': defaultProfile 'none' is not one of its profiles")) {
+      assertTrue(m.contains(expected), "missing: " + expected + "\nin: " + m);
+    }
   }
 
   @Test

@@ -84,6 +84,29 @@ public final class AuthClient implements ProjectAccess {
         });
   }
 
+  /** AUTH's {@code GET /api/v1/users/{caller}/groups}, with the caller's own token. */
+  @Override
+  public Future<Set<String>> groupsOf(Principal caller) {
+    String url = authUrl.resolve("/api/v1/users/" + URLEncoder.encode(caller.username(), StandardCharsets.UTF_8)
+        .replace("+", "%20") + "/groups").toString();
+    return client.getAbs(url)
+        .bearerTokenAuthentication(caller.token())
+        .timeout(5_000)
+        .send()
+        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
+        .compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return Future.failedFuture(resp.statusCode() == 401 ? ApiException.unauthorized("AUTH rejected the token")
+                : ApiException.unavailable("AUTH answered " + resp.statusCode() + " for the caller's groups"));
+          }
+          Set<String> names = new HashSet<>();
+          resp.bodyAsJsonObject().getJsonArray("groups", new JsonArray())
+              .forEach(g -> names.add(((JsonObject) g).getString("name")));
+          names.remove(null);
+          return Future.succeededFuture(names);
+        });
+  }
+
   /** AUTH's access check, {@code GET /api/v1/projects/{name}?role=}, with the caller's own token. */
   private Future<HttpResponse<Buffer>> ask(String name, Principal caller, String role) {
     return ask("/api/v1/projects/", name, caller, role);

@@ -20,6 +20,9 @@ public interface ProjectAccess {
   /** As {@link #roleOn}, by the project's id, which a rename keeps. */
   Future<Optional<String>> roleOnProjectId(String projectId, Principal caller, String role);
 
+  /** The names of the groups the caller is a member of; a failed future (503) when AUTH cannot say. */
+  Future<Set<String>> groupsOf(Principal caller);
+
   /** The ids of every project the caller may see (any role); a failed future (503) when AUTH cannot say. */
   Future<Set<String>> visibleProjectIds(Principal caller);
 }

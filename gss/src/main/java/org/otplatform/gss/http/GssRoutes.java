@@ -7,6 +7,7 @@ import io.vertx.ext.web.openapi.router.RouterBuilder;
 import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.catalog.SessionType;
 import org.otplatform.common.http.Responses;
 import org.otplatform.gss.GssConfig;
 
@@ -36,13 +37,24 @@ public final class GssRoutes {
     b.getRoute("undrainLss").addHandler(auth).addHandler(Responses.json(202, admin::undrain));
   }
 
+  /** A type's profiles as a picker shows them: name, description, and the groups it is limited to. */
+  private static JsonArray profiles(SessionType type) {
+    JsonArray profiles = new JsonArray();
+    type.profiles().values().forEach(p -> profiles.add(new JsonObject().put("name", p.name())
+        .put("description", p.description())
+        .put("groups", new JsonArray(p.groups().stream().sorted().toList()))));
+    return profiles;
+  }
+
   /** {@code GET /api/v1/info}: what a front end needs to find the platform's parts and session types. */
   private static JsonObject info(GssConfig config) {
     Catalog catalog = config.catalog();
     JsonArray types = new JsonArray();
     catalog.types().values().forEach(t -> types.add(new JsonObject().put("name", t.name())
         .put("services", new JsonArray(t.services().stream().map(ServiceSpec::name).toList()))
-        .put("maxOpenPerProject", t.maxOpenPerProject())));
+        .put("maxOpenPerProject", t.maxOpenPerProject())
+        .put("profiles", profiles(t))
+        .put("defaultProfile", t.defaultProfile())));
     return new JsonObject()
         .put("version", VERSION)
         .put("authUrl", config.publicAuthUrl())

@@ -29,7 +29,12 @@ public final class SessionsApi {
     if (type != null && !(type instanceof String)) {
       throw ApiException.badRequest("field 'type' must be a string");
     }
-    return parts.admission().open(BearerAuth.principal(ctx), project, (String) type).compose(this::viewWithPlace);
+    Object profile = body.getValue("profile");
+    if (profile != null && !(profile instanceof String)) {
+      throw ApiException.badRequest("field 'profile' must be a string");
+    }
+    return parts.admission().open(BearerAuth.principal(ctx), project, (String) type, (String) profile)
+        .compose(this::viewWithPlace);
   }
 
   /** {@code ?scope=own} (default): the caller's sessions; {@code visible}: also those shared with them. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.UUID;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.catalog.Catalog;
+import org.otplatform.common.catalog.Profile;
 import org.otplatform.common.catalog.SessionType;
 import org.otplatform.common.catalog.ServiceSpec;
 import org.otplatform.common.http.ApiException;
@@ -44,11 +45,20 @@ public final class Admission {
 
   /** Opens a session of {@code typeName} (the catalog's default when null) on the project; yields it as stored. */
   public Future<Session> open(Principal caller, String projectName, String typeName) {
+    return open(caller, projectName, typeName, null);
+  }
+
+  /**
+   * Opens a session of {@code typeName} (the catalog's default when null) with {@code profileName}
+   * (the type's default when null) on the project; yields it as stored.
+   */
+  public Future<Session> open(Principal caller, String projectName, String typeName, String profileName) {
     String typeKey = typeName == null ? catalog.defaultType() : typeName;
     SessionType type = catalog.type(typeKey).orElseThrow(() -> ApiException.badRequest(
         "unknown session type '" + typeKey + "'; known types: " + String.join(", ", catalog.types().keySet())));
+    Profile profile = profile(type, profileName);
     String id = UUID.randomUUID().toString();
-    return projects.project(projectName, caller)
+    return mayUse(caller, profile).compose(v -> projects.project(projectName, caller))
         .compose(project -> checkOverallLimit()
             .compose(ok -> claimUserSlot(caller, id))
             .compose(ok -> claimProjectSlot(project, type, id, caller))
@@ -58,13 +68,34 @@ public final class Admission {
         .compose(project -> queue.mustWait().compose(wait -> {
           Instant now = lifecycle.clock().instant();
           Session.Origin origin = new Session.Origin(project.getString("name"), project.getString("id"), type.name(),
-              caller.userId(), caller.username(), now);
+              caller.userId(), caller.username(), now, profile == null ? null : profile.name());
           Session fresh = Session.open(id, origin, type.services().stream().map(ServiceSpec::name).toList(), now);
           return lifecycle.open(wait.map(reason -> fresh.enqueue(reason, now)).orElse(fresh));
         }))
         .onSuccess(s -> LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} {}",
             type.name(), caller.username(), projectName,
             s.isQueued() ? "queued: " + s.queued().reason() : "opening"));
+  }
+
+  /** The profile asked for, or the type's default; a 400 naming the type's profiles for an unknown one. */
+  private static Profile profile(SessionType type, String name) {
+    if (name == null) {
+      return type.profile(null).orElse(null);
+    }
+    return type.profile(name).orElseThrow(() -> ApiException.badRequest(type.profiles().isEmpty()
+        ? "session type '" + type.name() + "' has no profiles; open it without 'profile'"
+        : "session type '" + type.name() + "' has no profile '" + name + "'; its profiles: "
+            + String.join(", ", type.profiles().keySet())));
+  }
+
+  /** A profile limited to groups is for their members (and admins): AUTH says which groups the caller is in. */
+  private Future<Void> mayUse(Principal caller, Profile profile) {
+    if (profile == null || profile.groups().isEmpty() || caller.isAdmin()) {
+      return Future.succeededFuture();
+    }
+    return projects.groupsOf(caller).compose(groups -> profile.allows(groups, false) ? Future.<Void>succeededFuture()
+        : Future.failedFuture(ApiException.forbidden("profile '" + profile.name() + "' is for members of "
+            + String.join(", ", profile.groups().stream().sorted().toList()))));
   }
 
   /** The platform-wide limit: a count, so parallel opens may pass it by a few (it guards capacity, not fairness). */

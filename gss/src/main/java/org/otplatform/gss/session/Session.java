@@ -34,7 +34,12 @@ public record Session(String id, Origin origin, SessionState state, Map<SessionS
    * @param owner the owner's user id; {@code ownerName} their user name
    */
   public record Origin(String project, String projectId, String type, String owner, String ownerName,
-      Instant created) {}
+      Instant created, String profile) {
+    /** An origin without a profile (a type that has none). */
+    public Origin(String project, String projectId, String type, String owner, String ownerName, Instant created) {
+      this(project, projectId, type, owner, ownerName, created, null);
+    }
+  }
 
   /** Waiting in the queue since {@code since}, because of {@code reason}. */
   public record Queued(Instant since, String reason) {}

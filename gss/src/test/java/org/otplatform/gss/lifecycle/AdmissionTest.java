@@ -10,6 +10,7 @@ import static org.otplatform.gss.lifecycle.Rig.user;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.otplatform.common.auth.Principal;
 import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.http.ApiException;
@@ -40,6 +41,33 @@ class AdmissionTest {
         List.of(request.sessionId(), request.project(), request.sessionType(), request.owner()));
     assertEquals(1, rig.store.slotsHeld("pid-p"));
     assertEquals(1, rig.store.slotsHeld("user:id-alice"));
+  }
+
+  @Test
+  void aProfileIsCheckedRecordedAndSentToTheLss() {
+    Session byDefault = rig.open("alice", "q", "gpu");
+    assertEquals("cpu", byDefault.origin().profile(), "the type's default profile");
+    Session gpu = done(rig.admission.open(user("gail"), "q", "gpu", "gpu"));
+    assertEquals("gpu", rig.session(gpu.id()).origin().profile(), "stored with the session");
+    SessionOpenRequested request = rig.published(SessionOpenRequested.class).get(1);
+    assertEquals(gpu.id(), request.sessionId());
+    assertEquals("gpu", request.profile(), "the LSS is told which profile to run");
+
+    ApiException notAMember = refusal(rig.admission.open(user("alice"), "q", "gpu", "gpu"));
+    assertEquals(403, notAMember.status());
+    assertEquals("profile 'gpu' is for members of gpu-users", notAMember.getMessage());
+    Principal admin = new Principal("id-root", "root", java.util.Set.of(Principal.ADMIN), "t", Rig.T0,
+        Rig.T0.plusSeconds(3600));
+    assertEquals("gpu", done(rig.admission.open(admin, "q", "gpu", "gpu")).origin().profile(), "admins may pick any");
+
+    ApiException unknown = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+        () -> rig.admission.open(user("alice"), "q", "gpu", "huge"));
+    assertEquals(400, unknown.status());
+    assertEquals("session type 'gpu' has no profile 'huge'; its profiles: gpu, cpu", unknown.getMessage());
+    ApiException none = org.junit.jupiter.api.Assertions.assertThrows(ApiException.class,
+        () -> rig.admission.open(user("alice"), "q", "echo", "gpu"));
+    assertEquals("session type 'echo' has no profiles; open it without 'profile'", none.getMessage());
+    assertEquals(1, rig.store.slotsHeld("user:id-alice"), "refusals hold no slot: only alice's first session");
   }
 
   @Test

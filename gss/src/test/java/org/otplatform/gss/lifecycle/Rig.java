@@ -44,6 +44,8 @@ final class Rig implements AutoCloseable {
   final List<PlatformEvent> published = new ArrayList<>();
   /** Project name → id; every user may open each. */
   final Map<String, String> projects = new ConcurrentHashMap<>(Map.of("p", "pid-p", "q", "pid-q"));
+  /** User name → the groups AUTH would say they are in. */
+  final Map<String, Set<String>> groups = new ConcurrentHashMap<>(Map.of("gail", Set.of("gpu-users")));
   volatile boolean kafkaDown;
   private final Vertx vertx = Vertx.vertx();
   final Lifecycle lifecycle;
@@ -70,7 +72,11 @@ final class Rig implements AutoCloseable {
           "kriging": {"maxOpenPerProject": 1, "openTimeoutSeconds": 60,
                       "services": [{"name": "kriging", "image": "img:1"}]},
           "echo": {"maxOpenPerProject": 10, "idleTimeoutSeconds": 300,
-                   "services": [{"name": "echo", "image": "img:1"}, {"name": "viewer", "image": "img:1"}]}}}"""),
+                   "services": [{"name": "echo", "image": "img:1"}, {"name": "viewer", "image": "img:1"}]},
+          "gpu": {"maxOpenPerProject": 10, "defaultProfile": "cpu",
+                  "profiles": {"gpu": {"groups": ["gpu-users"], "resources": {"limits": {"nvidia.com/gpu": "1"}}},
+                               "cpu": {"description": "no GPU"}},
+                  "services": [{"name": "solver", "image": "img:1"}]}}}"""),
         "test");
     sweeps = new Sweeps(store, lifecycle, catalog, queue, reconciler);
     admission = new Admission(store, lifecycle, queue, new Projects(), catalog, limits);
@@ -134,6 +140,11 @@ final class Rig implements AutoCloseable {
     @Override
     public Future<Optional<String>> roleOnProjectId(String projectId, Principal caller, String role) {
       return Future.succeededFuture(Optional.empty());
+    }
+
+    @Override
+    public Future<Set<String>> groupsOf(Principal caller) {
+      return Future.succeededFuture(groups.getOrDefault(caller.username(), Set.of()));
     }
 
     @Override

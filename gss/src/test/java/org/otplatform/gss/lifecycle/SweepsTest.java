@@ -31,7 +31,8 @@ class SweepsTest {
     Session s = rig.open("alice", "q", "echo");
     done(rig.lifecycle.fold(ServiceStarting.of(s.id(), "echo", "lss-1")));
     done(rig.lifecycle.fold(ServiceReady.of(s.id(), "echo", "h:1")));
-    Duration timeout = Duration.ofSeconds(60 + 30); // the default: the longest start timeout plus 30 s
+    // The default for a cluster-mode service: its start timeout, its scheduling grace, plus 30 s.
+    Duration timeout = Duration.ofSeconds(60 + 300 + 30);
     rig.clock.advance(timeout);
     done(rig.sweeps.failStuckOpens());
     assertEquals(SessionState.OPENING, rig.session(s.id()).state(), "not past its timeout yet");
@@ -39,7 +40,7 @@ class SweepsTest {
     done(rig.sweeps.failStuckOpens());
     Session failed = rig.session(s.id());
     assertEquals(SessionState.FAILED, failed.state());
-    assertEquals("did not open within 90 s; still waiting for: viewer PENDING", failed.reason());
+    assertEquals("did not open within 390 s; still waiting for: viewer PENDING", failed.reason());
     assertEquals("open timed out", rig.published(SessionCloseRequested.class).get(0).reason());
     assertEquals(0, rig.store.slotsHeld("pid-q"));
   }

@@ -1,10 +1,14 @@
 package org.otplatform.lss.k8s;
 
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.otplatform.common.catalog.Placement;
 import org.otplatform.common.catalog.ServiceSpec;
 import org.otplatform.compute.contract.ComputeContract;
 
@@ -143,7 +148,32 @@ public final class PodModel {
           .endContainer()
         .endSpec()
         .build();
+    pod = withPlacement(pod, spec.placement());
     return target.tlsSecret() == null ? pod : withTls(pod, target.tlsSecret());
+  }
+
+  /** The pod where its profile puts it: node selector, tolerations, affinity, pull secrets. */
+  private static Pod withPlacement(Pod pod, Placement placement) {
+    if (placement.equals(Placement.NONE)) {
+      return pod;
+    }
+    Affinity affinity = null;
+    if (!placement.affinity().isEmpty()) {
+      try {
+        affinity = Serialization.unmarshal(placement.affinity().encode(), Affinity.class);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("the profile's affinity is not a Kubernetes Affinity: " + e.getMessage());
+      }
+    }
+    List<Toleration> tolerations = placement.tolerations().stream()
+        .map(t -> new Toleration(t.effect(), t.key(), t.operator(), t.seconds(), t.value())).toList();
+    return new PodBuilder(pod).editSpec()
+        .withNodeSelector(placement.nodeSelector().isEmpty() ? null : new TreeMap<>(placement.nodeSelector()))
+        .withTolerations(tolerations)
+        .withAffinity(affinity)
+        .withImagePullSecrets(placement.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+        .endSpec()
+        .build();
   }
 
   /**

@@ -59,6 +59,8 @@ public final class SessionSupervisor {
   private static final class LocalSession {
     final String id;
     final SessionType type;
+    /** The type's services as the session's profile runs them. */
+    final List<ServiceSpec> services;
     final List<RunningService> running = new ArrayList<>();
     final List<Future<RunningService>> starts = new ArrayList<>();
     /** Restarts so far, by service name. */
@@ -72,9 +74,10 @@ public final class SessionSupervisor {
     final Promise<Void> claim = Promise.promise();
     long claimTimer = -1;
 
-    LocalSession(String id, SessionType type) {
+    LocalSession(String id, SessionType type, String profile) {
       this.id = id;
       this.type = type;
+      this.services = type.servicesFor(profile);
     }
   }
 
@@ -127,10 +130,15 @@ public final class SessionSupervisor {
     if (type == null) {
       return publish(SessionFailed.of(id, "unknown session type '" + cmd.sessionType() + "'"));
     }
+    if (cmd.profile() != null && type.profile(cmd.profile()).isEmpty()) {
+      // The GSS checks it against its own catalog: this LSS's catalog differs from the GSS's.
+      return publish(SessionFailed.of(id, "session type '" + type.name() + "' has no profile '" + cmd.profile()
+          + "' in the catalog of LSS " + lssId));
+    }
     if (sessions.size() >= capacity) {
       return publish(SessionFailed.of(id, "LSS " + lssId + " is at capacity (" + capacity + " sessions)"));
     }
-    LocalSession session = new LocalSession(id, type);
+    LocalSession session = new LocalSession(id, type, cmd.profile());
     sessions.put(id, session);
     LOG.atInfo().addKeyValue("session", id).log("opening {} session for project {}", type.name(), cmd.project());
     session.claim.future().onSuccess(v -> startServices(session));
@@ -150,7 +158,7 @@ public final class SessionSupervisor {
   /** {@code ServiceStarting} for each service: the claim the GSS answers (see {@link #granted}). */
   private Future<Void> claim(LocalSession session) {
     List<Future<Void>> announced = new ArrayList<>();
-    for (ServiceSpec spec : session.type.services()) {
+    for (ServiceSpec spec : session.services) {
       announced.add(publish(ServiceStarting.of(session.id, spec.name(), lssId)));
     }
     return Future.all(announced).mapEmpty();
@@ -173,7 +181,7 @@ public final class SessionSupervisor {
     if (session.ending) {
       return;
     }
-    for (ServiceSpec spec : session.type.services()) {
+    for (ServiceSpec spec : session.services) {
       Future<RunningService> start = spawner.start(session.id, spec, this::onExit)
           .onSuccess(r -> onStarted(session, r))
           .onFailure(e -> onStartFailed(session, spec, e));
@@ -190,7 +198,7 @@ public final class SessionSupervisor {
       return claim(session); // nothing started yet: the claim again
     }
     List<Future<Void>> published = new ArrayList<>();
-    session.type.services().forEach(spec -> published.add(publish(ServiceStarting.of(session.id, spec.name(), lssId))));
+    session.services.forEach(spec -> published.add(publish(ServiceStarting.of(session.id, spec.name(), lssId))));
     session.running.forEach(r -> published.add(publish(ServiceReady.of(session.id, r.name(), r.endpoint()))));
     if (session.starts.stream().allMatch(Future::succeeded) && session.running.size() == session.starts.size()) {
       published.add(publish(SessionReady.of(session.id, session.running.stream()
@@ -228,7 +236,7 @@ public final class SessionSupervisor {
     }
     List<String> failed = new ArrayList<>();
     for (int i = 0; i < session.starts.size(); i++) {
-      ServiceSpec spec = session.type.services().get(i);
+      ServiceSpec spec = session.services.get(i);
       if (session.starts.get(i).failed() && spec.mandatory()) {
         failed.add(spec.name() + ": " + session.starts.get(i).cause().getMessage());
       }
@@ -301,7 +309,7 @@ public final class SessionSupervisor {
   }
 
   private static ServiceSpec spec(LocalSession session, String name) {
-    return session.type.services().stream().filter(s -> s.name().equals(name)).findFirst()
+    return session.services.stream().filter(s -> s.name().equals(name)).findFirst()
         .orElseThrow(() -> new IllegalStateException("no service " + name + " in type " + session.type.name()));
   }
 

@@ -106,7 +106,7 @@ class KubernetesSpawnerTest {
 
   private static ServiceSpec spec(String image, Duration timeout, Duration grace) {
     return new ServiceSpec("kriging", List.of(), "registry.example/ot-compute:" + image, Map.of("MODE", "fast"), true,
-        timeout, 8080, ServiceSpec.Resources.DEFAULT, 0, "/health/ready", grace);
+        timeout, 8080, ServiceSpec.Resources.DEFAULT, 0, "/health/ready", grace, org.otplatform.common.catalog.Placement.NONE);
   }
 
   /** The cluster's notes the spawner passes on, as "session reason: message". */

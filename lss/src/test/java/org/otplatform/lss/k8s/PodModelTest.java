@@ -42,7 +42,8 @@ class PodModelTest {
   @Test
   void aServiceWithoutAnImageCannotRunInTheCluster() {
     ServiceSpec local = new ServiceSpec("kriging", List.of("java"), null, Map.of(), true, Duration.ofSeconds(5), 8080,
-        ServiceSpec.Resources.DEFAULT, 0, "/health/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE);
+        ServiceSpec.Resources.DEFAULT, 0, "/health/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE,
+        org.otplatform.common.catalog.Placement.NONE);
     assertThrows(IllegalArgumentException.class,
         () -> PodModel.build("s", local, new PodModel.Target("ns", "lss", 60)));
   }
@@ -50,7 +51,8 @@ class PodModelTest {
   @Test
   void podsRunLockedDown() {
     ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:1", Map.of(), true, Duration.ofSeconds(5), 9000,
-        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")), 0, "/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE);
+        new ServiceSpec.Resources(Map.of("cpu", "250m"), Map.of("memory", "1Gi")), 0, "/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE,
+        org.otplatform.common.catalog.Placement.NONE);
     Pod pod = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60));
     assertTrue(pod.getSpec().getSecurityContext().getRunAsNonRoot());
     assertEquals("RuntimeDefault", pod.getSpec().getSecurityContext().getSeccompProfile().getType());
@@ -62,6 +64,48 @@ class PodModelTest {
     assertEquals(9000, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
     assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath(), "the catalog's readiness path");
     assertEquals("250m", c.getResources().getRequests().get("cpu").toString());
+  }
+
+  /** A profile from the catalog as an operator writes it: a GPU, a node pool, its taint, an affinity, a pull secret. */
+  @Test
+  void aProfilePutsThePodWhereItAsksWithTheResourcesItAdds() {
+    org.otplatform.common.catalog.Catalog catalog = org.otplatform.common.catalog.Catalog.parse(
+        new io.vertx.core.json.JsonObject("""
+        {"defaultType": "solver", "types": {"solver": {
+          "profiles": {"gpu": {
+            "resources": {"limits": {"nvidia.com/gpu": "1", "memory": "8Gi"}},
+            "nodeSelector": {"cloud.google.com/gke-accelerator": "nvidia-l4"},
+            "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}],
+            "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+              {"matchExpressions": [{"key": "topology.kubernetes.io/zone", "operator": "In", "values": ["eu-west1-b"]}]}]}}},
+            "imagePullSecrets": ["registry-credentials"],
+            "env": {"CUDA_VISIBLE_DEVICES": "0"}}},
+          "services": [{"name": "solver", "image": "img:1", "env": {"MODE": "fast"},
+                        "resources": {"requests": {"cpu": "500m"}, "limits": {"memory": "1Gi"}}}]}}}"""), "test");
+    ServiceSpec spec = catalog.type("solver").orElseThrow().servicesFor("gpu").get(0);
+    var pod = PodModel.build("s", spec, new PodModel.Target("ns", "lss", 60)).getSpec();
+    var c = pod.getContainers().get(0);
+    assertEquals("1", c.getResources().getLimits().get("nvidia.com/gpu").toString());
+    assertEquals("8Gi", c.getResources().getLimits().get("memory").toString(), "the profile's value wins");
+    assertEquals("500m", c.getResources().getRequests().get("cpu").toString(), "the service's own stays");
+    assertEquals(Map.of("cloud.google.com/gke-accelerator", "nvidia-l4"), pod.getNodeSelector());
+    assertEquals(1, pod.getTolerations().size());
+    assertEquals("nvidia.com/gpu", pod.getTolerations().get(0).getKey());
+    assertEquals("Exists", pod.getTolerations().get(0).getOperator());
+    assertEquals("NoSchedule", pod.getTolerations().get(0).getEffect());
+    assertEquals("eu-west1-b", pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+        .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0));
+    assertEquals("registry-credentials", pod.getImagePullSecrets().get(0).getName());
+    Map<String, String> env = new java.util.HashMap<>();
+    c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    assertEquals("0", env.get("CUDA_VISIBLE_DEVICES"));
+    assertEquals("fast", env.get("MODE"));
+
+    var plain = PodModel.build("s", catalog.type("solver").orElseThrow().services().get(0),
+        new PodModel.Target("ns", "lss", 60)).getSpec();
+    assertEquals(null, plain.getAffinity(), "without the profile, nothing of it");
+    assertTrue(plain.getTolerations().isEmpty() && plain.getImagePullSecrets().isEmpty());
+    assertEquals(null, plain.getContainers().get(0).getResources().getLimits().get("nvidia.com/gpu"));
   }
 
   @Test

@@ -44,7 +44,8 @@ class ClassDataTest {
     LocalProcessSpawner spawner = new LocalProcessSpawner(vertx, jars, "127.0.0.1", TlsSettings.OFF, null, spool);
     ServiceSpec echo = new ServiceSpec("echo", List.of("${java}", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
         "${classpath}", "org.otplatform.compute.echo.EchoService"), null, Map.of(), true, Duration.ofSeconds(60), 0,
-        ServiceSpec.Resources.DEFAULT, 0, ComputeContract.READY_PATH, Duration.ZERO);
+        ServiceSpec.Resources.DEFAULT, 0, ComputeContract.READY_PATH, Duration.ZERO,
+        org.otplatform.common.catalog.Placement.NONE);
 
     RunningService first = await(spawner.start("s-1", echo, (s, code, why) -> {}));
     assertTrue(commandLine(first).contains("-XX:ArchiveClassesAtExit="), commandLine(first));

@@ -43,7 +43,8 @@ class ComputeContractTest {
         "127.0.0.1", TlsSettings.OFF, null, OutputSpool.temporary());
     ServiceSpec echo = new ServiceSpec("echo", List.of("${java}", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
         "${classpath}", "org.otplatform.compute.echo.EchoService"), null, Map.of(), true, Duration.ofSeconds(60), 0,
-        ServiceSpec.Resources.DEFAULT, 0, ComputeContract.READY_PATH, Duration.ZERO);
+        ServiceSpec.Resources.DEFAULT, 0, ComputeContract.READY_PATH, Duration.ZERO,
+        org.otplatform.common.catalog.Placement.NONE);
     RunningService running = await(spawner.start("contract-session", echo, (s, code, why) -> {}));
     try {
       String[] hostPort = running.endpoint().split(":");
