@@ -233,14 +233,18 @@ class OtProjects extends View {
   }
 }
 
-/** The user's sessions (and those shared with them), and a form to open one with a type from the catalog. */
+/**
+ * The user's sessions (and those shared with them), and a form to open one with a type from the
+ * catalog and, where the type offers them, one of its profiles.
+ */
 class OtSessions extends View {
-  static properties = {...View.properties, sessions: {state: true}, projects: {state: true}};
+  static properties = {...View.properties, sessions: {state: true}, projects: {state: true}, type: {state: true}};
 
   constructor() {
     super();
     this.sessions = null;
     this.projects = [];
+    this.type = null;
   }
 
   async load() {
@@ -254,22 +258,30 @@ class OtSessions extends View {
     e.preventDefault();
     const form = new FormData(e.target);
     this.act(async () => {
-      const session = await this.platform.json('POST', '/api/v1/sessions',
-        {project: form.get('project'), type: form.get('type')});
+      const body = {project: form.get('project'), type: form.get('type')};
+      if (form.get('profile')) body.profile = form.get('profile');
+      const session = await this.platform.json('POST', '/api/v1/sessions', body);
       location.hash = `#/session/${session.id}`;
     });
   }
 
   render() {
     const info = this.platform.info;
+    const typeName = this.type ?? info.defaultSessionType;
+    const profiles = info.sessionTypes.find((t) => t.name === typeName)?.profiles ?? [];
+    const defaultProfile = info.sessionTypes.find((t) => t.name === typeName)?.defaultProfile;
     return html`
       <h1>Sessions</h1>
       <form id="open-session" class="inline" @submit=${this.open}>
         <label>Project <select name="project" required>
           ${this.projects.map((p) => html`<option value=${p.name}>${p.name}</option>`)}</select></label>
-        <label>Type <select name="type">
-          ${info.sessionTypes.map((t) => html`<option value=${t.name} ?selected=${t.name === info.defaultSessionType}>
+        <label>Type <select name="type" @change=${(e) => { this.type = e.target.value; }}>
+          ${info.sessionTypes.map((t) => html`<option value=${t.name} ?selected=${t.name === typeName}>
             ${t.name} (${t.services.join(', ')})</option>`)}</select></label>
+        ${profiles.length === 0 ? nothing : html`<label>Profile <select name="profile">
+          ${profiles.map((p) => html`<option value=${p.name} ?selected=${p.name === defaultProfile}>
+            ${p.name}${p.description ? ` — ${p.description}` : ''}${p.groups.length ? ` (${p.groups.join(', ')})` : ''}</option>`)}
+          </select></label>`}
         <button type="submit" ?disabled=${this.projects.length === 0}>Open</button>
       </form>
       ${this.projects.length === 0 && this.sessions !== null
@@ -367,7 +379,7 @@ class OtSession extends Base {
     const opening = s.state === 'OPENING' || s.state === 'QUEUED' || s.state === 'REQUESTED';
     return html`
       <h1>Session <code>${s.id.slice(0, 8)}</code> <span id="session-state" class="state ${s.state}">${s.state}</span></h1>
-      <p>${s.type} in project ${s.project}, opened by ${s.owner} at ${new Date(s.created).toLocaleString()}
+      <p>${s.type}${s.profile ? html` (profile <span id="session-profile">${s.profile}</span>)` : nothing} in project ${s.project}, opened by ${s.owner} at ${new Date(s.created).toLocaleString()}
         ${s.reason ? html` — <span id="session-reason">${s.reason}</span>` : nothing}</p>
       ${opening ? html`<label class="progress">Services ready
         <progress id="open-progress" max=${s.services.length} value=${ready}></progress> ${ready} of ${s.services.length}</label>`

@@ -27,10 +27,24 @@ final class InfoCommand implements Callable<Integer> {
     for (int i = 0; i < types.size(); i++) {
       JsonObject t = types.getJsonObject(i);
       rows.add(List.of(t.getString("name", ""), Output.text(t.getValue("services")),
-          Output.text(t.getValue("maxOpenPerProject"))));
+          Output.text(t.getValue("maxOpenPerProject")), profiles(t)));
     }
     System.out.println();
-    out.table(List.of("TYPE", "SERVICES", "MAX OPEN PER PROJECT"), rows);
+    out.table(List.of("TYPE", "SERVICES", "MAX OPEN PER PROJECT", "PROFILES"), rows);
     return Exit.OK;
+  }
+
+  /** A type's profiles, the default marked {@code *} and a group-limited one with its groups: {@code cpu*,gpu(gpu-users)}. */
+  static String profiles(JsonObject type) {
+    List<String> names = new ArrayList<>();
+    JsonArray profiles = type.getJsonArray("profiles", new JsonArray());
+    for (int i = 0; i < profiles.size(); i++) {
+      JsonObject p = profiles.getJsonObject(i);
+      String name = p.getString("name", "?");
+      JsonArray groups = p.getJsonArray("groups", new JsonArray());
+      names.add(name + (name.equals(type.getString("defaultProfile")) ? "*" : "")
+          + (groups.isEmpty() ? "" : "(" + String.join(",", groups.stream().map(String::valueOf).toList()) + ")"));
+    }
+    return names.isEmpty() ? "-" : String.join(",", names);
   }
 }

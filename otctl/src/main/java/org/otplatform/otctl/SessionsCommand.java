@@ -162,7 +162,8 @@ final class SessionsCommand {
       "Prints its id; with --wait follows its progress (queue position, each service's state) until it is "
           + "READY, or exits 1 with the reason and exit codes if it FAILED."},
       footerHeading = "%nExamples:%n",
-      footer = {"  otctl sessions open terrain --wait", "  SESSION=$(otctl sessions open terrain --type echo --wait -q)"})
+      footer = {"  otctl sessions open terrain --wait", "  SESSION=$(otctl sessions open terrain --type echo --wait -q)",
+          "  otctl sessions open terrain --type solver --profile gpu --wait"})
   static final class Open implements Callable<Integer> {
     @ParentCommand SessionsCommand parent;
 
@@ -170,6 +171,10 @@ final class SessionsCommand {
 
     @Option(names = "--type", paramLabel = "TYPE", description = "The session type; default: the platform's.")
     String type;
+
+    @Option(names = "--profile", paramLabel = "PROFILE",
+        description = "One of the type's profiles (resources, GPUs, nodes; `otctl info` lists them); default: the type's.")
+    String profile;
 
     @Option(names = "--wait", description = "Follow the progress until READY (or FAILED).")
     boolean wait;
@@ -185,6 +190,9 @@ final class SessionsCommand {
       JsonObject body = new JsonObject().put("project", project);
       if (type != null) {
         body.put("type", type);
+      }
+      if (profile != null) {
+        body.put("profile", profile);
       }
       JsonObject opened = platform.post(platform.gss("/api/v1/sessions"), body);
       String id = opened.getString("id");

@@ -196,6 +196,12 @@ class ConsoleBrowserTest {
     new Select(browser.findElement(By.cssSelector("#open-session select[name=project]")))
         .selectByValue(project.getDomAttribute("value"));
     new Select(browser.findElement(By.cssSelector("#open-session select[name=type]"))).selectByValue("kriging");
+    // The type's profiles, its default chosen; this session runs with the other one.
+    Select profile = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector("#open-session select[name=profile]"))));
+    assertEquals(List.of("standard", "debug"), profile.getOptions().stream().map(o -> o.getDomAttribute("value")).toList());
+    assertEquals("standard", profile.getFirstSelectedOption().getDomAttribute("value"));
+    profile.selectByValue("debug");
     shot("sessions");
     browser.findElement(By.cssSelector("#open-session button[type=submit]")).click();
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("#/session/"));
@@ -208,6 +214,7 @@ class ConsoleBrowserTest {
     assertEquals("SessionOpenRequested", types.get(0), types.toString());
     assertTrue(types.contains("ServiceReady"), types.toString());
     assertEquals("READY", browser.findElement(By.cssSelector("#services tr[data-service=kriging] .state")).getText());
+    assertEquals("debug", browser.findElement(By.id("session-profile")).getText(), "opened with the profile picked");
     shot("session-ready");
 
     runKrigingAndCheckTheMapsAgainstTheService(browser.getCurrentUrl().replaceAll(".*#/session/", ""));

@@ -57,7 +57,9 @@ public final class SharedPlatform implements BeforeAllCallback {
    * The built-in catalog plus {@code stuck}: a service that never listens, whose session the GSS
    * must give up on after 3 s; {@code crashy}: an echo service that can be told to exit, with
    * one restart allowed; {@code idle}: an echo session closed after 3 s without activity; and
-   * {@code broken}: a service that says why on stderr and exits with code 3 before it listens.
+   * {@code broken}: a service that says why on stderr and exits with code 3 before it listens;
+   * and on {@code kriging} two profiles, {@code standard} (the default, as listed) and {@code debug}
+   * (its compute log at DEBUG).
    */
   private static String testCatalog() {
     try (java.io.InputStream in = SharedPlatform.class.getResourceAsStream("/catalog.json")) {
@@ -81,6 +83,9 @@ public final class SharedPlatform implements BeforeAllCallback {
           .put("services", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
               .put("name", "solver").put("command", new io.vertx.core.json.JsonArray().add("sh").add("-c")
                   .add("echo 'no licence for the solver' >&2; exit 3")).put("restartLimit", 0))));
+      catalog.getJsonObject("types").getJsonObject("kriging").put("profiles", new io.vertx.core.json.JsonObject("""
+          {"standard": {"description": "as listed"},
+           "debug": {"description": "compute log at DEBUG", "env": {"OT_LOG_LEVEL": "DEBUG"}}}"""));
       java.nio.file.Path file = java.nio.file.Files.createTempFile("ot-catalog", ".json");
       java.nio.file.Files.writeString(file, catalog.encodePrettily());
       file.toFile().deleteOnExit();

@@ -5,13 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-class ProgressLineTest {
+/** How otctl writes progress entries and session types for people. */
+class HumanOutputTest {
   @Test
   void aClusterNoteShowsItsReasonAndMessage() {
     JsonObject note = new JsonObject().put("type", "ServiceProgress").put("service", "kriging").put("state", "OPENING")
         .put("reason", "TriggeredScaleUp").put("message", "pod triggered scale-up");
     assertEquals("ServiceProgress        kriging      OPENING  TriggeredScaleUp: pod triggered scale-up",
         SessionsCommand.progressLine(note));
+  }
+
+  @Test
+  void infoShowsATypesProfilesWithTheDefaultAndTheirGroups() {
+    JsonObject type = new JsonObject("""
+        {"name": "solver", "defaultProfile": "cpu", "profiles": [
+          {"name": "cpu", "description": "", "groups": []},
+          {"name": "gpu", "description": "one GPU", "groups": ["gpu-users", "staff"]}]}""");
+    assertEquals("cpu*,gpu(gpu-users,staff)", InfoCommand.profiles(type));
+    assertEquals("-", InfoCommand.profiles(new JsonObject().put("name", "echo")));
   }
 
   @Test
