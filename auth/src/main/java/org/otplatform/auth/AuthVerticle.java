@@ -70,7 +70,8 @@ public final class AuthVerticle extends ServiceVerticle {
     AuthParts parts = new AuthParts(vertx, new UserStore(mongo), new GroupStore(mongo), new ProjectStore(mongo),
         new RefreshTokens(mongo, config.refreshTokenTtl(), Clock.systemUTC()), keys, new TokenIssuer(vertx, keys, config.accessTokenTtl()),
         hasher, hashing, new LoginThrottle(mongo, config.userThrottle(), config.addressThrottle(), Clock.systemUTC()),
-        new KnownDevices(mongo, Clock.systemUTC()), config.trustedProxies(), new Audit(publisher));
+        new KnownDevices(mongo, Clock.systemUTC()), config.trustedProxies(), new Audit(publisher,
+            org.otplatform.common.service.ServiceLauncher.meterRegistry(vertx)));
     TokenVerifier verifier = new TokenVerifier(vertx, () -> Future.succeededFuture(keys.jwks()))
         .withRevocations(revocations);
     BearerAuth auth = new BearerAuth(verifier);

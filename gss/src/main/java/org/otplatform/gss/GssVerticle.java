@@ -38,6 +38,9 @@ import org.otplatform.gss.lifecycle.ProjectDeletions;
 import org.otplatform.gss.lifecycle.Reconciler;
 import org.otplatform.gss.lifecycle.SessionQueue;
 import org.otplatform.gss.lifecycle.Sweeps;
+import org.otplatform.gss.metrics.LssGauges;
+import org.otplatform.gss.metrics.QueueGauge;
+import org.otplatform.gss.metrics.SessionMetrics;
 import org.otplatform.gss.progress.Progress;
 import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.store.MongoSessionStore;
@@ -85,7 +88,8 @@ public final class GssVerticle extends ServiceVerticle {
 
     SessionStore store = new MongoSessionStore(mongo, clock);
     Progress progress = new Progress(vertx, store);
-    Lifecycle lifecycle = new Lifecycle(store, progress, publisher, clock);
+    Lifecycle lifecycle = new Lifecycle(store, progress, publisher, clock,
+        new SessionMetrics(ServiceLauncher.meterRegistry(vertx)));
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), clock.instant());
     SessionQueue queue = new SessionQueue(store, lifecycle, registry, config.queueTimeout());
     Reconciler reconciler = new Reconciler(store, lifecycle, registry, config.maxHandovers());
@@ -95,6 +99,8 @@ public final class GssVerticle extends ServiceVerticle {
     GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,
         progress, registry, publisher, revocations, accessChanges);
 
+    QueueGauge queueGauge = new QueueGauge(store, ServiceLauncher.meterRegistry(vertx));
+    LssGauges.register(ServiceLauncher.meterRegistry(vertx), registry, clock);
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "gss",
         config.common().instanceId(), clock);
     EventFold fold = EventFold.sessionEvents(lifecycle);
@@ -146,7 +152,10 @@ public final class GssVerticle extends ServiceVerticle {
           return router;
         })
         .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
-        .onSuccess(s -> every(config.sweepInterval(), sweeps::runOnce));
+        .onSuccess(s -> every(config.sweepInterval(), () -> {
+          sweeps.runOnce();
+          queueGauge.refresh();
+        }));
   }
 
   private Map<String, String> consumerConfig(String group) {

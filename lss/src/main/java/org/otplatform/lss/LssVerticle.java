@@ -58,6 +58,13 @@ public final class LssVerticle extends ServiceVerticle {
         EventPublisher::close);
     SessionSupervisor supervisor = closeAtStop(new SessionSupervisor(vertx, spawner, publisher, config),
         SessionSupervisor::shutdown);
+    // What the LSS autoscaler reads (deploy/k8s/components/autoscaling): sessions run here, and room.
+    io.micrometer.core.instrument.Gauge.builder("ot_lss_sessions", supervisor, SessionSupervisor::load)
+        .description("Sessions this LSS runs (starting or running)")
+        .register(ServiceLauncher.meterRegistry(vertx));
+    io.micrometer.core.instrument.Gauge.builder("ot_lss_capacity", supervisor, SessionSupervisor::capacity)
+        .description("Sessions this LSS takes at most (OT_LSS_CAPACITY)")
+        .register(ServiceLauncher.meterRegistry(vertx));
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,
         java.time.Clock.systemUTC());
     CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor, deadLetters);

@@ -11,10 +11,23 @@ import org.slf4j.LoggerFactory;
 /** Publishes audit events; a failed publish is logged, never fails the request it records. */
 public final class Audit {
   private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
+  /** The audited actions that are login outcomes, and the {@code outcome} label each counts under. */
+  private static final java.util.Map<String, String> LOGINS = java.util.Map.of("LoginSucceeded", "succeeded",
+      "LoginFailed", "failed", "LoginThrottled", "throttled");
   private final EventPublisher publisher;
+  private final io.micrometer.core.instrument.MeterRegistry meters;
 
-  public Audit(EventPublisher publisher) {
+  /** @param meters where {@code ot_auth_logins_total{outcome}} is counted */
+  public Audit(EventPublisher publisher, io.micrometer.core.instrument.MeterRegistry meters) {
     this.publisher = publisher;
+    this.meters = meters;
+    // Each outcome from 0, so a rate over it is defined before the first such login.
+    LOGINS.values().forEach(this::logins);
+  }
+
+  private io.micrometer.core.instrument.Counter logins(String outcome) {
+    return io.micrometer.core.instrument.Counter.builder("ot_auth_logins").description("Login attempts, by outcome")
+        .tag("outcome", outcome).register(meters);
   }
 
   /**
@@ -32,6 +45,10 @@ public final class Audit {
 
   /** {@code action} by {@code actor} on {@code subject}; details never hold passwords or tokens. */
   public void record(String action, String actor, String subject, String source, JsonObject details) {
+    String outcome = LOGINS.get(action);
+    if (outcome != null) {
+      logins(outcome).increment();
+    }
     AuditEvent event = AuditEvent.of(action, actor, subject, source, details);
     publisher.publish(Topics.AUDIT, event).onFailure(e ->
         LOG.warn("audit event {} on {} not published: {}", action, subject, e.getMessage()));

@@ -15,6 +15,7 @@ import org.otplatform.common.events.SessionEvent.ServiceStarting;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.common.kafka.EventSink;
+import org.otplatform.gss.metrics.SessionMetrics;
 import org.otplatform.gss.progress.Progress;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionFold;
@@ -39,12 +40,17 @@ public final class Lifecycle {
   private final Progress progress;
   private final EventSink events;
   private final Clock clock;
+  private final SessionMetrics metrics;
 
-  public Lifecycle(SessionStore store, Progress progress, EventSink events, Clock clock) {
+  /**
+   * @param metrics the session figures; each stored change goes through it
+   */
+  public Lifecycle(SessionStore store, Progress progress, EventSink events, Clock clock, SessionMetrics metrics) {
     this.store = store;
     this.progress = progress;
     this.events = events;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   public Clock clock() {
@@ -59,6 +65,7 @@ public final class Lifecycle {
     String id = session.id();
     return store.insert(session)
         .recover(e -> store.releaseSlots(id).transform(v -> Future.failedFuture(e)))
+        .onSuccess(v -> metrics.opened(session))
         .compose(v -> session.isQueued() ? Future.succeededFuture(session) : requestOpen(session)
             .map(session)
             .recover(e -> {
@@ -219,6 +226,7 @@ public final class Lifecycle {
   private void announce(Updated updated) {
     if (updated.changed()) {
       progress.announce(updated.after(), updated.before().seq());
+      metrics.changed(updated);
     }
   }
 

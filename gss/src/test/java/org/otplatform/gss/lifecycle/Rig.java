@@ -22,6 +22,7 @@ import org.otplatform.gss.GssConfig;
 import org.otplatform.common.kafka.EventSink;
 import org.otplatform.common.testing.TestClock;
 import org.otplatform.gss.access.ProjectAccess;
+import org.otplatform.gss.metrics.SessionMetrics;
 import org.otplatform.gss.progress.Progress;
 import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.session.Session;
@@ -42,6 +43,9 @@ final class Rig implements AutoCloseable {
   final TestClock clock = new TestClock(T0);
   final MemorySessionStore store = new MemorySessionStore();
   final List<PlatformEvent> published = new ArrayList<>();
+  /** The session figures, as a scrape would read them. */
+  final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+      new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
   /** Project name → id; every user may open each. */
   final Map<String, String> projects = new ConcurrentHashMap<>(Map.of("p", "pid-p", "q", "pid-q"));
   /** User name → the groups AUTH would say they are in. */
@@ -63,7 +67,7 @@ final class Rig implements AutoCloseable {
       published.add(event);
       return Future.succeededFuture();
     };
-    lifecycle = new Lifecycle(store, new Progress(vertx, store), sink, clock);
+    lifecycle = new Lifecycle(store, new Progress(vertx, store), sink, clock, new SessionMetrics(meters));
     registry = new LssRegistry(LOST_AFTER, T0);
     queue = new SessionQueue(store, lifecycle, registry, QUEUE_TIMEOUT);
     reconciler = new Reconciler(store, lifecycle, registry, MAX_HANDOVERS);

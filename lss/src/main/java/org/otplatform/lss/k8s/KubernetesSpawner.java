@@ -73,6 +73,8 @@ public final class KubernetesSpawner implements Spawner {
     /** What the cluster said first and last while the pod waits (the first is often the clearest). */
     String firstWait;
     String lastWait;
+    /** Whether it waits for a node (else for its image). */
+    boolean waitingForNode;
     final EventThrottle throttle = new EventThrottle();
 
     Tracked(String sessionId, ServiceSpec spec, String podName, Context context, ExitListener onExit) {
@@ -125,7 +127,7 @@ public final class KubernetesSpawner implements Spawner {
     try {
       desired = PodModel.build(sessionId, spec, attempt, target);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new SpawnException(e.getMessage(), null));
+      return Future.failedFuture(new SpawnException(e.getMessage(), null, SpawnException.Cause.INVALID));
     }
     // A live pod of this session's service (left by another LSS) is adopted, never doubled.
     Pod live = api.live(sessionId, spec.name()).orElse(null);
@@ -168,7 +170,8 @@ public final class KubernetesSpawner implements Spawner {
     startClock(tracked, spec.startTimeout().toMillis());
     api.create(desired).onComplete(r -> {
       if (r.failed()) {
-        fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null));
+        fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null,
+            SpawnException.Cause.REFUSED));
       } else {
         LOG.atInfo().addKeyValue("session", tracked.sessionId).log("pod {} for {} created", name, spec.name());
         evaluate(tracked, r.result());
@@ -182,7 +185,8 @@ public final class KubernetesSpawner implements Spawner {
     tracked.startLeftMillis = leftMillis;
     tracked.startSetAt = System.nanoTime();
     tracked.timer = vertx.setTimer(Math.max(1, leftMillis), t -> fail(tracked,
-        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null)));
+        new SpawnException(spec.name() + " was not ready within " + spec.startTimeout().toSeconds() + " s", null,
+            SpawnException.Cause.TIMEOUT)));
   }
 
   /**
@@ -202,7 +206,8 @@ public final class KubernetesSpawner implements Spawner {
         tracked.podName, tracked.spec.name(), reason, grace.toSeconds());
     tracked.graceTimer = vertx.setTimer(Math.max(1, grace.toMillis()), t -> fail(tracked, new SpawnException(
         tracked.spec.name() + ": " + tracked.lastWait + " (still after " + grace.toSeconds() + " s"
-            + (tracked.firstWait.equals(tracked.lastWait) ? "" : "; first: " + tracked.firstWait) + ")", null)));
+            + (tracked.firstWait.equals(tracked.lastWait) ? "" : "; first: " + tracked.firstWait) + ")", null,
+        tracked.waitingForNode ? SpawnException.Cause.UNSCHEDULABLE : SpawnException.Cause.IMAGE)));
   }
 
   /** The pod waits no more: its start timeout runs on from where it stood. */
@@ -256,6 +261,7 @@ public final class KubernetesSpawner implements Spawner {
       if (state instanceof PodState.Waiting waiting) {
         tracked.firstWait = tracked.firstWait == null ? waiting.reason() : tracked.firstWait;
         tracked.lastWait = waiting.reason();
+        tracked.waitingForNode = waiting.forNode();
         waiting(tracked, waiting.reason());
         return;
       }
@@ -267,14 +273,19 @@ public final class KubernetesSpawner implements Spawner {
       tracked.ready.tryComplete(tracked.running);
       releaseSlot(tracked);
     } else if (state instanceof PodState.Failed failed) {
-      gone(tracked, failed.exitCode(), failed.reason());
+      gone(tracked, failed.exitCode(), failed.reason(), failed.badImage());
     }
   }
 
   /** The pod failed or vanished: before ready the start fails, after ready the exit is reported. */
   private void gone(Tracked tracked, Integer exitCode, String reason) {
+    gone(tracked, exitCode, reason, false);
+  }
+
+  private void gone(Tracked tracked, Integer exitCode, String reason, boolean badImage) {
     if (tracked.running == null) {
-      fail(tracked, new SpawnException(tracked.spec.name() + ": " + reason, exitCode));
+      fail(tracked, badImage ? new SpawnException(tracked.spec.name() + ": " + reason, null, SpawnException.Cause.IMAGE)
+          : new SpawnException(tracked.spec.name() + ": " + reason, exitCode));
       return;
     }
     if (pods.remove(tracked.podName) != null) {
@@ -360,11 +371,11 @@ public final class KubernetesSpawner implements Spawner {
    */
   @Override
   public Future<Void> close() {
-    limiter.failAll(new SpawnException("the LSS is stopping", null));
+    limiter.failAll(new SpawnException("the LSS is stopping", null, SpawnException.Cause.STOPPING));
     pods.values().forEach(t -> {
       vertx.cancelTimer(t.timer);
       vertx.cancelTimer(t.graceTimer);
-      t.ready.tryFail(new SpawnException("the LSS is stopping", null));
+      t.ready.tryFail(new SpawnException("the LSS is stopping", null, SpawnException.Cause.STOPPING));
     });
     pods.clear();
     logs.close();

@@ -32,13 +32,23 @@ public sealed interface PodState {
    * first step on an autoscaled cluster) or the image cannot be pulled yet. The spawner gives it
    * the session type's scheduling grace.
    */
-  record Waiting(String reason) implements PodState {}
+  record Waiting(String reason, boolean forNode) implements PodState {}
 
   /** Ready at {@code endpoint} (pod IP and container port). */
   record Ready(String endpoint) implements PodState {}
 
-  /** Will not run (again): {@code exitCode} null when the container never ran. */
-  record Failed(Integer exitCode, String reason) implements PodState {}
+  /**
+   * Will not run (again): {@code exitCode} null when the container never ran; {@code badImage} when
+   * its image name cannot be used.
+   */
+  record Failed(Integer exitCode, String reason, boolean badImage) implements PodState {
+    Failed(Integer exitCode, String reason) {
+      this(exitCode, reason, false);
+    }
+  }
+
+  /** Fatal waiting reasons about the image. */
+  Set<String> IMAGE_WAITING = Set.of("InvalidImageName", "ErrImageNeverPull");
 
   static PodState of(Pod pod, int port) {
     PodStatus status = pod.getStatus();
@@ -53,10 +63,11 @@ public sealed interface PodState {
       }
       ContainerStateWaiting waiting = c.getState() == null ? null : c.getState().getWaiting();
       if (waiting != null && FATAL_WAITING.contains(waiting.getReason())) {
-        return new Failed(null, reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()));
+        return new Failed(null, reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()),
+            IMAGE_WAITING.contains(waiting.getReason()));
       }
       if (waiting != null && TRANSIENT_WAITING.contains(waiting.getReason())) {
-        return new Waiting(reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()));
+        return new Waiting(reason(waiting.getReason(), waiting.getMessage(), waiting.getReason()), false);
       }
     }
     if ("Failed".equals(status.getPhase()) || "Succeeded".equals(status.getPhase())) {
@@ -65,7 +76,7 @@ public sealed interface PodState {
     for (PodCondition condition : list(status.getConditions())) {
       if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
           && "Unschedulable".equals(condition.getReason())) {
-        return new Waiting(reason("Unschedulable", condition.getMessage(), "Unschedulable"));
+        return new Waiting(reason("Unschedulable", condition.getMessage(), "Unschedulable"), true);
       }
     }
     boolean ready = list(status.getConditions()).stream()

@@ -163,7 +163,8 @@ public final class LocalProcessSpawner implements Spawner {
     try {
       process = builder.start();
     } catch (IOException e) {
-      throw new SpawnException("cannot run " + command.get(0) + ": " + e.getMessage(), null);
+      throw new SpawnException("cannot run " + command.get(0) + ": " + e.getMessage(), null,
+          SpawnException.Cause.REFUSED);
     }
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
@@ -203,7 +204,8 @@ public final class LocalProcessSpawner implements Spawner {
   private Future<Integer> withTimeout(Future<Integer> port, ServiceSpec spec, Process process) {
     Promise<Integer> promise = Promise.promise();
     long timer = vertx.setTimer(spec.startTimeout().toMillis(), t -> promise.tryFail(new SpawnException(
-        spec.name() + " did not listen within " + spec.startTimeout().toSeconds() + " s", null)));
+        spec.name() + " did not listen within " + spec.startTimeout().toSeconds() + " s", null,
+        SpawnException.Cause.TIMEOUT)));
     port.onComplete(r -> {
       vertx.cancelTimer(timer);
       if (r.succeeded()) {
@@ -222,7 +224,7 @@ public final class LocalProcessSpawner implements Spawner {
     }
     if (System.currentTimeMillis() > deadline) {
       return Future.failedFuture(new SpawnException(spec.name() + " was not ready within "
-          + spec.startTimeout().toSeconds() + " s", null));
+          + spec.startTimeout().toSeconds() + " s", null, SpawnException.Cause.TIMEOUT));
     }
     return probeClient.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port)
             .setURI(spec.readinessPath()).setTimeout(2_000))

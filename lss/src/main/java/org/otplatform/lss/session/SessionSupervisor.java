@@ -52,6 +52,8 @@ public final class SessionSupervisor {
   private final Duration restartBackoff;
   private final Duration maxRestartBackoff;
   private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
+  private final io.micrometer.core.instrument.MeterRegistry meters;
+  private final io.micrometer.core.instrument.Counter restartsCounted;
   /** How long a claim waits for the GSS's answer before it goes out again. */
   private static final long CLAIM_AGAIN_MS = 10_000;
 
@@ -90,6 +92,9 @@ public final class SessionSupervisor {
     this.capacity = config.capacity();
     this.restartBackoff = config.restartBackoff();
     this.maxRestartBackoff = config.maxRestartBackoff();
+    this.meters = org.otplatform.common.service.ServiceLauncher.meterRegistry(vertx);
+    this.restartsCounted = io.micrometer.core.instrument.Counter.builder("ot_lss_restarts")
+        .description("Compute services restarted after they died once ready").register(meters);
     spawner.onProgress(this::progress);
   }
 
@@ -226,6 +231,10 @@ public final class SessionSupervisor {
       return; // closed or LSS stopping meanwhile: not a failure of the service
     }
     Integer exitCode = e instanceof SpawnException se ? se.exitCode() : null;
+    String cause = e instanceof SpawnException se ? se.kind().label() : "error";
+    io.micrometer.core.instrument.Counter.builder("ot_lss_spawn_failures")
+        .description("Compute service starts that failed, by cause (timeout, exited, unschedulable, image, …)")
+        .tag("cause", cause).register(meters).increment();
     LOG.atError().addKeyValue("session", session.id).log("{} failed to start: {}", spec.name(), e.getMessage());
     publish(ServiceFailed.of(session.id, spec.name(), exitCode, e.getMessage()));
   }
@@ -269,6 +278,7 @@ public final class SessionSupervisor {
   private void crashed(LocalSession session, ServiceSpec spec, String reason) {
     int attempt = session.restarts.merge(spec.name(), 1, Integer::sum);
     if (attempt <= spec.restartLimit()) {
+      restartsCounted.increment();
       long delay = backoff(attempt);
       LOG.atWarn().addKeyValue("session", session.id).log("restarting {} in {} ms (restart {} of {})", spec.name(),
           delay, attempt, spec.restartLimit());
