@@ -90,6 +90,15 @@ class DeployManifestsTest {
       rendered.put(overlay, parse(run(List.of("kubectl", "kustomize", work.resolve("overlays/" + overlay).toString()))));
     }
     rendered.put("base", parse(run(List.of("kubectl", "kustomize", work.resolve("base").toString()))));
+    // The optional components, as an operator adds them to the prod overlay.
+    Path optional = Files.createDirectories(work.resolve("overlays/prod-optional"));
+    Files.writeString(optional.resolve("kustomization.yaml"), """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources: [../prod]
+        components: [../../components/autoscaling, ../../components/monitoring]
+        """);
+    rendered.put("optional", parse(run(List.of("kubectl", "kustomize", optional.toString()))));
   }
 
   @AfterAll
@@ -121,7 +130,8 @@ class DeployManifestsTest {
     assertFalse(items.isEmpty());
     for (HasMetadata item : items) {
       // cert-manager's kinds have no fabric8 model here; everything else must parse into one.
-      assertTrue(!(item instanceof GenericKubernetesResource) || item.getApiVersion().equals("cert-manager.io/v1"),
+      assertTrue(!(item instanceof GenericKubernetesResource) || item.getApiVersion().equals("cert-manager.io/v1")
+          || item.getApiVersion().equals("keda.sh/v1alpha1") || item.getApiVersion().equals("monitoring.coreos.com/v1"),
           "not a typed object: " + item.getApiVersion() + " " + item.getKind());
     }
     return items;
@@ -219,6 +229,119 @@ class DeployManifestsTest {
           k.matches(".*(PASSWORD|SECRET|TOKEN).*") || v.matches("(?s).*mongodb://[^/]*:[^/]*@.*"),
           overlay + ": ConfigMap " + cm.getMetadata().getName() + " holds a secret in " + k)));
     }
+  }
+
+  /**
+   * The autoscaling component: an HPA on CPU for each stateless service, over a Deployment that
+   * requests CPU and no lower than prod's replicas; the LSS sized by KEDA on the sessions to run,
+   * from metric names the services export (QueueTest reads them off /metrics), over the capacity
+   * its Deployment gives it.
+   */
+  @Test
+  void theAutoscalingComponentScalesTheStatelessServicesOnCpuAndTheLssOnSessionsToRun() {
+    List<io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler> hpas = all("optional",
+        io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler.class);
+    assertEquals(java.util.Set.of("auth", "gss", "relay", "logger"),
+        hpas.stream().map(h -> h.getMetadata().getName()).collect(java.util.stream.Collectors.toSet()));
+    for (var hpa : hpas) {
+      String name = hpa.getMetadata().getName();
+      assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
+      Deployment target = named("optional", Deployment.class, hpa.getSpec().getScaleTargetRef().getName());
+      assertEquals(hpa.getMetadata().getNamespace(), target.getMetadata().getNamespace(), name);
+      assertTrue(target.getSpec().getTemplate().getSpec().getContainers().get(0).getResources().getRequests()
+          .containsKey("cpu"), name + ": CPU utilisation needs a CPU request");
+      assertTrue(hpa.getSpec().getMinReplicas() >= named("prod", Deployment.class, name).getSpec().getReplicas(),
+          name + ": not below prod's replicas");
+      assertTrue(hpa.getSpec().getMaxReplicas() > hpa.getSpec().getMinReplicas(), name);
+      assertEquals("cpu", hpa.getSpec().getMetrics().get(0).getResource().getName(), name);
+    }
+    GenericKubernetesResource lss = rendered.get("optional").stream()
+        .filter(o -> o.getKind().equals("ScaledObject")).map(GenericKubernetesResource.class::cast).findFirst()
+        .orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) lss.getAdditionalProperties().get("spec");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> targetRef = (Map<String, Object>) spec.get("scaleTargetRef");
+    Deployment target = named("optional", Deployment.class, (String) targetRef.get("name"));
+    assertEquals("lss", target.getMetadata().getName());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> trigger = ((List<Map<String, Object>>) spec.get("triggers")).get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, String> metadata = (Map<String, String>) trigger.get("metadata");
+    String capacity = target.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("OT_LSS_CAPACITY")).findFirst().orElseThrow().getValue();
+    assertEquals(capacity, metadata.get("threshold"), "one LSS replica per OT_LSS_CAPACITY sessions to run");
+    assertTrue(metadata.get("query").contains("ot_lss_sessions")
+        && metadata.get("query").contains(org.otplatform.gss.metrics.QueueGauge.NAME), metadata.get("query"));
+  }
+
+  /** Metric families the rules and the dashboard may use: what the services export (DomainMetricsTest, QueueTest). */
+  private static final java.util.Set<String> EXPORTED = java.util.Set.of("ot_session_open_seconds_count",
+      "ot_session_open_seconds_bucket", "ot_session_opens_total", "ot_sessions_queued", "ot_lss_spawn_failures_total",
+      "ot_lss_restarts_total", "ot_lss_instances", "ot_lss_sessions", "ot_lss_capacity", "ot_auth_logins_total",
+      "ot_relay_messages_total", "ot_dead_letters_total", "ot_log_records_dropped_total");
+
+  private static java.util.Set<String> metricNames(String expr) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\bot_[a-z_]+").matcher(expr);
+    while (m.find()) {
+      names.add(m.group());
+    }
+    return names;
+  }
+
+  /**
+   * The monitoring component: its PodMonitor selects every service's pods on a port they have; its
+   * alert rules pass {@code promtool check rules}; the rules and the dashboard (a ConfigMap for
+   * Grafana's sidecar) read only metrics the services export.
+   */
+  @Test
+  void theMonitoringComponentScrapesEveryServiceAndItsRulesAndDashboardHold() throws Exception {
+    GenericKubernetesResource monitor = rendered.get("optional").stream().filter(o -> o.getKind().equals("PodMonitor"))
+        .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) monitor.getAdditionalProperties().get("spec");
+    String yaml = io.fabric8.kubernetes.client.utils.Serialization.asYaml(spec);
+    for (String service : SERVICE_PORTS.keySet()) {
+      Deployment d = named("optional", Deployment.class, service);
+      assertTrue(yaml.contains(d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/name")),
+          "the PodMonitor selects " + service + "'s pods: " + yaml);
+      assertTrue(d.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+          .anyMatch(p -> "http".equals(p.getName())), service + " has the port the PodMonitor scrapes");
+    }
+    assertEquals(monitor.getMetadata().getNamespace(), named("optional", Deployment.class, "gss").getMetadata()
+        .getNamespace());
+
+    GenericKubernetesResource rule = rendered.get("optional").stream().filter(o -> o.getKind().equals("PrometheusRule"))
+        .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+    Path rules = Files.createTempFile("ot-rules", ".yaml");
+    Files.writeString(rules, io.fabric8.kubernetes.client.utils.Serialization.asYaml(
+        rule.getAdditionalProperties().get("spec")));
+    boolean promtool = new ProcessBuilder("sh", "-c", "command -v promtool").start().waitFor() == 0;
+    if (promtool) {
+      String out = run(List.of("promtool", "check", "rules", rules.toString()));
+      assertTrue(out.contains("SUCCESS"), out);
+    } else {
+      assertTrue(!"true".equals(System.getenv("CI")), "CI runs promtool (bin/ot-test installs it)");
+    }
+    String ruleText = Files.readString(rules);
+    assertTrue(EXPORTED.containsAll(metricNames(ruleText)), "rules read unknown metrics: " + metricNames(ruleText));
+
+    io.fabric8.kubernetes.api.model.ConfigMap dashboards = named("optional",
+        io.fabric8.kubernetes.api.model.ConfigMap.class, "ot-platform-dashboard");
+    assertEquals("1", dashboards.getMetadata().getLabels().get("grafana_dashboard"));
+    JsonObject dashboard = new JsonObject(dashboards.getData().get("ot-platform-dashboard.json"));
+    io.vertx.core.json.JsonArray panels = dashboard.getJsonArray("panels");
+    assertTrue(panels.size() >= 8, "panels: " + panels.size());
+    java.util.Set<String> used = new java.util.TreeSet<>();
+    for (Object o : panels) {
+      JsonObject panel = (JsonObject) o;
+      assertTrue(panel.containsKey("gridPos") && panel.getJsonArray("targets").size() > 0, panel.encode());
+      panel.getJsonArray("targets").forEach(t -> used.addAll(metricNames(((JsonObject) t).getString("expr"))));
+    }
+    assertTrue(EXPORTED.containsAll(used), "the dashboard reads unknown metrics: " + used);
+    assertEquals(panels.size(), panels.stream().map(p -> ((JsonObject) p).getInteger("id")).distinct().count(),
+        "panel ids are unique");
   }
 
   @Test
