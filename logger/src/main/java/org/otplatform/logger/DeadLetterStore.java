@@ -1,9 +1,7 @@
 package org.otplatform.logger;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
@@ -37,32 +35,9 @@ public final class DeadLetterStore {
         new UpdateOptions().setUpsert(true)).mapEmpty();
   }
 
-  /**
-   * One page, newest first, of one topic (or all when null), after {@code cursor} (the page before's
-   * {@code next}) if given: {@code {deadLetters, total, next}} — {@code total} how many match,
-   * {@code next} null after the last page. Time then id, so pages neither overlap nor skip.
-   */
+  /** One page, newest first, of one topic (or all when null): {@code {deadLetters, total, next}} ({@link NewestFirst}). */
   public Future<JsonObject> list(String topic, LogQuery.Cursor cursor, int limit) {
     JsonObject matching = topic == null ? new JsonObject() : new JsonObject().put("topic", topic);
-    JsonObject query = matching.copy();
-    if (cursor != null) {
-      query.put("$or", new JsonArray()
-          .add(new JsonObject().put("ts", new JsonObject().put("$lt", cursor.ts())))
-          .add(new JsonObject().put("ts", cursor.ts()).put("_id", new JsonObject().put("$lt", cursor.id()))));
-    }
-    FindOptions options = new FindOptions().setSort(new JsonObject().put("ts", -1).put("_id", -1)).setLimit(limit);
-    return mongo.findWithOptions(DEAD_LETTERS, query, options).compose(docs -> mongo.count(DEAD_LETTERS, matching)
-        .map(total -> {
-          JsonArray letters = new JsonArray();
-          LogQuery.Cursor last = null;
-          for (JsonObject d : docs) {
-            last = new LogQuery.Cursor(d.getLong("ts"), d.getString("_id"));
-            d.put("id", d.remove("_id"));
-            d.remove("ts");
-            letters.add(d);
-          }
-          return new JsonObject().put("deadLetters", letters).put("total", total)
-              .put("next", docs.size() == limit && last != null ? last.encode() : null);
-        }));
+    return NewestFirst.page(mongo, DEAD_LETTERS, matching, cursor, limit, "deadLetters");
   }
 }

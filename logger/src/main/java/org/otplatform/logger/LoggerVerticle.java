@@ -23,6 +23,7 @@ import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.service.ServiceVerticle;
+import org.otplatform.logger.http.AuditApi;
 import org.otplatform.logger.http.DeadLettersApi;
 import org.otplatform.logger.http.LogsApi;
 import org.slf4j.Logger;
@@ -54,6 +55,11 @@ public final class LoggerVerticle extends ServiceVerticle {
         "logger-dead-letters", config.common().instanceId()), Topics.DEAD_LETTERS, DEAD_LETTERS_IN_FLIGHT,
         record -> deadLetterStore.save(decode(record.value())), DeadLetters.loggedOnly(
             ServiceLauncher.meterRegistry(vertx), "logger", config.common().instanceId(), clock));
+    AuditStore auditStore = new AuditStore(mongo);
+    KeyOrderedConsumer audit = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(config.common().kafka(),
+        "logger-audit", config.common().instanceId()), Topics.AUDIT, DEAD_LETTERS_IN_FLIGHT,
+        record -> auditStore.save(new io.vertx.core.json.JsonObject(record.value())), DeadLetters.loggedOnly(
+            ServiceLauncher.meterRegistry(vertx), "logger", config.common().instanceId(), clock));
     LogIngest ingest = closeAtStop(new LogIngest(vertx, config.common().kafka(), config.common().instanceId(), store,
         new SessionQuota(config.sessionRecordsPerMinute(), clock)), LogIngest::close);
     LiveTail tail = new LiveTail(vertx, config.common().kafka(), config.common().instanceId(),
@@ -62,7 +68,7 @@ public final class LoggerVerticle extends ServiceVerticle {
     Revocations revocations = new Revocations();
     // Grants revoked or changed: open tails of sessions are checked again.
     AccessChanges accessChanges = new AccessChanges();
-    closeTogetherAtStop(tail::close, revocations::close, accessChanges::close, deadLetters::close);
+    closeTogetherAtStop(tail::close, revocations::close, accessChanges::close, deadLetters::close, audit::close);
     TokenVerifier verifier = TokenVerifier.remote(vertx, new JwksClient(http, config.authUrl()))
         .withRevocations(revocations);
     LogsApi logs = new LogsApi(vertx, clock, store, tail, new SessionLookup(http, config.gssUrl()), revocations,
@@ -73,6 +79,7 @@ public final class LoggerVerticle extends ServiceVerticle {
         .register("auth-keys", 6_000, verifier::readiness)
         .register("log-topic", p -> p.complete(tail.isReading() ? Status.OK() : Status.KO()))
         .register("dead-letters", p -> p.complete(deadLetters.isAssigned() ? Status.OK() : Status.KO()))
+        .register("audit", p -> p.complete(audit.isAssigned() ? Status.OK() : Status.KO()))
         .register("revocations", p -> p.complete(revocations.isFollowing() ? Status.OK() : Status.KO()))
         .register("access-changes", p -> p.complete(accessChanges.isFollowing() ? Status.OK() : Status.KO()));
     BearerAuth auth = new BearerAuth(verifier);
@@ -80,8 +87,10 @@ public final class LoggerVerticle extends ServiceVerticle {
         .compose(v -> Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout()))
         .compose(v -> store.createIndexes())
         .compose(v -> deadLetterStore.createIndexes())
+        .compose(v -> auditStore.createIndexes())
         .compose(v -> ingest.start())
         .compose(v -> deadLetters.start())
+        .compose(v -> audit.start())
         .compose(v -> tail.start())
         .compose(v -> revocations.follow(vertx, config.common().kafka(), config.common().instanceId()))
         .compose(v -> accessChanges.follow(vertx, config.common().kafka(), config.common().instanceId()))
@@ -89,10 +98,15 @@ public final class LoggerVerticle extends ServiceVerticle {
           b.getRoute("queryLogs").addHandler(auth).addHandler(Responses.json(logs::query));
           b.getRoute("tailLogs").addHandler(auth).addHandler(logs::tail);
           b.getRoute("listDeadLetters").addHandler(auth).addHandler(Responses.json(new DeadLettersApi(deadLetterStore)::list));
+          b.getRoute("listAudit").addHandler(auth).addHandler(Responses.json(new AuditApi(auditStore)::list));
         }))
         .compose(router -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
-        .onSuccess(s -> every(config.retentionInterval(), () -> config.retention().enforce(store, clock.instant())
-            .onFailure(e -> LOG.warn("log retention failed: {}", e.getMessage()))));
+        .onSuccess(s -> every(config.retentionInterval(), () -> {
+          config.retention().enforce(store, clock.instant())
+              .onFailure(e -> LOG.warn("log retention failed: {}", e.getMessage()));
+          auditStore.removeOld(clock.instant())
+              .onFailure(e -> LOG.warn("audit retention failed: {}", e.getMessage()));
+        }));
   }
 
   /** A dead letter as published; anything else on the topic cannot be stored (not retried). */

@@ -27,7 +27,7 @@ public final class DeadLettersApi {
         limit(ctx.queryParams().get("limit")));
   }
 
-  private static int limit(String text) {
+  static int limit(String text) {
     if (text == null || text.isBlank()) {
       return 100;
     }
