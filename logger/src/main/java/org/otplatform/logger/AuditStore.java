@@ -7,6 +7,7 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.mongo.UpdateOptions;
 import java.time.Duration;
 import java.time.Instant;
+import org.otplatform.common.events.EventCodec;
 
 /**
  * The audit trail: every security-relevant action AUTH records on {@code ot.audit} (logins, users,
@@ -47,7 +48,8 @@ public final class AuditStore {
     }
     JsonObject doc = new JsonObject().put("time", time.toString()).put("ts", time.toEpochMilli())
         .put("action", action).put("actor", event.getString("actor")).put("subject", event.getString("subject"))
-        .put("source", event.getString("source")).put("details", event.getJsonObject("details", new JsonObject()));
+        .put("address", event.getString("address")).put("source", event.getString(EventCodec.SOURCE))
+        .put("details", event.getJsonObject("details", new JsonObject()));
     return mongo.replaceDocumentsWithOptions(AUDIT, new JsonObject().put("_id", id), doc,
         new UpdateOptions().setUpsert(true)).mapEmpty();
   }

@@ -50,7 +50,8 @@ class AuditTrailTest {
     });
     List<JsonObject> seen = erins.get();
     JsonObject failed = seen.stream().filter(e -> e.getString("action").equals("LoginFailed")).findFirst().orElseThrow();
-    assertEquals("127.0.0.1", failed.getString("source"), failed.encode());
+    assertEquals("127.0.0.1", failed.getString("address"), "where the attempt came from: " + failed.encode());
+    assertEquals("e2e", failed.getString("source"), "the AUTH instance that recorded it");
     assertEquals("bad credentials", failed.getJsonObject("details").getString("reason"), failed.encode());
     assertTrue(Instant.parse(failed.getString("time")).isAfter(began), failed.encode());
     for (int i = 1; i < seen.size(); i++) {

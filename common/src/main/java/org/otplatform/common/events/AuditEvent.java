@@ -6,13 +6,15 @@ import java.util.UUID;
 
 /**
  * A security-relevant action on {@link Topics#AUDIT}: {@code action} such as {@code LoginSucceeded},
- * {@code LoginFailed}, {@code ProjectCreated}; never a password or token.
+ * {@code LoginFailed}, {@code ProjectCreated}; never a password or token. {@code address} is where
+ * the request came from (the client's, through trusted proxies; null when not known) — not the
+ * envelope's {@code source}, which names the AUTH instance that published it.
  */
-public record AuditEvent(String id, Instant time, String action, String actor, String subject, String source,
+public record AuditEvent(String id, Instant time, String action, String actor, String subject, String address,
     JsonObject details) implements PlatformEvent {
 
-  public static AuditEvent of(String action, String actor, String subject, String source, JsonObject details) {
-    return new AuditEvent(UUID.randomUUID().toString(), Instant.now(), action, actor, subject, source, details);
+  public static AuditEvent of(String action, String actor, String subject, String address, JsonObject details) {
+    return new AuditEvent(UUID.randomUUID().toString(), Instant.now(), action, actor, subject, address, details);
   }
 
   @Override
@@ -27,7 +29,7 @@ public record AuditEvent(String id, Instant time, String action, String actor, S
 
   @Override
   public JsonObject fields() {
-    return new JsonObject().put("actor", actor).put("subject", subject).put("source", source)
+    return new JsonObject().put("actor", actor).put("subject", subject).put("address", address)
         .put("details", details == null ? new JsonObject() : details);
   }
 }

@@ -12,7 +12,8 @@ import org.otplatform.logger.AuditStore;
 import org.otplatform.logger.LogQuery;
 
 /**
- * {@code /api/v1/audit}: who did what, when, from where — AUTH's audit events; administrators only.
+ * {@code /api/v1/audit}: who did what, when, from where ({@code address}; {@code source}: the AUTH
+ * instance that recorded it) — AUTH's audit events; administrators only.
  * Filters: {@code actor}, {@code action} (e.g. {@code LoginFailed}), {@code subject}, {@code since}
  * and {@code until} (ISO-8601 instants); paged by {@code cursor} and {@code limit}.
  */
