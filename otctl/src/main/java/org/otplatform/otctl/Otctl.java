@@ -15,7 +15,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "otctl", mixinStandardHelpOptions = true, versionProvider = Otctl.Version.class,
     description = "Open and use OT Platform sessions from a terminal or a script.",
     subcommands = {LoginCommand.class, LogoutCommand.class, WhoamiCommand.class, ContextsCommand.class,
-        InfoCommand.class, SessionsCommand.class, CommandLine.HelpCommand.class},
+        InfoCommand.class, ProjectsCommand.class, SessionsCommand.class, AdminCommand.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {"  otctl login --server http://127.0.0.1:8091 --username admin",
         "  otctl sessions open terrain --wait",
@@ -69,6 +70,18 @@ public final class Otctl {
   void note(String line) {
     if (!quiet && format != Output.Format.json) {
       System.err.println(line);
+    }
+  }
+
+  /**
+   * The outcome of a change: its JSON with {@code -o json}, only {@code quietly} (an id, a name)
+   * with {@code -q}, else the sentence for people — on stdout, as the result of the command.
+   */
+  void printed(io.vertx.core.json.JsonObject json, String sentence, String quietly) {
+    if (format == Output.Format.json) {
+      output().json(json);
+    } else {
+      System.out.println(quiet ? quietly : sentence);
     }
   }
 

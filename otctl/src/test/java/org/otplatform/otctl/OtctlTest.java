@@ -165,6 +165,67 @@ class OtctlTest {
     assertEquals(Exit.AUTH, after.code, after.toString());
   }
 
+  /** Projects and grants, an admin's drain of the LSS and the audit trail, through otctl (a context file of its own). */
+  @Test
+  void projectsGrantsAnAdminDrainAndTheAuditTrail() throws Exception {
+    String own = dir.resolve("admin-config.json").toString();
+    Run login = otctl(PASSWORD + "\n", "--config", own, "login", "--server", gss, "--username", "admin", "--password-stdin");
+    assertEquals(Exit.OK, login.code, login.toString());
+    JsonObject saved = new JsonObject(Files.readString(Path.of(own))).getJsonObject("contexts").getJsonObject("default");
+    http("POST", saved.getString("auth") + "/api/v1/users", saved.getString("accessToken"),
+        new JsonObject().put("username", "bob").put("password", "bobs-long-password"));
+
+    Run create = otctl(null, "--config", own, "projects", "create", "geology");
+    assertEquals(Exit.OK, create.code, create.toString());
+    assertTrue(create.out.startsWith("project geology created"), create.toString());
+    Run list = otctl(null, "--config", own, "projects", "list");
+    assertTrue(list.code == Exit.OK && list.out.startsWith("NAME") && list.out.lines()
+        .anyMatch(l -> l.startsWith("geology") && l.contains("owner")), list.toString());
+    Run grant = otctl(null, "--config", own, "projects", "grant", "geology", "--user", "bob", "--role", "viewer", "-o", "json");
+    assertEquals(Exit.OK, grant.code, grant.toString());
+    assertEquals("viewer", new JsonObject(grant.out).getString("role"), grant.toString());
+    assertEquals(Exit.OK, otctl(null, "--config", own, "projects", "revoke", "geology", "--user", "bob").code);
+    Run noRole = otctl(null, "--config", own, "projects", "grant", "geology", "--user", "bob");
+    assertEquals(Exit.USAGE, noRole.code, noRole.toString());
+    Run both = otctl(null, "--config", own, "projects", "grant", "geology", "--user", "bob", "--group", "g", "--role", "viewer");
+    assertEquals(Exit.USAGE, both.code, "a user or a group, not both: " + both);
+    Run nobody = otctl(null, "--config", own, "projects", "grant", "geology", "--user", "nobody-here", "--role", "editor");
+    assertEquals(Exit.NOT_FOUND, nobody.code, nobody.toString());
+    assertEquals(Exit.OK, otctl(null, "--config", own, "projects", "rename", "geology", "geo2").code);
+    Run delete = otctl(null, "--config", own, "projects", "delete", "geo2", "-q");
+    assertEquals(Exit.OK, delete.code, delete.toString());
+    assertEquals("geo2", delete.out.strip());
+    assertEquals(Exit.NOT_FOUND, otctl(null, "--config", own, "projects", "delete", "geo2").code);
+
+    Run drain = otctl(null, "--config", own, "admin", "drain", "otctl");
+    assertEquals(Exit.OK, drain.code, drain.toString());
+    await("the LSS reported draining", () -> lssStatus(own).equals("draining"));
+    assertEquals(Exit.OK, otctl(null, "--config", own, "admin", "undrain", "otctl").code);
+    await("the LSS up again", () -> lssStatus(own).equals("up"));
+    Run table = otctl(null, "--config", own, "admin", "lss");
+    assertTrue(table.out.startsWith("LSS") && table.out.contains("otctl") && table.out.contains("local"), table.toString());
+
+    await("the project's creation in the audit trail", () -> {
+      try {
+        Run audit = otctl(null, "--config", own, "admin", "audit", "--action", "ProjectCreated", "--actor", "admin");
+        return audit.code == Exit.OK && audit.out.startsWith("TIME") && audit.out.contains("geology");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  private String lssStatus(String config) {
+    try {
+      Run lss = otctl(null, "--config", config, "admin", "lss", "-o", "json");
+      JsonArray all = new JsonObject(lss.out).getJsonArray("lss");
+      return all.stream().map(JsonObject.class::cast).filter(o -> o.getString("id").equals("otctl")).findFirst()
+          .map(o -> o.getString("status")).orElse("");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void helpNamesTheExitCodes() throws Exception {
     Run help = otctl(null, "--help");
