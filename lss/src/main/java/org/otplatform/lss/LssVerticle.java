@@ -3,6 +3,7 @@ package org.otplatform.lss;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -59,10 +60,10 @@ public final class LssVerticle extends ServiceVerticle {
     SessionSupervisor supervisor = closeAtStop(new SessionSupervisor(vertx, spawner, publisher, config),
         SessionSupervisor::shutdown);
     // What the LSS autoscaler reads (deploy/k8s/components/autoscaling): sessions run here, and room.
-    io.micrometer.core.instrument.Gauge.builder("ot_lss_sessions", supervisor, SessionSupervisor::load)
+    Gauge.builder("ot_lss_sessions", supervisor, SessionSupervisor::load)
         .description("Sessions this LSS runs (starting or running)")
         .register(ServiceLauncher.meterRegistry(vertx));
-    io.micrometer.core.instrument.Gauge.builder("ot_lss_capacity", supervisor, SessionSupervisor::capacity)
+    Gauge.builder("ot_lss_capacity", supervisor, SessionSupervisor::capacity)
         .description("Sessions this LSS takes at most (OT_LSS_CAPACITY)")
         .register(ServiceLauncher.meterRegistry(vertx));
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,

@@ -1,6 +1,9 @@
 package org.otplatform.auth.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.events.AuditEvent;
 import org.otplatform.common.events.Topics;
@@ -12,21 +15,21 @@ import org.slf4j.LoggerFactory;
 public final class Audit {
   private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
   /** The audited actions that are login outcomes, and the {@code outcome} label each counts under. */
-  private static final java.util.Map<String, String> LOGINS = java.util.Map.of("LoginSucceeded", "succeeded",
+  private static final Map<String, String> LOGINS = Map.of("LoginSucceeded", "succeeded",
       "LoginFailed", "failed", "LoginThrottled", "throttled");
   private final EventPublisher publisher;
-  private final io.micrometer.core.instrument.MeterRegistry meters;
+  private final MeterRegistry meters;
 
   /** @param meters where {@code ot_auth_logins_total{outcome}} is counted */
-  public Audit(EventPublisher publisher, io.micrometer.core.instrument.MeterRegistry meters) {
+  public Audit(EventPublisher publisher, MeterRegistry meters) {
     this.publisher = publisher;
     this.meters = meters;
     // Each outcome from 0, so a rate over it is defined before the first such login.
     LOGINS.values().forEach(this::logins);
   }
 
-  private io.micrometer.core.instrument.Counter logins(String outcome) {
-    return io.micrometer.core.instrument.Counter.builder("ot_auth_logins").description("Login attempts, by outcome")
+  private Counter logins(String outcome) {
+    return Counter.builder("ot_auth_logins").description("Login attempts, by outcome")
         .tag("outcome", outcome).register(meters);
   }
 

@@ -2,6 +2,7 @@ package org.otplatform.gss.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.List;
 import org.otplatform.gss.registry.LssRegistry;
@@ -17,7 +18,7 @@ public final class LssGauges {
   public static void register(MeterRegistry meters, LssRegistry registry, Clock clock) {
     for (String status : List.of("up", "draining", "lost")) {
       Gauge.builder("ot_lss_instances", registry, r -> r.view(clock.instant()).getJsonArray("lss").stream()
-              .filter(o -> status.equals(((io.vertx.core.json.JsonObject) o).getString("status"))).count())
+              .filter(o -> status.equals(((JsonObject) o).getString("status"))).count())
           .description("LSS instances known to this GSS replica, by status")
           .tag("status", status)
           .register(meters);

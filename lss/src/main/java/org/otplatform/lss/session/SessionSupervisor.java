@@ -1,5 +1,7 @@
 package org.otplatform.lss.session;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,6 +28,7 @@ import org.otplatform.common.events.SessionEvent.SessionFailed;
 import org.otplatform.common.events.SessionEvent.SessionReady;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.lss.LssConfig;
 import org.otplatform.lss.spawn.RunningService;
 import org.otplatform.lss.spawn.SpawnException;
@@ -52,8 +55,8 @@ public final class SessionSupervisor {
   private final Duration restartBackoff;
   private final Duration maxRestartBackoff;
   private final Map<String, LocalSession> sessions = new ConcurrentHashMap<>();
-  private final io.micrometer.core.instrument.MeterRegistry meters;
-  private final io.micrometer.core.instrument.Counter restartsCounted;
+  private final MeterRegistry meters;
+  private final Counter restartsCounted;
   /** How long a claim waits for the GSS's answer before it goes out again. */
   private static final long CLAIM_AGAIN_MS = 10_000;
 
@@ -92,8 +95,8 @@ public final class SessionSupervisor {
     this.capacity = config.capacity();
     this.restartBackoff = config.restartBackoff();
     this.maxRestartBackoff = config.maxRestartBackoff();
-    this.meters = org.otplatform.common.service.ServiceLauncher.meterRegistry(vertx);
-    this.restartsCounted = io.micrometer.core.instrument.Counter.builder("ot_lss_restarts")
+    this.meters = ServiceLauncher.meterRegistry(vertx);
+    this.restartsCounted = Counter.builder("ot_lss_restarts")
         .description("Compute services restarted after they died once ready").register(meters);
     spawner.onProgress(this::progress);
   }
@@ -232,7 +235,7 @@ public final class SessionSupervisor {
     }
     Integer exitCode = e instanceof SpawnException se ? se.exitCode() : null;
     String cause = e instanceof SpawnException se ? se.kind().label() : "error";
-    io.micrometer.core.instrument.Counter.builder("ot_lss_spawn_failures")
+    Counter.builder("ot_lss_spawn_failures")
         .description("Compute service starts that failed, by cause (timeout, exited, unschedulable, image, …)")
         .tag("cause", cause).register(meters).increment();
     LOG.atError().addKeyValue("session", session.id).log("{} failed to start: {}", spec.name(), e.getMessage());
