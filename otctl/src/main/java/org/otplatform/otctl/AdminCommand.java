@@ -41,8 +41,9 @@ final class AdminCommand {
       JsonArray all = answer.getJsonArray("lss", new JsonArray());
       for (int i = 0; i < all.size(); i++) {
         JsonObject l = all.getJsonObject(i);
-        rows.add(List.of(l.getString("id", ""), l.getString("status", ""), l.getString("mode", ""),
-            Output.text(l.getValue("load")) + "/" + Output.text(l.getValue("capacity")), l.getString("lastSeen", "")));
+        rows.add(List.of(Output.text(l.getValue("id")), Output.text(l.getValue("status")),
+            Output.text(l.getValue("mode")), Output.text(l.getValue("load")) + "/" + Output.text(l.getValue("capacity")),
+            Output.text(l.getValue("lastSeen"))));
       }
       out.table(List.of("LSS", "STATUS", "MODE", "SESSIONS", "LAST HEARD"), rows);
       return Exit.OK;
@@ -112,8 +113,8 @@ final class AdminCommand {
       JsonArray events = answer.getJsonArray("events", new JsonArray());
       for (int i = 0; i < events.size(); i++) {
         JsonObject e = events.getJsonObject(i);
-        rows.add(List.of(e.getString("time", ""), e.getString("action", ""), e.getString("actor", ""),
-            e.getString("address", ""), Output.text(e.getValue("details"))));
+        rows.add(List.of(Output.text(e.getValue("time")), Output.text(e.getValue("action")),
+            Output.text(e.getValue("actor")), Output.text(e.getValue("address")), Output.text(e.getValue("details"))));
       }
       out.table(List.of("TIME", "ACTION", "ACTOR", "FROM", "DETAILS"), rows);
       return Exit.OK;

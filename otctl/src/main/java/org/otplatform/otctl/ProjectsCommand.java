@@ -55,8 +55,8 @@ final class ProjectsCommand {
       JsonArray projects = answer.getJsonArray("projects", new JsonArray());
       for (int i = 0; i < projects.size(); i++) {
         JsonObject p = projects.getJsonObject(i);
-        rows.add(List.of(p.getString("name", ""), p.getString("role", ""), p.getString("owner", ""),
-            p.getString("id", "")));
+        rows.add(List.of(Output.text(p.getValue("name")), Output.text(p.getValue("role")), Output.text(p.getValue("owner")),
+            Output.text(p.getValue("id"))));
       }
       out.table(List.of("NAME", "ROLE", "OWNER", "ID"), rows);
       return Exit.OK;

@@ -205,14 +205,19 @@ class OtctlTest {
     Run table = otctl(null, "--config", own, "admin", "lss");
     assertTrue(table.out.startsWith("LSS") && table.out.contains("otctl") && table.out.contains("local"), table.toString());
 
-    await("the project's creation in the audit trail", () -> {
-      try {
-        Run audit = otctl(null, "--config", own, "admin", "audit", "--action", "ProjectCreated", "--actor", "admin");
-        return audit.code == Exit.OK && audit.out.startsWith("TIME") && audit.out.contains("geology");
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    java.util.concurrent.atomic.AtomicReference<Run> audit = new java.util.concurrent.atomic.AtomicReference<>();
+    try {
+      await("the project's creation in the audit trail", () -> {
+        try {
+          audit.set(otctl(null, "--config", own, "admin", "audit", "--action", "ProjectCreated", "--actor", "admin"));
+          return audit.get().code == Exit.OK && audit.get().out.startsWith("TIME") && audit.get().out.contains("geology");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; last: " + audit.get(), e);
+    }
   }
 
   private String lssStatus(String config) {
