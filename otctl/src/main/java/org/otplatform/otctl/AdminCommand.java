@@ -1,10 +1,8 @@
 package org.otplatform.otctl;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,21 +29,9 @@ final class AdminCommand {
     @Override
     public Integer call() {
       Platform platform = parent.root.platform();
-      JsonObject answer = platform.get(platform.gss("/api/v1/admin/lss"));
-      Output out = parent.root.output();
-      if (out.json()) {
-        out.json(answer);
-        return Exit.OK;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      JsonArray all = answer.getJsonArray("lss", new JsonArray());
-      for (int i = 0; i < all.size(); i++) {
-        JsonObject l = all.getJsonObject(i);
-        rows.add(List.of(Output.text(l.getValue("id")), Output.text(l.getValue("status")),
-            Output.text(l.getValue("mode")), Output.text(l.getValue("load")) + "/" + Output.text(l.getValue("capacity")),
-            Output.text(l.getValue("lastSeen"))));
-      }
-      out.table(List.of("LSS", "STATUS", "MODE", "SESSIONS", "LAST HEARD"), rows);
+      parent.root.output().listed(platform.get(platform.gss("/api/v1/admin/lss")), "lss",
+          List.of("LSS", "STATUS", "MODE", "SESSIONS", "CAPACITY", "LAST HEARD"),
+          "id", "status", "mode", "load", "capacity", "lastSeen");
       return Exit.OK;
     }
   }
@@ -103,20 +89,8 @@ final class AdminCommand {
         }
       }
       Platform platform = parent.root.platform();
-      JsonObject answer = platform.get(platform.logger("/api/v1/audit" + query));
-      Output out = parent.root.output();
-      if (out.json()) {
-        out.json(answer);
-        return Exit.OK;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      JsonArray events = answer.getJsonArray("events", new JsonArray());
-      for (int i = 0; i < events.size(); i++) {
-        JsonObject e = events.getJsonObject(i);
-        rows.add(List.of(Output.text(e.getValue("time")), Output.text(e.getValue("action")),
-            Output.text(e.getValue("actor")), Output.text(e.getValue("address")), Output.text(e.getValue("details"))));
-      }
-      out.table(List.of("TIME", "ACTION", "ACTOR", "FROM", "DETAILS"), rows);
+      parent.root.output().listed(platform.get(platform.logger("/api/v1/audit" + query)), "events",
+          List.of("TIME", "ACTION", "ACTOR", "FROM", "DETAILS"), "time", "action", "actor", "address", "details");
       return Exit.OK;
     }
   }

@@ -51,6 +51,28 @@ final class Output {
     }
   }
 
+  /**
+   * The platform's answer as it is with {@code -o json}; else the objects of its array {@code key}
+   * as table rows, one cell per {@code field} (a null or absent one empty).
+   */
+  void listed(JsonObject answer, String key, List<String> header, String... fields) {
+    if (json()) {
+      json(answer);
+      return;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    JsonArray items = answer.getJsonArray(key, new JsonArray());
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      List<String> row = new ArrayList<>();
+      for (String field : fields) {
+        row.add(text(item.getValue(field)));
+      }
+      rows.add(row);
+    }
+    table(header, rows);
+  }
+
   /** Fields of one object, "name: value" a line, in the order given; absent ones left out. */
   void fields(JsonObject object, String... names) {
     int width = 0;

@@ -1,10 +1,8 @@
 package org.otplatform.otctl;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -45,20 +43,8 @@ final class ProjectsCommand {
     @Override
     public Integer call() {
       Platform platform = parent.root.platform();
-      JsonObject answer = platform.get(platform.auth("/api/v1/projects"));
-      Output out = parent.root.output();
-      if (out.json()) {
-        out.json(answer);
-        return Exit.OK;
-      }
-      List<List<String>> rows = new ArrayList<>();
-      JsonArray projects = answer.getJsonArray("projects", new JsonArray());
-      for (int i = 0; i < projects.size(); i++) {
-        JsonObject p = projects.getJsonObject(i);
-        rows.add(List.of(Output.text(p.getValue("name")), Output.text(p.getValue("role")), Output.text(p.getValue("owner")),
-            Output.text(p.getValue("id"))));
-      }
-      out.table(List.of("NAME", "ROLE", "OWNER", "ID"), rows);
+      parent.root.output().listed(platform.get(platform.auth("/api/v1/projects")), "projects",
+          List.of("NAME", "ROLE", "OWNER", "ID"), "name", "role", "owner", "id");
       return Exit.OK;
     }
   }

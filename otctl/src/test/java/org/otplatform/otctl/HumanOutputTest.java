@@ -26,6 +26,22 @@ class HumanOutputTest {
   }
 
   @Test
+  void aListIsATableWhoseNullAndAbsentFieldsAreEmpty() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    Output out = new Output(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8),
+        Output.Format.table);
+    out.listed(new JsonObject("""
+        {"events": [{"action": "ProjectCreated", "address": null, "details": {"name": "geology"}},
+                    {"action": "LoginFailed", "address": "10.0.0.7"}]}"""), "events",
+        java.util.List.of("ACTION", "FROM", "DETAILS"), "action", "address", "details");
+    assertEquals("""
+        ACTION          FROM      DETAILS
+        ProjectCreated            {"name":"geology"}
+        LoginFailed     10.0.0.7
+        """, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aFailureShowsItsExitCodeAndReason() {
     JsonObject failed = new JsonObject().put("type", "ServiceFailed").put("service", "kriging").put("state", "FAILED")
         .put("exitCode", 3).put("reason", "exited with code 3");

@@ -66,45 +66,28 @@ public final class AuthClient implements ProjectAccess {
   /** AUTH's list of the caller's projects, {@code GET /api/v1/projects}, with the caller's own token. */
   @Override
   public Future<Set<String>> visibleProjectIds(Principal caller) {
-    return client.getAbs(authUrl.resolve("/api/v1/projects").toString())
-        .bearerTokenAuthentication(caller.token())
-        .timeout(5_000)
-        .send()
-        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
-        .compose(resp -> {
-          if (resp.statusCode() != 200) {
-            return Future.failedFuture(resp.statusCode() == 401 ? ApiException.unauthorized("AUTH rejected the token")
-                : ApiException.unavailable("AUTH answered " + resp.statusCode()));
-          }
-          Set<String> ids = new HashSet<>();
-          resp.bodyAsJsonObject().getJsonArray("projects", new JsonArray())
-              .forEach(p -> ids.add(((JsonObject) p).getString("id")));
-          ids.remove(null);
-          return Future.succeededFuture(ids);
-        });
+    return listed("/api/v1/projects", "projects", "id", caller);
   }
 
   /** AUTH's {@code GET /api/v1/users/{caller}/groups}, with the caller's own token. */
   @Override
   public Future<Set<String>> groupsOf(Principal caller) {
-    String url = authUrl.resolve("/api/v1/users/" + URLEncoder.encode(caller.username(), StandardCharsets.UTF_8)
-        .replace("+", "%20") + "/groups").toString();
-    return client.getAbs(url)
-        .bearerTokenAuthentication(caller.token())
-        .timeout(5_000)
-        .send()
-        .recover(e -> Future.failedFuture(ApiException.unavailable("AUTH cannot be reached: " + e.getMessage())))
-        .compose(resp -> {
-          if (resp.statusCode() != 200) {
-            return Future.failedFuture(resp.statusCode() == 401 ? ApiException.unauthorized("AUTH rejected the token")
-                : ApiException.unavailable("AUTH answered " + resp.statusCode() + " for the caller's groups"));
-          }
-          Set<String> names = new HashSet<>();
-          resp.bodyAsJsonObject().getJsonArray("groups", new JsonArray())
-              .forEach(g -> names.add(((JsonObject) g).getString("name")));
-          names.remove(null);
-          return Future.succeededFuture(names);
-        });
+    return listed("/api/v1/users/" + encoded(caller.username()) + "/groups", "groups", "name", caller);
+  }
+
+  /** The {@code field} of every item of the list {@code list} that AUTH answers at {@code path}. */
+  private Future<Set<String>> listed(String path, String list, String field, Principal caller) {
+    return get(authUrl.resolve(path).toString(), caller).compose(resp -> {
+      if (resp.statusCode() != 200) {
+        return Future.failedFuture(resp.statusCode() == 401 ? ApiException.unauthorized("AUTH rejected the token")
+            : ApiException.unavailable("AUTH answered " + resp.statusCode() + " for " + path));
+      }
+      Set<String> values = new HashSet<>();
+      resp.bodyAsJsonObject().getJsonArray(list, new JsonArray())
+          .forEach(item -> values.add(((JsonObject) item).getString(field)));
+      values.remove(null);
+      return Future.succeededFuture(values);
+    });
   }
 
   /** AUTH's access check, {@code GET /api/v1/projects/{name}?role=}, with the caller's own token. */
@@ -113,8 +96,15 @@ public final class AuthClient implements ProjectAccess {
   }
 
   private Future<HttpResponse<Buffer>> ask(String base, String key, Principal caller, String role) {
-    String url = authUrl.resolve(base + URLEncoder.encode(key, StandardCharsets.UTF_8)
-        .replace("+", "%20") + "?role=" + role).toString();
+    return get(authUrl.resolve(base + encoded(key) + "?role=" + role).toString(), caller);
+  }
+
+  private static String encoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** A GET with the caller's own token; AUTH unreachable or too slow is 503. */
+  private Future<HttpResponse<Buffer>> get(String url, Principal caller) {
     return client.getAbs(url)
         .bearerTokenAuthentication(caller.token())
         .timeout(5_000)
