@@ -95,6 +95,7 @@ public final class FaultsMain implements Callable<Integer> {
       List<String> broken = verdict.violations();
       System.out.printf("%n%d broken invariants; %d s in all%n", broken.size(), (System.currentTimeMillis() - began) / 1000);
       broken.forEach(v -> System.out.println("  " + v));
+      traceLost(dir);
       if (out != null) {
         Files.writeString(out, verdict.json().put("seed", seed).encodePrettily());
       }
@@ -358,9 +359,12 @@ public final class FaultsMain implements Callable<Integer> {
    * Every line a reply said was written is in the store once, or its loss is accounted for: the
    * LSS that held it was killed (SIGKILL leaves no process to count it) within 10 s after.
    */
+  /** Sessions with a confirmed line lost silently. */
+  private final Map<SessionTrace, List<Integer>> lostLines = new java.util.LinkedHashMap<>();
+
   private void logs(Verdict v, List<SessionTrace> traces, List<Injector.Fault> faults) throws Exception {
     v.section("log lines (numbered by the users, written by the echo service, shipped by the LSS, stored by the logger)");
-    Map<String, Map<Integer, Integer>> stored = storedLines(traces);
+    Map<String, Map<Integer, Integer>> stored = storedLines(traces, v);
     long confirmed = 0;
     long storedOnce = 0;
     long unconfirmedStored = 0;
@@ -384,6 +388,9 @@ public final class FaultsMain implements Callable<Integer> {
           boolean killed = faults.stream().anyMatch(f -> f.kind() == Injector.Kind.KILL_LSS
               && f.sessions().contains(t.id) && f.atMillis() >= at - 1_000 && f.atMillis() <= at + 10_000);
           (killed ? lostWithLss : lost).add(t.id + " line " + line.getKey());
+          if (!killed) {
+            lostLines.computeIfAbsent(t, k -> new ArrayList<>()).add(line.getKey());
+          }
         }
       }
       unconfirmedStored += counts.keySet().stream().filter(n -> !t.confirmed.containsKey(n)).count();
@@ -399,27 +406,70 @@ public final class FaultsMain implements Callable<Integer> {
     v.invariant("confirmed lines lost silently", lost.size(), lost);
   }
 
-  /** Per session, how often each numbered line is stored, once the count stops growing. */
-  private Map<String, Map<Integer, Integer>> storedLines(List<SessionTrace> traces) throws Exception {
+  /**
+   * For a run that lost lines, what the replicas said about their sessions (the last lines of it,
+   * oldest first): whether an LSS read the lost line and logged it, when the session moved — what
+   * CI keeps of a failure.
+   */
+  private void traceLost(Path dir) throws java.io.IOException {
+    for (SessionTrace t : lostLines.keySet().stream().limit(2).toList()) {
+      // The session's own lines but the users' numbered ones, which are there only when lost.
+      List<String> lost = lostLines.get(t).stream().map(n -> t.linePrefix() + n + "\"").toList();
+      List<String> said = new ArrayList<>();
+      try (var logs = Files.list(dir)) {
+        for (Path log : logs.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+          try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            lines.filter(l -> l.contains(t.id) && (!l.contains(t.linePrefix()) || lost.stream().anyMatch(l::contains)))
+                .forEach(l -> said.add(time(l) + " " + log.getFileName() + " "
+                + (l.length() > 400 ? l.substring(0, 400) + "…" : l)));
+          } catch (java.io.UncheckedIOException e) {
+            said.add("(" + log.getFileName() + " unreadable: " + e.getMessage() + ")");
+          }
+        }
+      }
+      said.sort(null);
+      System.out.printf("%nwhat the replicas logged about session %s (%d lines; the last 60):%n", t.id, said.size());
+      said.subList(Math.max(0, said.size() - 60), said.size()).forEach(l -> System.out.println("  " + l));
+    }
+  }
+
+  /** A JSON log line's time, for sorting lines of several replicas. */
+  private static String time(String line) {
+    int at = line.indexOf("\"time\":\"");
+    return at < 0 ? "" : line.substring(at + 8, Math.min(line.length(), at + 32));
+  }
+
+  /**
+   * Per session, how often each numbered line is stored: once every confirmed line is there and the
+   * count held still between two looks, or at the deadline. A steady count alone is not enough: a
+   * killed logger's partitions wait for the group to notice (its session timeout) and an LSS's
+   * queue for a broker started again, so lines may still be on their way after a quiet look.
+   */
+  private Map<String, Map<Integer, Integer>> storedLines(List<SessionTrace> traces, Verdict v) throws Exception {
     Map<String, Map<Integer, Integer>> stored = new HashMap<>();
     long total = -1;
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (System.currentTimeMillis() < deadline) {
+    long begin = System.currentTimeMillis();
+    long deadline = begin + 90_000;
+    while (true) {
       stored.clear();
       long now = 0;
+      boolean complete = true;
       for (SessionTrace t : traces) {
         if (t.linesAsked > 0) {
           Map<Integer, Integer> counts = lines(t);
           stored.put(t.id, counts);
           now += counts.values().stream().mapToInt(Integer::intValue).sum();
+          complete &= counts.keySet().containsAll(t.confirmed.keySet());
         }
       }
-      if (now == total) {
+      if (complete && now == total || System.currentTimeMillis() >= deadline) {
         break;
       }
       total = now;
       Thread.sleep(3_000);
     }
+    v.figure("seconds until every confirmed line was stored and the count held (after the load)",
+        (System.currentTimeMillis() - begin) / 1000);
     return stored;
   }
 

@@ -166,6 +166,7 @@ public final class LocalProcessSpawner implements Spawner {
       throw new SpawnException("cannot run " + command.get(0) + ": " + e.getMessage(), null,
           SpawnException.Cause.REFUSED);
     }
+    spool.started(output, process);
     live.add(process);
     process.onExit().thenRun(() -> live.remove(process));
     if (classData.writesAtExit()) {

@@ -27,13 +27,17 @@ import org.slf4j.LoggerFactory;
  * started again on the same directory ships what is left ({@link #recover}). Every record's id is
  * derived from its file and line number, so a line shipped twice is stored once (the logger writes
  * by id). A file is deleted once its process ended, every line of it was read and the log shipper
- * has them all.
+ * has them all. Beside them, {@code <n>.pid} names the process that writes them (pid and start
+ * time): a process of an earlier run may outlive it for a moment (it exits once it sees its LSS
+ * gone), so {@link #recover} stops it before it reads its files to their end.
  */
 public final class OutputSpool {
   private static final Logger LOG = LoggerFactory.getLogger(OutputSpool.class);
   private static final Logger OUTPUT = LoggerFactory.getLogger("org.otplatform.lss.compute");
   private static final long POLL_MILLIS = 20;
   private static final int MAX_LINE = 64 * 1024;
+  /** How long a process of an earlier run gets to end on SIGTERM before SIGKILL. */
+  private static final long STOP_GRACE_MILLIS = 5_000;
 
   private final Path dir;
   private final AtomicLong files = new AtomicLong();
@@ -64,7 +68,18 @@ public final class OutputSpool {
   }
 
   /** Where one process's output goes. */
-  record Output(Path out, Path err) {}
+  record Output(Path out, Path err) {
+    /** Which process writes them. */
+    Path writer() {
+      return writerOf(out);
+    }
+  }
+
+  /** The {@code .pid} file beside an {@code .out} or {@code .err} file. */
+  private static Path writerOf(Path file) {
+    String name = file.getFileName().toString();
+    return file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".pid");
+  }
 
   /** New files for a process of {@code session}'s {@code service}. */
   Output files(String session, String service) throws IOException {
@@ -75,6 +90,20 @@ public final class OutputSpool {
     own.add(output.out());
     own.add(output.err());
     return output;
+  }
+
+  /**
+   * Notes that {@code process} writes {@code output}, for the next run of this LSS should this one
+   * die before the process does.
+   */
+  void started(Output output, Process process) {
+    long since = process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+    try {
+      Files.writeString(output.writer(), process.pid() + " " + since + "\n");
+    } catch (IOException e) {
+      LOG.warn("cannot note pid {} in the spool ({}): a restart of this LSS may ship its output before it ended",
+          process.pid(), e.getMessage());
+    }
   }
 
   /**
@@ -109,6 +138,7 @@ public final class OutputSpool {
     LOG.info("shipping what {} compute process(es) of an earlier run left in {}",
         left.stream().filter(p -> p.toString().endsWith(".out")).count(), dir);
     for (Path file : left) {
+      stopWriter(file);
       String session = file.getParent().getFileName().toString();
       String name = file.getFileName().toString();
       String service = name.substring(0, name.indexOf('.'));
@@ -117,10 +147,63 @@ public final class OutputSpool {
     }
   }
 
+  /**
+   * Stops the process of an earlier run that still writes {@code file}: lines it writes after the
+   * file was read to its end would be lost. It is the one its {@code .pid} names only if its start
+   * time matches too (a pid is reused); without that file or match, nothing is stopped.
+   */
+  private static void stopWriter(Path file) {
+    Path writer = writerOf(file);
+    String[] noted;
+    try {
+      noted = Files.readString(writer).trim().split(" ");
+    } catch (IOException e) {
+      return; // none noted (an earlier version's file, or the process never started)
+    }
+    try {
+      long pid = Long.parseLong(noted[0]);
+      long since = Long.parseLong(noted[1]);
+      ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> since >= 0 && h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-2L) == since)
+          .ifPresent(h -> {
+            LOG.warn("compute process {} of an earlier run still writes {}; stopping it before shipping the rest", pid,
+                file);
+            h.destroy();
+            if (!exited(h, STOP_GRACE_MILLIS)) {
+              h.destroyForcibly();
+              exited(h, STOP_GRACE_MILLIS);
+            }
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("unreadable {} in the spool ({}): not stopping its process", writer, e.getMessage());
+    }
+  }
+
+  private static boolean exited(ProcessHandle process, long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(POLL_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !process.isAlive();
+  }
+
   /** Session directories an earlier run emptied; called before this run starts processes. */
   private void removeEmptySessionDirectories() {
     try (Stream<Path> sessions = Files.list(dir)) {
       for (Path session : sessions.filter(Files::isDirectory).toList()) {
+        try (Stream<Path> pids = Files.list(session)) {
+          for (Path writer : pids.filter(p -> p.toString().endsWith(".pid")).toList()) {
+            String base = writer.getFileName().toString().replaceFirst("\\.pid$", "");
+            if (!Files.exists(writer.resolveSibling(base + ".out")) && !Files.exists(writer.resolveSibling(base + ".err"))) {
+              Files.deleteIfExists(writer); // its output was shipped and deleted
+            }
+          }
+        }
         try (Stream<Path> inside = Files.list(session)) {
           if (inside.findAny().isEmpty()) {
             Files.deleteIfExists(session);
@@ -142,6 +225,7 @@ public final class OutputSpool {
       try {
         // Files only: a session's directory may be about to get a restarted service's files.
         Files.deleteIfExists(e.getKey());
+        Files.deleteIfExists(writerOf(e.getKey()));
       } catch (IOException ex) {
         LOG.warn("cannot delete {} from the spool: {}", e.getKey(), ex.getMessage());
       }

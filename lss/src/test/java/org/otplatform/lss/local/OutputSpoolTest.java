@@ -58,6 +58,57 @@ class OutputSpoolTest {
     }
   }
 
+  /**
+   * A compute process outlives its killed LSS for a moment (it exits once it sees its parent gone),
+   * still answering and writing: the LSS started again stops it before it reads the files to their
+   * end, or the lines written after that read would be lost.
+   */
+  @Test
+  void aProcessOfAnEarlierRunStillWritingIsStoppedBeforeItsFilesAreShipped() throws Exception {
+    OutputSpool dead = new OutputSpool(dir); // the LSS that started it, killed: nothing follows the files
+    OutputSpool.Output output = dead.files("s1", "echo");
+    Process p = new ProcessBuilder("sh", "-c", "i=0; while true; do i=$((i+1)); echo line $i; sleep 0.01; done")
+        .redirectOutput(output.out().toFile()).redirectError(output.err().toFile()).start();
+    dead.started(output, p);
+    try (ComputeOutput seen = new ComputeOutput()) {
+      awaitFileLines(output.out(), 5);
+      new OutputSpool(dir).recover();
+      assertTrue(!p.isAlive() || p.waitFor(1, TimeUnit.SECONDS), "the earlier run's process is stopped");
+      List<String> written = Files.readAllLines(output.out());
+      assertEquals(written, seen.records().stream().map(ILoggingEvent::getFormattedMessage).toList(),
+          "every line it wrote is shipped");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aReusedPidIsNotStopped() throws Exception {
+    OutputSpool spool = new OutputSpool(dir);
+    OutputSpool.Output output = spool.files("s1", "echo");
+    Files.writeString(output.out(), "one\n");
+    Process other = new ProcessBuilder("sleep", "30").start();
+    try {
+      // The noted process ended long ago and its pid now names another one, started later.
+      Files.writeString(output.writer(), other.pid() + " 1000\n");
+      try (ComputeOutput seen = new ComputeOutput()) {
+        new OutputSpool(dir).recover();
+        assertEquals(List.of("one"), seen.records().stream().map(ILoggingEvent::getFormattedMessage).toList());
+      }
+      assertTrue(other.isAlive(), "a process the note does not describe is left alone");
+    } finally {
+      other.destroyForcibly();
+    }
+  }
+
+  private static void awaitFileLines(Path file, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (Files.readAllLines(file).size() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(Files.readAllLines(file).size() >= count, "the process writes");
+  }
+
   @Test
   void filesOfTwoProcessesOfOneServiceGiveDifferentIds() throws Exception {
     OutputSpool spool = new OutputSpool(dir);
