@@ -102,7 +102,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (services == null || services.isEmpty()) {
       problems.add(where + ": 'services' must be a non-empty array");
       return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60), SessionType.DEFAULT_IDLE_TIMEOUT, Map.of(),
-          null);
+          null, null);
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < services.size(); i++) {
@@ -147,7 +147,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
       problems.add(where + ": defaultProfile '" + defaultProfile + "' is not one of its profiles");
     }
     return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout, Duration.ofSeconds(Math.max(idle, 0)),
-        profiles, defaultProfile);
+        profiles, defaultProfile, Storage.parse(json, where, problems));
   }
 
   private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {

@@ -29,10 +29,19 @@ import org.otplatform.compute.contract.ComputeContract;
  *     does not run meanwhile
  * @param placement cluster mode: node selector, tolerations, affinity, pull secrets (from the
  *     profile a session was opened with; {@link Placement#NONE} without one)
+ * @param volume the session's project's volume it mounts (its type's {@link Storage}); null: none
  */
 public record ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
     boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit,
-    String readinessPath, Duration schedulingGrace, Placement placement) {
+    String readinessPath, Duration schedulingGrace, Placement placement, Storage.ProjectVolume volume) {
+
+  /** A service that mounts no project volume. */
+  public ServiceSpec(String name, List<String> command, String image, Map<String, String> env,
+      boolean mandatory, Duration startTimeout, int port, Resources resources, int restartLimit,
+      String readinessPath, Duration schedulingGrace, Placement placement) {
+    this(name, command, image, env, mandatory, startTimeout, port, resources, restartLimit, readinessPath,
+        schedulingGrace, placement, null);
+  }
 
   /** The restart limit of a service that does not set one. */
   public static final int DEFAULT_RESTART_LIMIT = 3;
@@ -52,13 +61,19 @@ public record ServiceSpec(String name, List<String> command, String image, Map<S
   /** This service with another scheduling grace. */
   public ServiceSpec withSchedulingGrace(Duration grace) {
     return new ServiceSpec(name, command, image, env, mandatory, startTimeout, port, resources, restartLimit,
-        readinessPath, grace, placement);
+        readinessPath, grace, placement, volume);
   }
 
   /** This service with other resources, environment and placement (a {@link Profile}'s). */
   public ServiceSpec with(Resources newResources, Map<String, String> newEnv, Placement newPlacement) {
     return new ServiceSpec(name, command, image, newEnv, mandatory, startTimeout, port, newResources, restartLimit,
-        readinessPath, schedulingGrace, newPlacement);
+        readinessPath, schedulingGrace, newPlacement, volume);
+  }
+
+  /** This service mounting a project's volume. */
+  public ServiceSpec withVolume(Storage.ProjectVolume newVolume) {
+    return new ServiceSpec(name, command, image, env, mandatory, startTimeout, port, resources, restartLimit,
+        readinessPath, schedulingGrace, placement, newVolume);
   }
 
   /** Kubernetes resource quantities by resource name ({@code cpu}, {@code memory}). */

@@ -18,9 +18,10 @@ import java.util.Optional;
  *     (empty: none, the services as they are)
  * @param defaultProfile the profile of an open that names none ({@code defaultProfile}, else the
  *     first listed); null when there are none
+ * @param storage the volume each project keeps for this type's sessions ({@code storage}); null: none
  */
 public record SessionType(String name, int maxOpenPerProject, List<ServiceSpec> services, Duration openTimeout,
-    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile) {
+    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile, Storage storage) {
 
   public SessionType {
     services = List.copyOf(services);
@@ -41,6 +42,16 @@ public record SessionType(String name, int maxOpenPerProject, List<ServiceSpec> 
    */
   public List<ServiceSpec> servicesFor(String profileName) {
     return profile(profileName).map(p -> services.stream().map(p::applyTo).toList()).orElse(services);
+  }
+
+  /**
+   * The services of a session of the project of id {@code project} under {@code profileName}: as
+   * {@link #servicesFor(String)}, each mounting the project's volume when the type has storage.
+   */
+  public List<ServiceSpec> servicesFor(String project, String profileName) {
+    List<ServiceSpec> specs = servicesFor(profileName);
+    return storage == null || project == null ? specs
+        : specs.stream().map(s -> s.withVolume(storage.of(project))).toList();
   }
 
   /** Whether idle sessions of this type are closed at all. */

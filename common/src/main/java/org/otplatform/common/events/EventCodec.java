@@ -42,7 +42,8 @@ public final class EventCodec {
     String session = required(json, "sessionId");
     return switch (required(json, "type")) {
       case "SessionOpenRequested" -> new SessionOpenRequested(id, time, session,
-          required(json, "project"), required(json, "sessionType"), required(json, "owner"), json.getString("profile"));
+          required(json, "project"), json.getString("projectId"), required(json, "sessionType"), required(json, "owner"),
+          json.getString("profile"));
       case "SessionCloseRequested" -> new SessionCloseRequested(id, time, session, json.getString("reason", ""));
       default -> throw new IllegalArgumentException("unknown session command type " + json.getString("type"));
     };

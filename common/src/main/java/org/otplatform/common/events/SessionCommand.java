@@ -17,24 +17,28 @@ public sealed interface SessionCommand extends PlatformEvent {
 
   /**
    * A front end asked to open a session; an LSS starts its compute services, as {@code profile}
-   * has them (null: the type's default profile, or none).
+   * has them (null: the type's default profile, or none). {@code projectId} is the project's id at
+   * AUTH, which keys its storage (null from a GSS that did not know it: the type's storage is then
+   * refused).
    */
-  record SessionOpenRequested(
-      String id, Instant time, String sessionId, String project, String sessionType, String owner, String profile)
-      implements SessionCommand {
+  record SessionOpenRequested(String id, Instant time, String sessionId, String project, String projectId,
+      String sessionType, String owner, String profile) implements SessionCommand {
     public static SessionOpenRequested of(String sessionId, String project, String type, String owner) {
-      return of(sessionId, project, type, owner, null);
+      return of(sessionId, project, null, type, owner, null);
     }
 
-    public static SessionOpenRequested of(String sessionId, String project, String type, String owner,
-        String profile) {
-      return new SessionOpenRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, project, type, owner,
-          profile);
+    public static SessionOpenRequested of(String sessionId, String project, String projectId, String type,
+        String owner, String profile) {
+      return new SessionOpenRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, project, projectId,
+          type, owner, profile);
     }
 
     @Override
     public JsonObject fields() {
       JsonObject fields = new JsonObject().put("project", project).put("sessionType", sessionType).put("owner", owner);
+      if (projectId != null) {
+        fields.put("projectId", projectId);
+      }
       return profile == null ? fields : fields.put("profile", profile);
     }
   }

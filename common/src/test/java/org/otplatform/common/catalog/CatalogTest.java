@@ -68,6 +68,47 @@ class CatalogTest {
   }
 
   @Test
+  void storageIsPerProjectAndMountedByEveryServiceOfTheType() {
+    Catalog catalog = Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {
+          "t": {"storage": {"size": "5Gi", "storageClass": "fast-ssd", "accessMode": "ReadWriteMany"},
+                "services": [{"name": "a", "image": "x:1"}, {"name": "b", "image": "x:1"}]},
+          "plain": {"storage": {}, "services": [{"name": "a", "image": "x:1"}]},
+          "none": {"services": [{"name": "a", "image": "x:1"}]}}}"""), "test");
+    SessionType type = catalog.type("t").orElseThrow();
+    assertEquals(new Storage("data", "/data", "5Gi", "fast-ssd", "ReadWriteMany"), type.storage());
+    assertEquals(new Storage("data", "/data", "1Gi", null, "ReadWriteOnce"), catalog.type("plain").orElseThrow().storage(),
+        "the defaults");
+    List<ServiceSpec> services = type.servicesFor("p-1", null);
+    assertEquals(List.of("p-1", "p-1"), services.stream().map(s -> s.volume().project()).toList());
+    assertEquals(null, type.services().get(0).volume(), "the type's own services name no project");
+    assertEquals(null, catalog.type("none").orElseThrow().servicesFor("p-1", null).get(0).volume());
+  }
+
+  @Test
+  void badStorageNamesItsFields() {
+    ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {
+          "t": {"storage": {"volume": "My Data", "mountPath": "/tmp/x", "size": "lots", "accessMode": "ReadOnlyMany",
+                            "storageClass": "Fast_SSD", "reclaim": true},
+                "services": [{"name": "a", "image": "x:1"}]},
+          "u": {"storage": {"mountPath": "relative/path"}, "services": [{"name": "a", "image": "x:1"}]},
+          "v": {"storage": "yes", "services": [{"name": "a", "image": "x:1"}]}}}"""), "test"));
+    String m = e.getMessage();
+    for (String expected : List.of(
+        "type 't': storage.volume must match [a-z][a-z0-9-]{0,19}, got 'My Data'",
+        "type 't': storage.mountPath must be an absolute path other than [/tmp, /etc/ot, /proc, /sys, /dev], got '/tmp/x'",
+        "type 't': storage.size is not a quantity: 'lots'",
+        "type 't': storage.storageClass is not a storage class name: 'Fast_SSD'",
+        "type 't': storage.accessMode must be one of [ReadWriteMany, ReadWriteOnce, ReadWriteOncePod], got 'ReadOnlyMany'",
+        "type 't': storage has no field 'reclaim'",
+        "type 'u': storage.mountPath must be an absolute path",
+        "type 'v': storage must be an object")) {
+      assertTrue(m.contains(expected), "missing '" + expected + "' in: " + m);
+    }
+  }
+
+  @Test
   void aPodMayWaitOutItsSchedulingGraceBeforeTheOpenTimesOut() {
     Catalog catalog = Catalog.parse(new JsonObject("""
         {"defaultType": "pods", "types": {

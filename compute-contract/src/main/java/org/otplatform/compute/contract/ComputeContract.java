@@ -24,6 +24,11 @@ public final class ComputeContract {
   public static final String BIND_HOST = "OT_BIND_HOST";
   /** Local mode: the LSS's process id; the service exits when that process is gone. */
   public static final String PARENT_PID = "OT_PARENT_PID";
+  /**
+   * A directory the service's project keeps across sessions (set only for a session type with
+   * {@code storage}): a mounted volume in a cluster, a directory of the LSS's in local mode.
+   */
+  public static final String STORAGE_DIR = "OT_STORAGE_DIR";
   /** PEM files of the service's certificate, its key, and the platform CA. */
   public static final String TLS_CERT = "OT_TLS_CERT";
   public static final String TLS_KEY = "OT_TLS_KEY";
