@@ -41,11 +41,15 @@ import org.otplatform.lss.k8s.ApiLimits;
  * @param spoolDir local mode: where compute processes' output is written before it is shipped, so
  *     that lines survive the LSS's death and its next start on the same directory ships them
  *     ({@code OT_LSS_SPOOL_DIR}, default {@code <temp dir>/ot-lss-spool-<instance id>})
+ * @param storageDir local mode: where projects keep the volumes of session types with
+ *     {@code storage}, a directory per project and volume ({@code OT_LSS_STORAGE_DIR}, default
+ *     {@code <temp dir>/ot-project-storage}; the embedded platform's {@code <data>/project-storage})
  */
 public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
     ApiLimits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
-    ComputeIdentity computeIdentity, boolean followPodLogs, java.nio.file.Path spoolDir) {
+    ComputeIdentity computeIdentity, boolean followPodLogs, java.nio.file.Path spoolDir,
+    java.nio.file.Path storageDir) {
 
   /** How compute services run. */
   public enum Mode {
@@ -92,6 +96,13 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     } catch (java.nio.file.InvalidPathException e) {
       env.problem("OT_LSS_SPOOL_DIR is not a path: " + e.getMessage());
     }
+    java.nio.file.Path storageDir = null;
+    try {
+      storageDir = java.nio.file.Path.of(env.string("OT_LSS_STORAGE_DIR", java.nio.file.Path.of(
+          System.getProperty("java.io.tmpdir"), "ot-project-storage").toString())).toAbsolutePath();
+    } catch (java.nio.file.InvalidPathException e) {
+      env.problem("OT_LSS_STORAGE_DIR is not a path: " + e.getMessage());
+    }
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode == Mode.KUBERNETES) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
@@ -100,6 +111,6 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
         limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, identity, followPodLogs,
-        spoolDir);
+        spoolDir, storageDir);
   }
 }

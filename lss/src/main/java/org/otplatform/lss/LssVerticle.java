@@ -20,6 +20,8 @@ import org.otplatform.common.http.ServiceHttp;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.DeadLetters;
 import org.otplatform.common.kafka.EventPublisher;
+import org.otplatform.common.kafka.KafkaSupport;
+import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.DependencyException;
 import org.otplatform.common.service.ServiceLauncher;
@@ -31,6 +33,7 @@ import org.otplatform.lss.local.OutputSpool;
 import org.otplatform.lss.session.CommandIntake;
 import org.otplatform.lss.session.SessionSupervisor;
 import org.otplatform.lss.spawn.Spawner;
+import org.otplatform.lss.spawn.StorageRemovals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,7 +95,11 @@ public final class LssVerticle extends ServiceVerticle {
             }
           }
         });
-    closeTogetherAtStop(intake::close, registry::close);
+    // Projects deleted with their storage lose their volumes: one LSS acts on each (its own group).
+    StorageRemovals removals = new StorageRemovals(spawner);
+    KeyOrderedConsumer audit = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(config.common().kafka(),
+        "lss-storage", lssId), Topics.AUDIT, 4, record -> removals.onRecord(record.value()), deadLetters);
+    closeTogetherAtStop(intake::close, registry::close, audit::close);
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("kafka-consumer", p -> p.complete(intake.isReading() && registry.isAssigned() ? Status.OK()
             : Status.KO()));
@@ -111,6 +118,7 @@ public final class LssVerticle extends ServiceVerticle {
         .compose(v -> registry.start())
         .compose(v -> registry.assignment())
         .compose(v -> intake.start())
+        .compose(v -> audit.start())
         .compose(v -> ServiceHttp.listen(vertx, router, config.common(), config.port(), tls))
         .onSuccess(s -> {
           heartbeat.run();
@@ -141,7 +149,7 @@ public final class LssVerticle extends ServiceVerticle {
             config.podDeadline().toSeconds(), config.computeTlsSecret()), config.apiLimits(), config.followPodLogs());
       }
       case LOCAL -> new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(),
-          config.common().tls(), config.computeIdentity(), spool());
+          config.common().tls(), config.computeIdentity(), spool(), config.storageDir());
     };
   }
 }

@@ -47,6 +47,7 @@ public final class KubernetesSpawner implements Spawner {
   private final PodApi api;
   private final PodLogs logs;
   private final PodEvents events;
+  private final ProjectClaims claims;
   private final boolean followPodLogs;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
   private volatile ProgressListener progress = (session, service, reason, message) -> {};
@@ -108,6 +109,7 @@ public final class KubernetesSpawner implements Spawner {
     this.api = new PodApi(client, target.namespace(), blocking, limiter);
     this.logs = new PodLogs(vertx, client, target.namespace(), blocking);
     this.events = new PodEvents(client, target.namespace(), blocking);
+    this.claims = new ProjectClaims(client, target.namespace(), blocking, limiter);
   }
 
   /** Starts following this LSS's pods and their events; call before the first {@link #start}. */
@@ -168,10 +170,14 @@ public final class KubernetesSpawner implements Spawner {
     String name = tracked.podName;
     ServiceSpec spec = tracked.spec;
     startClock(tracked, spec.startTimeout().toMillis());
-    api.create(desired).onComplete(r -> {
+    // The project's volume first: a pod naming a claim that is not there is never scheduled.
+    Future<String> volume = spec.volume() == null ? Future.succeededFuture() : claims.ensure(spec.volume())
+        .recover(e -> Future.failedFuture(new SpawnException("cannot make the volume claim of project "
+            + spec.volume().project() + ": " + e.getMessage(), null, SpawnException.Cause.REFUSED)));
+    volume.compose(v -> api.create(desired).recover(e -> Future.failedFuture(new SpawnException(
+        "cannot create pod " + name + ": " + e.getMessage(), null, SpawnException.Cause.REFUSED)))).onComplete(r -> {
       if (r.failed()) {
-        fail(tracked, new SpawnException("cannot create pod " + name + ": " + r.cause().getMessage(), null,
-            SpawnException.Cause.REFUSED));
+        fail(tracked, (SpawnException) r.cause());
       } else {
         LOG.atInfo().addKeyValue("session", tracked.sessionId).log("pod {} for {} created", name, spec.name());
         evaluate(tracked, r.result());
@@ -350,6 +356,12 @@ public final class KubernetesSpawner implements Spawner {
         .map(p -> delete(p.getMetadata().getName()))
         .toList();
     return Future.join(deletions).mapEmpty();
+  }
+
+  /** Deletes the project's volume claims (the project was deleted with its storage). */
+  @Override
+  public Future<Integer> removeStorage(String project) {
+    return claims.removeProject(project);
   }
 
   /** Sessions of live compute pods in the namespace that this spawner does not follow. */

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.otplatform.common.catalog.Placement;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.catalog.Storage;
 import org.otplatform.compute.contract.ComputeContract;
 
 /**
@@ -37,6 +38,8 @@ public final class PodModel {
   /** Annotation: which restart of its service the pod is (0: the first start). */
   public static final String ATTEMPT = "ot-platform.org/attempt";
   private static final int MAX_NAME = 63;
+  /** The group of the platform's images' user (deploy/images): a project volume is made writable for it. */
+  static final long IMAGE_GROUP = 10001;
 
   private PodModel() {}
 
@@ -149,6 +152,7 @@ public final class PodModel {
         .endSpec()
         .build();
     pod = withPlacement(pod, spec.placement());
+    pod = spec.volume() == null ? pod : withVolume(pod, spec.volume());
     return target.tlsSecret() == null ? pod : withTls(pod, target.tlsSecret());
   }
 
@@ -172,6 +176,24 @@ public final class PodModel {
         .withTolerations(tolerations)
         .withAffinity(affinity)
         .withImagePullSecrets(placement.imagePullSecrets().stream().map(LocalObjectReference::new).toList())
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * The pod with its project's volume at the storage's mount path ({@code OT_STORAGE_DIR} naming it),
+   * writable by the images' user through its group.
+   */
+  private static Pod withVolume(Pod pod, Storage.ProjectVolume volume) {
+    String path = volume.storage().mountPath();
+    return new PodBuilder(pod).editSpec()
+        .addNewVolume().withName("storage").withNewPersistentVolumeClaim()
+          .withClaimName(ProjectClaims.claimName(volume)).endPersistentVolumeClaim().endVolume()
+        .editSecurityContext().withFsGroup(IMAGE_GROUP).withFsGroupChangePolicy("OnRootMismatch").endSecurityContext()
+        .editFirstContainer()
+          .addNewVolumeMount().withName("storage").withMountPath(path).endVolumeMount()
+          .addNewEnv().withName(ComputeContract.STORAGE_DIR).withValue(path).endEnv()
+        .endContainer()
         .endSpec()
         .build();
   }
@@ -202,7 +224,7 @@ public final class PodModel {
     return result;
   }
 
-  private static String hash(String value) {
+  static String hash(String value) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
           .digest(value.getBytes(StandardCharsets.UTF_8)));

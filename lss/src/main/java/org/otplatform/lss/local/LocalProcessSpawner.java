@@ -47,6 +47,7 @@ public final class LocalProcessSpawner implements Spawner {
   private final TlsSettings tls;
   private final ComputeIdentity identity;
   private final OutputSpool spool;
+  private final ProjectDirectories storage;
   /** Processes being stopped on purpose: their exit is not a failure. */
   private final Map<Process, Boolean> stopping = new ConcurrentHashMap<>();
   /** Every process started and not yet exited, so that none outlives the spawner. */
@@ -70,6 +71,12 @@ public final class LocalProcessSpawner implements Spawner {
    */
   public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls, ComputeIdentity identity,
       OutputSpool spool) {
+    this(vertx, classpath, host, tls, identity, spool, spool.dir().resolveSibling(spool.dir().getFileName() + "-storage"));
+  }
+
+  /** As above, the projects' volumes ({@code storage} of a session type) in directories of {@code storageDir}. */
+  public LocalProcessSpawner(Vertx vertx, String classpath, String host, TlsSettings tls, ComputeIdentity identity,
+      OutputSpool spool, Path storageDir) {
     if (tls.https() && identity == null) {
       throw new IllegalArgumentException("with TLS on, compute processes need a certificate of their own");
     }
@@ -79,6 +86,7 @@ public final class LocalProcessSpawner implements Spawner {
     this.tls = tls;
     this.identity = identity;
     this.spool = spool;
+    this.storage = new ProjectDirectories(storageDir);
     this.probeClient = vertx.createHttpClient(tls.client(new HttpClientOptions().setConnectTimeout(1_000)));
   }
 
@@ -156,6 +164,14 @@ public final class LocalProcessSpawner implements Spawner {
     env.put(ComputeContract.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
     if (tls.https()) {
       env.putAll(identity.environment(tls));
+    }
+    if (spec.volume() != null) {
+      try {
+        env.put(ComputeContract.STORAGE_DIR, storage.directory(spec.volume()).toString());
+      } catch (IOException | IllegalArgumentException e) {
+        throw new SpawnException("cannot make the " + spec.volume().storage().volume() + " directory of project "
+            + spec.volume().project() + ": " + e.getMessage(), null, SpawnException.Cause.REFUSED);
+      }
     }
     OutputSpool.Output output = spool.files(sessionId, spec.name());
     builder.redirectOutput(output.out().toFile()).redirectError(output.err().toFile());
@@ -257,6 +273,11 @@ public final class LocalProcessSpawner implements Spawner {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       LOG.debug("event dropped: the LSS is stopping");
     }
+  }
+
+  @Override
+  public Future<Integer> removeStorage(String project) {
+    return vertx.executeBlocking(() -> storage.remove(project), false);
   }
 
   /** Kills every process this spawner started that is still alive, also ones still starting. */

@@ -64,7 +64,7 @@ public final class SessionSupervisor {
   private static final class LocalSession {
     final String id;
     final SessionType type;
-    /** The type's services as the session's profile runs them. */
+    /** The type's services as the session's profile runs them, with its project's volume if the type has storage. */
     final List<ServiceSpec> services;
     final List<RunningService> running = new ArrayList<>();
     final List<Future<RunningService>> starts = new ArrayList<>();
@@ -79,10 +79,10 @@ public final class SessionSupervisor {
     final Promise<Void> claim = Promise.promise();
     long claimTimer = -1;
 
-    LocalSession(String id, SessionType type, String profile) {
+    LocalSession(String id, SessionType type, String projectId, String profile) {
       this.id = id;
       this.type = type;
-      this.services = type.servicesFor(profile);
+      this.services = type.servicesFor(projectId, profile);
     }
   }
 
@@ -143,10 +143,14 @@ public final class SessionSupervisor {
       return publish(SessionFailed.of(id, "session type '" + type.name() + "' has no profile '" + cmd.profile()
           + "' in the catalog of LSS " + lssId));
     }
+    if (type.storage() != null && cmd.projectId() == null) {
+      return publish(SessionFailed.of(id, "session type '" + type.name() + "' keeps storage per project, but the "
+          + "open request names no project id (a GSS older than the LSS?)"));
+    }
     if (sessions.size() >= capacity) {
       return publish(SessionFailed.of(id, "LSS " + lssId + " is at capacity (" + capacity + " sessions)"));
     }
-    LocalSession session = new LocalSession(id, type, cmd.profile());
+    LocalSession session = new LocalSession(id, type, cmd.projectId(), cmd.profile());
     sessions.put(id, session);
     LOG.atInfo().addKeyValue("session", id).log("opening {} session for project {}", type.name(), cmd.project());
     session.claim.future().onSuccess(v -> startServices(session));

@@ -58,6 +58,14 @@ public interface Spawner {
    */
   Future<Void> close();
 
+  /**
+   * Removes the volumes a project keeps (its type's {@code storage}): the project was deleted with
+   * its storage. Yields how many were removed; none is not an error.
+   */
+  default Future<Integer> removeStorage(String project) {
+    return Future.succeededFuture(0);
+  }
+
   /** Removes whatever of a session this spawner can see but does not run (pods left by another LSS). */
   default Future<Void> removeSession(String sessionId) {
     return Future.succeededFuture();

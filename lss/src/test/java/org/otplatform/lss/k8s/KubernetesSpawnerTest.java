@@ -142,6 +142,45 @@ class KubernetesSpawnerTest {
     }
   }
 
+  /**
+   * A type with storage: a project's first session makes its claim, the next ones mount the same,
+   * stopping keeps it, and only a project deleted with its storage loses it.
+   */
+  @Test
+  void aProjectsClaimIsMadeOnceKeptAcrossSessionsAndRemovedWithItsStorage() throws Exception {
+    org.otplatform.common.catalog.Storage storage = new org.otplatform.common.catalog.Storage("data", "/data", "2Gi",
+        "standard", "ReadWriteOnce");
+    ServiceSpec p1 = spec("ok", Duration.ofSeconds(20)).withVolume(storage.of("project-1"));
+    ServiceSpec p2 = spec("ok", Duration.ofSeconds(20)).withVolume(storage.of("project-2"));
+    RunningService first = await(spawner.start("store-1", p1, (s, c, r) -> {}));
+    await(spawner.stop(first));
+    RunningService second = await(spawner.start("store-2", p1, (s, c, r) -> {}));
+    RunningService other = await(spawner.start("store-3", p2, (s, c, r) -> {}));
+    var claims = client.persistentVolumeClaims().inNamespace(NS).list().getItems();
+    assertEquals(2, claims.size(), "one claim per project: " + claims);
+    String claim = ProjectClaims.claimName(p1.volume());
+    Pod pod = client.pods().inNamespace(NS).withName(PodModel.podName("store-2", "kriging")).get();
+    assertEquals(claim, pod.getSpec().getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null)
+        .findFirst().orElseThrow().getPersistentVolumeClaim().getClaimName());
+    var made = client.persistentVolumeClaims().inNamespace(NS).withName(claim).get();
+    assertEquals("2Gi", made.getSpec().getResources().getRequests().get("storage").toString());
+    assertEquals("standard", made.getSpec().getStorageClassName());
+    await(spawner.stop(second));
+    await(spawner.stop(other));
+
+    org.otplatform.lss.spawn.StorageRemovals removals = new org.otplatform.lss.spawn.StorageRemovals(spawner);
+    io.vertx.core.json.JsonObject deleted = new io.vertx.core.json.JsonObject().put("type", "ProjectDeleted")
+        .put("subject", "project-1").put("details", new io.vertx.core.json.JsonObject().put("storage", "keep"));
+    await(removals.onRecord(deleted.encode()));
+    assertEquals(2, client.persistentVolumeClaims().inNamespace(NS).list().getItems().size(), "kept unless asked");
+    await(removals.onRecord(deleted.put("details", new io.vertx.core.json.JsonObject().put("storage", "delete"))
+        .encode()));
+    assertEquals(List.of(ProjectClaims.claimName(p2.volume())), client.persistentVolumeClaims().inNamespace(NS).list()
+        .getItems().stream().map(c -> c.getMetadata().getName()).toList(), "project-1's claim is gone, not project-2's");
+    assertEquals(1, await(spawner.removeStorage("project-2")));
+    assertTrue(client.persistentVolumeClaims().inNamespace(NS).list().getItems().isEmpty());
+  }
+
   @Test
   void aReadyPodGivesItsEndpointAndTheSpecIsApplied() throws Exception {
     RunningService running = await(spawner.start("session-1", spec("ok", Duration.ofSeconds(20)), (s, c, r) -> {}));

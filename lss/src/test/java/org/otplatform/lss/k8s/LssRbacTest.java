@@ -21,7 +21,8 @@ class LssRbacTest {
   private static final Map<String, Set<String>> ALLOWED = Map.of(
       "pods", Set.of("create", "get", "list", "watch", "delete"),
       "pods/log", Set.of("get"),
-      "events", Set.of("list", "watch"));
+      "events", Set.of("list", "watch"),
+      "persistentvolumeclaims", Set.of("create", "get", "list", "delete"));
 
   @SuppressWarnings("unchecked")
   private static List<HasMetadata> manifest() throws Exception {

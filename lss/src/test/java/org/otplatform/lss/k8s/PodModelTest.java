@@ -66,6 +66,42 @@ class PodModelTest {
     assertEquals("250m", c.getResources().getRequests().get("cpu").toString());
   }
 
+  /** A type with storage: every pod of a project's sessions mounts that project's one claim. */
+  @Test
+  void aProjectsVolumeIsMountedWhereTheCatalogSays() {
+    org.otplatform.common.catalog.Catalog catalog = org.otplatform.common.catalog.Catalog.parse(
+        new io.vertx.core.json.JsonObject("""
+        {"defaultType": "solver", "types": {"solver": {"storage": {"mountPath": "/work", "size": "20Gi"},
+          "services": [{"name": "solver", "image": "img:1"}]}}}"""), "test");
+    var type = catalog.type("solver").orElseThrow();
+    PodModel.Target target = new PodModel.Target("ns", "lss", 60);
+    Pod a = PodModel.build("s1", type.servicesFor("project-a", null).get(0), target);
+    Pod again = PodModel.build("s2", type.servicesFor("project-a", null).get(0), target);
+    Pod b = PodModel.build("s3", type.servicesFor("project-b", null).get(0), target);
+    String claim = claimOf(a);
+    assertEquals(claim, claimOf(again), "the project's sessions share its claim");
+    assertNotEquals(claim, claimOf(b), "another project has its own");
+    assertTrue(claim.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"), claim);
+    var c = a.getSpec().getContainers().get(0);
+    assertEquals("/work", c.getVolumeMounts().stream().filter(m -> m.getName().equals("storage")).findFirst()
+        .orElseThrow().getMountPath());
+    assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("OT_STORAGE_DIR") && e.getValue().equals("/work")));
+    assertEquals(PodModel.IMAGE_GROUP, a.getSpec().getSecurityContext().getFsGroup(), "writable by the image's user");
+    Pod none = PodModel.build("s4", type.services().get(0), target);
+    assertTrue(none.getSpec().getVolumes().stream().noneMatch(v -> v.getPersistentVolumeClaim() != null));
+    var pvc = ProjectClaims.build(type.servicesFor("project-a", null).get(0).volume(), "ns");
+    assertEquals(claim, pvc.getMetadata().getName());
+    assertEquals("20Gi", pvc.getSpec().getResources().getRequests().get("storage").toString());
+    assertEquals(List.of("ReadWriteOnce"), pvc.getSpec().getAccessModes());
+    assertEquals(null, pvc.getSpec().getStorageClassName(), "the cluster's default class");
+    assertEquals("project-a", pvc.getMetadata().getLabels().get(ProjectClaims.PROJECT));
+  }
+
+  private static String claimOf(Pod pod) {
+    return pod.getSpec().getVolumes().stream().filter(v -> v.getPersistentVolumeClaim() != null).findFirst()
+        .orElseThrow().getPersistentVolumeClaim().getClaimName();
+  }
+
   /** A profile from the catalog as an operator writes it: a GPU, a node pool, its taint, an affinity, a pull secret. */
   @Test
   void aProfilePutsThePodWhereItAsksWithTheResourcesItAdds() {
