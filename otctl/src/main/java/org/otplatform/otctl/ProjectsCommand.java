@@ -81,16 +81,20 @@ final class ProjectsCommand {
   }
 
   @Command(mixinStandardHelpOptions = true, name = "delete",
-      description = "Delete a project (owner); its open sessions are closed.")
+      description = "Delete a project (owner); its open sessions are closed. The volumes its sessions kept "
+          + "(session types with storage) stay unless --delete-storage.")
   static final class Delete implements Callable<Integer> {
     @ParentCommand ProjectsCommand parent;
     @Parameters(paramLabel = "NAME") String name;
+    @Option(names = "--delete-storage", description = "remove the project's volumes too")
+    boolean deleteStorage;
 
     @Override
     public Integer call() {
       Platform platform = parent.root.platform();
-      platform.delete(platform.auth(path(name)));
-      parent.root.printed(new JsonObject().put("deleted", name), "project " + name + " deleted", name);
+      platform.delete(platform.auth(path(name) + "?storage=" + (deleteStorage ? "delete" : "keep")));
+      parent.root.printed(new JsonObject().put("deleted", name).put("storage", deleteStorage ? "deleted" : "kept"),
+          "project " + name + " deleted" + (deleteStorage ? " with its storage" : ""), name);
       return Exit.OK;
     }
   }

@@ -192,7 +192,7 @@ class OtctlTest {
     Run nobody = otctl(null, "--config", own, "projects", "grant", "geology", "--user", "nobody-here", "--role", "editor");
     assertEquals(Exit.NOT_FOUND, nobody.code, nobody.toString());
     assertEquals(Exit.OK, otctl(null, "--config", own, "projects", "rename", "geology", "geo2").code);
-    Run delete = otctl(null, "--config", own, "projects", "delete", "geo2", "-q");
+    Run delete = otctl(null, "--config", own, "projects", "delete", "geo2", "--delete-storage", "-q");
     assertEquals(Exit.OK, delete.code, delete.toString());
     assertEquals("geo2", delete.out.strip());
     assertEquals(Exit.NOT_FOUND, otctl(null, "--config", own, "projects", "delete", "geo2").code);

@@ -127,11 +127,20 @@ public final class ProjectsApi {
         .map(a -> ProjectAccess.view(a.project(), a.role()));
   }
 
+  /**
+   * Deletes a project; {@code ?storage=delete} removes the volumes its sessions kept too (the LSS acts
+   * on the audit record), {@code keep} (the default) leaves them for an operator.
+   */
   public Future<Void> delete(RoutingContext ctx) {
     Principal caller = BearerAuth.principal(ctx);
+    String storage = ctx.queryParams().get("storage");
+    if (storage != null && !storage.equals("delete") && !storage.equals("keep")) {
+      throw ApiException.badRequest("'storage' must be delete or keep");
+    }
     return access(caller, ctx.pathParam("name"), Role.OWNER)
         .compose(a -> parts.projects().delete(a.id()).onSuccess(v -> parts.audit().record("ProjectDeleted", caller,
-            a.id(), new JsonObject().put("name", a.project().getString("name")))));
+            a.id(), new JsonObject().put("name", a.project().getString("name"))
+                .put("storage", storage == null ? "keep" : storage))));
   }
 
   /** Grants a user or a group a role: {@code {user: name, role}} or {@code {group: name, role}}. */
