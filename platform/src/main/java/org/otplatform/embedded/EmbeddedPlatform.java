@@ -140,6 +140,11 @@ public final class EmbeddedPlatform implements AutoCloseable {
     return broker.connection();
   }
 
+  /** Where the LSS keeps projects' volumes (session types with {@code storage}). */
+  public Path projectStorage() {
+    return Path.of(serviceEnv().get("OT_LSS_STORAGE_DIR"));
+  }
+
   public Optional<String> generatedAdminPassword() {
     return generatedAdminPassword;
   }
@@ -350,6 +355,9 @@ public final class EmbeddedPlatform implements AutoCloseable {
     // In memory (tests), a spool of this platform's own: platforms side by side share no files.
     env.putIfAbsent("OT_LSS_SPOOL_DIR", (settings.dataDir() != null ? settings.dataDir().resolve("lss-spool")
         : lssSpool()).toString());
+    // Projects' volumes (session types with storage) are kept with the data, or beside the spool in memory.
+    env.putIfAbsent("OT_LSS_STORAGE_DIR", (settings.dataDir() != null ? settings.dataDir().resolve("project-storage")
+        : lssSpool().resolveSibling(lssSpool().getFileName() + "-storage")).toString());
     return env;
   }
 

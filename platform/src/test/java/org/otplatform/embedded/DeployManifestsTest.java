@@ -359,7 +359,8 @@ class DeployManifestsTest {
         rule.getResources().forEach(r -> verbs.put(r, rule.getVerbs()));
       }
       assertEquals(Map.of("pods", List.of("create", "get", "list", "watch", "delete"), "pods/log", List.of("get"),
-          "events", List.of("list", "watch")), verbs);
+          "events", List.of("list", "watch"), "persistentvolumeclaims", List.of("create", "get", "list", "delete")),
+          verbs, "projects' claims: made, found and removed, never changed");
       RoleBinding binding = all(overlay, RoleBinding.class).get(0);
       assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
       assertEquals(1, binding.getSubjects().size());

@@ -56,9 +56,10 @@ public final class SharedPlatform implements BeforeAllCallback {
   /**
    * The built-in catalog plus {@code stuck}: a service that never listens, whose session the GSS
    * must give up on after 3 s; {@code crashy}: an echo service that can be told to exit, with
-   * one restart allowed; {@code idle}: an echo session closed after 3 s without activity; and
+   * one restart allowed; {@code idle}: an echo session closed after 3 s without activity;
    * {@code broken}: a service that says why on stderr and exits with code 3 before it listens;
-   * and on {@code kriging} two profiles, {@code standard} (the default, as listed) and {@code debug}
+   * {@code notes}: an echo service with a volume per project (its {@code note} action); and on
+   * {@code kriging} two profiles, {@code standard} (the default, as listed) and {@code debug}
    * (its compute log at DEBUG).
    */
   private static String testCatalog() {
@@ -75,6 +76,10 @@ public final class SharedPlatform implements BeforeAllCallback {
           .put("env", new io.vertx.core.json.JsonObject().put("OT_ECHO_EXIT_ACTION", "true"));
       catalog.getJsonObject("types").put("idle", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
           .put("idleTimeoutSeconds", 3)
+          .put("services", new io.vertx.core.json.JsonArray().add(catalog.getJsonObject("types").getJsonObject("echo")
+              .getJsonArray("services").getJsonObject(0).copy())));
+      catalog.getJsonObject("types").put("notes", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 2)
+          .put("storage", new io.vertx.core.json.JsonObject())
           .put("services", new io.vertx.core.json.JsonArray().add(catalog.getJsonObject("types").getJsonObject("echo")
               .getJsonArray("services").getJsonObject(0).copy())));
       catalog.getJsonObject("types").put("crashy", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)

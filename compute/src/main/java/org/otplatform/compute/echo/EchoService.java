@@ -1,6 +1,14 @@
 package org.otplatform.compute.echo;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.otplatform.compute.contract.ComputeContract;
 import org.otplatform.compute.sdk.Action;
 import org.otplatform.compute.sdk.ActionException;
 import org.otplatform.compute.sdk.ComputeService;
@@ -10,7 +18,9 @@ import org.otplatform.compute.sdk.ComputeService;
  * demos, benchmarks and the fault-injection suite (which numbers the lines it asks for and looks for
  * each of them in the logger's store).
  * With {@code OT_ECHO_EXIT_ACTION=true} it also offers {@code exit}, which ends the process with a
- * given code, so that crash handling can be tried end to end.
+ * given code, so that crash handling can be tried end to end. In a session type with {@code storage}
+ * ({@code OT_STORAGE_DIR} set) it offers {@code note}: a line kept in the project's volume, so what
+ * one session wrote the next one reads.
  */
 public final class EchoService {
   private EchoService() {}
@@ -36,8 +46,11 @@ public final class EchoService {
             return new JsonObject().put("exiting", code);
           }));
     }
+    String storage = env.get(ComputeContract.STORAGE_DIR);
+    if (storage != null && !storage.isBlank()) {
+      service.action(notes(Path.of(storage, "notes.txt")));
+    }
     return service
-
         .action(new Action("echo", "returns the payload unchanged",
             new JsonObject().put("*", "any JSON"), (payload, ctx) -> payload))
         .action(new Action("log", "writes 'text' to this service's output as one line (what the LSS ships to the "
@@ -78,6 +91,39 @@ public final class EchoService {
               }
               return new JsonObject().put("sent", count);
             }));
+  }
+
+  /** Up to this many bytes of notes a project keeps. */
+  private static final long MAX_NOTES = 1 << 20;
+
+  /** {@code note}: appends 'text' (if given) to the project's notes, replies with every note. */
+  private static Action notes(Path file) {
+    return new Action("note", "appends 'text' (optional) to the notes the project keeps across sessions in its "
+        + "volume, then replies with all of them", new JsonObject().put("text", "optional string, 1..1000 characters, "
+        + "no line breaks"), (payload, ctx) -> {
+          String text = payload == null ? null : payload.getString("text");
+          try {
+            synchronized (EchoService.class) {
+              if (text != null) {
+                if (text.isEmpty() || text.length() > 1000 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+                  throw ActionException.badPayload("'text' must be 1 to 1000 characters on one line");
+                }
+                if (Files.exists(file) && Files.size(file) + text.length() > MAX_NOTES) {
+                  throw ActionException.badPayload("the project's notes are full (" + MAX_NOTES + " bytes)");
+                }
+                Files.writeString(file, text + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+              }
+              JsonArray all = new JsonArray();
+              if (Files.exists(file)) {
+                Files.readAllLines(file, StandardCharsets.UTF_8).forEach(all::add);
+              }
+              return new JsonObject().put("notes", all);
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the notes in " + file, e);
+          }
+        });
   }
 
   private static void pause() {

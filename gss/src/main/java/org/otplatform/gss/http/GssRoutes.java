@@ -54,7 +54,10 @@ public final class GssRoutes {
         .put("services", new JsonArray(t.services().stream().map(ServiceSpec::name).toList()))
         .put("maxOpenPerProject", t.maxOpenPerProject())
         .put("profiles", profiles(t))
-        .put("defaultProfile", t.defaultProfile())));
+        .put("defaultProfile", t.defaultProfile())
+        // Whether its sessions keep a volume per project (not where: that is the LSS's business).
+        .put("storage", t.storage() == null ? null : new JsonObject().put("volume", t.storage().volume())
+            .put("size", t.storage().size()))));
     return new JsonObject()
         .put("version", VERSION)
         .put("authUrl", config.publicAuthUrl())
