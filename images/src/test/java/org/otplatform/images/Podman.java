@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * setrlimit in the sandbox) containers run only with runc and without default ulimits, which
  * {@code deploy/images/containers.conf} sets; it is used when runc is installed and no
  * {@code CONTAINERS_CONF} is set already.
+ *
+ * <p>On a CI machine the first use runs {@code podman system renumber}: podman's locks are
+ * semaphores in {@code /dev/shm}, and one a podman process held when it was killed (a machine
+ * restored from a snapshot, a timed-out command) stays held — every later {@code kube play} of a
+ * pod hangs on it, as CI saw. Renumbering gives every container and pod a fresh lock. It is not
+ * run elsewhere: on a developer's machine it would touch their own containers' locks.
  */
 final class Podman {
   /** What a command printed (stdout and stderr together) and how it ended. */
@@ -26,6 +32,9 @@ final class Podman {
       return this;
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean RENUMBERED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private final Map<String, String> environment;
 
@@ -42,7 +51,12 @@ final class Podman {
     if (System.getenv("CONTAINERS_CONF") == null && onPath("runc")) {
       env.put("CONTAINERS_CONF", root.resolve("deploy/images/containers.conf").toString());
     }
-    return new Podman(env);
+    Podman podman = new Podman(env);
+    if ("true".equals(System.getenv("CI")) && RENUMBERED.compareAndSet(false, true)) {
+      Result renumber = podman.podman(Duration.ofMinutes(1), "system", "renumber");
+      System.err.println("podman system renumber (CI): exit " + renumber.exitCode() + " " + renumber.output().strip());
+    }
+    return podman;
   }
 
   static boolean onPath(String command) {
