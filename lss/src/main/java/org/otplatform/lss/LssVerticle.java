@@ -126,10 +126,22 @@ public final class LssVerticle extends ServiceVerticle {
         });
   }
 
-  /** The spool directory, made now: one it cannot make stops the LSS (a configuration error, exit 78). */
+  /**
+   * The spool directory, made now and held by this LSS until it stops: one it cannot make, or
+   * another LSS holds, stops the LSS (a configuration error, exit 78).
+   */
   private OutputSpool spool() {
     try {
-      return new OutputSpool(config.spoolDir());
+      OutputSpool spool = new OutputSpool(config.spoolDir());
+      closeAtStop(spool.claim(), claim -> {
+        try {
+          claim.close();
+        } catch (java.io.IOException e) {
+          LOG.warn("cannot release the spool {}: {}", config.spoolDir(), e.getMessage());
+        }
+        return Future.succeededFuture();
+      });
+      return spool;
     } catch (java.io.IOException e) {
       throw new org.otplatform.common.config.ConfigException(("OT_LSS_SPOOL_DIR: cannot use "
           + config.spoolDir() + ": " + e));

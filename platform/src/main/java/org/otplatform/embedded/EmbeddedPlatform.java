@@ -251,6 +251,10 @@ public final class EmbeddedPlatform implements AutoCloseable {
     Map<String, String> env = serviceEnv();
     env.put("OT_" + service.toUpperCase(java.util.Locale.ROOT) + "_PORT", "0");
     env.putAll(overrides);
+    if ("lss".equals(service) && !overrides.containsKey("OT_LSS_SPOOL_DIR")) {
+      // Each LSS its own spool: one LSS takes another's files for a killed run's (LssVerticle#spool).
+      env.put("OT_LSS_SPOOL_DIR", env.get("OT_LSS_SPOOL_DIR") + "-" + env.get("OT_INSTANCE_ID"));
+    }
     Env config = new Env(env);
     try {
       // Each service's verticle, and how to ask it which port it bound.

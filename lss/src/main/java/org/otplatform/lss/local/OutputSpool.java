@@ -53,6 +53,33 @@ public final class OutputSpool {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
+  /**
+   * Makes this LSS the spool's only user, until the returned handle is closed or the process ends:
+   * a second LSS on the same directory would take the first one's files for a killed run's, stop
+   * its live processes and ship their output twice. Fails, naming the directory, when another
+   * process (or this one) holds it.
+   */
+  public java.io.Closeable claim() throws IOException {
+    Path file = dir.resolve(".lock");
+    java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    java.nio.channels.FileLock lock;
+    try {
+      lock = channel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      channel.close();
+      throw new IOException("another LSS uses this spool (" + file + " is locked); give each LSS a spool of its own");
+    }
+    java.nio.channels.FileLock held = lock;
+    return () -> {
+      held.release();
+      channel.close();
+    };
+  }
+
   /** Where the files are. */
   public Path dir() {
     return dir;

@@ -25,6 +25,17 @@ class OutputSpoolTest {
   Path dir;
 
   @Test
+  void aSpoolHasOneLssAtATime() throws Exception {
+    java.io.Closeable first = new OutputSpool(dir).claim();
+    java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> new OutputSpool(dir).claim());
+    assertTrue(refused.getMessage().contains(dir.resolve(".lock").toString()) && refused.getMessage()
+        .contains("another LSS"), refused.getMessage());
+    first.close();
+    new OutputSpool(dir).claim().close(); // released at the first one's stop
+  }
+
+  @Test
   void linesAreShippedAndShippedAgainWithTheSameIdsAfterARestart() throws Exception {
     OutputSpool spool = new OutputSpool(dir);
     OutputSpool.Output output = spool.files("s1", "echo");
