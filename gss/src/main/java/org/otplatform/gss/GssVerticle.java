@@ -99,8 +99,8 @@ public final class GssVerticle extends ServiceVerticle {
     GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,
         progress, registry, publisher, revocations, accessChanges);
 
-    QueueGauge queueGauge = new QueueGauge(store, ServiceLauncher.meterRegistry(vertx));
-    LssGauges.register(ServiceLauncher.meterRegistry(vertx), registry, clock);
+    QueueGauge queueGauge = new QueueGauge(store, ServiceLauncher.meterRegistry(vertx), config.catalog().pools());
+    LssGauges.register(ServiceLauncher.meterRegistry(vertx), registry, clock, config.catalog().pools());
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "gss",
         config.common().instanceId(), clock);
     EventFold fold = EventFold.sessionEvents(lifecycle);

@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.Env;
+import org.otplatform.common.catalog.Pools;
 import org.otplatform.lss.local.ComputeIdentity;
 import java.util.Arrays;
 import java.util.Locale;
@@ -44,12 +45,15 @@ import org.otplatform.lss.k8s.ApiLimits;
  * @param storageDir local mode: where projects keep the volumes of session types with
  *     {@code storage}, a directory per project and volume ({@code OT_LSS_STORAGE_DIR}, default
  *     {@code <temp dir>/ot-project-storage}; the embedded platform's {@code <data>/project-storage})
+ * @param pool the LSS pool this instance serves ({@code OT_LSS_POOL}, default {@code default}): it
+ *     acts only on opens of sessions whose type or profile needs it, as a member of that pool's
+ *     consumer group ({@code lss}, or {@code lss-<pool>})
  */
 public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, String computeClasspath,
     String computeHost, Duration heartbeat, Catalog catalog, String namespace, Duration podDeadline,
     ApiLimits apiLimits, Duration restartBackoff, Duration maxRestartBackoff, String computeTlsSecret,
     ComputeIdentity computeIdentity, boolean followPodLogs, java.nio.file.Path spoolDir,
-    java.nio.file.Path storageDir) {
+    java.nio.file.Path storageDir, String pool) {
 
   /** How compute services run. */
   public enum Mode {
@@ -103,6 +107,10 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     } catch (java.nio.file.InvalidPathException e) {
       env.problem("OT_LSS_STORAGE_DIR is not a path: " + e.getMessage());
     }
+    String pool = env.string("OT_LSS_POOL", Pools.DEFAULT);
+    if (!Pools.valid(pool)) {
+      env.problem("OT_LSS_POOL must match " + Pools.NAME + ", got '" + pool + "'");
+    }
     Catalog catalog = Catalog.fromEnv(env);
     if (catalog != null && mode == Mode.KUBERNETES) {
       catalog.types().values().forEach(t -> t.services().stream().filter(s -> s.image() == null).forEach(s ->
@@ -111,6 +119,6 @@ public record LssConfig(CommonConfig common, int port, Mode mode, int capacity, 
     env.validate();
     return new LssConfig(common, port, mode, capacity, classpath, host, heartbeat, catalog, namespace, deadline,
         limits, restartBackoff, maxRestartBackoff, tlsSecret.isEmpty() ? null : tlsSecret, identity, followPodLogs,
-        spoolDir, storageDir);
+        spoolDir, storageDir, pool);
   }
 }

@@ -38,8 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * LSS: consumes session commands as a member of the {@code lss} consumer group (instances share
- * the work; a drained one leaves it, see {@link CommandIntake}), runs sessions' compute services,
+ * LSS: consumes session commands as a member of its pool's consumer group (instances of a pool
+ * share the work; a drained one leaves it, see {@link CommandIntake}), runs sessions' compute services,
  * publishes heartbeats, follows drain requests on the registry topic. HTTP is health and metrics
  * only.
  */
@@ -48,8 +48,8 @@ public final class LssVerticle extends ServiceVerticle {
   private final LssConfig config;
 
   public LssVerticle(LssConfig config) {
-    super("LSS " + config.common().instanceId() + " (" + config.mode().wireName() + " mode, capacity "
-        + config.capacity() + ")", config.common());
+    super("LSS " + config.common().instanceId() + " (" + config.mode().wireName() + " mode, pool " + config.pool()
+        + ", capacity " + config.capacity() + ")", config.common());
     this.config = config;
   }
 
@@ -65,13 +65,16 @@ public final class LssVerticle extends ServiceVerticle {
     // What the LSS autoscaler reads (deploy/k8s/components/autoscaling): sessions run here, and room.
     Gauge.builder("ot_lss_sessions", supervisor, SessionSupervisor::load)
         .description("Sessions this LSS runs (starting or running)")
+        .tag("pool", config.pool())
         .register(ServiceLauncher.meterRegistry(vertx));
     Gauge.builder("ot_lss_capacity", supervisor, SessionSupervisor::capacity)
         .description("Sessions this LSS takes at most (OT_LSS_CAPACITY)")
+        .tag("pool", config.pool())
         .register(ServiceLauncher.meterRegistry(vertx));
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,
         java.time.Clock.systemUTC());
-    CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, supervisor, deadLetters);
+    CommandIntake intake = new CommandIntake(vertx, config.common().kafka(), lssId, config.pool(), supervisor,
+        deadLetters);
     // Drain requests, claims granted and releases for this LSS, on the registry topic.
     BroadcastConsumer registry = new BroadcastConsumer(vertx, config.common().kafka(), lssId, Topics.REGISTRY,
         json -> {
@@ -108,7 +111,7 @@ public final class LssVerticle extends ServiceVerticle {
     ServiceHttp.addStandardRoutes(vertx, router, null, readiness);
     ErrorHandler.install(router);
 
-    Runnable heartbeat = () -> publisher.publish(Topics.REGISTRY, LssHeartbeat.of(lssId, config.mode().wireName(),
+    Runnable heartbeat = () -> publisher.publish(Topics.REGISTRY, LssHeartbeat.of(lssId, config.pool(), config.mode().wireName(),
             supervisor.capacity(), supervisor.sessionIds(), supervisor.untrackedSessionIds(), intake.isDraining()))
         .onFailure(e -> LOG.warn("heartbeat not published: {}", e.getMessage()));
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())

@@ -50,6 +50,10 @@ class ExitCodesTest {
     o = run("org.otplatform.auth.AuthMain", Map.of("OT_ADMIN_PASSWORD", "short"));
     assertEquals(ExitCodes.CONFIG, o.code(), o.output());
     assertTrue(o.output().contains("OT_ADMIN_PASSWORD"), o.output());
+
+    o = run("org.otplatform.lss.LssMain", Map.of("OT_LSS_POOL", "GPU nodes", "OT_LSS_PORT", "0"));
+    assertEquals(ExitCodes.CONFIG, o.code(), o.output());
+    assertTrue(o.output().contains("OT_LSS_POOL must match"), o.output());
   }
 
   @Test

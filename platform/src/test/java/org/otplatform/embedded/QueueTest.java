@@ -71,9 +71,9 @@ class QueueTest {
     // What the LSS autoscaler reads: one session run by the LSS, which has room for one, and one queued.
     String lssMetrics = own.platform.url(own.platform.ports().lss()) + "/metrics";
     Api.await("the queue in the GSS's metrics", DEADLINE,
-        () -> Api.get(gss + "/metrics", null).expect(200).body().lines().anyMatch("ot_sessions_queued 1.0"::equals));
+        () -> Api.get(gss + "/metrics", null).expect(200).body().lines().anyMatch("ot_sessions_queued{pool=\"default\"} 1.0"::equals));
     List<String> lss = Api.get(lssMetrics, null).expect(200).body().lines().toList();
-    assertTrue(lss.contains("ot_lss_sessions 1.0") && lss.contains("ot_lss_capacity 1.0"),
+    assertTrue(lss.contains("ot_lss_sessions{pool=\"default\"} 1.0") && lss.contains("ot_lss_capacity{pool=\"default\"} 1.0"),
         lss.stream().filter(l -> l.startsWith("ot_lss")).toList().toString());
 
     Api.delete(gss + "/api/v1/sessions/" + first, token).expect(202);
@@ -81,7 +81,7 @@ class QueueTest {
         () -> "READY".equals(session(second.getString("id")).getString("state")));
     assertTrue(!session(second.getString("id")).containsKey("queue"));
     Api.await("the queue empty in the GSS's metrics", DEADLINE,
-        () -> Api.get(gss + "/metrics", null).expect(200).body().lines().anyMatch("ot_sessions_queued 0.0"::equals));
+        () -> Api.get(gss + "/metrics", null).expect(200).body().lines().anyMatch("ot_sessions_queued{pool=\"default\"} 0.0"::equals));
     Api.delete(gss + "/api/v1/sessions/" + second.getString("id"), token).expect(202);
   }
 }

@@ -31,6 +31,16 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     return Optional.ofNullable(types.get(name));
   }
 
+  /** The LSS pools the catalog's sessions need — its types' and profiles' — and the default, sorted. */
+  public java.util.SortedSet<String> pools() {
+    java.util.SortedSet<String> pools = new java.util.TreeSet<>(java.util.List.of(Pools.DEFAULT));
+    for (SessionType type : types.values()) {
+      pools.add(type.pool());
+      type.profiles().keySet().forEach(profile -> pools.add(type.poolFor(profile)));
+    }
+    return java.util.Collections.unmodifiableSortedSet(pools);
+  }
+
   /**
    * The catalog named by {@code OT_CATALOG}, or the built-in one; problems are recorded on
    * {@code env} (so they are reported with the service's other configuration problems).
@@ -102,7 +112,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (services == null || services.isEmpty()) {
       problems.add(where + ": 'services' must be a non-empty array");
       return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60), SessionType.DEFAULT_IDLE_TIMEOUT, Map.of(),
-          null, null);
+          null, null, null);
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < services.size(); i++) {
@@ -147,7 +157,8 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
       problems.add(where + ": defaultProfile '" + defaultProfile + "' is not one of its profiles");
     }
     return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout, Duration.ofSeconds(Math.max(idle, 0)),
-        profiles, defaultProfile, Storage.parse(json, where, problems));
+        profiles, defaultProfile, Storage.parse(json, where, problems), Pools.parse(json.getValue("pool"), where,
+        problems));
   }
 
   private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {

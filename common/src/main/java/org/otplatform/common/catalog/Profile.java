@@ -13,9 +13,10 @@ import java.util.Set;
  *     ({@code {"limits": {"nvidia.com/gpu": "1"}}} adds a GPU, keeps CPU and memory)
  * @param env extra environment, over the service's own
  * @param groups who may pick it: members of these groups (admins always); empty: everyone
+ * @param pool the LSS pool its sessions need ({@code pool}), over the type's; null: the type's
  */
 public record Profile(String name, String description, ServiceSpec.Resources resources, Placement placement,
-    Map<String, String> env, Set<String> groups) {
+    Map<String, String> env, Set<String> groups, String pool) {
 
   public Profile {
     env = Map.copyOf(env);

@@ -19,13 +19,21 @@ import java.util.Optional;
  * @param defaultProfile the profile of an open that names none ({@code defaultProfile}, else the
  *     first listed); null when there are none
  * @param storage the volume each project keeps for this type's sessions ({@code storage}); null: none
+ * @param pool the LSS pool its sessions need ({@code pool}, default {@link Pools#DEFAULT}); a
+ *     profile may name another
  */
 public record SessionType(String name, int maxOpenPerProject, List<ServiceSpec> services, Duration openTimeout,
-    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile, Storage storage) {
+    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile, Storage storage, String pool) {
 
   public SessionType {
     services = List.copyOf(services);
     profiles = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profiles));
+    pool = Pools.orDefault(pool);
+  }
+
+  /** The pool a session under {@code profileName} (null: the default profile) needs: the profile's, else the type's. */
+  public String poolFor(String profileName) {
+    return profile(profileName).map(Profile::pool).orElse(pool);
   }
 
   /** The idle timeout of a type that does not set one. */

@@ -43,7 +43,7 @@ public final class EventCodec {
     return switch (required(json, "type")) {
       case "SessionOpenRequested" -> new SessionOpenRequested(id, time, session,
           required(json, "project"), json.getString("projectId"), required(json, "sessionType"), required(json, "owner"),
-          json.getString("profile"));
+          json.getString("profile"), json.getString("pool"));
       case "SessionCloseRequested" -> new SessionCloseRequested(id, time, session, json.getString("reason", ""));
       default -> throw new IllegalArgumentException("unknown session command type " + json.getString("type"));
     };

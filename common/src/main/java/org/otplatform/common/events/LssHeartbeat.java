@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.otplatform.common.catalog.Pools;
 
 /**
  * Published by every LSS on {@link Topics#REGISTRY} at a fixed interval: who it is, what it can
@@ -15,14 +16,24 @@ import java.util.UUID;
  *     (left by a crashed or removed LSS); the GSS closes those that are over and hands over those
  *     that are not
  * @param draining whether it takes no new sessions (an admin drained it)
+ * @param pool the pool it serves ({@code OT_LSS_POOL}; {@code default} when an older LSS names none)
  */
 public record LssHeartbeat(String id, Instant time, String lssId, String mode, int capacity, int load,
-    List<String> sessions, List<String> untracked, boolean draining) implements PlatformEvent {
+    List<String> sessions, List<String> untracked, boolean draining, String pool) implements PlatformEvent {
+
+  public LssHeartbeat {
+    pool = Pools.orDefault(pool);
+  }
 
   public static LssHeartbeat of(String lssId, String mode, int capacity, List<String> sessions,
       List<String> untracked, boolean draining) {
+    return of(lssId, Pools.DEFAULT, mode, capacity, sessions, untracked, draining);
+  }
+
+  public static LssHeartbeat of(String lssId, String pool, String mode, int capacity, List<String> sessions,
+      List<String> untracked, boolean draining) {
     return new LssHeartbeat(UUID.randomUUID().toString(), Instant.now(), lssId, mode, capacity, sessions.size(),
-        List.copyOf(sessions), List.copyOf(untracked), draining);
+        List.copyOf(sessions), List.copyOf(untracked), draining, pool);
   }
 
   @Override
@@ -33,7 +44,8 @@ public record LssHeartbeat(String id, Instant time, String lssId, String mode, i
   @Override
   public JsonObject fields() {
     return new JsonObject().put("lssId", lssId).put("mode", mode).put("capacity", capacity).put("load", load)
-        .put("sessions", new JsonArray(sessions)).put("untracked", new JsonArray(untracked)).put("draining", draining);
+        .put("sessions", new JsonArray(sessions)).put("untracked", new JsonArray(untracked)).put("draining", draining)
+        .put("pool", pool);
   }
 
   /** Decodes a heartbeat; throws {@link IllegalArgumentException} when it is not one. */
@@ -44,7 +56,7 @@ public record LssHeartbeat(String id, Instant time, String lssId, String mode, i
     return new LssHeartbeat(json.getString("id"), Instant.parse(json.getString("time")), json.getString("lssId"),
         json.getString("mode"), json.getInteger("capacity", 0), json.getInteger("load", 0),
         strings(json.getJsonArray("sessions")), strings(json.getJsonArray("untracked")),
-        json.getBoolean("draining", false));
+        json.getBoolean("draining", false), json.getString("pool"));
   }
 
   private static List<String> strings(JsonArray array) {

@@ -19,18 +19,18 @@ public sealed interface SessionCommand extends PlatformEvent {
    * A front end asked to open a session; an LSS starts its compute services, as {@code profile}
    * has them (null: the type's default profile, or none). {@code projectId} is the project's id at
    * AUTH, which keys its storage (null from a GSS that did not know it: the type's storage is then
-   * refused).
+   * refused). Only LSS instances of {@code pool} act on it (null: the default pool).
    */
   record SessionOpenRequested(String id, Instant time, String sessionId, String project, String projectId,
-      String sessionType, String owner, String profile) implements SessionCommand {
+      String sessionType, String owner, String profile, String pool) implements SessionCommand {
     public static SessionOpenRequested of(String sessionId, String project, String type, String owner) {
-      return of(sessionId, project, null, type, owner, null);
+      return of(sessionId, project, null, type, owner, null, null);
     }
 
     public static SessionOpenRequested of(String sessionId, String project, String projectId, String type,
-        String owner, String profile) {
+        String owner, String profile, String pool) {
       return new SessionOpenRequested(UUID.randomUUID().toString(), Instant.now(), sessionId, project, projectId,
-          type, owner, profile);
+          type, owner, profile, pool);
     }
 
     @Override
@@ -38,6 +38,9 @@ public sealed interface SessionCommand extends PlatformEvent {
       JsonObject fields = new JsonObject().put("project", project).put("sessionType", sessionType).put("owner", owner);
       if (projectId != null) {
         fields.put("projectId", projectId);
+      }
+      if (pool != null) {
+        fields.put("pool", pool);
       }
       return profile == null ? fields : fields.put("profile", profile);
     }

@@ -109,6 +109,27 @@ class CatalogTest {
   }
 
   @Test
+  void aSessionsPoolIsItsProfilesElseItsTypesElseTheDefault() {
+    Catalog catalog = Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {
+          "t": {"pool": "workstation", "profiles": {"std": {}, "gpu": {"pool": "gpu-nodes"}},
+                "services": [{"name": "a", "image": "x:1"}]},
+          "u": {"services": [{"name": "a", "image": "x:1"}]}}}"""), "test");
+    SessionType t = catalog.type("t").orElseThrow();
+    assertEquals("workstation", t.poolFor(null), "the default profile, std, has the type's");
+    assertEquals("gpu-nodes", t.poolFor("gpu"));
+    assertEquals(Pools.DEFAULT, catalog.type("u").orElseThrow().poolFor(null));
+    assertEquals(List.of("default", "gpu-nodes", "workstation"), List.copyOf(catalog.pools()));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {
+          "t": {"pool": "GPU Nodes", "services": [{"name": "a", "image": "x:1"}]},
+          "u": {"profiles": {"p": {"pool": 7}}, "services": [{"name": "a", "image": "x:1"}]}}}"""), "test"));
+    assertTrue(e.getMessage().contains("type 't': pool must match " + Pools.NAME + ", got 'GPU Nodes'"), e.getMessage());
+    assertTrue(e.getMessage().contains("'p'") && e.getMessage().contains("pool"), e.getMessage());
+  }
+
+  @Test
   void aPodMayWaitOutItsSchedulingGraceBeforeTheOpenTimesOut() {
     Catalog catalog = Catalog.parse(new JsonObject("""
         {"defaultType": "pods", "types": {

@@ -41,7 +41,7 @@ class EventCodecTest {
   @Test
   void commandsSurviveTheWire() {
     for (SessionCommand c : List.of(SessionOpenRequested.of("s2", "p", "kriging", "u1"),
-        SessionOpenRequested.of("s2", "p", "p-id", "kriging", "u1", "gpu"),
+        SessionOpenRequested.of("s2", "p", "p-id", "kriging", "u1", "gpu", "gpu-hosts"),
         SessionCloseRequested.of("s2", "closed by user"))) {
       assertEquals(c, EventCodec.decodeCommand(new JsonObject(EventCodec.encode(c).encode())));
       assertEquals("s2", c.key());

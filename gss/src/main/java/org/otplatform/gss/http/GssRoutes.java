@@ -37,12 +37,16 @@ public final class GssRoutes {
     b.getRoute("undrainLss").addHandler(auth).addHandler(Responses.json(202, admin::undrain));
   }
 
-  /** A type's profiles as a picker shows them: name, description, and the groups it is limited to. */
+  /**
+   * A type's profiles as a picker shows them: name, description, the groups it is limited to and
+   * the LSS pool its sessions run in.
+   */
   private static JsonArray profiles(SessionType type) {
     JsonArray profiles = new JsonArray();
     type.profiles().values().forEach(p -> profiles.add(new JsonObject().put("name", p.name())
         .put("description", p.description())
-        .put("groups", new JsonArray(p.groups().stream().sorted().toList()))));
+        .put("groups", new JsonArray(p.groups().stream().sorted().toList()))
+        .put("pool", type.poolFor(p.name()))));
     return profiles;
   }
 
@@ -55,6 +59,7 @@ public final class GssRoutes {
         .put("maxOpenPerProject", t.maxOpenPerProject())
         .put("profiles", profiles(t))
         .put("defaultProfile", t.defaultProfile())
+        .put("pool", t.pool())
         // Whether its sessions keep a volume per project (not where: that is the LSS's business).
         .put("storage", t.storage() == null ? null : new JsonObject().put("volume", t.storage().volume())
             .put("size", t.storage().size()))));

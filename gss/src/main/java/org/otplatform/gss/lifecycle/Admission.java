@@ -57,6 +57,7 @@ public final class Admission {
     SessionType type = catalog.type(typeKey).orElseThrow(() -> ApiException.badRequest(
         "unknown session type '" + typeKey + "'; known types: " + String.join(", ", catalog.types().keySet())));
     Profile profile = profile(type, profileName);
+    String pool = type.poolFor(profile == null ? null : profile.name());
     String id = UUID.randomUUID().toString();
     return mayUse(caller, profile).compose(v -> projects.project(projectName, caller))
         .compose(project -> checkOverallLimit()
@@ -65,10 +66,10 @@ public final class Admission {
             // A slot taken before a refusal goes back: the session was never stored.
             .recover(e -> store.releaseSlots(id).transform(v -> Future.failedFuture(e)))
             .map(project))
-        .compose(project -> queue.mustWait().compose(wait -> {
+        .compose(project -> queue.mustWait(pool).compose(wait -> {
           Instant now = lifecycle.clock().instant();
           Session.Origin origin = new Session.Origin(project.getString("name"), project.getString("id"), type.name(),
-              caller.userId(), caller.username(), now, profile == null ? null : profile.name());
+              caller.userId(), caller.username(), now, profile == null ? null : profile.name(), pool);
           Session fresh = Session.open(id, origin, type.services().stream().map(ServiceSpec::name).toList(), now);
           return lifecycle.open(wait.map(reason -> fresh.enqueue(reason, now)).orElse(fresh));
         }))

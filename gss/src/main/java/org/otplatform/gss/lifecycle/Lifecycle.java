@@ -239,6 +239,6 @@ public final class Lifecycle {
   /** The open request, for a new session, one leaving the queue, or one handed over. */
   private Future<Void> requestOpen(Session s) {
     return events.publish(Topics.SESSION_COMMANDS, SessionOpenRequested.of(s.id(), s.origin().project(),
-        s.origin().projectId(), s.origin().type(), s.origin().owner(), s.origin().profile()));
+        s.origin().projectId(), s.origin().type(), s.origin().owner(), s.origin().profile(), s.origin().pool()));
   }
 }

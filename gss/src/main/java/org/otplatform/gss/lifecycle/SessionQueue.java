@@ -5,20 +5,25 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import org.otplatform.common.catalog.Pools;
 import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionState;
 import org.otplatform.gss.store.SessionStore;
 
 /**
- * The new-session queue (as in Selenium Grid): when the LSS instances that are up have no free
- * slot — their capacities added up, against the sessions OPENING, READY or CLOSING — a new
- * session is stored OPENING but queued, holding its project slot, with its place and the reason
- * shown to the client, instead of being published. Every sweep fails those that waited longer than
- * the queue timeout, with the reason, then dispatches the oldest while slots are free. Safe on
- * several replicas: taking a session off the queue is an update only one wins.
+ * The new-session queue (as in Selenium Grid), one per LSS pool: when the LSS instances of a
+ * session's pool that are up have no free slot — their capacities added up, against the pool's
+ * sessions OPENING, READY or CLOSING — a new session is stored OPENING but queued, holding its
+ * project slot, with its place and the reason shown to the client, instead of being published.
+ * Every sweep fails those that waited longer than the queue timeout, with the reason, then
+ * dispatches each pool's oldest while its slots are free. Safe on several replicas: taking a
+ * session off the queue is an update only one wins.
  */
 public final class SessionQueue {
   private final SessionStore store;
@@ -36,28 +41,31 @@ public final class SessionQueue {
   /** Free session slots on the LSS instances that are up, or why there is none. */
   private record Room(int free, String reason) {}
 
-  private Future<Room> room(Instant now) {
+  private Future<Room> room(String pool, Instant now) {
     if (registry.warmingUp(now)) {
       // Right after this replica started it has not heard every LSS yet: do not queue on ignorance.
       return Future.succeededFuture(new Room(Integer.MAX_VALUE, null));
     }
-    List<LssRegistry.Entry> up = registry.up(now);
+    List<LssRegistry.Entry> up = registry.up(pool, now);
     List<LssRegistry.Entry> taking = up.stream().filter(e -> !e.draining()).toList();
+    // The default pool is the only one of most platforms: its reasons name no pool.
+    String of = Pools.DEFAULT.equals(pool) ? "" : " of pool '" + pool + "'";
     if (taking.isEmpty()) {
-      return Future.succeededFuture(new Room(0, up.isEmpty() ? "no LSS is running"
-          : "every LSS is draining (takes no new sessions)"));
+      return Future.succeededFuture(new Room(0, up.isEmpty() ? "no LSS" + of + " is running"
+          : "every LSS" + of + " is draining (takes no new sessions)"));
     }
     int capacity = taking.stream().mapToInt(LssRegistry.Entry::capacity).sum();
     // Sessions on draining instances do not take slots of the others.
     int onDraining = up.stream().filter(LssRegistry.Entry::draining).mapToInt(LssRegistry.Entry::load).sum();
-    return store.countHoldingSlots().map(all -> all - onDraining).map(used -> used >= capacity
-        ? new Room(0, "all " + capacity + " session slots of " + taking.size() + " LSS instance(s) are in use")
+    return store.countHoldingSlots(pool).map(all -> all - onDraining).map(used -> used >= capacity
+        ? new Room(0, "all " + capacity + " session slots of " + taking.size() + " LSS instance(s)" + of
+            + " are in use")
         : new Room((int) (capacity - used), null));
   }
 
-  /** Why a new session must wait now, or empty when it may go ahead. */
-  public Future<Optional<String>> mustWait() {
-    return room(lifecycle.clock().instant()).compose(room -> store.countQueued().map(queued -> {
+  /** Why a new session of {@code pool} must wait now, or empty when it may go ahead. */
+  public Future<Optional<String>> mustWait(String pool) {
+    return room(pool, lifecycle.clock().instant()).compose(room -> store.countQueued(pool).map(queued -> {
       if (room.free() <= 0) {
         return Optional.of(room.reason());
       }
@@ -69,7 +77,7 @@ public final class SessionQueue {
   /** The client's view of a waiting session: its place (1 = next), why it waits, since when and until when. */
   public Future<JsonObject> place(Session session) {
     Session.Queued queued = session.queued();
-    return store.countQueuedBefore(queued.since()).map(before -> new JsonObject()
+    return store.countQueuedBefore(session.origin().pool(), queued.since()).map(before -> new JsonObject()
         .put("position", before + 1).put("reason", queued.reason())
         .put("since", queued.since().toString()).put("deadline", queued.since().plus(timeout).toString()));
   }
@@ -91,11 +99,16 @@ public final class SessionQueue {
       if (alive.isEmpty()) {
         return Future.join(expired).mapEmpty();
       }
-      return room(now).compose(room -> {
-        List<Future<?>> dispatched = new ArrayList<>(expired);
-        alive.stream().limit(Math.max(room.free(), 0)).forEach(s -> dispatched.add(lifecycle.dispatch(s.id())));
-        return Future.join(dispatched).mapEmpty();
-      });
+      // Oldest first within each pool: a full pool holds back none of the others.
+      Map<String, List<Session>> byPool = alive.stream().collect(Collectors.groupingBy(s -> s.origin().pool(),
+          LinkedHashMap::new, Collectors.toList()));
+      List<Future<?>> dispatched = new ArrayList<>(expired);
+      byPool.forEach((pool, sessions) -> dispatched.add(room(pool, now).compose(room -> {
+        List<Future<?>> out = new ArrayList<>();
+        sessions.stream().limit(Math.max(room.free(), 0)).forEach(s -> out.add(lifecycle.dispatch(s.id())));
+        return Future.join(out);
+      })));
+      return Future.join(dispatched).mapEmpty();
     });
   }
 }

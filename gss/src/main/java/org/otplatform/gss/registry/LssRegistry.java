@@ -20,8 +20,8 @@ import org.otplatform.common.events.LssHeartbeat;
  */
 public final class LssRegistry {
   /** What is known of one LSS. */
-  public record Entry(String id, String mode, int capacity, int load, Set<String> sessions, boolean draining,
-      Instant lastSeen, Instant firstSeen) {}
+  public record Entry(String id, String pool, String mode, int capacity, int load, Set<String> sessions,
+      boolean draining, Instant lastSeen, Instant firstSeen) {}
 
   /** Lost entries are forgotten after this long. */
   private static final Duration FORGET_AFTER = Duration.ofHours(1);
@@ -41,7 +41,8 @@ public final class LssRegistry {
 
   public void heard(LssHeartbeat heartbeat, Instant at) {
     Entry before = entries.get(heartbeat.lssId());
-    entries.put(heartbeat.lssId(), new Entry(heartbeat.lssId(), heartbeat.mode(), heartbeat.capacity(),
+    entries.put(heartbeat.lssId(), new Entry(heartbeat.lssId(), heartbeat.pool(), heartbeat.mode(),
+        heartbeat.capacity(),
         heartbeat.load(), Set.copyOf(heartbeat.sessions()), heartbeat.draining(), at,
         before == null ? at : before.firstSeen()));
   }
@@ -60,6 +61,11 @@ public final class LssRegistry {
   /** The LSS instances not lost at {@code now}. */
   public List<Entry> up(Instant now) {
     return entries.values().stream().filter(e -> !isLost(e.id(), now)).toList();
+  }
+
+  /** The LSS instances of {@code pool} not lost at {@code now}. */
+  public List<Entry> up(String pool, Instant now) {
+    return up(now).stream().filter(e -> e.pool().equals(pool)).toList();
   }
 
   /**
@@ -87,6 +93,7 @@ public final class LssRegistry {
       list.add(new JsonObject()
           .put("id", e.id())
           .put("status", isLost(e.id(), now) ? "lost" : e.draining() ? "draining" : "up")
+          .put("pool", e.pool())
           .put("mode", e.mode())
           .put("capacity", e.capacity())
           .put("load", e.load())

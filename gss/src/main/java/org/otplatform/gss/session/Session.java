@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.otplatform.common.catalog.Pools;
 
 /**
  * A session as the GSS keeps it. Immutable: every rule returns a new {@code Session}, so a rule can
@@ -32,12 +33,18 @@ public record Session(String id, Origin origin, SessionState state, Map<SessionS
    *
    * @param projectId the project's id at AUTH (null for sessions stored before ids were kept)
    * @param owner the owner's user id; {@code ownerName} their user name
+   * @param pool the LSS pool the session needs (its type's or profile's; {@code default} for
+   *     sessions stored before pools)
    */
   public record Origin(String project, String projectId, String type, String owner, String ownerName,
-      Instant created, String profile) {
-    /** An origin without a profile (a type that has none). */
+      Instant created, String profile, String pool) {
+    public Origin {
+      pool = Pools.orDefault(pool);
+    }
+
+    /** An origin without a profile (a type that has none), of the default pool. */
     public Origin(String project, String projectId, String type, String owner, String ownerName, Instant created) {
-      this(project, projectId, type, owner, ownerName, created, null);
+      this(project, projectId, type, owner, ownerName, created, null, null);
     }
   }
 

@@ -37,6 +37,7 @@ public final class SessionCodec {
         .put("created", o.created().toString());
     putIfSet(doc, "projectId", o.projectId());
     putIfSet(doc, "profile", o.profile());
+    doc.put("pool", o.pool());
     s.since().forEach((state, at) -> doc.put(timeField(state), at.toString()));
     putIfSet(doc, "reason", s.reason());
     putIfSet(doc, "lss", s.lss());
@@ -64,7 +65,8 @@ public final class SessionCodec {
   public static Session fromDocument(JsonObject doc) {
     Instant created = instant(doc, "created");
     Session.Origin origin = new Session.Origin(doc.getString("project"), doc.getString("projectId"),
-        doc.getString("type"), doc.getString("owner"), doc.getString("ownerName"), created, doc.getString("profile"));
+        doc.getString("type"), doc.getString("owner"), doc.getString("ownerName"), created, doc.getString("profile"),
+        doc.getString("pool"));
     Map<SessionState, Instant> since = new EnumMap<>(SessionState.class);
     for (SessionState state : SessionState.values()) {
       Instant at = instant(doc, timeField(state));

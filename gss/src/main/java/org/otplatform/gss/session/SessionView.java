@@ -13,6 +13,7 @@ public final class SessionView {
         .put("project", s.origin().project())
         .put("type", s.origin().type())
         .put("profile", s.origin().profile())
+        .put("pool", s.origin().pool())
         .put("owner", s.origin().ownerName())
         .put("state", s.state().name())
         .put("services", new JsonArray(s.services().stream().map(ServiceStatus::toJson).toList()))

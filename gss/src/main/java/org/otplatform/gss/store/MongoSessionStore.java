@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
+import org.otplatform.common.catalog.Pools;
 import org.otplatform.common.mongo.MongoErrors;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionCodec;
@@ -79,9 +80,17 @@ public final class MongoSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Long> countHoldingSlots() {
-    return mongo.count(SESSIONS, new JsonObject().put("state", in(ACTIVE))
+  public Future<Long> countHoldingSlots(String pool) {
+    return mongo.count(SESSIONS, ofPool(pool).put("state", in(ACTIVE))
         .put("queued", new JsonObject().put("$ne", true)));
+  }
+
+  /** A query on sessions of {@code pool}; those stored before pools are of the default one. */
+  private static JsonObject ofPool(String pool) {
+    return Pools.DEFAULT.equals(pool)
+        ? new JsonObject().put("$or", new JsonArray().add(new JsonObject().put("pool", pool))
+            .add(new JsonObject().put("pool", new JsonObject().put("$exists", false))))
+        : new JsonObject().put("pool", pool);
   }
 
   @Override
@@ -96,13 +105,13 @@ public final class MongoSessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Long> countQueued() {
-    return mongo.count(SESSIONS, new JsonObject().put("queued", true));
+  public Future<Long> countQueued(String pool) {
+    return mongo.count(SESSIONS, ofPool(pool).put("queued", true));
   }
 
   @Override
-  public Future<Long> countQueuedBefore(Instant since) {
-    return mongo.count(SESSIONS, new JsonObject().put("queued", true)
+  public Future<Long> countQueuedBefore(String pool, Instant since) {
+    return mongo.count(SESSIONS, ofPool(pool).put("queued", true)
         .put("queuedAtMillis", new JsonObject().put("$lt", since.toEpochMilli())));
   }
 

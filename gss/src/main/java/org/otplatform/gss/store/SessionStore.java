@@ -32,8 +32,8 @@ public interface SessionStore {
   /** The state and LSS of each of these sessions that exists, by id. */
   Future<Map<String, Placement>> placements(Collection<String> ids);
 
-  /** Sessions that hold an LSS slot: OPENING (not queued), READY or CLOSING. */
-  Future<Long> countHoldingSlots();
+  /** Sessions of LSS pool {@code pool} that hold an LSS slot: OPENING (not queued), READY or CLOSING. */
+  Future<Long> countHoldingSlots(String pool);
 
   /** Active sessions ({@link #ACTIVE}), every owner's. */
   Future<Long> countActive();
@@ -41,10 +41,11 @@ public interface SessionStore {
   /** Sessions waiting in the queue, oldest first. */
   Future<List<Session>> queued();
 
-  Future<Long> countQueued();
+  /** Sessions of {@code pool} waiting in the queue. */
+  Future<Long> countQueued(String pool);
 
-  /** Sessions that joined the queue before {@code since}. */
-  Future<Long> countQueuedBefore(Instant since);
+  /** Sessions of {@code pool} that joined the queue before {@code since}. */
+  Future<Long> countQueuedBefore(String pool, Instant since);
 
   /** Sessions matching {@code filter}, newest first, at most {@code limit}. */
   Future<List<Session>> find(SessionFilter filter, int limit);

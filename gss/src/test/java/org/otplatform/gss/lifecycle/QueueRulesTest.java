@@ -88,12 +88,36 @@ class QueueRulesTest {
   }
 
   @Test
+  void eachPoolHasItsOwnSlotsAndQueueAndItsOpensNameIt() {
+    oneLss(5, List.of());
+    Session cad = rig.open("alice", "q", "cad");
+    assertEquals("workstation", cad.origin().pool());
+    assertTrue(cad.isQueued(), "the default pool's free slots are not the workstation pool's");
+    assertEquals("no LSS of pool 'workstation' is running", cad.queued().reason());
+    Session big = done(rig.admission.open(Rig.user("bob"), "q", "cad", "big"));
+    assertEquals("cluster-gpu", big.origin().pool(), "a profile's pool is over its type's");
+    assertEquals(1, place(big.id()).getInteger("position"), "first in its own pool's queue");
+    assertFalse(rig.open("carol", "q", "echo").isQueued(), "queued sessions of other pools hold back none here");
+
+    rig.heartbeat("ws-1", "workstation", 1, List.of());
+    done(rig.queue.dispatch());
+    assertFalse(rig.session(cad.id()).isQueued(), "an LSS of its pool came up");
+    assertTrue(rig.session(big.id()).isQueued(), "but none of the other's");
+    SessionOpenRequested request = rig.published(SessionOpenRequested.class).stream()
+        .filter(r -> r.sessionId().equals(cad.id())).findFirst().orElseThrow();
+    assertEquals("workstation", request.pool(), "the open names the pool, so only its LSS instances act on it");
+    Session second = rig.open("dave", "q", "cad");
+    assertEquals("all 1 session slots of 1 LSS instance(s) of pool 'workstation' are in use",
+        second.queued().reason());
+  }
+
+  @Test
   void whyASessionWaitsNamesTheCause() {
     assertFalse(rig.open("alice", "q", "echo").isQueued(), "right after start, an empty registry means nothing");
     rig.clock.advance(LOST_AFTER.plusSeconds(1));
     assertEquals("no LSS is running", rig.open("alice", "q", "echo").queued().reason());
     done(rig.reconciler.onHeartbeat(new LssHeartbeat("hb", rig.clock.instant(), "lss-1", "local", 4, 0, List.of(),
-        List.of(), true)));
+        List.of(), true, null)));
     assertEquals("every LSS is draining (takes no new sessions)", rig.open("alice", "q", "echo").queued().reason());
   }
 }

@@ -80,7 +80,10 @@ final class Rig implements AutoCloseable {
           "gpu": {"maxOpenPerProject": 10, "defaultProfile": "cpu",
                   "profiles": {"gpu": {"groups": ["gpu-users"], "resources": {"limits": {"nvidia.com/gpu": "1"}}},
                                "cpu": {"description": "no GPU"}},
-                  "services": [{"name": "solver", "image": "img:1"}]}}}"""),
+                  "services": [{"name": "solver", "image": "img:1"}]},
+          "cad": {"maxOpenPerProject": 10, "pool": "workstation", "defaultProfile": "here",
+                  "profiles": {"here": {}, "big": {"pool": "cluster-gpu"}},
+                  "services": [{"name": "cad", "image": "img:1"}]}}}"""),
         "test");
     sweeps = new Sweeps(store, lifecycle, catalog, queue, reconciler);
     admission = new Admission(store, lifecycle, queue, new Projects(), catalog, limits);
@@ -96,8 +99,13 @@ final class Rig implements AutoCloseable {
 
   /** An LSS heartbeat heard now. */
   void heartbeat(String lss, int capacity, List<String> sessions) {
+    heartbeat(lss, null, capacity, sessions);
+  }
+
+  /** A heartbeat of an LSS of {@code pool} heard now. */
+  void heartbeat(String lss, String pool, int capacity, List<String> sessions) {
     done(reconciler.onHeartbeat(new LssHeartbeat("hb", clock.instant(), lss, "local", capacity, sessions.size(),
-        sessions, List.of(), false)));
+        sessions, List.of(), false, pool)));
   }
 
   Session open(String userName, String project, String type) {

@@ -86,8 +86,9 @@ public final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Long> countHoldingSlots() {
-    return Future.succeededFuture((long) all(s -> ACTIVE.contains(s.state()) && !s.isQueued()).size());
+  public Future<Long> countHoldingSlots(String pool) {
+    return Future.succeededFuture((long) all(s -> pool.equals(s.origin().pool()) && ACTIVE.contains(s.state())
+        && !s.isQueued()).size());
   }
 
   @Override
@@ -102,13 +103,14 @@ public final class MemorySessionStore implements SessionStore {
   }
 
   @Override
-  public Future<Long> countQueued() {
-    return Future.succeededFuture((long) all(Session::isQueued).size());
+  public Future<Long> countQueued(String pool) {
+    return Future.succeededFuture((long) all(s -> s.isQueued() && pool.equals(s.origin().pool())).size());
   }
 
   @Override
-  public Future<Long> countQueuedBefore(Instant since) {
-    return Future.succeededFuture((long) all(s -> s.isQueued() && s.queued().since().toEpochMilli()
+  public Future<Long> countQueuedBefore(String pool, Instant since) {
+    return Future.succeededFuture((long) all(s -> s.isQueued() && pool.equals(s.origin().pool())
+        && s.queued().since().toEpochMilli()
         < since.toEpochMilli()).size());
   }
 

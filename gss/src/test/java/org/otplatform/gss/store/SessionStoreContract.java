@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.otplatform.gss.session.ServiceStatus;
+import org.otplatform.common.catalog.Pools;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionState;
 
@@ -100,9 +101,21 @@ abstract class SessionStoreContract {
     assertEquals(List.of("new", "done", "later"), ids(await(store().find(SessionFilter.inProjects(Set.of("p2")), 10))));
 
     assertEquals(List.of("other", "later"), ids(await(store().queued())));
-    assertEquals(2, await(store().countQueued()));
-    assertEquals(1, await(store().countQueuedBefore(T0.plusSeconds(6))));
-    assertEquals(2, await(store().countHoldingSlots()), "queued and failed sessions hold none");
+    assertEquals(1, await(store().countQueuedBefore(Pools.DEFAULT, T0.plusSeconds(6))));
+    assertEquals(2, await(store().countHoldingSlots(Pools.DEFAULT)), "queued and failed sessions hold none");
+    // Another pool's sessions count in its own queue and slots only.
+    Session.Origin gpu = new Session.Origin("p-p3", "p3", "echo", "u3", "u3-name", T0, null, "gpu");
+    await(store().insert(Session.open("gpu-1", gpu, List.of("echo"), T0.plusSeconds(1))));
+    await(store().insert(Session.open("gpu-2", gpu, List.of("echo"), T0.plusSeconds(2)).enqueue("full",
+        T0.plusSeconds(2))));
+    assertEquals(2, await(store().countQueued(Pools.DEFAULT)));
+    assertEquals(1, await(store().countQueued("gpu")));
+    assertEquals(0, await(store().countQueuedBefore("gpu", T0.plusSeconds(2))));
+    assertEquals(2, await(store().countHoldingSlots(Pools.DEFAULT)));
+    assertEquals(1, await(store().countHoldingSlots("gpu")));
+    assertEquals("gpu", await(store().get("gpu-2")).orElseThrow().origin().pool());
+    await(store().update("gpu-1", s -> s.fail("gone", T0.plusSeconds(3))));
+    await(store().update("gpu-2", s -> s.fail("gone", T0.plusSeconds(3))));
     assertEquals(4, await(store().countActive()));
     assertEquals(Map.of("old", new Placement(SessionState.OPENING, null), "done", new Placement(SessionState.FAILED,
         null), "new", new Placement(SessionState.OPENING, "lss-1")),

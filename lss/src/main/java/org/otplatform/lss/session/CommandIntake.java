@@ -3,9 +3,11 @@ package org.otplatform.lss.session;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.otplatform.common.catalog.Pools;
 import org.otplatform.common.events.EventCodec;
 import org.otplatform.common.events.SessionCommand;
 import org.otplatform.common.events.SessionCommand.SessionCloseRequested;
+import org.otplatform.common.events.SessionCommand.SessionOpenRequested;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.kafka.BroadcastConsumer;
 import org.otplatform.common.kafka.KafkaSupport;
@@ -14,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How session commands reach this LSS. Opens, as a member of the {@code lss} consumer group,
- * sharing the work with the other instances. Closes, from every command on the topic (a reader of
+ * How session commands reach this LSS. Opens, as a member of its pool's consumer group
+ * ({@link Pools#commandGroup}: {@code lss} for the default pool), sharing the work with the other
+ * instances of the pool; each pool's group reads every command, and an open of another pool is
+ * passed over (its pool's group takes it). Closes, from every command on the topic (a reader of
  * its own), for the sessions it runs: the group member of a session's partition is not always the
  * LSS that runs it — the partition moves when the group changes (an LSS restarts, stalls past its
  * session timeout, is drained) while the session stays where it was opened. The group member
@@ -33,6 +37,8 @@ public final class CommandIntake {
   private final Vertx vertx;
   private final org.otplatform.common.kafka.KafkaConnection kafka;
   private final String lssId;
+  /** The pool this LSS serves: its group is that pool's, and opens of other pools are not its. */
+  private final String pool;
   private final SessionSupervisor supervisor;
   private final org.otplatform.common.kafka.DeadLetters deadLetters;
   /** The last drain or undrain asked for; the next one waits for it. */
@@ -41,9 +47,10 @@ public final class CommandIntake {
   private BroadcastConsumer closes;
   private boolean draining;
 
-  public CommandIntake(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String lssId,
+  public CommandIntake(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String lssId, String pool,
       SessionSupervisor supervisor, org.otplatform.common.kafka.DeadLetters deadLetters) {
     this.vertx = vertx;
+    this.pool = pool;
     this.deadLetters = deadLetters;
     this.kafka = kafka;
     this.lssId = lssId;
@@ -62,13 +69,16 @@ public final class CommandIntake {
   }
 
   private Future<Void> join() {
-    group = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(kafka, "lss", lssId),
+    group = new KeyOrderedConsumer(vertx, KafkaSupport.consumerConfig(kafka, Pools.commandGroup(pool), lssId),
         Topics.SESSION_COMMANDS, COMMANDS_IN_FLIGHT, record -> {
           SessionCommand command;
           try {
             command = EventCodec.decodeCommand(new JsonObject(record.value()));
           } catch (RuntimeException e) {
             return Future.failedFuture(new IllegalArgumentException("undecodable command: " + e.getMessage()));
+          }
+          if (command instanceof SessionOpenRequested open && !pool.equals(Pools.orDefault(open.pool()))) {
+            return Future.succeededFuture(); // an LSS of its pool, in that pool's group, takes it
           }
           return supervisor.onCommand(command);
         }, deadLetters);
