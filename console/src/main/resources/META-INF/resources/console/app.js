@@ -379,7 +379,7 @@ class OtSession extends Base {
     const opening = s.state === 'OPENING' || s.state === 'QUEUED' || s.state === 'REQUESTED';
     return html`
       <h1>Session <code>${s.id.slice(0, 8)}</code> <span id="session-state" class="state ${s.state}">${s.state}</span></h1>
-      <p>${s.type}${s.profile ? html` (profile <span id="session-profile">${s.profile}</span>)` : nothing} in project ${s.project}, opened by ${s.owner} at ${new Date(s.created).toLocaleString()}
+      <p>${s.type}${s.profile ? html` (profile <span id="session-profile">${s.profile}</span>)` : nothing}${s.pool && s.pool !== 'default' ? html` on pool <span id="session-pool">${s.pool}</span>` : nothing} in project ${s.project}, opened by ${s.owner} at ${new Date(s.created).toLocaleString()}
         ${s.reason ? html` — <span id="session-reason">${s.reason}</span>` : nothing}</p>
       ${opening ? html`<label class="progress">Services ready
         <progress id="open-progress" max=${s.services.length} value=${ready}></progress> ${ready} of ${s.services.length}</label>`

@@ -31,7 +31,7 @@ final class AdminCommand {
       Platform platform = parent.root.platform();
       parent.root.output().listed(platform.get(platform.gss("/api/v1/admin/lss")), "lss",
           List.of("LSS", "STATUS", "MODE", "SESSIONS", "CAPACITY", "LAST HEARD"),
-          "id", "status", "mode", "load", "capacity", "lastSeen");
+          "id", "pool", "status", "mode", "load", "capacity", "lastSeen");
       return Exit.OK;
     }
   }

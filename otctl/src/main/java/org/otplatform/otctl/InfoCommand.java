@@ -27,14 +27,17 @@ final class InfoCommand implements Callable<Integer> {
     for (int i = 0; i < types.size(); i++) {
       JsonObject t = types.getJsonObject(i);
       rows.add(List.of(t.getString("name", ""), Output.text(t.getValue("services")),
-          Output.text(t.getValue("maxOpenPerProject")), profiles(t)));
+          Output.text(t.getValue("maxOpenPerProject")), t.getString("pool", ""), profiles(t)));
     }
     System.out.println();
-    out.table(List.of("TYPE", "SERVICES", "MAX OPEN PER PROJECT", "PROFILES"), rows);
+    out.table(List.of("TYPE", "SERVICES", "MAX OPEN PER PROJECT", "POOL", "PROFILES"), rows);
     return Exit.OK;
   }
 
-  /** A type's profiles, the default marked {@code *} and a group-limited one with its groups: {@code cpu*,gpu(gpu-users)}. */
+  /**
+   * A type's profiles, the default marked {@code *}, a group-limited one with its groups and one of
+   * another pool than the type's with it: {@code cpu*,gpu(gpu-users)@gpu-nodes}.
+   */
   static String profiles(JsonObject type) {
     List<String> names = new ArrayList<>();
     JsonArray profiles = type.getJsonArray("profiles", new JsonArray());
@@ -43,7 +46,9 @@ final class InfoCommand implements Callable<Integer> {
       String name = p.getString("name", "?");
       JsonArray groups = p.getJsonArray("groups", new JsonArray());
       names.add(name + (name.equals(type.getString("defaultProfile")) ? "*" : "")
-          + (groups.isEmpty() ? "" : "(" + String.join(",", groups.stream().map(String::valueOf).toList()) + ")"));
+          + (groups.isEmpty() ? "" : "(" + String.join(",", groups.stream().map(String::valueOf).toList()) + ")")
+          + (p.getString("pool", type.getString("pool", "")).equals(type.getString("pool", "")) ? ""
+              : "@" + p.getString("pool")));
     }
     return names.isEmpty() ? "-" : String.join(",", names);
   }

@@ -51,7 +51,7 @@ final class SessionsCommand {
     if (queue != null && queue.getValue("position") != null) {
       shown.put("queue", "position " + queue.getValue("position"));
     }
-    out.fields(shown, "id", "project", "type", "profile", "owner", "state", "reason", "queue", "lastActivityAt", "access");
+    out.fields(shown, "id", "project", "type", "profile", "pool", "owner", "state", "reason", "queue", "lastActivityAt", "access");
     JsonArray services = s.getJsonArray("services", new JsonArray());
     if (!services.isEmpty()) {
       List<List<String>> rows = new ArrayList<>();

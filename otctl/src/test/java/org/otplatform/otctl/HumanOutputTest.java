@@ -16,12 +16,12 @@ class HumanOutputTest {
   }
 
   @Test
-  void infoShowsATypesProfilesWithTheDefaultAndTheirGroups() {
+  void infoShowsATypesProfilesWithTheDefaultTheirGroupsAndAnotherPool() {
     JsonObject type = new JsonObject("""
-        {"name": "solver", "defaultProfile": "cpu", "profiles": [
-          {"name": "cpu", "description": "", "groups": []},
-          {"name": "gpu", "description": "one GPU", "groups": ["gpu-users", "staff"]}]}""");
-    assertEquals("cpu*,gpu(gpu-users,staff)", InfoCommand.profiles(type));
+        {"name": "solver", "defaultProfile": "cpu", "pool": "default", "profiles": [
+          {"name": "cpu", "description": "", "groups": [], "pool": "default"},
+          {"name": "gpu", "description": "one GPU", "groups": ["gpu-users", "staff"], "pool": "gpu-nodes"}]}""");
+    assertEquals("cpu*,gpu(gpu-users,staff)@gpu-nodes", InfoCommand.profiles(type));
     assertEquals("-", InfoCommand.profiles(new JsonObject().put("name", "echo")));
   }
 
