@@ -17,16 +17,24 @@ import org.otplatform.common.events.SessionEvent.SessionClosed;
 import org.otplatform.common.events.SessionEvent.SessionFailed;
 import org.otplatform.common.events.SessionEvent.SessionReady;
 
-/** JSON form of the platform's events: an envelope ({@code type, id, time, key}) plus the fields. */
+/**
+ * JSON form of the platform's events: an envelope ({@code type, version, id, time}, the session's id
+ * for session commands and events) plus the fields — as {@code asyncapi/ot-platform.yaml} describes
+ * them, with its compatibility rule: within a {@link #VERSION}, fields are only added, and readers
+ * ignore the fields and types they do not know.
+ */
 public final class EventCodec {
   /** The envelope field naming the instance that published an event ({@code EventPublisher}). */
   public static final String SOURCE = "source";
+  /** The events' version, in every envelope. */
+  public static final int VERSION = 1;
 
   private EventCodec() {}
 
   public static JsonObject encode(PlatformEvent event) {
     JsonObject json = new JsonObject()
         .put("type", event.type())
+        .put("version", VERSION)
         .put("id", event.id())
         .put("time", event.time().toString());
     if (event instanceof SessionCommand || event instanceof SessionEvent) {
