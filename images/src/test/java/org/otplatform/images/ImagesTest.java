@@ -68,6 +68,8 @@ class ImagesTest {
   private boolean networkMade;
   private final Map<String, String> composeEnv = new LinkedHashMap<>();
   private boolean composeUp;
+  /** The host's network is this class's while it starts containers (see {@link Podman#holdHostNetwork}). */
+  private AutoCloseable hostNetwork;
 
   @BeforeAll
   void buildImages() throws Exception {
@@ -90,10 +92,21 @@ class ImagesTest {
         TAG), Duration.ofMinutes(8), logs.resolve("build-images.log"));
     built.orFail("deploy/build-images.sh");
     System.out.println(built.output().strip());
+    hostNetwork = Podman.holdHostNetwork(ROOT);
   }
 
   @AfterAll
-  void removeContainers() {
+  void removeContainers() throws Exception {
+    try {
+      removeContainersAndNetworks();
+    } finally {
+      if (hostNetwork != null) {
+        hostNetwork.close();
+      }
+    }
+  }
+
+  private void removeContainersAndNetworks() {
     if (podman == null) {
       return;
     }

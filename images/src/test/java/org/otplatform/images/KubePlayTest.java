@@ -53,6 +53,8 @@ class KubePlayTest {
   /** A network of the test's own: nothing answers on it (no Kafka, no MongoDB), which is the point. */
   private final String network = "ot-kube-play-" + java.util.UUID.randomUUID().toString().substring(0, 8);
   private boolean networkMade;
+  /** The host's network is this class's while it makes networks and pods (see {@link Podman#holdHostNetwork}). */
+  private AutoCloseable hostNetwork;
 
   @BeforeAll
   @SuppressWarnings("unchecked")
@@ -71,6 +73,7 @@ class KubePlayTest {
       podman.exec(List.of("env", "OT_SKIP_BUILD=1", ROOT.resolve("deploy/build-images.sh").toString()),
           Duration.ofMinutes(8), null).orFail("deploy/build-images.sh");
     }
+    hostNetwork = Podman.holdHostNetwork(ROOT);
     podman.podman(Duration.ofMinutes(1), "network", "create", network).orFail("podman network create");
     networkMade = true;
     work = Files.createTempDirectory("ot-kube-play");
@@ -131,6 +134,9 @@ class KubePlayTest {
     }
     if (networkMade) {
       podman.podman(Duration.ofMinutes(1), "network", "rm", "-f", network);
+    }
+    if (hostNetwork != null) {
+      hostNetwork.close();
     }
   }
 

@@ -59,6 +59,34 @@ final class Podman {
     return podman;
   }
 
+  /**
+   * Holds, until closed, the build's lock on changing the host's network: every container started
+   * or network made adds an interface, and Chromium aborts the page loads and requests under way
+   * when one appears ({@code net::ERR_NETWORK_CHANGED}) — which failed the console's browser test
+   * running beside this module (Maven builds two modules at a time). ConsoleBrowserTest takes the
+   * same lock, {@code target/host-network.lock} in the project's root, so the two take turns.
+   */
+  static AutoCloseable holdHostNetwork(Path root) throws IOException {
+    Path file = Files.createDirectories(root.resolve("target")).resolve("host-network.lock");
+    java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (true) {
+      java.nio.channels.FileLock lock = channel.tryLock();
+      if (lock != null) {
+        return () -> {
+          lock.release();
+          channel.close();
+        };
+      }
+      if (System.nanoTime() > deadline) {
+        channel.close();
+        throw new AssertionError(file + " held for 10 min by another test process (the console's browser test?)");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+    }
+  }
+
   static boolean onPath(String command) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {

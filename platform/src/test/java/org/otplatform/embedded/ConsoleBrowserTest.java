@@ -65,14 +65,38 @@ class ConsoleBrowserTest {
   private String console;
   private String axe;
   private boolean networkCut;
+  /** Held while the browser runs: see {@link #holdHostNetwork()}. */
+  private java.nio.channels.FileChannel hostNetwork;
+
+  /**
+   * Takes the build's lock on the host's network, {@code target/host-network.lock} in the project's
+   * root, which the image tests hold while they start containers: each new interface makes Chromium
+   * abort the loads under way ({@code net::ERR_NETWORK_CHANGED}), which failed this test in CI with
+   * the images module built beside this one. Waits up to 10 min for them.
+   */
+  private void holdHostNetwork() throws Exception {
+    Path file = Files.createDirectories(Path.of("..", "target")).resolve("host-network.lock");
+    hostNetwork = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.WRITE);
+    Api.await("the image tests to stop changing the host's network (" + file + ")", Duration.ofMinutes(10),
+        () -> {
+          try {
+            return hostNetwork.tryLock() != null;
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
 
   @BeforeAll
+  @Timeout(value = 12, unit = java.util.concurrent.TimeUnit.MINUTES)
   void start() throws Exception {
     boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
     if (System.getenv("CI") != null) {
       assertTrue(present, "CI must run the browser tests: bin/ot-test installs chromium and chromium-driver");
     }
     Assumptions.assumeTrue(present, "no chromium/chromedriver here (bin/ot-test installs them as root)");
+    holdHostNetwork();
     Files.createDirectories(SHOTS);
     ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
         .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -88,9 +112,12 @@ class ConsoleBrowserTest {
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     if (browser != null) {
       browser.quit();
+    }
+    if (hostNetwork != null) {
+      hostNetwork.close(); // and with it the lock
     }
   }
 
