@@ -99,8 +99,10 @@ class EventContractTest {
       assertEquals(List.of(), problems, "records that do not match the contract; seen: " + seen);
       Set<String> expected = new TreeSet<>(List.of("SessionOpenRequested", "SessionCloseRequested", "ServiceStarting",
           "ServiceReady", "ServiceFailed", "ServiceRestarting", "SessionReady", "SessionFailed", "SessionClosed",
-          "SessionActivity", "LssHeartbeat", "LssDrainRequested", "LssClaimGranted", "LogRecord", "LoginSucceeded",
+          "SessionActivity", "LssHeartbeat", "LssDrainRequested", "LssClaimGranted", "LoginSucceeded",
           "LoginFailed", "UserCreated", "UserDisabled", "ProjectCreated", "UserRevoked", "DeadLetter"));
+      // Not LogRecord: the log appender is one per JVM and may ship to another test's platform's broker
+      // (the records that do reach this one are validated above, as every record is).
       expected.removeAll(seen.keySet());
       assertEquals(Set.of(), expected, "driven but not seen; seen: " + seen);
     }
