@@ -45,13 +45,17 @@ final class LogIngest {
   private boolean flushing;
   private boolean paused;
   private long timer;
+  private final Map<String, String> config;
+  /** The group's lag gauge (ConsumerLag), removed at close. */
+  private org.otplatform.common.kafka.ConsumerLag.Watch lag;
 
   LogIngest(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, LogStore store,
       SessionQuota quota) {
     this.vertx = vertx;
     this.store = store;
     this.quota = quota;
-    this.consumer = KafkaConsumer.create(vertx, KafkaSupport.consumerConfig(kafka, "logger", instanceId));
+    this.config = KafkaSupport.consumerConfig(kafka, "logger", instanceId);
+    this.consumer = KafkaConsumer.create(vertx, config);
     // A commit waits for the consumer's poll to return: with the default 1 s a quiet topic (or a
     // paused consumer) held every batch's commit for up to a second.
     this.consumer.pollTimeout(java.time.Duration.ofMillis(100));
@@ -73,6 +77,7 @@ final class LogIngest {
       notes.addAll(quota.roll());
       flush();
     });
+    lag = org.otplatform.common.kafka.ConsumerLag.watch(vertx, config, "logger", Topics.LOGS);
     return consumer.subscribe(Topics.LOGS);
   }
 
@@ -140,6 +145,9 @@ final class LogIngest {
   Future<Void> close() {
     closing = true;
     vertx.cancelTimer(timer);
+    if (lag != null) {
+      lag.close();
+    }
     return inFlight.transform(v -> consumer.close());
   }
 }

@@ -279,7 +279,8 @@ class DeployManifestsTest {
   private static final java.util.Set<String> EXPORTED = java.util.Set.of("ot_session_open_seconds_count",
       "ot_session_open_seconds_bucket", "ot_session_opens_total", "ot_sessions_queued", "ot_lss_spawn_failures_total",
       "ot_lss_restarts_total", "ot_lss_instances", "ot_lss_sessions", "ot_lss_capacity", "ot_auth_logins_total",
-      "ot_relay_messages_total", "ot_dead_letters_total", "ot_log_records_dropped_total");
+      "ot_relay_messages_total", "ot_dead_letters_total", "ot_log_records_dropped_total",
+      "ot_kafka_consumer_lag_records");
 
   private static java.util.Set<String> metricNames(String expr) {
     java.util.Set<String> names = new java.util.TreeSet<>();

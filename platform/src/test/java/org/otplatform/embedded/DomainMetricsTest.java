@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,5 +67,49 @@ class DomainMetricsTest {
         "the LSS counts the start that exited with code 3");
 
     Api.delete(p.gss + "/api/v1/sessions/" + echo, token).expect(202);
+  }
+
+  /**
+   * Each consumer group's member exports how far behind its topic it is: the command and event
+   * topics are quiet between tests, so those members are caught up (0); the log topic is never
+   * quiet (every service logs), so the logger's figure is only required to be a number.
+   */
+  @Test
+  void everyGroupMemberExportsItsLag() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    record Member(String url, String group, String topic, boolean quiet) {}
+    List<Member> members = List.of(
+        new Member(p.gss + "/metrics", "gss", "ot.session.events", true),
+        new Member(p.platform.url(p.platform.ports().lss()) + "/metrics", "lss", "ot.session.commands", true),
+        new Member(p.logger + "/metrics", "logger", "ot.logs", false));
+    for (Member m : members) {
+      java.util.concurrent.atomic.AtomicReference<List<String>> seen = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+      try {
+        Api.await(m.group() + "'s lag on " + m.topic() + " in " + m.url(), DEADLINE, () -> {
+          List<String> lines = Api.get(m.url(), null).expect(200).body().lines()
+              .filter(l -> l.startsWith("ot_kafka_consumer_lag_records{")).toList();
+          seen.set(lines);
+          return lines.stream()
+              .filter(l -> l.contains("group=\"" + m.group() + "\"") && l.contains("topic=\"" + m.topic() + "\""))
+              .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+              .anyMatch(v -> m.quiet() ? v == 0.0 : !v.isNaN() && v >= 0);
+        });
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; last seen:\n" + String.join("\n", seen.get()), e);
+      }
+    }
+  }
+
+  /** HTTP figures per route template, never per id. */
+  @Test
+  void httpRequestsAreCountedPerRouteNotPerPath() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String token = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    String id = java.util.UUID.randomUUID().toString();
+    Api.get(p.gss + "/api/v1/sessions/" + id, token).expect(404);
+    List<String> lines = Api.get(p.gss + "/metrics", null).expect(200).body().lines()
+        .filter(l -> l.startsWith("vertx_http_server_requests_total{")).toList();
+    assertTrue(lines.stream().anyMatch(l -> l.contains("route=\"/api/v1/sessions/")), String.join("\n", lines));
+    assertTrue(lines.stream().noneMatch(l -> l.contains(id)), "no id in a label: " + String.join("\n", lines));
   }
 }

@@ -65,6 +65,12 @@ class EventContractTest {
         "OT_RELAY_ACTIVITY_SECONDS", "1", "OT_LSS_RESTART_BACKOFF_MILLIS", "100", "OT_LSS_HEARTBEAT_SECONDS", "1"),
         "contract")) {
       drive(own);
+      // Served as shipped, for consumers outside the platform.
+      Api.Reply served = Api.get(own.gss + "/api/v1/events/asyncapi.yaml", null).expect(200);
+      try (java.io.InputStream in = EventContractTest.class.getResourceAsStream("/asyncapi/ot-platform.yaml")) {
+        assertEquals(new String(in.readAllBytes(), StandardCharsets.UTF_8), served.body());
+      }
+      assertEquals("application/yaml", served.contentType());
       Map<String, Validator> validators = validators();
       // The schemas refuse what the contract does not allow: an unknown field, a missing one, another version.
       JsonObject close = new JsonObject().put("type", "SessionCloseRequested").put("version", 1).put("id", "i")

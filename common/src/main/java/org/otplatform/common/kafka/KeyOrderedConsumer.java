@@ -52,6 +52,9 @@ public final class KeyOrderedConsumer {
   /** The commit in flight, or the last one; closing waits for it. */
   private Future<Void> lastCommit = Future.succeededFuture();
   private volatile boolean assigned;
+  private final Map<String, String> config;
+  /** The group's {@link ConsumerLag} gauge, removed at close. */
+  private ConsumerLag.Watch lag;
 
   public KeyOrderedConsumer(Vertx vertx, Map<String, String> config, String topic, int maxInFlight,
       Function<KafkaConsumerRecord<String, String>, Future<Void>> handler, DeadLetters deadLetters) {
@@ -62,6 +65,7 @@ public final class KeyOrderedConsumer {
     this.handler = handler;
     this.deadLetters = deadLetters;
     this.group = config.get("group.id");
+    this.config = config;
   }
 
   public Future<Void> start() {
@@ -77,6 +81,7 @@ public final class KeyOrderedConsumer {
       committed.remove(tp);
     }));
     consumer.handler(this::onRecord);
+    lag = ConsumerLag.watch(vertx, config, group, topic);
     return consumer.subscribe(topic);
   }
 
@@ -193,6 +198,9 @@ public final class KeyOrderedConsumer {
    */
   public Future<Void> close() {
     closing = true;
+    if (lag != null) {
+      lag.close();
+    }
     return lastCommit.transform(v -> consumer.close());
   }
 }

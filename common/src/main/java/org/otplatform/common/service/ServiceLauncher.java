@@ -114,6 +114,8 @@ public final class ServiceLauncher {
         .setEnabled(true)
         .setRegistryName(registry)
         .setJvmMetricsEnabled(true)
+        // The route's template (/api/v1/sessions/:id), set by Vert.x Web: per route, bounded, no ids.
+        .addLabels(io.vertx.micrometer.Label.HTTP_ROUTE)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))

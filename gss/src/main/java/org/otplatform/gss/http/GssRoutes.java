@@ -25,6 +25,9 @@ public final class GssRoutes {
     JsonObject info = info(parts.config());
 
     b.getRoute("info").addHandler(Responses.json(ctx -> Future.succeededFuture(info.copy())));
+    String contract = eventContract();
+    b.getRoute("eventContract").addHandler(ctx -> ctx.response().putHeader("content-type", "application/yaml")
+        .end(contract));
     b.getRoute("openSession").addHandler(auth).addHandler(Responses.json(202, sessions::open));
     b.getRoute("listSessions").addHandler(auth).addHandler(Responses.json(sessions::list));
     b.getRoute("getSession").addHandler(auth).addHandler(Responses.json(sessions::get));
@@ -35,6 +38,18 @@ public final class GssRoutes {
     b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(admin::listLss));
     b.getRoute("drainLss").addHandler(auth).addHandler(Responses.json(202, admin::drain));
     b.getRoute("undrainLss").addHandler(auth).addHandler(Responses.json(202, admin::undrain));
+  }
+
+  /** The published event contract, {@code asyncapi/ot-platform.yaml} of ot-common. */
+  private static String eventContract() {
+    try (java.io.InputStream in = GssRoutes.class.getResourceAsStream("/asyncapi/ot-platform.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("asyncapi/ot-platform.yaml is not on the class path");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
