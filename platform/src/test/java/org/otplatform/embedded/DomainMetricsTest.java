@@ -100,6 +100,21 @@ class DomainMetricsTest {
     }
   }
 
+  /** Every bearer token a service checks is counted by outcome. */
+  @Test
+  void tokensVerifiedAreCountedByOutcome() {
+    SharedPlatform.Holder p = SharedPlatform.get();
+    String gss = p.gss + "/metrics";
+    String token = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
+    double accepted = value(gss, "ot_tokens_verified_total", "outcome=accepted");
+    double rejected = value(gss, "ot_tokens_verified_total", "outcome=rejected");
+    Api.get(p.gss + "/api/v1/sessions", token).expect(200);
+    Api.get(p.gss + "/api/v1/sessions", token).expect(200);
+    Api.get(p.gss + "/api/v1/sessions", token.substring(0, token.length() - 4) + "AAAA").expect(401);
+    assertEquals(accepted + 2, value(gss, "ot_tokens_verified_total", "outcome=accepted"), "cached or not");
+    assertEquals(rejected + 1, value(gss, "ot_tokens_verified_total", "outcome=rejected"), "a bad signature");
+  }
+
   /** HTTP figures per route template, never per id. */
   @Test
   void httpRequestsAreCountedPerRouteNotPerPath() {

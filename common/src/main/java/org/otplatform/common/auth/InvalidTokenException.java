@@ -1,7 +1,7 @@
 package org.otplatform.common.auth;
 
 /** A token was missing, malformed, expired, tampered with or signed by an unknown key. */
-public final class InvalidTokenException extends RuntimeException {
+public class InvalidTokenException extends RuntimeException {
   public InvalidTokenException(String message) {
     super(message, null, false, false);
   }

@@ -3,6 +3,8 @@ package org.otplatform.common.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -20,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.otplatform.common.service.ServiceLauncher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +59,9 @@ public final class TokenVerifier {
   private volatile Future<JWTAuth> refreshing;
   /** Tokens verified with the current keys, until they expire; null when not kept. */
   private final Cache<String, Principal> verified;
+  private final Counter accepted;
+  private final Counter rejected;
+  private final Counter revoked;
 
   /** {@code jwksSource} yields the {@code keys} array of a JWKS document. */
   public TokenVerifier(Vertx vertx, Supplier<Future<JsonArray>> jwksSource) {
@@ -78,11 +84,23 @@ public final class TokenVerifier {
     this.jwksSource = jwksSource;
     this.minRefreshMs = minRefreshMs;
     this.clockSkewSeconds = clockSkewSeconds;
+    MeterRegistry meters = ServiceLauncher.meterRegistry(vertx);
+    this.accepted = tokens(meters, "accepted");
+    this.rejected = tokens(meters, "rejected");
+    this.revoked = tokens(meters, "revoked");
     this.verified = cacheSize <= 0 ? null : Caffeine.newBuilder()
         .maximumSize(cacheSize)
         .expireAfter(Expiry.<String, Principal>creating((token, p) -> java.time.Duration.ofMillis(
             Math.max(0, lastValidMillis(p) - System.currentTimeMillis()))))
         .build();
+  }
+
+  /** {@code ot_tokens_verified_total{outcome}}: every token checked by this service, cached or not. */
+  private static Counter tokens(MeterRegistry meters,
+      String outcome) {
+    return Counter.builder("ot_tokens_verified")
+        .description("bearer tokens checked: accepted, rejected (bad, expired, unknown key), revoked")
+        .tag("outcome", outcome).register(meters);
   }
 
   /** The last moment a token is accepted: its expiry plus the clock skew allowed. */
@@ -132,8 +150,13 @@ public final class TokenVerifier {
   /** Verifies a token; fails with an {@link InvalidTokenException} saying why. */
   public Future<Principal> verify(String token) {
     if (token == null || token.isBlank()) {
-      return Future.failedFuture(new InvalidTokenException("no token"));
+      return Future.failedFuture(new InvalidTokenException("no token")); // no token, nothing verified
     }
+    return check(token).andThen(r -> (r.succeeded() ? accepted : r.cause() instanceof Revoked ? revoked : rejected)
+        .increment());
+  }
+
+  private Future<Principal> check(String token) {
     Principal known = verified == null ? null : verified.getIfPresent(token);
     if (known != null && System.currentTimeMillis() <= lastValidMillis(known)) {
       return notRevoked(known);
@@ -167,10 +190,14 @@ public final class TokenVerifier {
   }
 
   private Future<Principal> notRevoked(Principal p) {
-    return revocations.revoked(p)
-        ? Future.failedFuture(new InvalidTokenException("token revoked: the user was disabled or deleted, or "
-            + "their password reset; sign in again"))
-        : Future.succeededFuture(p);
+    return revocations.revoked(p) ? Future.failedFuture(new Revoked()) : Future.succeededFuture(p);
+  }
+
+  /** A good token of a user revoked since (counted apart from bad tokens). */
+  private static final class Revoked extends InvalidTokenException {
+    Revoked() {
+      super("token revoked: the user was disabled or deleted, or their password reset; sign in again");
+    }
   }
 
   /** Tokens kept as verified now (a metric and a test's view). */
