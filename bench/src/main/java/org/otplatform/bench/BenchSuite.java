@@ -51,12 +51,14 @@ public final class BenchSuite implements Callable<Integer> {
     SECTIONS.put("logs", LogBench::measure);
     SECTIONS.put("lss", LssBench::measure);
     SECTIONS.put("tls", TlsCostBench::measure);
+    SECTIONS.put("tracing", TracingCostBench::measure);
     SECTIONS.put("images", ImagesBench::measure);
   }
 
   @Parameters(arity = "0..*", paramLabel = "SECTION",
       description = "sections to run (default: ${DEFAULT-VALUE}); also: lss (spawner against the API mock), "
-          + "tls (session open and relay with mutual TLS vs without), images (each image's start against the "
+          + "tls (session open and relay with mutual TLS vs without), tracing (the same with OT_TRACING on vs "
+          + "off), images (each image's start against the "
           + "same jar on the host, and its size; needs podman); all: every section",
       defaultValue = "startup,auth,open,relay,sessions,logs", split = ",")
   private List<String> sections = new ArrayList<>();

@@ -150,6 +150,11 @@ public final class OpenBench {
 
   /** Session open with the Kubernetes spawner, with or without mutual TLS inside the platform. */
   static Figures kubernetes(Path brokerLib, boolean tls, Size size) throws Exception {
+    return kubernetes(brokerLib, tls, size, Map.of());
+  }
+
+  /** As above, with {@code extra} in the platform's environment (OT_TRACING=off). */
+  static Figures kubernetes(Path brokerLib, boolean tls, Size size, Map<String, String> extra) throws Exception {
     int clients = size.count("OT_BENCH_CLIENTS", 8, 2);
     int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
     try (MockCluster cluster = new MockCluster()) {
@@ -164,6 +169,7 @@ public final class OpenBench {
           // whenever a watch closes, which would be measured as the platform's time. Off the open path.
           "OT_LSS_FOLLOW_POD_LOGS", "false"));
       env.putAll(BenchHttp.tls(tls));
+      env.putAll(extra);
       try (Platform p = Platform.start(brokerLib, env)) {
         for (int i = 0; i < size.count("OT_BENCH_WARMUP", 10, 1); i++) {
           p.openOnce(); // warm-up

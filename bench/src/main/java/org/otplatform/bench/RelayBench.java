@@ -109,12 +109,20 @@ public final class RelayBench {
    */
   static Figures figures(java.nio.file.Path brokerLib, boolean withTls, int idle, List<String> proxyCommand,
       Size size) throws Exception {
+    return figures(brokerLib, withTls, idle, proxyCommand, size, Map.of());
+  }
+
+  /** As above, with {@code extra} in the environment of the platform and of the relay (OT_TRACING=off). */
+  static Figures figures(java.nio.file.Path brokerLib, boolean withTls, int idle, List<String> proxyCommand,
+      Size size, Map<String, String> extra) throws Exception {
     EmbeddedPlatform.Ports ports = EmbeddedPlatform.Ports.free();
     Map<String, String> tls = BenchHttp.tls(withTls);
     relayTls = withTls;
     Map<String, String> env = new java.util.HashMap<>(Map.of("OT_ADMIN_PASSWORD", BenchHttp.PASSWORD,
         "OT_LOG_LEVEL", "WARN"));
     env.putAll(tls);
+    env.putAll(extra);
+    relayExtra = extra;
     Process relay = null;
     Proxy proxy = null;
     Vertx vertx = Vertx.vertx();
@@ -229,6 +237,9 @@ public final class RelayBench {
         .setSsl(relayTls).addHeader("Authorization", "Bearer " + token);
   }
 
+  /** The extra environment of the measurement under way, for the relay's JVM too. */
+  private static Map<String, String> relayExtra = Map.of();
+
   private static Process startRelay(EmbeddedPlatform platform, int port) throws Exception {
     EmbeddedPlatform.Ports ports = platform.ports();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -252,6 +263,7 @@ public final class RelayBench {
     env.put("OT_LOG_TO_KAFKA", "false");
     // Its 10,000 idle front ends all come from this machine's one address.
     env.put("OT_HTTP_MAX_CONNECTIONS_PER_ADDRESS", "0");
+    env.putAll(relayExtra);
     Path log = Files.createTempFile("ot-bench-relay", ".log");
     builder.redirectErrorStream(true).redirectOutput(log.toFile());
     return builder.start();

@@ -3,6 +3,8 @@ package org.otplatform.logger;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.kafka.client.common.KafkaClientOptions;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.otplatform.common.events.Topics;
+import org.otplatform.common.kafka.ConsumerLag;
 import org.otplatform.common.kafka.KafkaSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +50,7 @@ final class LogIngest {
   private long timer;
   private final Map<String, String> config;
   /** The group's lag gauge (ConsumerLag), removed at close. */
-  private org.otplatform.common.kafka.ConsumerLag.Watch lag;
+  private ConsumerLag.Watch lag;
 
   LogIngest(Vertx vertx, org.otplatform.common.kafka.KafkaConnection kafka, String instanceId, LogStore store,
       SessionQuota quota) {
@@ -55,7 +58,10 @@ final class LogIngest {
     this.store = store;
     this.quota = quota;
     this.config = KafkaSupport.consumerConfig(kafka, "logger", instanceId);
-    this.consumer = KafkaConsumer.create(vertx, config);
+    // Log records carry the traceparent of the line's span; a receive span per line would only bury that trace.
+    this.consumer = KafkaConsumer.create(vertx, new KafkaClientOptions()
+        .setConfig(new HashMap<String, Object>(config))
+        .setTracingPolicy(TracingPolicy.IGNORE));
     // A commit waits for the consumer's poll to return: with the default 1 s a quiet topic (or a
     // paused consumer) held every batch's commit for up to a second.
     this.consumer.pollTimeout(java.time.Duration.ofMillis(100));
@@ -77,7 +83,7 @@ final class LogIngest {
       notes.addAll(quota.roll());
       flush();
     });
-    lag = org.otplatform.common.kafka.ConsumerLag.watch(vertx, config, "logger", Topics.LOGS);
+    lag = ConsumerLag.watch(vertx, config, "logger", Topics.LOGS);
     return consumer.subscribe(Topics.LOGS);
   }
 

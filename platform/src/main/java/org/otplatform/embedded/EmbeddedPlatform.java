@@ -22,6 +22,7 @@ import org.otplatform.common.logging.LogShipping;
 import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.embedded.tls.EmbeddedTls;
 import org.otplatform.common.service.ServiceLauncher;
+import org.otplatform.common.tracing.Tracing;
 import org.otplatform.gss.GssConfig;
 import org.otplatform.gss.GssVerticle;
 import org.otplatform.logger.LoggerConfig;
@@ -210,13 +211,15 @@ public final class EmbeddedPlatform implements AutoCloseable {
     LssConfig lssConfig = LssConfig.from(env);
     RelayConfig relayConfig = RelayConfig.from(env);
     LoggerConfig loggerConfig = LoggerConfig.from(env);
+    // OT_TRACING and the rest as the platform's environment says (bin/ot-bench runs it both ways).
+    Tracing.Settings tracing = Tracing.Settings.from(new Env(serviceEnv()));
     AuthVerticle auth = new AuthVerticle(authConfig);
     Map<String, Future<ServiceLauncher.Running>> starting = new java.util.LinkedHashMap<>();
-    starting.put("auth", ServiceLauncher.start("auth", auth));
-    starting.put("gss", ServiceLauncher.start("gss", new GssVerticle(gssConfig)));
-    starting.put("lss", ServiceLauncher.start("lss", new LssVerticle(lssConfig)));
-    starting.put("relay", ServiceLauncher.start("relay", new RelayVerticle(relayConfig)));
-    starting.put("logger", ServiceLauncher.start("logger", new LoggerVerticle(loggerConfig)));
+    starting.put("auth", ServiceLauncher.start("auth", auth, tracing));
+    starting.put("gss", ServiceLauncher.start("gss", new GssVerticle(gssConfig), tracing));
+    starting.put("lss", ServiceLauncher.start("lss", new LssVerticle(lssConfig), tracing));
+    starting.put("relay", ServiceLauncher.start("relay", new RelayVerticle(relayConfig), tracing));
+    starting.put("logger", ServiceLauncher.start("logger", new LoggerVerticle(loggerConfig), tracing));
     List<String> failures = new ArrayList<>();
     int code = ExitCodes.OK;
     for (Map.Entry<String, Future<ServiceLauncher.Running>> f : starting.entrySet()) {
@@ -278,7 +281,8 @@ public final class EmbeddedPlatform implements AutoCloseable {
         }
         default -> throw new IllegalArgumentException("no replicas of " + service);
       };
-      ServiceLauncher.Running running = await(ServiceLauncher.start(service, started.verticle()));
+      ServiceLauncher.Running running = await(ServiceLauncher.start(service, started.verticle(),
+          Tracing.Settings.from(new Env(env))));
       services.add(running);
       return new Replica(running, started.port().getAsInt());
     } catch (ConfigException | IllegalArgumentException e) {

@@ -51,6 +51,7 @@ public final class ServiceHttp {
         builder.rootHandler(new TokenBeforeBody(contract, auth));
       }
       builder.rootHandler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+      builder.rootHandler(ServiceHttp::nameSpanByRoute);
       // Tokens are checked by BearerAuth on each route (our verifier, our error bodies); the
       // contract's security entries document that for clients.
       builder.getRoutes().forEach(route -> route.setDoSecurity(false));
@@ -60,6 +61,23 @@ public final class ServiceHttp {
       ErrorHandler.install(router);
       return router;
     });
+  }
+
+  /**
+   * Names the request's server span by its route's template ({@code GET /api/v1/sessions/:id}):
+   * Vert.x names it by the method alone, and the path would put ids in span names.
+   */
+  private static void nameSpanByRoute(io.vertx.ext.web.RoutingContext ctx) {
+    io.opentelemetry.api.trace.Span span = io.opentelemetry.api.trace.Span.current();
+    if (span.getSpanContext().isValid()) {
+      ctx.addHeadersEndHandler(v -> {
+        io.vertx.ext.web.Route route = ctx.currentRoute();
+        if (route != null && route.getPath() != null) {
+          span.updateName(ctx.request().method().name() + " " + route.getPath());
+        }
+      });
+    }
+    ctx.next();
   }
 
   /** Health, readiness, metrics and the OpenAPI document. */

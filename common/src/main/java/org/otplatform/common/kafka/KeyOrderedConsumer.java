@@ -3,6 +3,8 @@ package org.otplatform.common.kafka;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.kafka.client.common.KafkaClientOptions;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -11,6 +13,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.otplatform.common.tracing.TracedRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +62,10 @@ public final class KeyOrderedConsumer {
   public KeyOrderedConsumer(Vertx vertx, Map<String, String> config, String topic, int maxInFlight,
       Function<KafkaConsumerRecord<String, String>, Future<Void>> handler, DeadLetters deadLetters) {
     this.vertx = vertx;
-    this.consumer = KafkaConsumer.create(vertx, config);
+    // Vert.x's receive span ends as the handler returns; TracedRecords keeps one until the record is handled.
+    this.consumer = KafkaConsumer.create(vertx, new KafkaClientOptions()
+        .setConfig(new HashMap<String, Object>(config))
+        .setTracingPolicy(TracingPolicy.IGNORE));
     this.topic = topic;
     this.maxInFlight = maxInFlight;
     this.handler = handler;
@@ -100,7 +106,8 @@ public final class KeyOrderedConsumer {
     }
     String key = record.key() != null ? record.key() : "partition-" + record.partition();
     Future<Void> previous = tails.getOrDefault(key, Future.succeededFuture());
-    Future<Void> mine = previous.transform(ignored -> attempt(record, 1));
+    Future<Void> mine = previous.transform(ignored ->
+        TracedRecords.handle(vertx, record.record(), group, () -> attempt(record, 1)));
     tails.put(key, mine);
     mine.onComplete(ignored -> {
       if (tails.get(key) == mine) {

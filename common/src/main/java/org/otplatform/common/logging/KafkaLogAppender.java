@@ -39,7 +39,10 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   private final org.otplatform.common.kafka.KafkaConnection kafka;
   private final String service;
   private final String instance;
-  private final BlockingQueue<String> queue;
+  private final BlockingQueue<Line> queue;
+
+  /** A record to ship, and the {@code traceparent} of the span it was logged in (null outside a trace). */
+  private record Line(String json, String traceparent) {}
   private final AtomicLong dropped = new AtomicLong();
   /** Every record dropped since start, for the metrics ({@code dropped} is reset once reported). */
   private final AtomicLong droppedTotal = new AtomicLong();
@@ -111,7 +114,10 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
       return;
     }
     // doAppend is synchronized: the count follows the queue's order.
-    if (queue.offer(LogRecordJson.of(event, service, instance).encode())) {
+    io.opentelemetry.api.trace.SpanContext span = io.opentelemetry.api.trace.Span.current().getSpanContext();
+    String traceparent = span.isValid()
+        ? "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex() : null;
+    if (queue.offer(new Line(LogRecordJson.of(event, service, instance).encode(), traceparent))) {
       accepted.incrementAndGet();
     } else {
       lost(1);
@@ -124,10 +130,10 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
   }
 
   private void ship() {
-    List<String> batch = new ArrayList<>(BATCH);
+    List<Line> batch = new ArrayList<>(BATCH);
     while (running || !queue.isEmpty()) {
       try {
-        String first = queue.poll(200, TimeUnit.MILLISECONDS);
+        Line first = queue.poll(200, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
@@ -149,15 +155,19 @@ public final class KafkaLogAppender extends AppenderBase<ILoggingEvent> {
    * error (Kafka away longer than the producer's own retries) are sent again; others, and what is
    * left when the appender stops, are counted as dropped.
    */
-  private void deliver(List<String> batch) throws InterruptedException {
-    List<String> pending = batch;
+  private void deliver(List<Line> batch) throws InterruptedException {
+    List<Line> pending = batch;
     while (!pending.isEmpty()) {
-      List<String> again = new ArrayList<>();
+      List<Line> again = new ArrayList<>();
       List<Future<RecordMetadata>> sent = new ArrayList<>(pending.size());
       int handedOver = 0;
       try {
-        for (String record : pending) {
-          sent.add(producer.send(new ProducerRecord<>(Topics.LOGS, instance, record)));
+        for (Line line : pending) {
+          ProducerRecord<String, String> record = new ProducerRecord<>(Topics.LOGS, instance, line.json());
+          if (line.traceparent() != null) {
+            record.headers().add("traceparent", line.traceparent().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          }
+          sent.add(producer.send(record));
           handedOver++;
         }
       } catch (RetriableException e) {

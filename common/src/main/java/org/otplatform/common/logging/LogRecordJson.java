@@ -43,6 +43,11 @@ public final class LogRecordJson {
     if (event.getThrowableProxy() != null) {
       json.put("exception", render(event.getThrowableProxy()));
     }
+    // Logged within a trace (the appender runs on the logging thread): the line names its span.
+    io.opentelemetry.api.trace.SpanContext span = io.opentelemetry.api.trace.Span.current().getSpanContext();
+    if (span.isValid()) {
+      json.put("traceId", span.getTraceId()).put("spanId", span.getSpanId());
+    }
     return Masking.mask(json);
   }
 

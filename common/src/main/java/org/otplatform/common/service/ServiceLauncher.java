@@ -7,11 +7,13 @@ import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.net.BindException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,7 @@ import org.otplatform.common.config.CommonConfig;
 import org.otplatform.common.config.ConfigException;
 import org.otplatform.common.config.Env;
 import org.otplatform.common.logging.LogShipping;
+import org.otplatform.common.tracing.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,9 +43,17 @@ public final class ServiceLauncher {
   /** A started service: its Vert.x instance and a way to stop it. */
   public record Running(String name, Vertx vertx) {
     public Future<Void> stop() {
-      return vertx.close();
+      OpenTelemetry otel = TRACING.remove(vertx);
+      return vertx.close().andThen(r -> {
+        if (otel != null) {
+          Tracing.shutdown(otel);
+        }
+      });
     }
   }
+
+  /** Each Vert.x instance's OpenTelemetry (see {@link #openTelemetry(Vertx)}). */
+  private static final java.util.Map<Vertx, OpenTelemetry> TRACING = new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * A service's start-up recipe: its name, how to read its configuration, where its common
@@ -54,8 +65,10 @@ public final class ServiceLauncher {
   /** Entry point for a service's {@code main}: exits the JVM with a documented code on failure. */
   public static <C> void main(Recipe<C> recipe) {
     C config;
+    Tracing.Settings tracing;
     try {
       config = recipe.config().apply(Env.system());
+      tracing = Tracing.Settings.from(Env.system());
     } catch (ConfigException e) {
       LOG.error("{} cannot start: {}", recipe.name(), e.getMessage());
       System.exit(ExitCodes.CONFIG);
@@ -69,7 +82,7 @@ public final class ServiceLauncher {
     }
     Running running;
     try {
-      running = start(recipe.name(), recipe.verticle().apply(config)).toCompletionStage().toCompletableFuture().get();
+      running = start(recipe.name(), recipe.verticle().apply(config), tracing).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       int code = exitCode(cause);
@@ -85,9 +98,20 @@ public final class ServiceLauncher {
     }, recipe.name() + "-shutdown"));
   }
 
-  /** Creates a Vert.x instance for the service and deploys its verticle. */
+  /** Creates a Vert.x instance for the service and deploys its verticle; tracing as the environment says. */
   public static Future<Running> start(String name, Deployable verticle) {
-    Vertx vertx = newVertx(name);
+    Tracing.Settings tracing;
+    try {
+      tracing = Tracing.Settings.from(Env.system());
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    return start(name, verticle, tracing);
+  }
+
+  /** Creates a Vert.x instance for the service, traced as {@code tracing} says, and deploys its verticle. */
+  public static Future<Running> start(String name, Deployable verticle, Tracing.Settings tracing) {
+    Vertx vertx = newVertx(name, tracing);
     long begin = System.nanoTime();
     // Not bound to the service's context: it must still complete after that Vert.x is closed.
     Promise<Running> result = Promise.promise();
@@ -109,6 +133,15 @@ public final class ServiceLauncher {
    * tests, share a JVM); {@link #registryName(Vertx)} finds it again.
    */
   public static Vertx newVertx(String name) {
+    return newVertx(name, Tracing.Settings.OFF);
+  }
+
+  /**
+   * {@link #newVertx(String)} with tracing: Vert.x's OpenTelemetry tracer makes a span of every
+   * HTTP request served or sent and of every Kafka record sent within a trace, and propagates
+   * {@code traceparent}; {@link #openTelemetry(Vertx)} gives the same SDK to the spans we make.
+   */
+  public static Vertx newVertx(String name, Tracing.Settings tracing) {
     String registry = name + "-" + REGISTRIES.incrementAndGet();
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
@@ -117,10 +150,15 @@ public final class ServiceLauncher {
         // The route's template (/api/v1/sessions/:id), set by Vert.x Web: per route, bounded, no ids.
         .addLabels(io.vertx.micrometer.Label.HTTP_ROUTE)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true));
-    Vertx vertx = Vertx.builder()
+    OpenTelemetry otel = Tracing.create(name, registry, tracing);
+    var builder = Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(metrics))
-        .withMetrics(new GuardedMetrics(new MicrometerMetricsFactory()))
-        .build();
+        .withMetrics(new GuardedMetrics(new MicrometerMetricsFactory()));
+    if (tracing.enabled()) {
+      builder.withTracer(new OpenTelemetryTracingFactory(otel));
+    }
+    Vertx vertx = builder.build();
+    TRACING.put(vertx, otel);
     vertx.sharedData().getLocalMap(METRICS_MAP).put(REGISTRY_KEY, registry);
     MeterRegistry meters = BackendRegistries.getNow(registry);
     if (meters != null) {
@@ -131,6 +169,11 @@ public final class ServiceLauncher {
           .description("log records waiting to be shipped to Kafka").register(meters);
     }
     return vertx;
+  }
+
+  /** The OpenTelemetry of a Vert.x instance made by {@link #newVertx}; a no-op one if it has none. */
+  public static OpenTelemetry openTelemetry(Vertx vertx) {
+    return TRACING.getOrDefault(vertx, OpenTelemetry.noop());
   }
 
   /** The Prometheus registry of a Vert.x instance made by {@link #newVertx}, or null. */

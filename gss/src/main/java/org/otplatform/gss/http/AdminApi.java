@@ -9,6 +9,7 @@ import org.otplatform.common.auth.BearerAuth;
 import org.otplatform.common.events.LssDrainRequested;
 import org.otplatform.common.events.Topics;
 import org.otplatform.common.http.ApiException;
+import org.otplatform.common.tracing.RecentSpans;
 import org.otplatform.gss.session.SessionState;
 import org.otplatform.gss.session.SessionView;
 import org.otplatform.gss.store.SessionFilter;
@@ -39,6 +40,20 @@ public final class AdminApi {
       JsonArray views = new JsonArray(sessions.stream().map(SessionView::forAdmin).toList());
       return new JsonObject().put("sessions", views).put("count", views.size());
     });
+  }
+
+  /**
+   * The traces of a session still held in this JVM's memory ({@link RecentSpans}), newest last:
+   * in embedded mode they span every service; on a cluster only the GSS's own spans are here.
+   */
+  public Future<JsonObject> sessionTraces(RoutingContext ctx) {
+    requireAdmin(ctx, "read traces");
+    String id = ctx.pathParam("id");
+    JsonArray traces = new JsonArray();
+    for (String traceId : RecentSpans.JVM.tracesOf(id)) {
+      traces.add(RecentSpans.waterfall(traceId, RecentSpans.JVM.trace(traceId)));
+    }
+    return Future.succeededFuture(new JsonObject().put("session", id).put("traces", traces));
   }
 
   public Future<JsonObject> listLss(RoutingContext ctx) {

@@ -38,6 +38,7 @@ public final class GssRoutes {
     b.getRoute("listLss").addHandler(auth).addHandler(Responses.json(admin::listLss));
     b.getRoute("drainLss").addHandler(auth).addHandler(Responses.json(202, admin::drain));
     b.getRoute("undrainLss").addHandler(auth).addHandler(Responses.json(202, admin::undrain));
+    b.getRoute("sessionTraces").addHandler(auth).addHandler(Responses.json(admin::sessionTraces));
   }
 
   /** The published event contract, {@code asyncapi/ot-platform.yaml} of ot-common. */

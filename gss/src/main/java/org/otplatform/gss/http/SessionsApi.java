@@ -34,6 +34,7 @@ public final class SessionsApi {
       throw ApiException.badRequest("field 'profile' must be a string");
     }
     return parts.admission().open(BearerAuth.principal(ctx), project, (String) type, (String) profile)
+        .onSuccess(s -> org.otplatform.common.tracing.Traces.tagSession(s.id()))
         .compose(this::viewWithPlace);
   }
 

@@ -33,6 +33,8 @@ import org.otplatform.lss.LssConfig;
 import org.otplatform.lss.spawn.RunningService;
 import org.otplatform.lss.spawn.SpawnException;
 import org.otplatform.lss.spawn.Spawner;
+import org.otplatform.common.tracing.Traces;
+import org.otplatform.common.tracing.Tracing;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,6 +80,8 @@ public final class SessionSupervisor {
     /** Completed when the GSS grants this LSS's claim on the session: only then do its services start. */
     final Promise<Void> claim = Promise.promise();
     long claimTimer = -1;
+    /** The trace of the open request (its command's span): the starts, granted later, carry on in it. */
+    final io.opentelemetry.context.Context trace = Traces.current();
 
     LocalSession(String id, SessionType type, String projectId, String profile) {
       this.id = id;
@@ -86,9 +90,13 @@ public final class SessionSupervisor {
     }
   }
 
+  /** The spawner's class, as the start spans name it. */
+  private final String spawnerKind;
+
   public SessionSupervisor(Vertx vertx, Spawner spawner, EventPublisher publisher, LssConfig config) {
     this.vertx = vertx;
     this.spawner = spawner;
+    this.spawnerKind = spawner.getClass().getSimpleName();
     this.publisher = publisher;
     this.catalog = config.catalog();
     this.lssId = config.common().instanceId();
@@ -150,6 +158,7 @@ public final class SessionSupervisor {
     if (sessions.size() >= capacity) {
       return publish(SessionFailed.of(id, "LSS " + lssId + " is at capacity (" + capacity + " sessions)"));
     }
+    Traces.tagSession(id);
     LocalSession session = new LocalSession(id, type, cmd.projectId(), cmd.profile());
     sessions.put(id, session);
     LOG.atInfo().addKeyValue("session", id).log("opening {} session for project {}", type.name(), cmd.project());
@@ -194,9 +203,19 @@ public final class SessionSupervisor {
       return;
     }
     for (ServiceSpec spec : session.services) {
-      Future<RunningService> start = spawner.start(session.id, spec, this::onExit)
-          .onSuccess(r -> onStarted(session, r))
-          .onFailure(e -> onStartFailed(session, spec, e));
+      // A span from the start to ready, in the open's trace; what it publishes (ServiceReady) is its child.
+      Future<RunningService> start = Traces.child(vertx, session.trace, "start " + spec.name(),
+          b -> b.setAttribute(Tracing.SESSION_ID, session.id)
+              .setAttribute("ot.session.type", session.type.name())
+              .setAttribute("ot.service.name", spec.name())
+              .setAttribute("ot.lss.id", lssId)
+              .setAttribute("ot.spawner", spawnerKind),
+          () -> spawner.start(session.id, traced(spec), this::onExit)
+              .onSuccess(r -> {
+                io.opentelemetry.api.trace.Span.current().setAttribute("ot.service.instance", r.instance());
+                onStarted(session, r);
+              })
+              .onFailure(e -> onStartFailed(session, spec, e)));
       session.starts.add(start);
     }
     Future.join(session.starts).onComplete(r -> onAllSettled(session));
@@ -217,6 +236,20 @@ public final class SessionSupervisor {
           .map(r -> new ServiceEndpoint(r.name(), r.endpoint())).toList())));
     }
     return Future.join(published).mapEmpty();
+  }
+
+  /**
+   * The spec with {@code TRACEPARENT} in its environment when the start is traced, so that a
+   * compute service can continue the trace (the convention for processes; the SDK reads it).
+   */
+  private ServiceSpec traced(ServiceSpec spec) {
+    Map<String, String> parent = Traces.environment(vertx);
+    if (parent.isEmpty()) {
+      return spec;
+    }
+    Map<String, String> env = new java.util.HashMap<>(spec.env());
+    env.putAll(parent);
+    return spec.with(spec.resources(), env, spec.placement());
   }
 
   private void onStarted(LocalSession session, RunningService service) {
