@@ -11,9 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(mixinStandardHelpOptions = true, name = "admin",
-    description = "For administrators: the LSS instances, draining one, the audit trail.",
+    description = "For administrators: the LSS instances, draining one, the audit trail, a session's traces.",
     subcommands = {AdminCommand.Lss.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
-        AdminCommand.Audit.class})
+        AdminCommand.Audit.class, AdminCommand.Trace.class})
 final class AdminCommand {
   @ParentCommand Otctl root;
 
@@ -92,6 +92,86 @@ final class AdminCommand {
       parent.root.output().listed(platform.get(platform.logger("/api/v1/audit" + query)), "events",
           List.of("TIME", "ACTION", "ACTOR", "FROM", "DETAILS"), "time", "action", "actor", "address", "details");
       return Exit.OK;
+    }
+  }
+
+  @Command(mixinStandardHelpOptions = true, name = "trace",
+      description = {"Where a session's open (or close) spent its time: each of its traces the GSS holds as a "
+          + "waterfall — every span under its parent, when it started and how long it took, a bar on the trace's "
+          + "time line.", "In embedded mode the trace spans every service; on a cluster the GSS holds its own spans "
+          + "only (export them to a collector over OTLP)."},
+      footerHeading = "%nExamples:%n", footer = {"  otctl admin trace 9b1f6c4e-…", "  otctl admin trace 9b1f6c4e-… -o json"})
+  static final class Trace implements Callable<Integer> {
+    private static final int BAR = 32;
+    @ParentCommand AdminCommand parent;
+    @Parameters(paramLabel = "SESSION") String id;
+
+    @Override
+    public Integer call() {
+      Platform platform = parent.root.platform();
+      JsonObject answer = platform.get(platform.gss("/api/v1/admin/sessions/" + encoded(id) + "/traces"));
+      Output out = parent.root.output();
+      if (out.json()) {
+        out.json(answer);
+        return Exit.OK;
+      }
+      io.vertx.core.json.JsonArray traces = answer.getJsonArray("traces", new io.vertx.core.json.JsonArray());
+      if (traces.isEmpty()) {
+        throw new Exit.Failure(Exit.NOT_FOUND, "no trace of session " + id + " is held (tracing off, the session "
+            + "older than the spans kept, or run on another GSS replica)");
+      }
+      for (int t = 0; t < traces.size(); t++) {
+        JsonObject trace = traces.getJsonObject(t);
+        if (t > 0) {
+          System.out.println();
+        }
+        System.out.printf("trace %s  %s  %.0f ms%n", trace.getString("traceId"), trace.getString("start"),
+            trace.getDouble("durationMs"));
+        out.table(List.of("START", "TOOK", "TIME LINE", "SERVICE", "SPAN"), rows(trace));
+      }
+      return Exit.OK;
+    }
+
+    /** The spans depth first, children in start order, each indented under its parent. */
+    static List<List<String>> rows(JsonObject trace) {
+      List<JsonObject> spans = trace.getJsonArray("spans").stream().map(JsonObject.class::cast).toList();
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      spans.forEach(s -> ids.add(s.getString("spanId")));
+      java.util.Map<String, List<JsonObject>> children = new java.util.HashMap<>();
+      List<JsonObject> roots = new java.util.ArrayList<>();
+      for (JsonObject s : spans) {
+        String parentId = s.getString("parentSpanId");
+        if (parentId == null || !ids.contains(parentId)) {
+          roots.add(s); // a root, or a span whose parent is not held here (another service's, on a cluster)
+        } else {
+          children.computeIfAbsent(parentId, k -> new java.util.ArrayList<>()).add(s);
+        }
+      }
+      double total = Math.max(trace.getDouble("durationMs"), 0.001);
+      List<List<String>> rows = new java.util.ArrayList<>();
+      java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+      for (int i = roots.size() - 1; i >= 0; i--) {
+        stack.push(new Object[] {roots.get(i), 0});
+      }
+      while (!stack.isEmpty()) {
+        Object[] top = stack.pop();
+        JsonObject s = (JsonObject) top[0];
+        int depth = (Integer) top[1];
+        double start = s.getDouble("startMs");
+        double took = s.getDouble("durationMs");
+        int from = (int) Math.min(BAR - 1, Math.floor(start / total * BAR));
+        int length = (int) Math.max(1, Math.min(BAR - from, Math.round(took / total * BAR)));
+        String bar = " ".repeat(from) + "=".repeat(length) + " ".repeat(BAR - from - length);
+        String name = "  ".repeat(depth) + s.getString("name") + ("ERROR".equals(s.getString("status")) ? "  (error)" : "");
+        rows.add(List.of(String.format("%.1f ms", start), String.format("%.1f ms", took), "|" + bar + "|",
+            String.valueOf(s.getString("service")), name));
+        List<JsonObject> under = new java.util.ArrayList<>(children.getOrDefault(s.getString("spanId"), List.of()));
+        under.sort(java.util.Comparator.comparingDouble(c -> c.getDouble("startMs")));
+        for (int i = under.size() - 1; i >= 0; i--) {
+          stack.push(new Object[] {under.get(i), depth + 1});
+        }
+      }
+      return rows;
     }
   }
 }

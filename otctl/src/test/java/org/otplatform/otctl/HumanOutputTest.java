@@ -48,4 +48,20 @@ class HumanOutputTest {
     assertEquals("ServiceFailed          kriging      FAILED  exit code 3  exited with code 3",
         SessionsCommand.progressLine(failed));
   }
+
+  @Test
+  void aTraceIsAWaterfallOfSpansUnderTheirParents() {
+    JsonObject trace = new JsonObject("""
+        {"traceId": "t", "start": "2026-12-03T10:00:00Z", "durationMs": 100.0, "spans": [
+          {"spanId": "a", "parentSpanId": null, "name": "POST /api/v1/sessions", "service": "ot-gss", "startMs": 0.0, "durationMs": 20.0, "status": "UNSET"},
+          {"spanId": "c", "parentSpanId": "b", "name": "start echo", "service": "ot-lss", "startMs": 30.0, "durationMs": 70.0, "status": "ERROR"},
+          {"spanId": "b", "parentSpanId": "a", "name": "send ot.session.commands", "service": "ot-gss", "startMs": 10.0, "durationMs": 5.0, "status": "UNSET"},
+          {"spanId": "x", "parentSpanId": "elsewhere", "name": "GET", "service": "ot-gss", "startMs": 50.0, "durationMs": 1.0, "status": "UNSET"}]}""");
+    java.util.List<java.util.List<String>> rows = AdminCommand.Trace.rows(trace);
+    assertEquals(java.util.List.of("POST /api/v1/sessions", "  send ot.session.commands", "    start echo  (error)", "GET"),
+        rows.stream().map(r -> r.get(4)).toList(), "depth first, children under their parent; an orphan at the top");
+    assertEquals("|" + "=".repeat(6) + " ".repeat(26) + "|", rows.get(0).get(2), "0..20 of 100 ms on 32 columns");
+    assertEquals("|" + " ".repeat(9) + "=".repeat(22) + " |", rows.get(2).get(2));
+    assertEquals("30.0 ms", rows.get(2).get(0));
+  }
 }

@@ -116,6 +116,11 @@ class OtctlTest {
     assertEquals("READY", session.getString("state"));
     assertEquals("echo", session.getJsonArray("services").getJsonObject(0).getString("name"));
 
+    Run trace = otctl(null, "admin", "trace", id);
+    assertEquals(Exit.OK, trace.code, trace.toString());
+    assertTrue(trace.out.startsWith("trace ") && trace.out.lines().anyMatch(l -> l.endsWith("POST /api/v1/sessions"))
+        && trace.out.lines().anyMatch(l -> l.contains("ot-lss") && l.contains("  start echo")), trace.toString());
+
     Run list = otctl(null, "sessions", "list");
     assertEquals(Exit.OK, list.code, list.toString());
     assertTrue(list.out.startsWith("ID") && list.out.contains(id) && list.out.contains("echo=READY"), list.toString());
