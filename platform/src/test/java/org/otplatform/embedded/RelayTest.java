@@ -178,8 +178,9 @@ class RelayTest {
       assertNotNull(ws.next(DEADLINE));
     }
     String metrics = Api.get(p.platform.url(p.platform.ports().relay()) + "/metrics", null).expect(200).body();
-    assertTrue(metrics.contains("ot_relay_messages_total{direction=\"in\"}"), "message counters");
-    assertTrue(metrics.contains("ot_relay_connections"), "connection gauge");
+    assertTrue(metrics.contains("ot_relay_messages_total{direction=\"in\",type=\"echo\"}"),
+        "message counters, by session type: " + metrics.lines().filter(l -> l.startsWith("ot_relay_")).toList());
+    assertTrue(metrics.contains("ot_relay_connections{type=\"echo\"}"), "connection gauge, by session type");
     assertTrue(metrics.contains("ot_relay_pending_requests"), "queue depth: requests awaiting replies");
     assertTrue(metrics.contains("ot_relay_paused_front_ends"), "queue depth: front ends held back");
     Api.await("lastActivityAt on the session", DEADLINE, () ->

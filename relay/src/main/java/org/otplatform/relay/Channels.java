@@ -85,14 +85,14 @@ final class Channels {
     String sessionId = admitted.sessionId();
     Principal user = admitted.user();
     SessionChannel channel = bySession.computeIfAbsent(sessionId, id -> new SessionChannel(vertx, upstreams, id,
-        config.requestTimeout(), metrics, () -> activity(id, user)));
+        admitted.session().type(), config.requestTimeout(), metrics, () -> activity(id, user)));
     channel.endpoints(admitted.session().endpoints(), admitted.session().notReady());
     ws.setWriteQueueMaxSize(config.maxQueuedBytes());
     ws.exceptionHandler(e -> onSocketError(ws, sessionId, e));
     // A viewer's socket carries the services' pushes to it; its own messages are refused.
     boolean mayAct = admitted.session().mayAct();
     channel.join(ws, mayAct);
-    metrics.connected();
+    channel.figures().connected();
     long now = System.nanoTime();
     Member member = new Member(admitted, now, config.ping().toNanos());
     // Browsers and WebSocket libraries answer pings by themselves.
@@ -108,7 +108,7 @@ final class Channels {
         open.remove(ws);
         return open.isEmpty() ? null : open;
       });
-      metrics.disconnected();
+      channel.figures().disconnected();
       if (channel.leave(ws)) {
         bySession.remove(sessionId);
         lastActivity.remove(sessionId);

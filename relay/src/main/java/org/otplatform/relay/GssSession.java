@@ -11,7 +11,8 @@ import java.util.Map;
  * its state, where its ready services are, why each other one cannot be reached, and whether the
  * caller may act (a viewer only watches).
  */
-record GssSession(String state, Map<String, String> endpoints, Map<String, String> notReady, boolean mayAct) {
+record GssSession(String state, Map<String, String> endpoints, Map<String, String> notReady, boolean mayAct,
+    String type) {
 
   static GssSession from(JsonObject view) {
     Map<String, String> endpoints = new HashMap<>();
@@ -26,7 +27,7 @@ record GssSession(String state, Map<String, String> endpoints, Map<String, Strin
       }
     });
     return new GssSession(view.getString("state"), Map.copyOf(endpoints), Map.copyOf(notReady),
-        !"viewer".equals(view.getString("access")));
+        !"viewer".equals(view.getString("access")), view.getString("type"));
   }
 
   boolean isReady() {

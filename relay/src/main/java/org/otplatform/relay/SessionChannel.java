@@ -49,17 +49,26 @@ final class SessionChannel {
   /** Front ends not read from until a service's upstream queue drains (back-pressure). */
   private final Set<ServerWebSocket> paused = new java.util.HashSet<>();
   private final RelayMetrics metrics;
+  /** This session's type's figures. */
+  private final RelayMetrics.OfType figures;
   private final Runnable onActivity;
 
   private record Pending(ServerWebSocket from, String clientIdJson, String service, long deadline) {}
 
   SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, Duration timeout, RelayMetrics metrics,
       Runnable onActivity) {
+    this(vertx, client, sessionId, null, timeout, metrics, onActivity);
+  }
+
+  /** A session of {@code type} (its traffic counted under it). */
+  SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, String type, Duration timeout,
+      RelayMetrics metrics, Runnable onActivity) {
     this.vertx = vertx;
     this.client = client;
     this.sessionId = sessionId;
     this.timeout = timeout;
     this.metrics = metrics;
+    this.figures = metrics.of(type);
     this.onActivity = onActivity;
     this.sweepTimer = vertx.setPeriodic(sweepInterval(timeout), t -> expire(System.nanoTime()));
   }
@@ -178,6 +187,11 @@ final class SessionChannel {
     return frontEnds.isEmpty();
   }
 
+  /** The figures of this session's type: its connections are counted there. */
+  RelayMetrics.OfType figures() {
+    return figures;
+  }
+
   void close() {
     upstreams.values().forEach(f -> f.onSuccess(WebSocket::close));
     upstreams.clear();
@@ -186,7 +200,7 @@ final class SessionChannel {
   }
 
   private void refuseViewer(ServerWebSocket ws, String text) {
-    metrics.in(text.length());
+    figures.in(text.length());
     String clientId;
     try {
       clientId = Envelope.request(text).idJson();
@@ -198,7 +212,7 @@ final class SessionChannel {
   }
 
   private void onFrontEnd(ServerWebSocket ws, String text) {
-    metrics.in(text.length());
+    figures.in(text.length());
     onActivity.run();
     Envelope.Request msg;
     try {
@@ -322,7 +336,7 @@ final class SessionChannel {
       ws.close(CloseCodes.TOO_SLOW, "too slow: the relay's send queue for this connection is full");
       return;
     }
-    metrics.out(frame.length());
+    figures.out(frame.length());
     ws.writeTextMessage(frame);
   }
 

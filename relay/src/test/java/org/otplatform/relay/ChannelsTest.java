@@ -53,7 +53,7 @@ class ChannelsTest {
           (topic, event) -> Future.succeededFuture());
       vertx.createHttpServer().webSocketHandler(ws -> {
         Principal user = new Principal("u-1", "alice", Set.of("user"), "t", Instant.now(), nextExpiry);
-        channels.join(ws, new Admission.Admitted("s-1", user, new GssSession("READY", Map.of(), Map.of(), true)));
+        channels.join(ws, new Admission.Admitted("s-1", user, new GssSession("READY", Map.of(), Map.of(), true, "echo")));
       }).listen(0).onComplete(listening);
     });
     door = listening.future().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
