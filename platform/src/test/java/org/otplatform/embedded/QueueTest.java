@@ -80,6 +80,10 @@ class QueueTest {
     Api.await("the second session dispatched and READY", DEADLINE,
         () -> "READY".equals(session(second.getString("id")).getString("state")));
     assertTrue(!session(second.getString("id")).containsKey("queue"));
+    // The open went out when the session left the queue, in the trace of the request that queued it.
+    Api.await("the queued session's trace down to the GSS handling ServiceReady", DEADLINE, () ->
+        Api.get(gss + "/api/v1/admin/sessions/" + second.getString("id") + "/traces", token).expect(200).json()
+            .getJsonArray("traces").stream().anyMatch(t -> TracingTest.chain((JsonObject) t) != null));
     Api.await("the queue empty in the GSS's metrics", DEADLINE,
         () -> Api.get(gss + "/metrics", null).expect(200).body().lines().anyMatch("ot_sessions_queued{pool=\"default\"} 0.0"::equals));
     Api.delete(gss + "/api/v1/sessions/" + second.getString("id"), token).expect(202);

@@ -82,4 +82,53 @@ public final class Traces {
         .inject(Context.current(), env, (m, k, val) -> m.put(k.toUpperCase(java.util.Locale.ROOT), val));
     return env;
   }
+
+  /** The current span as a W3C {@code traceparent} (to be kept with what continues later), or null outside a trace. */
+  public static String traceparent() {
+    java.util.Map<String, String> carrier = new java.util.HashMap<>();
+    io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance()
+        .inject(Context.current(), carrier, (m, k, v) -> m.put(k, v));
+    return carrier.get("traceparent");
+  }
+
+  /**
+   * Runs {@code work} — synchronously, on a duplicate of the current Vert.x context — as part of the
+   * trace {@code traceparent} names: what it sends (a Kafka record, an HTTP request) is that span's
+   * child. Without a traceparent, or off a Vert.x thread, it just runs.
+   */
+  public static <T> T resumed(String traceparent, Supplier<T> work) {
+    ContextInternal current = ContextInternal.current();
+    if (traceparent == null || current == null) {
+      return work.get();
+    }
+    Context parent = io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator.getInstance()
+        .extract(Context.root(), java.util.Map.of("traceparent", traceparent), new io.opentelemetry.context.propagation.TextMapGetter<java.util.Map<String, String>>() {
+          @Override
+          public Iterable<String> keys(java.util.Map<String, String> carrier) {
+            return carrier.keySet();
+          }
+
+          @Override
+          public String get(java.util.Map<String, String> carrier, String key) {
+            return carrier == null ? null : carrier.get(key);
+          }
+        });
+    if (!Span.fromContext(parent).getSpanContext().isValid()) {
+      return work.get();
+    }
+    ContextInternal context = current.duplicate();
+    java.util.concurrent.atomic.AtomicReference<T> result = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    context.dispatch(v -> {
+      try (Scope scope = VertxContextStorage.INSTANCE.attach(context, parent)) {
+        result.set(work.get());
+      } catch (RuntimeException e) {
+        failure.set(e);
+      }
+    });
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return result.get();
+  }
 }

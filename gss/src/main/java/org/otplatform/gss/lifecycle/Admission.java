@@ -14,6 +14,7 @@ import org.otplatform.gss.GssConfig.SessionLimits;
 import org.otplatform.gss.access.ProjectAccess;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.store.SessionStore;
+import org.otplatform.common.tracing.Traces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,7 @@ public final class Admission {
           Session.Origin origin = new Session.Origin(project.getString("name"), project.getString("id"), type.name(),
               caller.userId(), caller.username(), now, profile == null ? null : profile.name(), pool);
           Session fresh = Session.open(id, origin, type.services().stream().map(ServiceSpec::name).toList(), now);
-          return lifecycle.open(wait.map(reason -> fresh.enqueue(reason, now)).orElse(fresh));
+          return lifecycle.open(wait.map(reason -> fresh.enqueue(reason, now, Traces.traceparent())).orElse(fresh));
         }))
         .onSuccess(s -> LOG.atInfo().addKeyValue("session", id).log("session {} of {} for project {} {}",
             type.name(), caller.username(), projectName,

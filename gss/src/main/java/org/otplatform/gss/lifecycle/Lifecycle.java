@@ -22,6 +22,7 @@ import org.otplatform.gss.session.SessionFold;
 import org.otplatform.gss.session.SessionState;
 import org.otplatform.gss.store.SessionStore;
 import org.otplatform.gss.store.Updated;
+import org.otplatform.common.tracing.Traces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,9 +85,10 @@ public final class Lifecycle {
           if (updated.isEmpty()) {
             return Future.succeededFuture();
           }
-          LOG.atInfo().addKeyValue("session", id).log("session leaves the queue after waiting since {}",
-              updated.get().before().queued().since());
-          return requestOpen(updated.get().after());
+          Session.Queued waited = updated.get().before().queued();
+          LOG.atInfo().addKeyValue("session", id).log("session leaves the queue after waiting since {}", waited.since());
+          // The open request goes out in the trace of the request that queued it: the wait shows as its gap.
+          return Traces.resumed(waited.traceparent(), () -> requestOpen(updated.get().after()));
         });
   }
 

@@ -19,7 +19,7 @@ import org.otplatform.common.catalog.Pools;
  *     when it leaves the queue or is handed over: the next LSS gets the whole open timeout)
  * @param reason why it failed or closed
  * @param lss the LSS running it, once one reported starting it
- * @param queued while it waits for a free LSS slot: since when and why; else null
+ * @param queued while it waits for a free LSS slot: since when, why, and the open request's trace; else null
  * @param handovers how often it went to another LSS
  * @param lastActivityAt the last front-end activity the relay reported
  * @param version the optimistic-update counter of the stored document
@@ -49,7 +49,11 @@ public record Session(String id, Origin origin, SessionState state, Map<SessionS
   }
 
   /** Waiting in the queue since {@code since}, because of {@code reason}. */
-  public record Queued(Instant since, String reason) {}
+  public record Queued(Instant since, String reason, String traceparent) {
+    public Queued(Instant since, String reason) {
+      this(since, reason, null);
+    }
+  }
 
   public Session {
     since = since.isEmpty() ? Map.of() : Map.copyOf(new EnumMap<>(since));
@@ -102,7 +106,12 @@ public record Session(String id, Origin origin, SessionState state, Map<SessionS
 
   /** Waits in the queue. */
   public Session enqueue(String why, Instant now) {
-    return withQueued(new Queued(now, why)).record(new SessionProgress.Queued(id, now, why));
+    return enqueue(why, now, null);
+  }
+
+  /** As above, remembering the open request's trace ({@code traceparent}), which its dispatch continues. */
+  public Session enqueue(String why, Instant now, String traceparent) {
+    return withQueued(new Queued(now, why, traceparent)).record(new SessionProgress.Queued(id, now, why));
   }
 
   /** Leaves the queue: it opens from now on. */

@@ -44,6 +44,7 @@ public final class SessionCodec {
     if (s.queued() != null) {
       doc.put("queued", true).put("queuedAt", s.queued().since().toString())
           .put("queuedAtMillis", s.queued().since().toEpochMilli()).put("queueReason", s.queued().reason());
+      putIfSet(doc, "queueTrace", s.queued().traceparent());
     }
     if (s.handovers() > 0) {
       doc.put("handovers", s.handovers());
@@ -77,7 +78,7 @@ public final class SessionCodec {
     List<ServiceStatus> services = new ArrayList<>();
     doc.getJsonArray("services", new JsonArray()).forEach(o -> services.add(ServiceStatus.fromJson((JsonObject) o)));
     Session.Queued queued = doc.getBoolean("queued", false)
-        ? new Session.Queued(instant(doc, "queuedAt"), doc.getString("queueReason")) : null;
+        ? new Session.Queued(instant(doc, "queuedAt"), doc.getString("queueReason"), doc.getString("queueTrace")) : null;
     List<ProgressEntry> entries = new ArrayList<>();
     doc.getJsonArray("events", new JsonArray()).forEach(o -> entries.add(ProgressEntry.fromJson((JsonObject) o)));
     List<String> eventIds = new ArrayList<>();
