@@ -135,6 +135,30 @@ class OtctlTest {
         && watch.out.strip().lines().reduce((a, b) -> b).orElse("").startsWith("SessionClosed"),
         "the whole log, to its end: " + watch);
 
+    // The same session's events as a consumer outside the platform reads them, from Kafka.
+    Path tls = dir.resolve("data/tls");
+    List<String> kafka = List.of("events", "--bootstrap", "127.0.0.1:" + platform.ports().kafka(),
+        "--ca", tls.resolve("ca.crt").toString(), "--cert", tls.resolve("embedded/tls.crt").toString(),
+        "--key", tls.resolve("embedded/tls.key").toString(), "--from-start", "--session", id);
+    Run events = otctl(null, kafka.toArray(String[]::new));
+    assertEquals(Exit.OK, events.code, events.toString());
+    assertTrue(events.out.lines().anyMatch(l -> l.contains("ServiceStarting") && l.contains(id))
+        && events.out.lines().anyMatch(l -> l.contains("ServiceReady") && l.contains("endpoint")), events.toString());
+    List<String> grouped = new ArrayList<>(kafka);
+    grouped.addAll(List.of("--group", "otctl-test", "-o", "json"));
+    Run first = otctl(null, grouped.toArray(String[]::new));
+    assertEquals(Exit.OK, first.code, first.toString());
+    assertTrue(first.out.lines().count() >= 2 && first.out.lines()
+        .allMatch(l -> id.equals(new JsonObject(l).getString("sessionId"))), "records as they are: " + first);
+    Run again = otctl(null, grouped.toArray(String[]::new));
+    assertEquals(Exit.OK, again.code, again.toString());
+    assertEquals("", again.out, "the group committed what it printed: the next run goes on from there");
+    List<String> noTopic = new ArrayList<>(kafka);
+    noTopic.addAll(List.of("--topic", "ot.no-such-topic"));
+    Run missing = otctl(null, noTopic.toArray(String[]::new));
+    assertEquals(Exit.NOT_FOUND, missing.code, missing.toString());
+    assertTrue(missing.err.contains("no topic ot.no-such-topic"), missing.toString());
+
     Run failed = otctl(null, "sessions", "open", "terrain", "--type", "broken", "--wait");
     assertEquals(Exit.FAILED, failed.code, failed.toString());
     assertTrue(failed.err.contains("FAILED") && failed.err.contains("exit code 3"), failed.toString());
