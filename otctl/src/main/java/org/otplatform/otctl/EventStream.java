@@ -1,12 +1,9 @@
 package org.otplatform.otctl;
 
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
@@ -68,29 +65,15 @@ final class EventStream {
 
   /** Reads entries until the stream ends; returns the last state seen, or null. */
   private String read(InputStream in, Consumer<JsonObject> onEntry) throws IOException {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    String state = null;
-    String id = null;
-    StringBuilder data = new StringBuilder();
-    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-      if (line.isEmpty()) {
-        if (data.length() > 0) {
-          JsonObject entry = new JsonObject(data.toString());
-          if (id != null) {
-            lastId = id;
-          }
-          state = entry.getString("state", state);
-          onEntry.accept(entry);
-        }
-        id = null;
-        data.setLength(0);
-      } else if (line.startsWith("id:")) {
-        id = line.substring(3).trim();
-      } else if (line.startsWith("data:")) {
-        data.append(line.substring(5).trim());
+    String[] state = {null};
+    SseReader.read(in, (id, name, entry) -> {
+      if (id != null) {
+        lastId = id;
       }
-    }
-    return state;
+      state[0] = entry.getString("state", state[0]);
+      onEntry.accept(entry);
+    });
+    return state[0];
   }
 
   private static void sleep() {

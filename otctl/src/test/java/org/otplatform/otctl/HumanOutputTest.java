@@ -64,4 +64,15 @@ class HumanOutputTest {
     assertEquals("|" + " ".repeat(9) + "=".repeat(22) + " |", rows.get(2).get(2));
     assertEquals("30.0 ms", rows.get(2).get(0));
   }
+
+  @Test
+  void sinceIsHowLongAgoOrAnInstant() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-03T12:00:00Z");
+    assertEquals(java.time.Instant.parse("2026-12-03T11:50:00Z"), LogsCommand.instant("10m", now));
+    assertEquals(java.time.Instant.parse("2026-12-01T12:00:00Z"), LogsCommand.instant("2d", now));
+    assertEquals(java.time.Instant.parse("2026-12-03T10:00:00Z"), LogsCommand.instant("2026-12-03T10:00:00Z", now));
+    Exit.Failure bad = org.junit.jupiter.api.Assertions.assertThrows(Exit.Failure.class,
+        () -> LogsCommand.instant("yesterday", now));
+    assertEquals(Exit.USAGE, bad.code());
+  }
 }

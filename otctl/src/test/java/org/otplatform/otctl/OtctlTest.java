@@ -125,15 +125,40 @@ class OtctlTest {
     assertEquals(Exit.OK, list.code, list.toString());
     assertTrue(list.out.startsWith("ID") && list.out.contains(id) && list.out.contains("echo=READY"), list.toString());
 
-    Run close = otctl(null, "sessions", "close", id, "--wait", "-o", "json");
-    assertEquals(Exit.OK, close.code, close.toString());
-    assertEquals("CLOSED", new JsonObject(close.out).getString("state"), close.toString());
+    // A live tail of the session's logs, before it closes: the close's lines arrive while it runs.
+    Path followed = Files.createTempFile(dir, "follow", ".txt");
+    Process tail = process(List.of("logs", "--session", id, "--follow", "--limit", "1")).redirectOutput(followed.toFile())
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      eventually(() -> !Files.readString(followed).isEmpty()); // the page's line: the tail begins after it
+      Run close = otctl(null, "sessions", "close", id, "--wait", "-o", "json");
+      assertEquals(Exit.OK, close.code, close.toString());
+      assertEquals("CLOSED", new JsonObject(close.out).getString("state"), close.toString());
+      eventually(() -> Files.readString(followed).contains("session closing"));
+      assertTrue(tail.isAlive(), "--follow goes on until interrupted");
+    } finally {
+      tail.destroy();
+      assertTrue(tail.waitFor(30, TimeUnit.SECONDS), "otctl logs --follow ends on SIGTERM");
+    }
 
     Run watch = otctl(null, "sessions", "watch", id);
     assertEquals(Exit.OK, watch.code, watch.toString());
     assertTrue(watch.out.lines().anyMatch(l -> l.startsWith("SessionReady"))
         && watch.out.strip().lines().reduce((a, b) -> b).orElse("").startsWith("SessionClosed"),
         "the whole log, to its end: " + watch);
+
+    // Its logs: the LSS's lines and the compute service's own, oldest first; JSON as the logger keeps them.
+    eventually(() -> otctl(null, "logs", "--session", id, "--grep", "ready at").out.contains("ready at"));
+    Run logs = otctl(null, "logs", "--session", id, "--since", "1h");
+    assertEquals(Exit.OK, logs.code, logs.toString());
+    assertTrue(logs.out.lines().anyMatch(l -> l.contains(" lss ") && l.contains("ready at"))
+        && logs.out.lines().anyMatch(l -> l.contains(" echo ")), logs.toString());
+    Run logsJson = otctl(null, "logs", "--session", id, "--service", "lss", "-o", "json");
+    assertEquals(Exit.OK, logsJson.code, logsJson.toString());
+    assertTrue(new JsonObject(logsJson.out).getJsonArray("records").stream()
+        .allMatch(r -> "lss".equals(((JsonObject) r).getString("service"))), logsJson.toString());
+    Run badSession = otctl(null, "logs", "--session", "../x");
+    assertEquals(Exit.USAGE, badSession.code, badSession.toString());
 
     // The same session's events as a consumer outside the platform reads them, from Kafka.
     Path tls = dir.resolve("data/tls");
@@ -268,6 +293,17 @@ class OtctlTest {
         help.toString());
   }
 
+  /** Waits, with a deadline, until {@code done} (which may run otctl): the logger stores records a moment after they are logged. */
+  private static void eventually(java.util.concurrent.Callable<Boolean> done) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!done.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after 60 s");
+      }
+      Thread.sleep(250);
+    }
+  }
+
   record Run(int code, String out, String err) {
     @Override
     public String toString() {
@@ -277,12 +313,7 @@ class OtctlTest {
 
   /** otctl as a process of its own, with HOME in the test's directory; stdin as given (else empty). */
   private Run otctl(String stdin, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", runtimeClasspath(), Otctl.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("HOME", dir.resolve("home").toString());
-    pb.environment().remove("OTCTL_CONFIG");
+    ProcessBuilder pb = process(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -297,6 +328,17 @@ class OtctlTest {
       throw new AssertionError("otctl " + String.join(" ", args) + " did not end within 120 s");
     }
     return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  /** otctl as bin/otctl starts it, with HOME in the test's directory. */
+  private static ProcessBuilder process(List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", runtimeClasspath(), Otctl.class.getName()));
+    command.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().put("HOME", dir.resolve("home").toString());
+    pb.environment().remove("OTCTL_CONFIG");
+    return pb;
   }
 
   /** otctl's classes and its runtime dependencies only, as bin/otctl runs it (written by the build). */
