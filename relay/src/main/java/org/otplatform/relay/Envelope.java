@@ -30,9 +30,11 @@ final class Envelope {
 
   /**
    * A front end's request, as JSON text: {@code to} and {@code action} as strings (null when absent
-   * or not strings), {@code id} and {@code payload} as raw JSON (null when absent).
+   * or not strings), {@code id} and {@code payload} as raw JSON (null when absent), and the W3C
+   * {@code traceparent} a front end asks for a trace of the call with (null when absent or not a string).
    */
-  record Request(String to, String action, String actionJson, String idJson, String payloadJson) {}
+  record Request(String to, String action, String actionJson, String idJson, String payloadJson,
+      String traceparent) {}
 
   /**
    * What a compute service sent, as raw JSON: an event ({@code eventJson} not null) with its
@@ -52,11 +54,13 @@ final class Envelope {
     String actionJson = null;
     String id = null;
     String payload = null;
+    String traceparent = null;
     try (JsonParser p = object(text)) {
       for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         switch (field) {
+          case "traceparent" -> traceparent = value == JsonToken.VALUE_STRING ? p.getText() : skip(p, null);
           case "to" -> to = value == JsonToken.VALUE_STRING ? p.getText() : skip(p, null);
           case "action" -> {
             action = value == JsonToken.VALUE_STRING ? p.getText() : skip(p, null);
@@ -71,7 +75,7 @@ final class Envelope {
     } catch (IOException e) {
       throw new NotAnObject("message is not a JSON object");
     }
-    return new Request(to, action, actionJson, id, payload);
+    return new Request(to, action, actionJson, id, payload, traceparent);
   }
 
   static Upstream upstream(String text) throws NotAnObject {
@@ -103,12 +107,22 @@ final class Envelope {
 
   /** The request as a compute service gets it: the relay's id, the action, the original payload. */
   static String toService(long relayId, Request request) {
+    return toService(relayId, request, null);
+  }
+
+  /**
+   * {@link #toService(long, Request)} within a trace: with the {@code traceparent} of the relay's
+   * span of the call (none when null), which the compute service continues.
+   */
+  static String toService(long relayId, Request request, String traceparent) {
     String payload = request.payloadJson() == null ? "null" : request.payloadJson();
-    return new StringBuilder(32 + request.actionJson().length() + payload.length())
+    StringBuilder out = new StringBuilder(96 + request.actionJson().length() + payload.length())
         .append("{\"id\":").append(relayId)
-        .append(",\"action\":").append(request.actionJson())
-        .append(",\"payload\":").append(payload)
-        .append('}').toString();
+        .append(",\"action\":").append(request.actionJson());
+    if (traceparent != null) {
+      out.append(",\"traceparent\":").append(quote(traceparent));
+    }
+    return out.append(",\"payload\":").append(payload).append('}').toString();
   }
 
   /** A service's push as front ends get it. */

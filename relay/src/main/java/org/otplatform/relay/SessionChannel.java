@@ -1,5 +1,6 @@
 package org.otplatform.relay;
 
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.compute.contract.ComputeContract;
 
 /**
@@ -53,7 +55,10 @@ final class SessionChannel {
   private final RelayMetrics.OfType figures;
   private final Runnable onActivity;
 
-  private record Pending(ServerWebSocket from, String clientIdJson, String service, long deadline) {}
+  /** A request awaiting its reply, with the span of the call when the front end asked for a trace (else null). */
+  private record Pending(ServerWebSocket from, String clientIdJson, String service, long deadline, Span span) {}
+
+  private final CallSpans spans;
 
   SessionChannel(Vertx vertx, WebSocketClient client, String sessionId, Duration timeout, RelayMetrics metrics,
       Runnable onActivity) {
@@ -70,6 +75,7 @@ final class SessionChannel {
     this.metrics = metrics;
     this.figures = metrics.of(type);
     this.onActivity = onActivity;
+    this.spans = new CallSpans(ServiceLauncher.openTelemetry(vertx).getTracer("org.otplatform.relay"), sessionId);
     this.sweepTimer = vertx.setPeriodic(sweepInterval(timeout), t -> expire(System.nanoTime()));
   }
 
@@ -90,8 +96,11 @@ final class SessionChannel {
       expired.add(p);
     }
     // Sent once the map is left alone: a send may close a front end, which drops its requests.
-    expired.forEach(p -> send(p.from(), Envelope.error(Envelope.quote(p.service()), p.clientIdJson(), "timeout",
-        p.service() + " did not reply within " + timeout.toSeconds() + " s")));
+    expired.forEach(p -> {
+      String message = p.service() + " did not reply within " + timeout.toSeconds() + " s";
+      CallSpans.failed(p.span(), "timeout", message);
+      send(p.from(), Envelope.error(Envelope.quote(p.service()), p.clientIdJson(), "timeout", message));
+    });
   }
 
   /**
@@ -183,7 +192,13 @@ final class SessionChannel {
   boolean leave(ServerWebSocket ws) {
     frontEnds.remove(ws);
     paused.remove(ws);
-    pending.values().removeIf(p -> p.from() == ws);
+    pending.values().removeIf(p -> {
+      if (p.from() != ws) {
+        return false;
+      }
+      CallSpans.failed(p.span(), "left", "the front end left before the reply");
+      return true;
+    });
     return frontEnds.isEmpty();
   }
 
@@ -195,6 +210,7 @@ final class SessionChannel {
   void close() {
     upstreams.values().forEach(f -> f.onSuccess(WebSocket::close));
     upstreams.clear();
+    pending.values().forEach(p -> CallSpans.failed(p.span(), "session_ended", "the session ended before the reply"));
     pending.clear();
     vertx.cancelTimer(sweepTimer);
   }
@@ -238,10 +254,12 @@ final class SessionChannel {
       return;
     }
     long relayId = IDS.incrementAndGet();
-    pending.put(relayId, new Pending(ws, clientId, to, System.nanoTime() + timeout.toNanos()));
+    Span span = spans.start(msg.traceparent(), to, msg.action());
+    pending.put(relayId, new Pending(ws, clientId, to, System.nanoTime() + timeout.toNanos(), span));
     upstream(to, endpoint)
         .onSuccess(up -> {
-          up.writeTextMessage(Envelope.toService(relayId, msg));
+          up.writeTextMessage(span == null ? Envelope.toService(relayId, msg)
+              : Envelope.toService(relayId, msg, CallSpans.traceparent(span)));
           if (up.writeQueueFull()) {
             // Back-pressure: read no more from this front end until the service has caught up.
             ws.pause();
@@ -254,8 +272,9 @@ final class SessionChannel {
         })
         .onFailure(e -> {
           if (pending.remove(relayId) != null) {
-            send(ws, Envelope.error(Envelope.quote(to), clientId, "service_unavailable",
-                to + " cannot be reached: " + e.getMessage()));
+            String message = to + " cannot be reached: " + e.getMessage();
+            CallSpans.failed(span, "service_unavailable", message);
+            send(ws, Envelope.error(Envelope.quote(to), clientId, "service_unavailable", message));
           }
         });
   }
@@ -309,6 +328,7 @@ final class SessionChannel {
     if (p == null) {
       return; // the requester left or timed out
     }
+    CallSpans.replied(p.span(), msg.errorJson() != null);
     send(p.from(), Envelope.reply(fromJson, p.clientIdJson(), msg));
   }
 
@@ -316,7 +336,10 @@ final class SessionChannel {
     List<Pending> failed = new ArrayList<>();
     pending.values().removeIf(p -> p.service().equals(service) && failed.add(p));
     String fromJson = Envelope.quote(service);
-    failed.forEach(p -> send(p.from(), Envelope.error(fromJson, p.clientIdJson(), "service_unavailable", reason)));
+    failed.forEach(p -> {
+      CallSpans.failed(p.span(), "service_unavailable", reason);
+      send(p.from(), Envelope.error(fromJson, p.clientIdJson(), "service_unavailable", reason));
+    });
   }
 
   /**

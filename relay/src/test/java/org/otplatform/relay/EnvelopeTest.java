@@ -28,6 +28,17 @@ class EnvelopeTest {
     assertEquals("fit!", parsed.getString("action"));
   }
 
+  @Test
+  void aTraceparentIsReadAndTheServiceGetsTheRelaysOwn() throws Exception {
+    Envelope.Request r = Envelope.request(
+        "{\"to\":\"s\",\"action\":\"a\",\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"}");
+    assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", r.traceparent());
+    assertNull(Envelope.request("{\"to\":\"s\",\"action\":\"a\",\"traceparent\":[1]}").traceparent());
+    JsonObject upstream = new JsonObject(Envelope.toService(3, r, "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"));
+    assertEquals("00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01", upstream.getString("traceparent"));
+    assertEquals(3, upstream.getInteger("id"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"7", "-3", "12345678901234567890123", "\"a \\\"quoted\\\" id\"", "{\"n\":[1,2]}", "[]",
       "null", "true", "2.5"})

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import org.otplatform.common.service.ServiceLauncher;
+import org.otplatform.common.tracing.RecentSpans;
+import org.otplatform.common.tracing.Tracing;
 import org.otplatform.compute.contract.ComputeContract;
 
 /**
@@ -40,7 +45,8 @@ class SessionChannelTest {
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
+    // Traced as the relay is: a message asking for a trace makes a span, the others none.
+    vertx = ServiceLauncher.newVertx("relay-test", new Tracing.Settings(true, 1, null));
     context = vertx.getOrCreateContext();
     client = vertx.createWebSocketClient();
     service = onContext(() -> vertx.createHttpServer().webSocketHandler(ws -> ws.textMessageHandler(text -> {
@@ -88,6 +94,49 @@ class SessionChannelTest {
     JsonObject push = new JsonObject("{\"from\":\"svc\",\"event\":\"progress\",\"payload\":{\"done\":1}}");
     assertEquals(push, a.next());
     assertEquals(push, b.next());
+  }
+
+  @Test
+  void aMessageWithASampledTraceparentIsACallSpanTheServiceContinues() throws Exception {
+    FrontEnd a = frontEnd("/a");
+    String trace = "4bf92f3577b34da6a3ce929d0e0e" + String.format("%04x", (int) (System.nanoTime() & 0xffff));
+    String caller = "00f067aa0ba902b7";
+    a.send("{\"to\":\"svc\",\"id\":1,\"action\":\"echo\",\"traceparent\":\"00-" + trace + "-" + caller
+        + "-01\",\"payload\":{\"x\":1}}");
+    assertEquals(1, a.next().getInteger("re"));
+    JsonObject sent = new JsonObject(serviceGot.poll(10, TimeUnit.SECONDS));
+    String[] parts = sent.getString("traceparent", "").split("-");
+    assertEquals(4, parts.length, "the service gets the call's traceparent: " + sent.encode());
+    assertEquals(trace, parts[1], "in the front end's trace");
+    assertEquals(new JsonObject().put("x", 1), sent.getJsonObject("payload"), "the payload as sent");
+
+    SpanData call = RecentSpans.JVM.trace(trace).stream().filter(s -> s.getName().equals("call svc")).findFirst()
+        .orElseThrow(() -> new AssertionError("no span 'call svc' in " + RecentSpans.JVM.trace(trace)));
+    assertEquals(caller, call.getParentSpanId(), "the front end's span is the parent");
+    assertEquals(parts[2], call.getSpanId(), "the service continues the relay's span");
+    assertEquals("s-1", call.getAttributes().get(Tracing.SESSION_ID));
+    assertEquals("echo", call.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("rpc.method")));
+    assertEquals(StatusCode.UNSET, call.getStatus().getStatusCode());
+
+    // Not sampled, malformed, absent: forwarded as before, no span.
+    a.send("{\"to\":\"svc\",\"id\":2,\"action\":\"echo\",\"traceparent\":\"00-" + trace.replace('4', '5') + "-"
+        + caller + "-00\"}");
+    a.send("{\"to\":\"svc\",\"id\":3,\"action\":\"echo\",\"traceparent\":\"not-a-trace\"}");
+    a.send("{\"to\":\"svc\",\"id\":4,\"action\":\"echo\",\"traceparent\":{\"x\":1}}");
+    for (int i = 0; i < 3; i++) {
+      a.next();
+      String text = serviceGot.poll(10, TimeUnit.SECONDS);
+      assertTrue(!text.contains("traceparent"), text);
+    }
+    assertTrue(RecentSpans.JVM.trace(trace.replace('4', '5')).isEmpty(), "an unsampled call makes no span");
+
+    // A call the relay answers itself (the service never does) ends its span as an error.
+    String slow = trace.substring(0, 28) + "beef";
+    a.send("{\"to\":\"svc\",\"id\":5,\"action\":\"silent\",\"traceparent\":\"00-" + slow + "-" + caller + "-01\"}");
+    assertEquals("timeout", a.next().getJsonObject("error").getString("code"));
+    SpanData timedOut = RecentSpans.JVM.trace(slow).get(0);
+    assertEquals(StatusCode.ERROR, timedOut.getStatus().getStatusCode());
+    assertEquals("timeout", timedOut.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("ot.error.code")));
   }
 
   @Test
