@@ -73,9 +73,15 @@ final class Api {
   }
 
   static Reply send(String method, String url, String token, String body) {
+    return send(method, url, token, body, java.util.Map.of());
+  }
+
+  /** {@link #send(String, String, String, String)} with more headers (a {@code traceparent}). */
+  static Reply send(String method, String url, String token, String body, java.util.Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(b::header);
     if (body != null) {
       b.header("content-type", "application/json");
     }

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * One session's open is one trace across the services: the GSS's request span, the open request it
  * sends on Kafka, the LSS handling it, the start of the compute service (spawn to ready), the
  * ServiceReady the LSS sends and the GSS handling that — each span the child of the one before, as
- * an admin reads it at the GSS's trace route.
+ * an admin reads it at the GSS's trace route. The front end starts the trace (its
+ * {@code traceparent} on the open request) and continues it through the relay: a message with a
+ * {@code traceparent} is the relay's call span in the same trace.
  */
 @ExtendWith(SharedPlatform.class)
 @Timeout(180)
@@ -27,12 +29,16 @@ class TracingTest {
   private static final Duration DEADLINE = Duration.ofSeconds(90);
 
   @Test
-  void anOpenIsOneTraceFromTheRequestToReady() {
+  void anOpenIsOneTraceFromTheRequestToReady() throws Exception {
     SharedPlatform.Holder p = SharedPlatform.get();
     String token = SharedPlatform.login("admin", SharedPlatform.ADMIN_PASSWORD);
     Api.post(p.auth + "/api/v1/projects", token, "{\"name\":\"tracing-e2e\"}").expect(201);
-    String id = Api.post(p.gss + "/api/v1/sessions", token, "{\"project\":\"tracing-e2e\",\"type\":\"echo\"}")
-        .expect(202).json().getString("id");
+    // The front end's own trace: the open request, then a call through the relay.
+    String traceId = java.util.UUID.randomUUID().toString().replace("-", "");
+    String frontEndSpan = traceId.substring(0, 16);
+    String callSpan = traceId.substring(16);
+    String id = Api.send("POST", p.gss + "/api/v1/sessions", token, "{\"project\":\"tracing-e2e\",\"type\":\"echo\"}",
+        Map.of("traceparent", "00-" + traceId + "-" + frontEndSpan + "-01")).expect(202).json().getString("id");
     Api.await("session READY", DEADLINE,
         () -> "READY".equals(Api.get(p.gss + "/api/v1/sessions/" + id, token).expect(200).json().getString("state")));
 
@@ -50,6 +56,8 @@ class TracingTest {
     });
     List<JsonObject> chain = chain(found.get());
     assertNotNull(chain, found.get().encodePrettily());
+    assertEquals(traceId, found.get().getString("traceId"), "the trace the front end started");
+    assertEquals(frontEndSpan, chain.get(0).getString("parentSpanId"), "the open request is the front end's span's child");
     assertEquals(List.of("ot-gss", "ot-gss", "ot-lss", "ot-lss", "ot-lss", "ot-gss"),
         chain.stream().map(s -> s.getString("service")).toList(), found.get().encodePrettily());
     assertEquals("POST /api/v1/sessions", chain.get(0).getString("name"), "named by its route");
@@ -58,6 +66,22 @@ class TracingTest {
     JsonObject start = chain.get(3);
     assertEquals(id, start.getJsonObject("attributes").getString("ot.session.id"));
     assertTrue(start.getDouble("durationMs") > 0, "the start span lasts from spawn to ready");
+
+    try (WsProbe relay = WsProbe.connect(p.relay + "/ws/sessions/" + id, token)) {
+      relay.send(new JsonObject().put("to", "echo").put("id", 1).put("action", "echo")
+          .put("payload", new JsonObject().put("x", 1)).put("traceparent", "00-" + traceId + "-" + callSpan + "-01"));
+      JsonObject reply = relay.next(DEADLINE);
+      assertNotNull(reply, "the echo's reply");
+      assertEquals(1, reply.getInteger("re"), reply.encode());
+    }
+    JsonObject call = Api.get(p.gss + "/api/v1/admin/sessions/" + id + "/traces", token).expect(200).json()
+        .getJsonArray("traces").stream().map(JsonObject.class::cast).filter(t -> traceId.equals(t.getString("traceId")))
+        .flatMap(t -> t.getJsonArray("spans").stream().map(JsonObject.class::cast))
+        .filter(s -> "call echo".equals(s.getString("name"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no relay span in the front end's trace"));
+    assertEquals("ot-relay", call.getString("service"));
+    assertEquals(callSpan, call.getString("parentSpanId"), "the relay's span is the front end's message's child");
+    assertEquals("echo", call.getJsonObject("attributes").getString("rpc.method"));
 
     Api.post(p.auth + "/api/v1/users", token, "{\"username\":\"tess-traces\",\"password\":\"tess-long-password\"}")
         .expect(201);

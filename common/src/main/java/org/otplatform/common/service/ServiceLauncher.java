@@ -44,6 +44,7 @@ public final class ServiceLauncher {
   public record Running(String name, Vertx vertx) {
     public Future<Void> stop() {
       OpenTelemetry otel = TRACING.remove(vertx);
+      TRACING_SETTINGS.remove(vertx);
       return vertx.close().andThen(r -> {
         if (otel != null) {
           Tracing.shutdown(otel);
@@ -54,6 +55,8 @@ public final class ServiceLauncher {
 
   /** Each Vert.x instance's OpenTelemetry (see {@link #openTelemetry(Vertx)}). */
   private static final java.util.Map<Vertx, OpenTelemetry> TRACING = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<Vertx, Tracing.Settings> TRACING_SETTINGS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * A service's start-up recipe: its name, how to read its configuration, where its common
@@ -159,6 +162,7 @@ public final class ServiceLauncher {
     }
     Vertx vertx = builder.build();
     TRACING.put(vertx, otel);
+    TRACING_SETTINGS.put(vertx, tracing);
     vertx.sharedData().getLocalMap(METRICS_MAP).put(REGISTRY_KEY, registry);
     MeterRegistry meters = BackendRegistries.getNow(registry);
     if (meters != null) {
@@ -174,6 +178,11 @@ public final class ServiceLauncher {
   /** The OpenTelemetry of a Vert.x instance made by {@link #newVertx}; a no-op one if it has none. */
   public static OpenTelemetry openTelemetry(Vertx vertx) {
     return TRACING.getOrDefault(vertx, OpenTelemetry.noop());
+  }
+
+  /** The tracing settings of a Vert.x instance made by {@link #newVertx}; {@link Tracing.Settings#OFF} if it has none. */
+  public static Tracing.Settings tracingSettings(Vertx vertx) {
+    return TRACING_SETTINGS.getOrDefault(vertx, Tracing.Settings.OFF);
   }
 
   /** The Prometheus registry of a Vert.x instance made by {@link #newVertx}, or null. */

@@ -75,11 +75,19 @@ public final class Traces {
     }
   }
 
-  /** {@code TRACEPARENT} (and {@code TRACESTATE}) of the current span, for a process or pod started within it; empty outside a trace. */
+  /**
+   * What a process or pod started within the current span needs to continue the trace:
+   * {@code TRACEPARENT} (and {@code TRACESTATE}) of the span — empty outside a trace — and, when this
+   * service exports to a collector, {@code OTEL_EXPORTER_OTLP_ENDPOINT}, so the child's spans go there too.
+   */
   public static java.util.Map<String, String> environment(Vertx vertx) {
     java.util.Map<String, String> env = new java.util.HashMap<>();
     ServiceLauncher.openTelemetry(vertx).getPropagators().getTextMapPropagator()
         .inject(Context.current(), env, (m, k, val) -> m.put(k.toUpperCase(java.util.Locale.ROOT), val));
+    Tracing.Settings settings = ServiceLauncher.tracingSettings(vertx);
+    if (settings.enabled() && settings.otlpEndpoint() != null) {
+      env.put("OTEL_EXPORTER_OTLP_ENDPOINT", settings.otlpEndpoint().toString());
+    }
     return env;
   }
 

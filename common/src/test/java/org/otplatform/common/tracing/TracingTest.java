@@ -145,6 +145,22 @@ class TracingTest {
     }
   }
 
+  /** A process started by a service (a compute service) exports where the service does. */
+  @Test
+  void aChildProcessIsToldTheCollector() throws Exception {
+    io.vertx.core.Vertx exporting = org.otplatform.common.service.ServiceLauncher.newVertx("lss",
+        new Tracing.Settings(true, 1, java.net.URI.create("http://collector.observability:4318")));
+    io.vertx.core.Vertx local = org.otplatform.common.service.ServiceLauncher.newVertx("lss", ON);
+    try {
+      assertEquals(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.observability:4318"),
+          Traces.environment(exporting), "outside a trace: no TRACEPARENT, but the collector");
+      assertTrue(Traces.environment(local).isEmpty(), "no collector, no trace: nothing to pass on");
+    } finally {
+      exporting.close().await();
+      local.close().await();
+    }
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {

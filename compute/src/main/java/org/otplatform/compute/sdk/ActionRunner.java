@@ -1,5 +1,7 @@
 package org.otplatform.compute.sdk;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -75,11 +77,22 @@ final class ActionRunner {
 
   /** Runs {@code action} (or refuses it as {@code busy}); {@code done} gets exactly one outcome. */
   void run(Vertx vertx, Action action, JsonObject payload, ServiceContext context, Consumer<Outcome> done) {
+    run(vertx, action, payload, context, null, done);
+  }
+
+  /**
+   * {@link #run(Vertx, Action, JsonObject, ServiceContext, Consumer)} within {@code span} (null: not
+   * traced): current on the action's thread while it runs, ended with its outcome.
+   */
+  void run(Vertx vertx, Action action, JsonObject payload, ServiceContext context, Span span,
+      Consumer<Outcome> done) {
     String name = action.name();
     if (running.incrementAndGet() > maxConcurrent) {
       running.decrementAndGet();
-      done.accept(new Outcome(null, "busy", context.serviceName() + " is running " + maxConcurrent
-          + " actions, its limit; try again when one has finished"));
+      Outcome busy = new Outcome(null, "busy", context.serviceName() + " is running " + maxConcurrent
+          + " actions, its limit; try again when one has finished");
+      ComputeTracing.ended(span, busy.code(), busy.message());
+      done.accept(busy);
       return;
     }
     long begin = System.nanoTime();
@@ -89,11 +102,12 @@ final class ActionRunner {
     Consumer<Outcome> answer = outcome -> {
       if (answered.compareAndSet(false, true)) {
         vertx.cancelTimer(timer.get());
+        ComputeTracing.ended(span, outcome.code(), outcome.message());
         done.accept(outcome);
       }
     };
     Future<?> work = workers.submit(() -> {
-      try {
+      try (Scope scope = span == null ? Scope.noop() : span.makeCurrent()) {
         answer.accept(new Outcome(action.handler().handle(payload, context), null, null));
       } catch (ActionException ae) {
         answer.accept(new Outcome(null, ae.code(), ae.getMessage()));

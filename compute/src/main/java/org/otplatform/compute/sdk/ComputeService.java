@@ -52,6 +52,8 @@ public final class ComputeService implements ServiceContext {
   private final Duration idleTimeout;
   private final String bindHost;
   private final int port;
+  private final Map<String, String> env;
+  private ComputeTracing tracing;
   private Vertx vertx;
   private HttpServer server;
 
@@ -63,6 +65,9 @@ public final class ComputeService implements ServiceContext {
     this.idleTimeout = Duration.ofSeconds(ActionRunner.positive(env, "OT_COMPUTE_IDLE_TIMEOUT_SECONDS", 120));
     this.bindHost = env.getOrDefault(ComputeContract.BIND_HOST, "127.0.0.1");
     this.port = port(env.getOrDefault(ComputeContract.PORT, "0"));
+    this.env = Map.copyOf(env);
+    this.tracing = new ComputeTracing(ComputeTracing.fromEnvironment(env, serviceName, sessionId), serviceName,
+        sessionId);
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
@@ -102,6 +107,20 @@ public final class ComputeService implements ServiceContext {
   /** A service configured from the given environment (for tests). */
   public static ComputeService create(String defaultName, Map<String, String> env) {
     return new ComputeService(defaultName, env);
+  }
+
+  /**
+   * Records this service's spans with {@code otel} instead of the SDK the environment configures
+   * (a service with an OpenTelemetry of its own, or a test's).
+   */
+  public ComputeService openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
+    this.tracing = new ComputeTracing(otel, serviceName, sessionId);
+    return this;
+  }
+
+  @Override
+  public io.opentelemetry.api.trace.Tracer tracer() {
+    return tracing.tracer();
   }
 
   public ComputeService action(Action action) {
@@ -153,6 +172,7 @@ public final class ComputeService implements ServiceContext {
         .listen()
         .map(s -> {
           server = s;
+          tracing.initialized(env, Instant.now());
           return s.actualPort();
         });
   }
@@ -193,6 +213,7 @@ public final class ComputeService implements ServiceContext {
 
   public Future<Void> stop() {
     runner.shutdown(); // running actions are interrupted
+    tracing.shutdown();
     return vertx == null ? Future.succeededFuture() : vertx.close();
   }
 
@@ -232,7 +253,8 @@ public final class ComputeService implements ServiceContext {
       return;
     }
     Context context = vertx.getOrCreateContext();
-    runner.run(vertx, action, payload, this, result -> context.runOnContext(v ->
+    String traceparent = request.getValue("traceparent") instanceof String t ? t : null;
+    runner.run(vertx, action, payload, this, tracing.action(traceparent, name), result -> context.runOnContext(v ->
         ws.writeTextMessage(result.reply(id).encode())));
   }
 

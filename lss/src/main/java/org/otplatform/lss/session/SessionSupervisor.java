@@ -240,15 +240,16 @@ public final class SessionSupervisor {
 
   /**
    * The spec with {@code TRACEPARENT} in its environment when the start is traced, so that a
-   * compute service can continue the trace (the convention for processes; the SDK reads it).
+   * compute service can continue the trace (the convention for processes; the SDK reads it), and
+   * the LSS's collector unless the catalog names one for the service.
    */
   private ServiceSpec traced(ServiceSpec spec) {
     Map<String, String> parent = Traces.environment(vertx);
     if (parent.isEmpty()) {
       return spec;
     }
-    Map<String, String> env = new java.util.HashMap<>(spec.env());
-    env.putAll(parent);
+    Map<String, String> env = new java.util.HashMap<>(parent);
+    env.putAll(spec.env()); // the catalog's settings win
     return spec.with(spec.resources(), env, spec.placement());
   }
 
