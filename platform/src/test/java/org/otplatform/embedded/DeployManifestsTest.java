@@ -96,7 +96,7 @@ class DeployManifestsTest {
         apiVersion: kustomize.config.k8s.io/v1beta1
         kind: Kustomization
         resources: [../prod]
-        components: [../../components/autoscaling, ../../components/monitoring]
+        components: [../../components/autoscaling, ../../components/monitoring, ../../components/tracing]
         """);
     rendered.put("optional", parse(run(List.of("kubectl", "kustomize", optional.toString()))));
   }
@@ -343,6 +343,46 @@ class DeployManifestsTest {
     assertTrue(EXPORTED.containsAll(used), "the dashboard reads unknown metrics: " + used);
     assertEquals(panels.size(), panels.stream().map(p -> ((JsonObject) p).getInteger("id")).distinct().count(),
         "panel ids are unique");
+  }
+
+  /**
+   * The tracing component: every service (the LSS passing it on to compute pods) is told the
+   * collector, as a valid setting, and both namespaces let exactly the OTLP/HTTP port out to it;
+   * the monitoring component lets Prometheus in to every service's metrics port.
+   */
+  @Test
+  void theTracingComponentPointsEveryServiceAtTheCollectorAndOpensOnlyItsPort() {
+    Map<String, String> config = named("optional", ConfigMap.class, "ot-config").getData();
+    assertEquals("http://otel-collector.observability.svc:4318", config.get("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assertEquals(java.net.URI.create("http://otel-collector.observability.svc:4318"),
+        org.otplatform.common.tracing.Tracing.Settings.from(new org.otplatform.common.config.Env(config)).otlpEndpoint());
+    for (String service : SERVICE_PORTS.keySet()) {
+      assertTrue(named("optional", Deployment.class, service).getSpec().getTemplate().getSpec().getContainers().get(0)
+          .getEnvFrom().stream().anyMatch(e -> e.getConfigMapRef() != null
+              && "ot-config".equals(e.getConfigMapRef().getName())), service + " reads ot-config");
+    }
+    Pod compute = PodModel.build("s", catalog("optional").types().get("kriging").services().get(0),
+        new PodModel.Target("ot-compute", "lss", 60));
+    Map<String, Map<String, String>> podsIn = Map.of(
+        "ot-platform", named("optional", Deployment.class, "lss").getSpec().getTemplate().getMetadata().getLabels(),
+        "ot-compute", compute.getMetadata().getLabels());
+    podsIn.forEach((ns, labels) -> {
+      NetworkPolicy out = all("optional", NetworkPolicy.class).stream()
+          .filter(p -> p.getMetadata().getName().equals("to-otel-collector") && p.getMetadata().getNamespace().equals(ns))
+          .findFirst().orElseThrow(() -> new AssertionError("no egress to the collector from " + ns));
+      assertTrue(matches(out.getSpec().getPodSelector(), labels), ns + ": the policy selects its pods");
+      assertEquals(List.of("Egress"), out.getSpec().getPolicyTypes());
+      var rule = out.getSpec().getEgress().get(0);
+      assertEquals(4318, rule.getPorts().get(0).getPort().getIntVal(), "only OTLP/HTTP");
+      assertEquals("observability", rule.getTo().get(0).getNamespaceSelector().getMatchLabels()
+          .get("kubernetes.io/metadata.name"));
+    });
+    NetworkPolicy scrape = named("optional", NetworkPolicy.class, "from-prometheus");
+    for (String service : SERVICE_PORTS.keySet()) {
+      assertTrue(matches(scrape.getSpec().getPodSelector(), named("optional", Deployment.class, service).getSpec()
+          .getTemplate().getMetadata().getLabels()), "Prometheus may scrape " + service);
+    }
+    assertEquals("http", scrape.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrVal());
   }
 
   @Test
