@@ -27,6 +27,7 @@ import org.otplatform.common.kafka.KeyOrderedConsumer;
 import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.service.ServiceVerticle;
+import org.otplatform.common.tracing.RootSpans;
 import org.otplatform.gss.access.AuthClient;
 import org.otplatform.gss.access.SessionAccess;
 import org.otplatform.gss.http.GssParts;
@@ -92,8 +93,8 @@ public final class GssVerticle extends ServiceVerticle {
         new SessionMetrics(ServiceLauncher.meterRegistry(vertx)));
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), clock.instant());
     SessionQueue queue = new SessionQueue(store, lifecycle, registry, config.queueTimeout());
-    Reconciler reconciler = new Reconciler(store, lifecycle, registry, config.maxHandovers());
-    Sweeps sweeps = new Sweeps(store, lifecycle, config.catalog(), queue, reconciler);
+    Reconciler reconciler = new Reconciler(store, lifecycle, registry, config.maxHandovers(), RootSpans.of(vertx));
+    Sweeps sweeps = new Sweeps(store, lifecycle, config.catalog(), queue, reconciler, RootSpans.of(vertx));
     AuthClient auth = new AuthClient(http, config.authUrl());
     Admission admission = new Admission(store, lifecycle, queue, auth, config.catalog(), config.limits());
     GssParts parts = new GssParts(vertx, config, store, new SessionAccess(store, auth), admission, lifecycle, queue,

@@ -123,6 +123,17 @@ class GssTest {
     assertEquals("idle", Api.get(url, admin).json().getString("reason"));
     List<String[]> events = Api.readSse(url + "/events", admin, null, "SessionClosed");
     assertTrue(events.get(events.size() - 1)[2].contains("\"reason\":\"idle\""), events.get(events.size() - 1)[2]);
+
+    // The sweep's close is a trace of its own, down to the LSS handling the close.
+    Api.await("the idle close's trace", Duration.ofSeconds(30), () -> Api.get(p.gss + "/api/v1/admin/sessions/" + id
+        + "/traces", admin).expect(200).json().getJsonArray("traces").stream().map(JsonObject.class::cast)
+        .anyMatch(t -> {
+          List<JsonObject> spans = t.getJsonArray("spans").stream().map(JsonObject.class::cast).toList();
+          return spans.stream().anyMatch(sp -> "sweep close-idle".equals(sp.getString("name"))
+                  && sp.getString("parentSpanId") == null && "ot-gss".equals(sp.getString("service")))
+              && spans.stream().anyMatch(sp -> "process ot.session.commands".equals(sp.getString("name"))
+                  && "ot-lss".equals(sp.getString("service")));
+        }));
   }
 
   /**

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs a compute service's actions on threads of their own: at most {@code maxConcurrent} at once
@@ -107,7 +108,8 @@ final class ActionRunner {
       }
     };
     Future<?> work = workers.submit(() -> {
-      try (Scope scope = span == null ? Scope.noop() : span.makeCurrent()) {
+      try (Scope scope = span == null ? Scope.noop() : span.makeCurrent();
+          Traced traced = Traced.logging(span)) {
         answer.accept(new Outcome(action.handler().handle(payload, context), null, null));
       } catch (ActionException ae) {
         answer.accept(new Outcome(null, ae.code(), ae.getMessage()));
@@ -129,6 +131,29 @@ final class ActionRunner {
         answer.accept(cancelled());
       }
     }));
+  }
+
+  /**
+   * The trace and span ids in the logging context while a traced action runs: its lines say them
+   * ({@code traceId=… spanId=…}, the logging pattern's), and the LSS ships them as the record's fields.
+   */
+  private record Traced(boolean set) implements AutoCloseable {
+    static Traced logging(Span span) {
+      if (span == null) {
+        return new Traced(false);
+      }
+      MDC.put("traceId", span.getSpanContext().getTraceId());
+      MDC.put("spanId", span.getSpanContext().getSpanId());
+      return new Traced(true);
+    }
+
+    @Override
+    public void close() {
+      if (set) {
+        MDC.remove("traceId");
+        MDC.remove("spanId");
+      }
+    }
   }
 
   private Outcome cancelled() {

@@ -89,6 +89,39 @@ class ActionTracingTest {
     assertEquals("bad_input", refused.getAttributes().get(AttributeKey.stringKey("ot.error.code")));
   }
 
+  /** A traced action's log lines name its trace and span, in the form the LSS reads off the output. */
+  @Test
+  void aTracedActionsLinesNameItsSpan() throws Exception {
+    WebSocket ws = start(Map.of());
+    ws.sendText("{\"id\":1,\"action\":\"fit\",\"traceparent\":\"00-" + TRACE + "-" + RELAY_SPAN
+        + "-01\",\"payload\":{\"logging\":true}}", true).get();
+    JsonObject logging = reply().getJsonObject("result");
+    assertEquals(TRACE, logging.getString("traceId"));
+    assertEquals(named(exported.getFinishedSpanItems(), "action fit").getSpanId(), logging.getString("spanId"));
+    ws.sendText("{\"id\":2,\"action\":\"fit\",\"payload\":{\"logging\":true}}", true).get();
+    assertEquals(new JsonObject().putNull("traceId").putNull("spanId"), reply().getJsonObject("result"),
+        "an untraced action's lines name none (nor the last one's)");
+
+    String xml = new String(getClass().getResourceAsStream("/ot-compute-logback.xml").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    String pattern = xml.substring(xml.indexOf("<pattern>") + 9, xml.indexOf("</pattern>"));
+    ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+    ch.qos.logback.classic.PatternLayout layout = new ch.qos.logback.classic.PatternLayout();
+    layout.setContext(context);
+    layout.setPattern(pattern);
+    layout.start();
+    ch.qos.logback.classic.spi.LoggingEvent event = new ch.qos.logback.classic.spi.LoggingEvent("x",
+        context.getLogger("org.example.Fit"), ch.qos.logback.classic.Level.INFO, "fitted", null, null);
+    event.setMDCPropertyMap(Map.of("traceId", TRACE, "spanId", RELAY_SPAN));
+    assertTrue(layout.doLayout(event).contains(" traceId=" + TRACE + " spanId=" + RELAY_SPAN + " - fitted"),
+        layout.doLayout(event));
+    ch.qos.logback.classic.spi.LoggingEvent plain = new ch.qos.logback.classic.spi.LoggingEvent("x",
+        context.getLogger("org.example.Fit"), ch.qos.logback.classic.Level.INFO, "fitted", null, null);
+    plain.setMDCPropertyMap(Map.of());
+    assertTrue(!layout.doLayout(plain).contains("traceId") && layout.doLayout(plain).endsWith(" - fitted\n"),
+        layout.doLayout(plain));
+  }
+
   @Test
   void tracingIsConfiguredFromTheEnvironmentAndABadValueIsNamed() {
     assertSame(OpenTelemetry.noop(), ComputeTracing.fromEnvironment(Map.of(), "echo", "s"),
@@ -152,7 +185,9 @@ class ActionTracingTest {
     service = ComputeService.create("kriging", env).openTelemetry(otel)
         .action(new Action("fit", "fits", new JsonObject(), (p, c) -> {
           c.tracer().spanBuilder("solve").startSpan().end();
-          return new JsonObject().put("fitted", true);
+          return p.getBoolean("logging", false)
+              ? new JsonObject().put("traceId", org.slf4j.MDC.get("traceId")).put("spanId", org.slf4j.MDC.get("spanId"))
+              : new JsonObject().put("fitted", true);
         }))
         .action(new Action("refuse", "refuses", new JsonObject(), (p, c) -> {
           throw new ActionException("bad_input", "no samples");

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.otplatform.common.events.LssHeartbeat;
+import org.otplatform.common.tracing.RootSpans;
 import org.otplatform.gss.registry.LssRegistry;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionState;
@@ -54,8 +55,12 @@ public final class Reconciler {
   /** Sessions missing from their LSS's heartbeats, since when. */
   private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
   private final Map<String, Instant> closedAgain = new ConcurrentHashMap<>();
+  /** A hand-over or a close asked again is a trace of its own. */
+  private final RootSpans traces;
 
-  public Reconciler(SessionStore store, Lifecycle lifecycle, LssRegistry registry, int maxHandovers) {
+  public Reconciler(SessionStore store, Lifecycle lifecycle, LssRegistry registry, int maxHandovers,
+      RootSpans traces) {
+    this.traces = traces;
     this.store = store;
     this.lifecycle = lifecycle;
     this.registry = registry;
@@ -122,14 +127,15 @@ public final class Reconciler {
       List<Future<Void>> handovers = new ArrayList<>();
       for (Session s : sessions) {
         if (s.state() == SessionState.CLOSING) {
-          handovers.add(closeAgainIfUnconfirmed(s, now));
+          handovers.add(traces.start("sweep close-again", s.id(), () -> closeAgainIfUnconfirmed(s, now)));
           continue;
         }
         live.add(s.id());
         String reason = reasonToHandOver(s, now);
         if (reason != null) {
           missingSince.remove(s.id());
-          handovers.add(lifecycle.handOver(s.id(), s.lss(), reason, maxHandovers));
+          handovers.add(traces.start("sweep hand-over", s.id(),
+              () -> lifecycle.handOver(s.id(), s.lss(), reason, maxHandovers)));
         }
       }
       missingSince.keySet().retainAll(live);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.catalog.SessionType;
+import org.otplatform.common.tracing.RootSpans;
 import org.otplatform.gss.session.ServiceState;
 import org.otplatform.gss.session.Session;
 import org.otplatform.gss.session.SessionState;
@@ -30,13 +31,17 @@ public final class Sweeps {
   private final Catalog catalog;
   private final SessionQueue queue;
   private final Reconciler reconciler;
+  /** Each session a sweep acts on is a trace of its own. */
+  private final RootSpans traces;
 
-  public Sweeps(SessionStore store, Lifecycle lifecycle, Catalog catalog, SessionQueue queue, Reconciler reconciler) {
+  public Sweeps(SessionStore store, Lifecycle lifecycle, Catalog catalog, SessionQueue queue, Reconciler reconciler,
+      RootSpans traces) {
     this.store = store;
     this.lifecycle = lifecycle;
     this.catalog = catalog;
     this.queue = queue;
     this.reconciler = reconciler;
+    this.traces = traces;
   }
 
   /** One round of every sweep; each one's failure is logged and does not stop the others. */
@@ -62,9 +67,10 @@ public final class Sweeps {
       for (Session s : sessions) {
         Duration timeout = catalog.type(s.origin().type()).map(SessionType::openTimeout).orElse(DEFAULT_OPEN_TIMEOUT);
         if (!s.isQueued() && s.openingAt().plus(timeout).isBefore(now)) {
-          fails.add(lifecycle.fail(s.id(), stuck -> stuck.state() == SessionState.OPENING && !stuck.isQueued(),
+          fails.add(traces.start("sweep open-timeout", s.id(), () -> lifecycle.fail(s.id(),
+              stuck -> stuck.state() == SessionState.OPENING && !stuck.isQueued(),
               stuck -> "did not open within " + timeout.toSeconds() + " s; still waiting for: " + waitingFor(stuck),
-              "open timed out"));
+              "open timed out")));
         }
       }
       return Future.join(fails).mapEmpty();
@@ -94,8 +100,8 @@ public final class Sweeps {
         Instant lastUsed = s.lastActivityAt() == null || readyAt.isAfter(s.lastActivityAt())
             ? readyAt : s.lastActivityAt();
         if (lastUsed.plus(type.idleTimeout()).isBefore(now)) {
-          closes.add(lifecycle.close(s.id(), "idle", "the GSS (no activity for " + type.idleTimeout().toSeconds()
-              + " s)", false));
+          closes.add(traces.start("sweep close-idle", s.id(), () -> lifecycle.close(s.id(), "idle",
+              "the GSS (no activity for " + type.idleTimeout().toSeconds() + " s)", false)));
         }
       }
       return Future.join(closes).mapEmpty();

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.otplatform.common.auth.Principal;
 import org.otplatform.common.catalog.Catalog;
 import org.otplatform.common.events.LssHeartbeat;
+import org.otplatform.common.tracing.RootSpans;
 import org.otplatform.common.events.PlatformEvent;
 import org.otplatform.common.http.ApiException;
 import org.otplatform.gss.GssConfig;
@@ -70,7 +71,7 @@ final class Rig implements AutoCloseable {
     lifecycle = new Lifecycle(store, new Progress(vertx, store), sink, clock, new SessionMetrics(meters));
     registry = new LssRegistry(LOST_AFTER, T0);
     queue = new SessionQueue(store, lifecycle, registry, QUEUE_TIMEOUT);
-    reconciler = new Reconciler(store, lifecycle, registry, MAX_HANDOVERS);
+    reconciler = new Reconciler(store, lifecycle, registry, MAX_HANDOVERS, RootSpans.NONE);
     Catalog catalog = Catalog.parse(new JsonObject("""
         {"defaultType": "kriging", "types": {
           "kriging": {"maxOpenPerProject": 1, "openTimeoutSeconds": 60,
@@ -85,7 +86,7 @@ final class Rig implements AutoCloseable {
                   "profiles": {"here": {}, "big": {"pool": "cluster-gpu"}},
                   "services": [{"name": "cad", "image": "img:1"}]}}}"""),
         "test");
-    sweeps = new Sweeps(store, lifecycle, catalog, queue, reconciler);
+    sweeps = new Sweeps(store, lifecycle, catalog, queue, reconciler, RootSpans.NONE);
     admission = new Admission(store, lifecycle, queue, new Projects(), catalog, limits);
   }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.otplatform.lss.spawn.ComputeOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,7 @@ public final class PodLogs {
       if (timestamp != null) {
         record = record.addKeyValue("time", timestamp);
       }
-      record.log(text);
+      ComputeOutput.traced(record, text).log(text);
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.otplatform.common.logging.LogShipping;
+import org.otplatform.lss.spawn.ComputeOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -304,7 +305,8 @@ public final class OutputSpool {
     }
     String id = UUID.nameUUIDFromBytes((session + '/' + file.getFileName() + '#' + lineNo)
         .getBytes(StandardCharsets.UTF_8)).toString();
-    (stderr ? OUTPUT.atWarn() : OUTPUT.atInfo()).addKeyValue("id", id).addKeyValue("session", session)
-        .addKeyValue("service", service).addKeyValue("source", "compute").log(text);
+    ComputeOutput.traced((stderr ? OUTPUT.atWarn() : OUTPUT.atInfo()).addKeyValue("id", id)
+        .addKeyValue("session", session).addKeyValue("service", service).addKeyValue("source", "compute"), text)
+        .log(text);
   }
 }
