@@ -15,12 +15,14 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "otctl", mixinStandardHelpOptions = true, versionProvider = Otctl.Version.class,
     description = "Open and use OT Platform sessions from a terminal or a script.",
     subcommands = {LoginCommand.class, EventsCommand.class, LogsCommand.class, LogoutCommand.class, WhoamiCommand.class, ContextsCommand.class,
-        InfoCommand.class, ProjectsCommand.class, SessionsCommand.class, AdminCommand.class,
+        InfoCommand.class, ProjectsCommand.class, SessionsCommand.class, CallCommand.class, ShellCommand.class,
+        AdminCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {"  otctl login --server http://127.0.0.1:8091 --username admin",
         "  otctl sessions open terrain --wait",
         "  otctl sessions list -o json",
+        "  otctl call 9b1f6c4e-… echo echo --payload '{\"x\":1}'",
         "",
         "Configuration: --config, else $OTCTL_CONFIG, else ~/.config/otctl/config.json (0600)."},
     exitCodeListHeading = "%nExit codes:%n",
@@ -92,6 +94,8 @@ public final class Otctl {
   static int run(String... args) {
     CommandLine cli = new CommandLine(new Otctl());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // "@file" is a payload file (otctl call --payload @samples.json), not picocli's argument file.
+    cli.setExpandAtFiles(false);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
       PrintWriter err = line.getErr();
       if (e instanceof Exit.Failure f) {

@@ -57,6 +57,16 @@ final class Platform {
     return URI.create(strip(context.getString("auth")) + path);
   }
 
+  /** The relay's WebSocket of {@code session} ({@code ws://} or {@code wss://}, as the GSS's info names it). */
+  URI relay(String session) {
+    return URI.create(strip(context.getString("relay")) + "/ws/sessions/" + session);
+  }
+
+  /** The HTTP client every request of this context goes through (the relay's WebSocket too). */
+  HttpClient http() {
+    return http;
+  }
+
   URI logger(String path) {
     return URI.create(strip(context.getString("logger")) + path);
   }
@@ -194,7 +204,7 @@ final class Platform {
     }
   }
 
-  private static Exit.Failure failure(URI uri, int status, String body) {
+  static Exit.Failure failure(URI uri, int status, String body) {
     String message = null;
     try {
       JsonObject error = new JsonObject(body);
@@ -206,7 +216,7 @@ final class Platform {
         + " (HTTP " + status + " from " + origin(uri) + ")");
   }
 
-  private static Exit.Failure unreachable(URI uri, IOException e) {
+  static Exit.Failure unreachable(URI uri, IOException e) {
     String why = e instanceof HttpConnectTimeoutException ? "connection timed out"
         : e instanceof HttpTimeoutException ? "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"
         : e instanceof ConnectException ? "connection refused"

@@ -125,6 +125,45 @@ class OtctlTest {
     assertEquals(Exit.OK, list.code, list.toString());
     assertTrue(list.out.startsWith("ID") && list.out.contains(id) && list.out.contains("echo=READY"), list.toString());
 
+    // Its compute service, through the relay: one call, a payload from a file, errors by class, a traced call.
+    Run echo = otctl(null, "call", id, "echo", "echo", "--payload", "{\"x\":1}");
+    assertEquals(Exit.OK, echo.code, echo.toString());
+    assertEquals(new JsonObject().put("x", 1), new JsonObject(echo.out), echo.toString());
+    Path payloadFile = Files.writeString(dir.resolve("payload.json"), "{\"y\":[1,2]}");
+    Run fromFile = otctl(null, "call", id, "echo", "echo", "--payload", "@" + payloadFile, "-o", "json");
+    assertEquals(Exit.OK, fromFile.code, fromFile.toString());
+    assertEquals(new JsonObject().put("from", "echo").put("re", 1).put("result", new JsonObject().put("y",
+        new io.vertx.core.json.JsonArray().add(1).add(2))), new JsonObject(fromFile.out), "the whole reply with -o json");
+    Run noAction = otctl(null, "call", id, "echo", "no-such-action");
+    assertEquals(Exit.NOT_FOUND, noAction.code, noAction.toString());
+    assertTrue(noAction.err.contains("echo: unknown_action"), noAction.toString());
+    Run noService = otctl(null, "call", id, "no-such-service", "ping");
+    assertEquals(Exit.NOT_FOUND, noService.code, noService.toString());
+    assertTrue(noService.err.contains("relay: unknown_service"), noService.toString());
+    Run badPayload = otctl(null, "call", id, "echo", "push", "--payload", "{\"count\":0}");
+    assertEquals(Exit.USAGE, badPayload.code, "the service's bad_payload: " + badPayload);
+    Run notObject = otctl(null, "call", id, "echo", "echo", "--payload", "[1]");
+    assertEquals(Exit.USAGE, notObject.code, notObject.toString());
+    assertTrue(notObject.err.contains("not a JSON object"), notObject.toString());
+    Run noSession = otctl(null, "call", "no-such-session", "echo", "ping");
+    assertEquals(Exit.NOT_FOUND, noSession.code, noSession.toString());
+    Run traced = otctl(null, "call", id, "echo", "ping", "--trace");
+    assertEquals(Exit.OK, traced.code, traced.toString());
+    String callTrace = traced.err.lines().filter(l -> l.startsWith("trace ")).findFirst().orElseThrow().substring(6);
+    Run spans = otctl(null, "admin", "trace", id);
+    assertTrue(spans.out.contains("trace " + callTrace) && spans.out.lines().anyMatch(l -> l.contains("ot-relay")
+        && l.endsWith("call echo")), "the call's trace at the GSS: " + spans);
+
+    // The shell: lines in, every reply and push out as JSON lines; the input's end waits for replies due.
+    Run shell = otctl("echo echo {\"z\":3}\necho push {\"count\":2}\nnot-a-request\n", "shell", id, "-q");
+    assertEquals(Exit.OK, shell.code, shell.toString());
+    List<JsonObject> got = shell.out.lines().map(JsonObject::new).toList();
+    assertTrue(got.contains(new JsonObject().put("from", "echo").put("re", 1).put("result", new JsonObject().put("z", 3))),
+        shell.toString());
+    assertEquals(2, got.stream().filter(m -> "tick".equals(m.getString("event"))).count(), shell.toString());
+    assertTrue(got.stream().anyMatch(m -> Integer.valueOf(2).equals(m.getValue("re"))), "the push action's reply: " + shell);
+    assertTrue(shell.err.contains("a line is SERVICE ACTION"), "a bad line is named, and the shell goes on: " + shell);
+
     // A live tail of the session's logs, before it closes: the close's lines arrive while it runs.
     Path followed = Files.createTempFile(dir, "follow", ".txt");
     Process tail = process(List.of("logs", "--session", id, "--follow", "--limit", "1")).redirectOutput(followed.toFile())
