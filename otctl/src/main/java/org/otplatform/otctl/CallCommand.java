@@ -80,10 +80,7 @@ final class CallCommand implements Callable<Integer> {
         reply.complete(msg);
       }
     })) {
-      relay.closed.thenAccept(code -> reply.completeExceptionally(new Exit.Failure(
-          RelayConnection.exitForClose(Integer.parseInt(code[0])),
-          "the relay closed the connection before the reply (" + code[0] + (code[1] == null || code[1].isEmpty()
-              ? "" : ": " + code[1]) + ")")));
+      relay.closed.thenAccept(code -> reply.completeExceptionally(RelayConnection.closedFailure(code)));
       relay.send(request);
       return reply.get(timeout.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {

@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "otctl", mixinStandardHelpOptions = true, versionProvider = Otctl.Version.class,
     description = "Open and use OT Platform sessions from a terminal or a script.",
     subcommands = {LoginCommand.class, EventsCommand.class, LogsCommand.class, LogoutCommand.class, WhoamiCommand.class, ContextsCommand.class,
-        InfoCommand.class, ProjectsCommand.class, SessionsCommand.class, CallCommand.class, ShellCommand.class,
+        InfoCommand.class, ProjectsCommand.class, SessionsCommand.class, CallCommand.class, ShellCommand.class, KrigeCommand.class,
         AdminCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",

@@ -59,8 +59,25 @@ final class RelayConnection implements WebSocket.Listener, AutoCloseable {
     }
   }
 
+  /** Sends {@code message}; a connection the relay closed meanwhile is the failure its close code says. */
   void send(JsonObject message) {
-    socket.sendText(message.encode(), true).join();
+    try {
+      socket.sendText(message.encode(), true).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      String[] code;
+      try {
+        code = closed.get(5, TimeUnit.SECONDS); // the relay's reason, when it closed as we sent
+      } catch (Exception notClosed) {
+        throw new Exit.Failure(Exit.UNAVAILABLE, "cannot send to the relay: " + e.getCause().getMessage());
+      }
+      throw closedFailure(code);
+    }
+  }
+
+  /** The failure of a connection the relay closed with {@code code} (code and reason). */
+  static Exit.Failure closedFailure(String[] code) {
+    return new Exit.Failure(exitForClose(Integer.parseInt(code[0])), "the relay closed the connection (" + code[0]
+        + (code[1] == null || code[1].isEmpty() ? "" : ": " + code[1]) + ")");
   }
 
   @Override

@@ -85,8 +85,7 @@ final class ShellCommand implements Callable<Integer> {
         if (close == RelayConnection.SESSION_ENDED) {
           root.note("the session ended: " + code[1]);
         } else {
-          throw new Exit.Failure(RelayConnection.exitForClose(close), "the relay closed the connection (" + close
-              + (code[1] == null || code[1].isEmpty() ? "" : ": " + code[1]) + ")");
+          throw RelayConnection.closedFailure(code);
         }
       } else if (!due.isEmpty()) {
         throw new Exit.Failure(Exit.UNAVAILABLE, due.size() + " replies not received within " + timeout + " s");

@@ -223,6 +223,37 @@ class OtctlTest {
     assertEquals(Exit.NOT_FOUND, missing.code, missing.toString());
     assertTrue(missing.err.contains("no topic ot.no-such-topic"), missing.toString());
 
+    // The kriging service from a script: samples from CSV, a grid in, CSV out; kriging honours the samples.
+    Run kriging = otctl(null, "sessions", "open", "terrain", "--type", "kriging", "--wait", "-q");
+    assertEquals(Exit.OK, kriging.code, kriging.toString());
+    String krigingId = kriging.out.strip();
+    Path wells = Files.writeString(dir.resolve("wells.csv"), "x,y,value\n# a 3 x 3 grid and four more\n0,0,1\n5,0,2\n"
+        + "10,0,3\n0,5,1.5\n5,5,3.5\n10,5,4\n0,10,2\n5,10,3\n10,10,5\n2,7,2.2\n8,3,3.9\n3,3,2.4\n7,8,4.1\n");
+    Run krige = otctl(null, "krige", krigingId, "--samples", wells.toString(), "--grid", "0:10:3,0:10:3");
+    assertEquals(Exit.OK, krige.code, krige.toString());
+    List<String> csv = krige.out.lines().toList();
+    assertEquals("x,y,estimate,variance", csv.get(0), krige.toString());
+    assertEquals(10, csv.size(), "a 3 x 3 grid: " + krige);
+    for (String[] sample : List.of(new String[] {"0.0,0.0", "1"}, new String[] {"10.0,10.0", "5"},
+        new String[] {"5.0,5.0", "3.5"})) {
+      String[] row = csv.stream().filter(l -> l.startsWith(sample[0] + ",")).findFirst().orElseThrow().split(",");
+      assertEquals(Double.parseDouble(sample[1]), Double.parseDouble(row[2]), 1e-6, "exact at a sample: " + krige);
+    }
+    Path sites = Files.writeString(dir.resolve("sites.csv"), "2,2\n7,5\n");
+    Run given = otctl(null, "krige", krigingId, "--samples", wells.toString(), "--query", sites.toString(),
+        "--model", "exponential", "--sill", "2", "--range", "12", "-o", "json");
+    assertEquals(Exit.OK, given.code, given.toString());
+    JsonObject json = new JsonObject(given.out);
+    assertEquals(2, json.getJsonArray("rows").size(), given.toString());
+    assertEquals(12.0, json.getJsonObject("variogram").getDouble("range"), "the variogram given");
+    Path broken = Files.writeString(dir.resolve("broken.csv"), "x,y,value\n0,0,1\n1,one,2\n");
+    Run bad = otctl(null, "krige", krigingId, "--samples", broken.toString(), "--grid", "0:1:2,0:1:2");
+    assertEquals(Exit.USAGE, bad.code, bad.toString());
+    assertTrue(bad.err.contains("broken.csv line 3"), "names the line: " + bad);
+    Run badGrid = otctl(null, "krige", krigingId, "--samples", wells.toString(), "--grid", "0:10");
+    assertEquals(Exit.USAGE, badGrid.code, badGrid.toString());
+    assertEquals(Exit.OK, otctl(null, "sessions", "close", krigingId, "--wait", "-q").code);
+
     Run failed = otctl(null, "sessions", "open", "terrain", "--type", "broken", "--wait");
     assertEquals(Exit.FAILED, failed.code, failed.toString());
     assertTrue(failed.err.contains("FAILED") && failed.err.contains("exit code 3"), failed.toString());
