@@ -239,6 +239,10 @@ class OtctlTest {
       String[] row = csv.stream().filter(l -> l.startsWith(sample[0] + ",")).findFirst().orElseThrow().split(",");
       assertEquals(Double.parseDouble(sample[1]), Double.parseDouble(row[2]), 1e-6, "exact at a sample: " + krige);
     }
+    Run large = otctl(null, "krige", krigingId, "--samples", wells.toString(), "--grid", "0:10:101,0:10:101", "-q");
+    assertEquals(Exit.OK, large.code, large.toString());
+    assertEquals(1 + 101 * 101, large.out.lines().count(), "10,201 points in two requests, every one answered");
+    assertEquals("10.0,10.0", large.out.strip().lines().reduce((a, b) -> b).orElseThrow().substring(0, 9));
     Path sites = Files.writeString(dir.resolve("sites.csv"), "2,2\n7,5\n");
     Run given = otctl(null, "krige", krigingId, "--samples", wells.toString(), "--query", sites.toString(),
         "--model", "exponential", "--sill", "2", "--range", "12", "-o", "json");
