@@ -6,6 +6,7 @@ import {View} from './view.js';
 import './kriging.js';
 import './logs.js';
 import './admin.js';
+import './traces.js';
 import './groups.js';
 
 class Base extends LitElement {
@@ -403,7 +404,9 @@ class OtSession extends Base {
           <strong>${e.type}</strong> ${describe(e.data)}</li>`)}
       </ol>
       <h2>Logs</h2>
-      <ot-logs .platform=${this.platform} .sessionId=${s.id}></ot-logs>`;
+      <ot-logs .platform=${this.platform} .sessionId=${s.id}></ot-logs>
+      ${this.platform.isAdmin ? html`<h2>Traces</h2>
+        <ot-traces .platform=${this.platform} .sessionId=${s.id}></ot-traces>` : nothing}`;
   }
 }
 

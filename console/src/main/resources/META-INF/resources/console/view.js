@@ -15,9 +15,14 @@ export class View extends LitElement {
     return this;
   }
 
+  /** False for a page that loads only when asked to (a button calls reload()). */
+  static loadsWhenShown = true;
+
   connectedCallback() {
     super.connectedCallback();
-    this.reload();
+    if (this.constructor.loadsWhenShown) {
+      this.reload();
+    }
   }
 
   /** What the page shows, read anew; a failure is shown in place. */

@@ -255,6 +255,17 @@ class ConsoleBrowserTest {
     wait.until(ExpectedConditions.textToBe(By.id("tail-state"), "live"));
     browser.findElement(By.id("log-tail")).click();
 
+    // Where the open's time went (admins): the session's traces as waterfalls, the start a bar on each's time line.
+    browser.findElement(By.id("show-traces")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(
+        "table.waterfall tr[data-span='POST /api/v1/sessions'][data-service='ot-gss']")).isEmpty()
+        && !d.findElements(By.cssSelector("table.waterfall tr[data-span='start kriging'][data-service='ot-lss']")).isEmpty());
+    WebElement start = browser.findElement(By.cssSelector("table.waterfall tr[data-span='start kriging'] td.line span"));
+    WebElement line = browser.findElement(By.cssSelector("table.waterfall tr[data-span='start kriging'] td.line"));
+    assertTrue(start.getSize().getWidth() > 0 && start.getSize().getWidth() < line.getSize().getWidth(),
+        "the start's bar is a part of its trace's time line: " + start.getSize() + " of " + line.getSize());
+    shot("session-traces");
+
     browser.findElement(By.id("close-session")).click();
     new WebDriverWait(browser, Duration.ofSeconds(60)).until(
         ExpectedConditions.textToBe(By.id("session-state"), "CLOSED"));

@@ -23,8 +23,13 @@ class ComputeOutputTest {
         + " spanId=b7ad6b7169203331 - fitted";
     ComputeOutput.traced(logger.atInfo(), traced).log(traced);
     ComputeOutput.traced(logger.atInfo(), "12:00:01 INFO x - traceId=nothex spanId=1").log("plain");
+    String json = "{\"id\":\"x\",\"message\":\"fitted\",\"traceId\":\"0af7651916cd43dd8448eb211c80319c\","
+        + "\"spanId\":\"00f067aa0ba902b7\"}";
+    ComputeOutput.traced(logger.atInfo(), json).log(json);
     assertEquals(Map.of("traceId", "0af7651916cd43dd8448eb211c80319c", "spanId", "b7ad6b7169203331"), fields(got.list.get(0)));
     assertNull(got.list.get(1).getKeyValuePairs(), "no ids, no fields");
+    assertEquals(Map.of("traceId", "0af7651916cd43dd8448eb211c80319c", "spanId", "00f067aa0ba902b7"), fields(got.list.get(2)),
+        "a line logged as JSON");
   }
 
   private static Map<String, Object> fields(ILoggingEvent event) {
