@@ -108,19 +108,22 @@ final class ActionRunner {
       }
     };
     Future<?> work = workers.submit(() -> {
+      // The span current and its ids in the logging context until the last line about the action.
       try (Scope scope = span == null ? Scope.noop() : span.makeCurrent();
           Traced traced = Traced.logging(span)) {
-        answer.accept(new Outcome(action.handler().handle(payload, context), null, null));
-      } catch (ActionException ae) {
-        answer.accept(new Outcome(null, ae.code(), ae.getMessage()));
-      } catch (CancellationException | InterruptedException e) {
-        answer.accept(cancelled());
-      } catch (Exception e) {
-        LOG.error("action {} failed", name, e);
-        answer.accept(new Outcome(null, "internal", "action '" + name + "' failed: " + e.getMessage()));
-      } finally {
-        running.decrementAndGet();
-        LOG.debug("action {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+        try {
+          answer.accept(new Outcome(action.handler().handle(payload, context), null, null));
+        } catch (ActionException ae) {
+          answer.accept(new Outcome(null, ae.code(), ae.getMessage()));
+        } catch (CancellationException | InterruptedException e) {
+          answer.accept(cancelled());
+        } catch (Exception e) {
+          LOG.error("action {} failed", name, e);
+          answer.accept(new Outcome(null, "internal", "action '" + name + "' failed: " + e.getMessage()));
+        } finally {
+          running.decrementAndGet();
+          LOG.debug("action {} took {} ms", name, (System.nanoTime() - begin) / 1_000_000);
+        }
       }
     });
     // Past its time limit the action is interrupted: long actions check for it and stop.
