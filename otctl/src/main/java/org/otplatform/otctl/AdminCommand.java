@@ -1,8 +1,6 @@
 package org.otplatform.otctl;
 
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,14 +9,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(mixinStandardHelpOptions = true, name = "admin",
-    description = "For administrators: the LSS instances, draining one, the audit trail, a session's traces.",
-    subcommands = {AdminCommand.Lss.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
+    description = "For administrators: users, signing keys, the LSS instances, draining one, the audit trail, "
+        + "a session's traces.",
+    subcommands = {UsersCommand.class, KeysCommand.class, AdminCommand.Lss.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
         AdminCommand.Audit.class, AdminCommand.Trace.class})
 final class AdminCommand {
   @ParentCommand Otctl root;
 
   private static String encoded(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    return Platform.encoded(value);
   }
 
   @Command(mixinStandardHelpOptions = true, name = "lss",
@@ -111,7 +110,7 @@ final class AdminCommand {
       Platform platform = parent.root.platform();
       JsonObject answer = platform.get(platform.gss("/api/v1/admin/sessions/" + encoded(id) + "/traces"));
       Output out = parent.root.output();
-      if (out.json()) {
+      if (out.structured()) {
         out.json(answer);
         return Exit.OK;
       }

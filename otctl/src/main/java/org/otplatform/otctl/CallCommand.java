@@ -54,13 +54,9 @@ final class CallCommand implements Callable<Integer> {
       request.put("traceparent", "00-" + traceId + "-" + HexFormat.of().formatHex(random(8)) + "-01");
       System.err.println("trace " + traceId);
     }
-    JsonObject reply = call(root.platform(), session, request, Duration.ofSeconds(timeout), root);
-    JsonObject error = reply.getJsonObject("error");
-    if (error != null) {
-      throw new Exit.Failure(RelayConnection.exitFor(error.getString("code")), reply.getString("from", service) + ": "
-          + error.getString("code") + ": " + error.getString("message"));
-    }
-    if (root.output().json()) {
+    JsonObject reply = RelayConnection.succeeded(call(root.platform(), session, request, Duration.ofSeconds(timeout), root),
+        service);
+    if (root.output().structured()) {
       root.output().json(reply);
     } else {
       Object result = reply.getValue("result");

@@ -28,7 +28,7 @@ final class ContextsCommand implements Callable<Integer> {
     }
     Output out = root.output();
     JsonObject all = contexts.all();
-    if (out.json()) {
+    if (out.structured()) {
       JsonObject shown = new JsonObject();
       all.forEach(e -> shown.put(e.getKey(), new JsonObject().put("server", ((JsonObject) e.getValue()).getString("server"))
           .put("username", ((JsonObject) e.getValue()).getString("username"))

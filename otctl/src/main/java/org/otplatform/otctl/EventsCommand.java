@@ -200,8 +200,12 @@ final class EventsCommand implements Callable<Integer> {
   }
 
   private void print(Output out, ConsumerRecord<String, String> r) {
-    if (out.json()) {
-      System.out.println(r.value());
+    if (out.structured()) {
+      try {
+        out.streamed(new JsonObject(r.value()));
+      } catch (DecodeException | ClassCastException e) {
+        System.out.println(r.value()); // not an event of ours: as it was written
+      }
       return;
     }
     JsonObject event;

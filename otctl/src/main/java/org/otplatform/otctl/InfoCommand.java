@@ -17,7 +17,7 @@ final class InfoCommand implements Callable<Integer> {
     Platform platform = root.platform();
     JsonObject info = platform.get(platform.gss("/api/v1/info"));
     Output out = root.output();
-    if (out.json()) {
+    if (out.structured()) {
       out.json(info);
       return Exit.OK;
     }

@@ -88,14 +88,9 @@ final class KrigeCommand implements Callable<Integer> {
     for (int from = 0; from < query.size(); from += CHUNK) {
       JsonArray chunk = new JsonArray();
       query.subList(from, Math.min(query.size(), from + CHUNK)).forEach(q -> chunk.add(array(q)));
-      JsonObject reply = CallCommand.call(platform, session, new JsonObject().put("to", service).put("id", 1)
-          .put("action", "krige").put("payload", new JsonObject().put("points", points).put("values", values)
-              .put("query", chunk).put("variogram", variogram)), Duration.ofSeconds(75), root);
-      JsonObject error = reply.getJsonObject("error");
-      if (error != null) {
-        throw new Exit.Failure(RelayConnection.exitFor(error.getString("code")), reply.getString("from", service)
-            + ": " + error.getString("code") + ": " + error.getString("message"));
-      }
+      JsonObject reply = RelayConnection.succeeded(CallCommand.call(platform, session, new JsonObject().put("to", service)
+          .put("id", 1).put("action", "krige").put("payload", new JsonObject().put("points", points).put("values", values)
+              .put("query", chunk).put("variogram", variogram)), Duration.ofSeconds(75), root), service);
       JsonObject result = reply.getJsonObject("result");
       estimates.addAll(result.getJsonArray("estimates"));
       variances.addAll(result.getJsonArray("variances"));
@@ -104,7 +99,7 @@ final class KrigeCommand implements Callable<Integer> {
         root.note("kriged " + Math.min(query.size(), from + CHUNK) + " of " + query.size() + " points");
       }
     }
-    if (root.output().json()) {
+    if (root.output().structured()) {
       JsonArray out = new JsonArray();
       for (int i = 0; i < query.size(); i++) {
         out.add(new JsonObject().put("point", array(query.get(i))).put("estimate", estimates.getValue(i))

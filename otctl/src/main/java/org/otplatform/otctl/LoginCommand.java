@@ -1,12 +1,9 @@
 package org.otplatform.otctl;
 
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.Console;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +27,11 @@ final class LoginCommand implements Callable<Integer> {
   @Option(names = {"-u", "--username"}, paramLabel = "NAME", description = "Default: the context's user.")
   String username;
 
+  @Option(names = "--ca", paramLabel = "FILE",
+      description = "The platform CA's certificate (PEM) to trust for https:// (kept in the context); "
+          + "default: the context's, else the JVM's trusted CAs.")
+  Path ca;
+
   @Option(names = "--password-stdin", description = "Read the password from the first line of stdin (for scripts).")
   boolean passwordStdin;
 
@@ -52,16 +54,21 @@ final class LoginCommand implements Callable<Integer> {
     if (user == null || user.isBlank()) {
       throw new Exit.Failure(Exit.USAGE, "--username is needed (the context has no user yet)");
     }
-    JsonObject info = Platform.unauthenticated("GET", URI.create(gss + "/api/v1/info"), null);
+    String trusted = ca != null ? ca.toAbsolutePath().normalize().toString() : context.getString("ca");
+    HttpClient http = Platform.client(trusted == null ? null : Path.of(trusted));
+    JsonObject info = Platform.unauthenticated(http, "GET", URI.create(gss + "/api/v1/info"), null);
     String auth = info.getString("authUrl");
     if (auth == null || auth.isBlank()) {
       throw new Exit.Failure(Exit.UNAVAILABLE, gss + "/api/v1/info names no AUTH (authUrl)");
     }
     auth = Platform.strip(absolute(base, auth));
-    String password = password(user, gss);
-    JsonObject tokens = Platform.unauthenticated("POST", URI.create(auth + "/api/v1/login"),
+    String password = Passwords.read(passwordStdin, "Password for " + user + " at " + gss + ": ");
+    JsonObject tokens = Platform.unauthenticated(http, "POST", URI.create(auth + "/api/v1/login"),
         new JsonObject().put("username", user).put("password", password));
     context.put("server", gss).put("auth", auth).put("username", user);
+    if (trusted != null) {
+      context.put("ca", trusted);
+    }
     putUrl(context, "relay", base, info.getString("relayUrl"));
     putUrl(context, "logger", base, info.getString("loggerUrl"));
     Platform.store(context, tokens);
@@ -69,33 +76,10 @@ final class LoginCommand implements Callable<Integer> {
     contexts.setCurrent(name);
     contexts.save();
     root.note("logged in to " + gss + " as " + user + " (context '" + name + "', saved in " + contexts.file() + ")");
-    if (root.output().json()) {
+    if (root.output().structured()) {
       root.output().json(new JsonObject().put("context", name).put("server", gss).put("username", user));
     }
     return Exit.OK;
-  }
-
-  private String password(String user, String gss) {
-    if (passwordStdin) {
-      try {
-        String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        if (line == null || line.isEmpty()) {
-          throw new Exit.Failure(Exit.USAGE, "--password-stdin: stdin held no password");
-        }
-        return line;
-      } catch (IOException e) {
-        throw new Exit.Failure(Exit.USAGE, "--password-stdin: cannot read stdin: " + e.getMessage());
-      }
-    }
-    Console console = System.console();
-    if (console == null) {
-      throw new Exit.Failure(Exit.USAGE, "no terminal to ask the password on; give it with --password-stdin");
-    }
-    char[] typed = console.readPassword("Password for %s at %s: ", user, gss);
-    if (typed == null || typed.length == 0) {
-      throw new Exit.Failure(Exit.USAGE, "no password given");
-    }
-    return new String(typed);
   }
 
   private static void putUrl(JsonObject context, String key, URI base, String url) {

@@ -51,7 +51,7 @@ final class LogsCommand implements Callable<Integer> {
     try {
       JsonObject page = platform.get(platform.logger("/api/v1/logs?limit=" + limit + filters(false)));
       JsonArray records = page.getJsonArray("records", new JsonArray());
-      if (out.json() && !follow) {
+      if (out.structured() && !follow) {
         out.json(page);
         return Exit.OK;
       }
@@ -130,8 +130,8 @@ final class LogsCommand implements Callable<Integer> {
   }
 
   private static void print(Output out, JsonObject record) {
-    if (out.json()) {
-      System.out.println(record.encode());
+    if (out.structured()) {
+      out.streamed(record);
       return;
     }
     String where = record.getString("service", "-") + (record.getString("session") == null ? ""

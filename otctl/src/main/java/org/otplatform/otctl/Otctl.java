@@ -15,8 +15,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "otctl", mixinStandardHelpOptions = true, versionProvider = Otctl.Version.class,
     description = "Open and use OT Platform sessions from a terminal or a script.",
     subcommands = {LoginCommand.class, EventsCommand.class, LogsCommand.class, LogoutCommand.class, WhoamiCommand.class, ContextsCommand.class,
-        InfoCommand.class, ProjectsCommand.class, SessionsCommand.class, CallCommand.class, ShellCommand.class, KrigeCommand.class,
-        AdminCommand.class,
+        InfoCommand.class, ProjectsCommand.class, GroupsCommand.class, SessionsCommand.class, CallCommand.class, ShellCommand.class, KrigeCommand.class,
+        AdminCommand.class, CompletionCommand.class,
         CommandLine.HelpCommand.class},
     footerHeading = "%nExamples:%n",
     footer = {"  otctl login --server http://127.0.0.1:8091 --username admin",
@@ -40,7 +40,7 @@ public final class Otctl {
   Path config;
 
   @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
-      description = "table (default) or json (the platform's answers, for scripts).")
+      description = "table (default), json or yaml (the platform's answers as they are, for scripts).")
   Output.Format format = Output.Format.table;
 
   @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
@@ -70,7 +70,7 @@ public final class Otctl {
 
   /** Progress and notes for people: stderr, never with --quiet or -o json. */
   void note(String line) {
-    if (!quiet && format != Output.Format.json) {
+    if (!quiet && format == Output.Format.table) {
       System.err.println(line);
     }
   }
@@ -80,7 +80,7 @@ public final class Otctl {
    * with {@code -q}, else the sentence for people — on stdout, as the result of the command.
    */
   void printed(io.vertx.core.json.JsonObject json, String sentence, String quietly) {
-    if (format == Output.Format.json) {
+    if (format != Output.Format.table) {
       output().json(json);
     } else {
       System.out.println(quiet ? quietly : sentence);

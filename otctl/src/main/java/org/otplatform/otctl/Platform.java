@@ -6,13 +6,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import javax.net.ssl.SSLException;
 
 /**
  * The platform as one context sees it: the GSS, AUTH and logger addresses and the caller's tokens.
@@ -25,10 +29,7 @@ final class Platform {
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration REFRESH_AHEAD = Duration.ofSeconds(30);
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  private final HttpClient http;
   private final Contexts contexts;
   private final String name;
   private final JsonObject context;
@@ -37,12 +38,31 @@ final class Platform {
     this.contexts = contexts;
     this.name = name;
     this.context = contexts.require(name);
+    String ca = context.getString("ca");
+    this.http = client(ca == null ? null : Path.of(ca));
+  }
+
+  /**
+   * The HTTP client of a context: HTTP/1.1, host names verified, and for {@code https://} the
+   * platform CA's certificates in {@code ca} (PEM) as the only trust anchors, else the JVM's.
+   */
+  static HttpClient client(Path ca) {
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(10));
+    if (ca != null) {
+      b.sslContext(TrustedCa.sslContext(ca));
+    }
+    return b.build();
   }
 
   /** For a context not saved yet (login): only unauthenticated requests. */
-  static JsonObject unauthenticated(String method, URI uri, JsonObject body) {
-    return send(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build(), request(method, uri, body, null), uri);
+  static JsonObject unauthenticated(HttpClient http, String method, URI uri, JsonObject body) {
+    return send(http, request(method, uri, body, null), uri);
+  }
+
+  /** A path segment: a name with spaces or slashes stays one segment. */
+  static String encoded(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   JsonObject context() {
@@ -217,6 +237,10 @@ final class Platform {
   }
 
   static Exit.Failure unreachable(URI uri, IOException e) {
+    if (e instanceof SSLException tls) {
+      return new Exit.Failure(Exit.UNAVAILABLE, "TLS with " + origin(uri) + " failed: " + tls.getMessage()
+          + " (a platform whose certificates its own CA signed needs that CA: otctl login --ca FILE)");
+    }
     String why = e instanceof HttpConnectTimeoutException ? "connection timed out"
         : e instanceof HttpTimeoutException ? "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s"
         : e instanceof ConnectException ? "connection refused"

@@ -121,6 +121,16 @@ final class RelayConnection implements WebSocket.Listener, AutoCloseable {
     };
   }
 
+  /** {@code reply} when it is a result; its error, if it is one, as the failure of its code, naming the service. */
+  static JsonObject succeeded(JsonObject reply, String service) {
+    JsonObject error = reply.getJsonObject("error");
+    if (error != null) {
+      throw new Exit.Failure(exitFor(error.getString("code")), reply.getString("from", service) + ": "
+          + error.getString("code") + ": " + error.getString("message"));
+    }
+    return reply;
+  }
+
   /** The exit code of an error a service or the relay answered a call with, by its code. */
   static int exitFor(String code) {
     return switch (code == null ? "" : code) {

@@ -42,7 +42,7 @@ final class SessionsCommand {
 
   /** Prints one session: its fields, then its services as a table. */
   static void show(Output out, JsonObject s) {
-    if (out.json()) {
+    if (out.structured()) {
       out.json(s);
       return;
     }
@@ -67,7 +67,7 @@ final class SessionsCommand {
 
   /** A session as one table row, or its JSON. */
   static void printRow(Otctl root, JsonObject session) {
-    if (root.output().json()) {
+    if (root.output().structured()) {
       root.output().json(session);
     } else {
       root.output().table(HEADER, List.of(row(session)));
@@ -129,7 +129,7 @@ final class SessionsCommand {
       Platform platform = parent.root.platform();
       JsonObject answer = platform.get(platform.gss("/api/v1/sessions" + (all ? "?scope=visible" : "")));
       Output out = parent.root.output();
-      if (out.json()) {
+      if (out.structured()) {
         out.json(answer);
         return Exit.OK;
       }
@@ -234,8 +234,8 @@ final class SessionsCommand {
       Output out = root.output();
       new EventStream(platform, checkedId(id), untilReady).follow(Instant.now().plusSeconds(timeoutSeconds),
           entry -> {
-            if (out.json()) {
-              System.out.println(entry.encode());
+            if (out.structured()) {
+              out.streamed(entry);
             } else {
               System.out.println(progressLine(entry));
             }

@@ -14,7 +14,7 @@ final class WhoamiCommand implements Callable<Integer> {
     Platform platform = root.platform();
     JsonObject me = platform.get(platform.auth("/api/v1/me"));
     Output out = root.output();
-    if (out.json()) {
+    if (out.structured()) {
       out.json(me);
     } else {
       out.fields(me.copy().put("context", root.contextName()).put("server", platform.context().getString("server")),

@@ -1,6 +1,7 @@
 package org.otplatform.otctl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,20 @@ class HumanOutputTest {
     assertEquals("|" + "=".repeat(6) + " ".repeat(26) + "|", rows.get(0).get(2), "0..20 of 100 ms on 32 columns");
     assertEquals("|" + " ".repeat(9) + "=".repeat(22) + " |", rows.get(2).get(2));
     assertEquals("30.0 ms", rows.get(2).get(0));
+  }
+
+  @Test
+  void yamlIsTheSameDataNestedAndWithStringsThatLookLikeOtherTypesQuoted() throws Exception {
+    io.vertx.core.json.JsonObject answer = new io.vertx.core.json.JsonObject()
+        .put("session", new io.vertx.core.json.JsonObject().put("id", "1e5").put("state", "READY").put("ok", "yes")
+            .put("kid", "0x1F").put("at", "1:30").put("version", "1.10").put("dash", "-").put("nan", ".nan")
+            .put("services", new io.vertx.core.json.JsonArray().add(new io.vertx.core.json.JsonObject()
+                .put("name", "kriging").put("port", 40123).put("exitCode", (Object) null))))
+        .put("empty", new io.vertx.core.json.JsonArray()).put("ratio", 0.5).put("on", true);
+    String yaml = Output.yaml(answer);
+    assertTrue(yaml.contains("  services:\n  - name: kriging\n"), yaml);
+    Object back = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(yaml, Object.class);
+    assertEquals(answer.encode(), io.vertx.core.json.Json.encode(back), yaml);
   }
 
   @Test

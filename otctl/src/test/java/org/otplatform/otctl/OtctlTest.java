@@ -29,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.otplatform.embedded.EmbeddedPlatform;
+import org.otplatform.otctl.OtctlProcess.Run;
 
 /**
  * otctl as a user runs it — a process of its own, its configuration file, its stdin, its exit codes —
@@ -360,6 +361,103 @@ class OtctlTest {
   }
 
   @Test
+  void usersGroupsSigningKeysAndYaml() throws Exception {
+    String own = dir.resolve("users-config.json").toString();
+    String dora = dir.resolve("dora-config.json").toString();
+    assertEquals(Exit.OK, otctl(PASSWORD + "\n", "--config", own, "login", "--server", gss, "--username", "admin",
+        "--password-stdin").code);
+    Run create = otctl("doras-first-password\n", "--config", own, "admin", "users", "create", "dora", "--password-stdin");
+    assertEquals(Exit.OK, create.code, create.toString());
+    assertEquals("user dora created", create.out.strip());
+    Run again = otctl("doras-first-password\n", "--config", own, "admin", "users", "create", "dora", "--password-stdin");
+    assertEquals(Exit.CONFLICT, again.code, again.toString());
+    Run noPassword = otctl("", "--config", own, "admin", "users", "create", "erin", "--password-stdin");
+    assertTrue(noPassword.code == Exit.USAGE && noPassword.err.contains("stdin held no password"), noPassword.toString());
+    Run users = otctl(null, "--config", own, "admin", "users", "list", "-o", "yaml");
+    assertEquals(Exit.OK, users.code, users.toString());
+    List<?> listed = (List<?>) yaml(users.out).get("users");
+    assertTrue(listed.stream().anyMatch(u -> "dora".equals(((Map<?, ?>) u).get("username"))), users.toString());
+    Run table = otctl(null, "--config", own, "admin", "users", "list");
+    assertTrue(table.out.startsWith("USERNAME") && table.out.lines().anyMatch(l -> l.startsWith("dora ")), table.toString());
+
+    assertEquals(Exit.OK, otctl(null, "--config", own, "groups", "create", "surveyors").code);
+    Run add = otctl(null, "--config", own, "groups", "add", "surveyors", "dora");
+    assertEquals(Exit.OK, add.code, add.toString());
+    Run nobody = otctl(null, "--config", own, "groups", "add", "surveyors", "nobody-here");
+    assertEquals(Exit.NOT_FOUND, nobody.code, nobody.toString());
+    Run group = otctl(null, "--config", own, "groups", "get", "surveyors", "-o", "yaml");
+    assertEquals(List.of("admin", "dora"), yaml(group.out).get("members"), group.toString());
+    Run member = otctl(null, "--config", own, "admin", "users", "get", "dora");
+    assertTrue(member.out.lines().anyMatch(l -> l.matches("groups: +surveyors")), member.toString());
+    assertEquals(Exit.OK, otctl(null, "--config", own, "projects", "create", "survey").code);
+    assertEquals(Exit.OK, otctl(null, "--config", own, "projects", "grant", "survey", "--group", "surveyors", "--role",
+        "viewer").code);
+
+    Run doraIn = otctl("doras-first-password\n", "--config", dora, "login", "--server", gss, "--username", "dora",
+        "--password-stdin");
+    assertEquals(Exit.OK, doraIn.code, doraIn.toString());
+    Run doraProjects = otctl(null, "--config", dora, "projects", "list");
+    assertTrue(doraProjects.out.lines().anyMatch(l -> l.startsWith("survey ") && l.contains("viewer")), doraProjects.toString());
+    Run notAdmin = otctl(null, "--config", dora, "admin", "users", "list");
+    assertEquals(Exit.AUTH, notAdmin.code, notAdmin.toString());
+    assertEquals(Exit.AUTH, otctl(null, "--config", dora, "admin", "keys", "rotate").code);
+
+    assertEquals(Exit.OK, otctl(null, "--config", own, "admin", "users", "disable", "dora").code);
+    Run disabled = otctl("doras-first-password\n", "--config", dora, "login", "--username", "dora", "--password-stdin");
+    assertEquals(Exit.AUTH, disabled.code, disabled.toString());
+    assertEquals(Exit.OK, otctl(null, "--config", own, "admin", "users", "enable", "dora").code);
+    assertEquals(Exit.OK, otctl("doras-second-password\n", "--config", own, "admin", "users", "set-password", "dora",
+        "--password-stdin").code);
+    assertEquals(Exit.AUTH, otctl("doras-first-password\n", "--config", dora, "login", "--username", "dora",
+        "--password-stdin").code);
+    assertEquals(Exit.OK, otctl("doras-second-password\n", "--config", dora, "login", "--username", "dora",
+        "--password-stdin").code);
+
+    Run rotate = otctl(null, "--config", own, "admin", "keys", "rotate", "-o", "json");
+    assertEquals(Exit.OK, rotate.code, rotate.toString());
+    String kid = new JsonObject(rotate.out).getString("kid");
+    assertTrue(kid != null && !kid.isBlank(), rotate.toString());
+    Run stillIn = otctl(null, "--config", dora, "whoami");
+    assertEquals(Exit.OK, stillIn.code, "a token of the earlier key stays valid: " + stillIn);
+
+    assertEquals(Exit.OK, otctl(null, "--config", own, "groups", "rename", "surveyors", "mappers").code);
+    assertEquals(Exit.OK, otctl(null, "--config", own, "groups", "remove", "mappers", "dora").code);
+    Run rest = otctl(null, "--config", own, "groups", "get", "mappers", "-o", "json");
+    assertEquals(new JsonArray().add("admin"), new JsonObject(rest.out).getJsonArray("members"), rest.toString());
+    assertEquals(Exit.OK, otctl(null, "--config", own, "groups", "delete", "mappers").code);
+    assertEquals(Exit.NOT_FOUND, otctl(null, "--config", own, "groups", "get", "mappers").code);
+    assertEquals(Exit.OK, otctl(null, "--config", own, "admin", "users", "delete", "dora").code);
+    assertEquals(Exit.NOT_FOUND, otctl(null, "--config", own, "admin", "users", "delete", "dora").code);
+  }
+
+  private static Map<?, ?> yaml(String text) throws IOException {
+    return new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readValue(text, Map.class);
+  }
+
+  @Test
+  void theCompletionScriptCompletesCommandsOptionsAndValues() throws Exception {
+    Run script = otctl(null, "completion");
+    assertEquals(Exit.OK, script.code, script.err);
+    Path file = dir.resolve("otctl-completion.bash");
+    Files.writeString(file, script.out);
+    assertEquals("list get create disable enable set-password delete", completions(file, "otctl admin users "));
+    assertEquals("groups", completions(file, "otctl gr"));
+    assertEquals("table json yaml", completions(file, "otctl sessions list -o "));
+    assertEquals("--role", completions(file, "otctl projects grant p --ro"));
+  }
+
+  /** What bash completes {@code line} to with the script sourced, as the shell calls it at a TAB. */
+  private static String completions(Path script, String line) throws Exception {
+    String program = "source \"$1\" 2>/dev/null; read -ra COMP_WORDS <<< \"$2\"; [[ \"$2\" == *' ' ]] && COMP_WORDS+=('');"
+        + " COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); COMP_LINE=\"$2\"; COMP_POINT=${#2};"
+        + " _complete_otctl 2>/dev/null; echo \"${COMPREPLY[*]}\"";
+    Process p = new ProcessBuilder("bash", "-c", program, "complete", script.toString(), line).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "bash did not end");
+    return out;
+  }
+
+  @Test
   void helpNamesTheExitCodes() throws Exception {
     Run help = otctl(null, "--help");
     assertEquals(Exit.OK, help.code, help.toString());
@@ -378,47 +476,13 @@ class OtctlTest {
     }
   }
 
-  record Run(int code, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
   /** otctl as a process of its own, with HOME in the test's directory; stdin as given (else empty). */
   private Run otctl(String stdin, String... args) throws Exception {
-    ProcessBuilder pb = process(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    try (var in = p.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("otctl " + String.join(" ", args) + " did not end within 120 s");
-    }
-    return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    return OtctlProcess.run(dir, stdin, args);
   }
 
-  /** otctl as bin/otctl starts it, with HOME in the test's directory. */
   private static ProcessBuilder process(List<String> args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", runtimeClasspath(), Otctl.class.getName()));
-    command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command);
-    pb.environment().put("HOME", dir.resolve("home").toString());
-    pb.environment().remove("OTCTL_CONFIG");
-    return pb;
-  }
-
-  /** otctl's classes and its runtime dependencies only, as bin/otctl runs it (written by the build). */
-  private static String runtimeClasspath() throws IOException {
-    String deps = Files.readString(Path.of(System.getProperty("otctl.classpath.file"))).strip();
-    return System.getProperty("otctl.classes") + (deps.isEmpty() ? "" : java.io.File.pathSeparator + deps);
+    return OtctlProcess.builder(dir, args);
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
