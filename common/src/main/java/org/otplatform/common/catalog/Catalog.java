@@ -112,7 +112,7 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (services == null || services.isEmpty()) {
       problems.add(where + ": 'services' must be a non-empty array");
       return new SessionType(name, maxOpen, specs, Duration.ofSeconds(60), SessionType.DEFAULT_IDLE_TIMEOUT, Map.of(),
-          null, null, null);
+          null, null, null, 0);
     }
     Set<String> names = new HashSet<>();
     for (int i = 0; i < services.size(); i++) {
@@ -156,9 +156,27 @@ public record Catalog(String defaultType, Map<String, SessionType> types) {
     if (defaultProfile != null && !profiles.containsKey(defaultProfile)) {
       problems.add(where + ": defaultProfile '" + defaultProfile + "' is not one of its profiles");
     }
+    Storage storage = Storage.parse(json, where, problems);
+    int warm = warm(json, where, problems);
+    if (storage != null && (warm > 0 || profiles.values().stream().anyMatch(p -> p.warm() != null && p.warm() > 0))) {
+      problems.add(where + ": warm instances cannot be kept for a type with storage (each mounts its project's "
+          + "volume, known only at the open)");
+    }
     return new SessionType(name, maxOpen, List.copyOf(specs), openTimeout, Duration.ofSeconds(Math.max(idle, 0)),
-        profiles, defaultProfile, Storage.parse(json, where, problems), Pools.parse(json.getValue("pool"), where,
-        problems));
+        profiles, defaultProfile, storage, Pools.parse(json.getValue("pool"), where, problems), warm);
+  }
+
+  /** The most warm instances of one service a catalog may ask an LSS to keep. */
+  public static final int MAX_WARM = 32;
+
+  /** {@code warm}: 0 (none, the default) to {@link #MAX_WARM}. */
+  static int warm(JsonObject json, String at, List<String> problems) {
+    int warm = integer(json, "warm", 0, at, problems);
+    if (warm < 0 || warm > MAX_WARM) {
+      problems.add(at + ": warm must be between 0 and " + MAX_WARM + ", got " + warm);
+      return 0;
+    }
+    return warm;
   }
 
   private static ServiceSpec parseService(String name, JsonObject s, String at, List<String> problems) {

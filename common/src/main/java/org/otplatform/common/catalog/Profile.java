@@ -14,9 +14,11 @@ import java.util.Set;
  * @param env extra environment, over the service's own
  * @param groups who may pick it: members of these groups (admins always); empty: everyone
  * @param pool the LSS pool its sessions need ({@code pool}), over the type's; null: the type's
+ * @param warm how many ready instances of each of its services an LSS keeps for it ({@code warm});
+ *     null: the type's for its default profile, else none
  */
 public record Profile(String name, String description, ServiceSpec.Resources resources, Placement placement,
-    Map<String, String> env, Set<String> groups, String pool) {
+    Map<String, String> env, Set<String> groups, String pool, Integer warm) {
 
   public Profile {
     env = Map.copyOf(env);

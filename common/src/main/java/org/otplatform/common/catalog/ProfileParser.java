@@ -13,7 +13,7 @@ import java.util.Set;
 /** Reads a session type's {@code profiles}; every problem is named with its profile and field. */
 final class ProfileParser {
   private static final Set<String> FIELDS = Set.of("description", "resources", "nodeSelector", "tolerations",
-      "affinity", "imagePullSecrets", "env", "groups", "pool");
+      "affinity", "imagePullSecrets", "env", "groups", "pool", "warm");
   private static final Set<String> OPERATORS = Set.of("Equal", "Exists");
   private static final Set<String> EFFECTS = Set.of("NoSchedule", "PreferNoSchedule", "NoExecute");
   private static final Set<String> AFFINITIES = Set.of("nodeAffinity", "podAffinity", "podAntiAffinity");
@@ -67,8 +67,12 @@ final class ProfileParser {
         list(p, "imagePullSecrets", at, problems, DNS_NAME));
     Map<String, String> env = strings(p, "env", at, problems, "[A-Za-z_][A-Za-z0-9_]*", ".*");
     Set<String> groups = new HashSet<>(list(p, "groups", at, problems, ".{1,64}"));
+    Integer warm = null;
+    if (p.containsKey("warm")) {
+      warm = Catalog.warm(p, at, problems);
+    }
     return new Profile(name, (String) description, resources, placement, env, groups,
-        Pools.parse(p.getValue("pool"), at, problems));
+        Pools.parse(p.getValue("pool"), at, problems), warm);
   }
 
   private static Map<String, String> strings(JsonObject p, String field, String at, List<String> problems,

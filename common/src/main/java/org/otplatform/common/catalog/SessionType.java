@@ -21,9 +21,13 @@ import java.util.Optional;
  * @param storage the volume each project keeps for this type's sessions ({@code storage}); null: none
  * @param pool the LSS pool its sessions need ({@code pool}, default {@link Pools#DEFAULT}); a
  *     profile may name another
+ * @param warm how many ready, unassigned instances of each service an LSS of its pool keeps, so
+ *     that an open need not wait for a start ({@code warm}, default 0); for the default profile
+ *     when the type has profiles (each may set its own)
  */
 public record SessionType(String name, int maxOpenPerProject, List<ServiceSpec> services, Duration openTimeout,
-    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile, Storage storage, String pool) {
+    Duration idleTimeout, Map<String, Profile> profiles, String defaultProfile, Storage storage, String pool,
+    int warm) {
 
   public SessionType {
     services = List.copyOf(services);
@@ -34,6 +38,36 @@ public record SessionType(String name, int maxOpenPerProject, List<ServiceSpec> 
   /** The pool a session under {@code profileName} (null: the default profile) needs: the profile's, else the type's. */
   public String poolFor(String profileName) {
     return profile(profileName).map(Profile::pool).orElse(pool);
+  }
+
+  /** How many warm instances a session under {@code profileName} (null: the default profile) has kept for it. */
+  public int warmFor(String profileName) {
+    Optional<Profile> chosen = profile(profileName);
+    if (chosen.isEmpty()) {
+      return profiles.isEmpty() ? warm : 0;
+    }
+    Profile p = chosen.get();
+    return p.warm() != null ? p.warm() : p.name().equals(defaultProfile) ? warm : 0;
+  }
+
+  /**
+   * The profiles (a null key: the type without profiles) whose sessions have warm instances kept,
+   * with how many of each service.
+   */
+  public Map<String, Integer> warmProfiles() {
+    Map<String, Integer> result = new java.util.LinkedHashMap<>();
+    if (profiles.isEmpty()) {
+      if (warm > 0) {
+        result.put(null, warm);
+      }
+      return result;
+    }
+    profiles.keySet().forEach(p -> {
+      if (warmFor(p) > 0) {
+        result.put(p, warmFor(p));
+      }
+    });
+    return result;
   }
 
   /** The idle timeout of a type that does not set one. */

@@ -130,6 +130,39 @@ class CatalogTest {
   }
 
   @Test
+  void warmInstancesAreKeptPerTypeAndProfileButNeverForStorage() {
+    Catalog catalog = Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {
+          "t": {"warm": 2, "profiles": {"std": {}, "big": {"warm": 1}, "rare": {}},
+                "services": [{"name": "a", "image": "x:1"}]},
+          "u": {"warm": 3, "services": [{"name": "a", "image": "x:1"}]},
+          "v": {"services": [{"name": "a", "image": "x:1"}]}}}"""), "test");
+    SessionType t = catalog.type("t").orElseThrow();
+    assertEquals(2, t.warmFor(null), "the default profile, std, has the type's");
+    assertEquals(2, t.warmFor("std"));
+    assertEquals(1, t.warmFor("big"));
+    assertEquals(0, t.warmFor("rare"), "another profile has none unless it says so");
+    assertEquals(java.util.Map.of("std", 2, "big", 1), t.warmProfiles());
+    java.util.Map<String, Integer> plain = new java.util.HashMap<>();
+    plain.put(null, 3);
+    assertEquals(plain, catalog.type("u").orElseThrow().warmProfiles());
+    assertTrue(catalog.type("v").orElseThrow().warmProfiles().isEmpty());
+
+    ConfigException e = assertThrows(ConfigException.class, () -> Catalog.parse(new JsonObject("""
+        {"defaultType": "t", "types": {
+          "t": {"warm": 99, "services": [{"name": "a", "image": "x:1"}]},
+          "u": {"profiles": {"p": {"warm": "many"}}, "services": [{"name": "a", "image": "x:1"}]},
+          "w": {"storage": {"mountPath": "/data"}, "profiles": {"p": {"warm": 1}},
+                "services": [{"name": "a", "image": "x:1"}]}}}"""), "test"));
+    String m = e.getMessage();
+    for (String expected : List.of("type 't': warm must be between 0 and " + Catalog.MAX_WARM + ", got 99",
+        "profile 'p': warm must be an integer, got many",
+        "type 'w': warm instances cannot be kept for a type with storage")) {
+      assertTrue(m.contains(expected), "missing '" + expected + "' in: " + m);
+    }
+  }
+
+  @Test
   void aPodMayWaitOutItsSchedulingGraceBeforeTheOpenTimesOut() {
     Catalog catalog = Catalog.parse(new JsonObject("""
         {"defaultType": "pods", "types": {

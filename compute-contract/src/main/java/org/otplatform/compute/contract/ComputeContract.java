@@ -12,6 +12,13 @@ import java.util.OptionalInt;
  * 200 once it can serve, and serves the relay on the WebSocket {@link #WEBSOCKET_PATH}. With
  * {@link #TLS_CERT}, {@link #TLS_KEY} and {@link #TLS_CA} set it serves TLS and admits only callers
  * with a certificate of that CA. A local service whose {@link #PARENT_PID} is gone exits.
+ *
+ * <p><b>Warm instances.</b> An LSS may start a service before any session wants it: without
+ * {@link #SESSION_ID}, with {@link #ASSIGN_TOKEN} instead. Such an instance listens and is ready, but
+ * refuses the relay's WebSocket (503) until the LSS assigns it to a session: {@code POST}
+ * {@link #ASSIGN_PATH} with {@code Authorization: Bearer <token>} and {@code {"sessionId": ...}}
+ * (200; the same session again is 200 too, another one 409, a wrong token 401; with TLS on, only a
+ * certificate named in {@link PeerNames#ASSIGNERS} may ask). The assignment is once and for good.
  */
 public final class ComputeContract {
   /** The session the service belongs to. */
@@ -29,6 +36,14 @@ public final class ComputeContract {
    * {@code storage}): a mounted volume in a cluster, a directory of the LSS's in local mode.
    */
   public static final String STORAGE_DIR = "OT_STORAGE_DIR";
+  /**
+   * A warm instance's secret, given instead of {@link #SESSION_ID}: who presents it may assign the
+   * instance to a session (the LSS that started it, or another of its pool that reads the pod).
+   */
+  public static final String ASSIGN_TOKEN = "OT_ASSIGN_TOKEN";
+  /** Where a warm instance is assigned to its session. */
+  public static final String ASSIGN_PATH = "/assign";
+
   /** PEM files of the service's certificate, its key, and the platform CA. */
   public static final String TLS_CERT = "OT_TLS_CERT";
   public static final String TLS_KEY = "OT_TLS_KEY";

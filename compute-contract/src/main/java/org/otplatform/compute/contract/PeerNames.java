@@ -28,6 +28,8 @@ public final class PeerNames {
   public static final Set<String> PLATFORM = Set.of("gss", "auth", "lss", "relay", "logger", "embedded");
   /** Who may open a compute service's WebSocket: the relay (and embedded mode's certificate, which the relay uses). */
   public static final Set<String> RELAY = Set.of("relay", "embedded");
+  /** Who may assign a warm compute instance to a session: an LSS (and embedded mode's certificate). */
+  public static final Set<String> ASSIGNERS = Set.of("lss", "embedded");
   /** The name compute services' certificates carry: no platform identity. */
   public static final String COMPUTE = "compute";
 

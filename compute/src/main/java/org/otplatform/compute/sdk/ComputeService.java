@@ -36,13 +36,21 @@ import org.otplatform.compute.contract.ComputeContract;
  *
  * <p>Once listening it prints {@link ComputeContract#listeningLine} on a line of its own, so a
  * local spawner can use port 0 without races.
+ *
+ * <p>Started warm ({@code OT_ASSIGN_TOKEN} instead of {@code OT_SESSION_ID}) it is ready at once but
+ * serves the relay only once the LSS has assigned it to a session ({@code POST /assign}, see
+ * {@link ComputeContract}); {@link #onAssigned} hooks run then, before the LSS is answered.
  */
 public final class ComputeService implements ServiceContext {
   /** The line prefix announcing the bound port on stdout. */
   private static final Logger LOG = LoggerFactory.getLogger(ComputeService.class);
 
   private final String serviceName;
-  private final String sessionId;
+  /** Null while a warm instance waits for its session. */
+  private volatile String sessionId;
+  /** A warm instance's assignment secret; null when started for a session. */
+  private final String assignToken;
+  private final java.util.List<java.util.function.Consumer<String>> assignedHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Action> actions = new LinkedHashMap<>();
   private final Set<ServerWebSocket> sockets = new CopyOnWriteArraySet<>();
   private final ComputeTls tls;
@@ -59,7 +67,16 @@ public final class ComputeService implements ServiceContext {
 
   private ComputeService(String defaultName, Map<String, String> env) {
     this.serviceName = env.getOrDefault(ComputeContract.SERVICE_NAME, defaultName);
-    this.sessionId = env.getOrDefault(ComputeContract.SESSION_ID, "none");
+    String token = env.get(ComputeContract.ASSIGN_TOKEN);
+    this.assignToken = token == null || token.isBlank() ? null : token.strip();
+    if (assignToken != null && env.get(ComputeContract.SESSION_ID) != null) {
+      throw new IllegalArgumentException(ComputeContract.SESSION_ID + " and " + ComputeContract.ASSIGN_TOKEN
+          + " exclude each other: an instance is started for a session or warm");
+    }
+    if (assignToken != null && assignToken.length() < 16) {
+      throw new IllegalArgumentException(ComputeContract.ASSIGN_TOKEN + " must be at least 16 characters");
+    }
+    this.sessionId = assignToken != null ? null : env.getOrDefault(ComputeContract.SESSION_ID, "none");
     this.tls = new ComputeTls(env);
     this.runner = ActionRunner.from(env);
     this.idleTimeout = Duration.ofSeconds(ActionRunner.positive(env, "OT_COMPUTE_IDLE_TIMEOUT_SECONDS", 120));
@@ -67,7 +84,7 @@ public final class ComputeService implements ServiceContext {
     this.port = port(env.getOrDefault(ComputeContract.PORT, "0"));
     this.env = Map.copyOf(env);
     this.tracing = new ComputeTracing(ComputeTracing.fromEnvironment(env, serviceName, sessionId), serviceName,
-        sessionId);
+        this::sessionId);
     action(new Action("ping", "answers pong: checks the path to the service", new JsonObject(),
         (p, c) -> new JsonObject().put("pong", true).put("time", Instant.now().toString())));
     action(new Action("describe", "lists this service's actions and their payloads", new JsonObject(),
@@ -114,7 +131,17 @@ public final class ComputeService implements ServiceContext {
    * (a service with an OpenTelemetry of its own, or a test's).
    */
   public ComputeService openTelemetry(io.opentelemetry.api.OpenTelemetry otel) {
-    this.tracing = new ComputeTracing(otel, serviceName, sessionId);
+    this.tracing = new ComputeTracing(otel, serviceName, this::sessionId);
+    return this;
+  }
+
+  /**
+   * Runs {@code hook} with the session id when a warm instance is assigned (on a worker thread,
+   * before the LSS is answered: per-session setup goes here); never for an instance started for a
+   * session. A hook that throws fails the assignment, and the LSS starts another instance.
+   */
+  public ComputeService onAssigned(java.util.function.Consumer<String> hook) {
+    assignedHooks.add(hook);
     return this;
   }
 
@@ -128,6 +155,7 @@ public final class ComputeService implements ServiceContext {
     return this;
   }
 
+  /** The session; null while a warm instance waits to be assigned (no action runs before). */
   @Override
   public String sessionId() {
     return sessionId;
@@ -151,6 +179,8 @@ public final class ComputeService implements ServiceContext {
     router.get(ComputeContract.LIVE_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get(ComputeContract.READY_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/describe").handler(ctx -> ctx.json(describe()));
+    router.post(ComputeContract.ASSIGN_PATH).handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(4096))
+        .handler(this::assign);
     return vertx.createHttpServer(tls.apply(new HttpServerOptions().setHost(host).setPort(port)
             // A connection silent this long is closed (one that never sent its request, a relay
             // gone without closing); the relay's connection is pinged well within it.
@@ -159,6 +189,10 @@ public final class ComputeService implements ServiceContext {
         .webSocketHandshakeHandler(hs -> {
           if (!hs.path().equals(ComputeContract.WEBSOCKET_PATH)) {
             hs.reject(404);
+          } else if (sessionId == null) {
+            LOG.warn("{}: WebSocket from {} refused: this warm instance has no session yet", serviceName,
+                hs.remoteAddress());
+            hs.reject(503);
           } else if (!tls.admits(hs)) {
             LOG.warn("{}: WebSocket from {} refused: no certificate of the platform CA", serviceName,
                 hs.remoteAddress());
@@ -181,7 +215,8 @@ public final class ComputeService implements ServiceContext {
   public void run() {
     try {
       int bound = start(bindHost, port).toCompletionStage().toCompletableFuture().get();
-      LOG.info("{} for session {} listening on {}:{}", serviceName, sessionId, bindHost, bound);
+      LOG.info("{} {} listening on {}:{}", serviceName, sessionId == null ? "(warm, no session yet)"
+          : "for session " + sessionId, bindHost, bound);
       System.out.println(ComputeContract.listeningLine(bound));
       System.out.flush();
     } catch (Exception e) {
@@ -215,6 +250,63 @@ public final class ComputeService implements ServiceContext {
     runner.shutdown(); // running actions are interrupted
     tracing.shutdown();
     return vertx == null ? Future.succeededFuture() : vertx.close();
+  }
+
+  /** {@code POST /assign}: a warm instance learns its session, once (see {@link ComputeContract}). */
+  private void assign(io.vertx.ext.web.RoutingContext ctx) {
+    if (assignToken == null) {
+      refuse(ctx, 404, "not_warm", "this instance was started for session " + sessionId);
+      return;
+    }
+    if (!tls.admitsAssigner(ctx.request())) {
+      LOG.warn("{}: assignment from {} refused: not an LSS's certificate", serviceName, ctx.request().remoteAddress());
+      refuse(ctx, 403, "forbidden", "only an LSS may assign this instance");
+      return;
+    }
+    String auth = ctx.request().getHeader("authorization");
+    if (auth == null || !auth.startsWith("Bearer ") || !java.security.MessageDigest.isEqual(
+        auth.substring(7).strip().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        assignToken.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      LOG.warn("{}: assignment from {} refused: wrong token", serviceName, ctx.request().remoteAddress());
+      refuse(ctx, 401, "unauthorized", "a wrong or missing assignment token");
+      return;
+    }
+    Object id;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      id = body == null ? null : body.getValue("sessionId");
+    } catch (RuntimeException e) {
+      id = null;
+    }
+    if (!(id instanceof String session) || !session.matches("[A-Za-z0-9._-]{1,128}")) {
+      refuse(ctx, 400, "bad_request", "the body must be {\"sessionId\": \"...\"} (1-128 of A-Z a-z 0-9 . _ -)");
+      return;
+    }
+    String current = sessionId;
+    if (current != null) {
+      if (current.equals(session)) {
+        ctx.json(new JsonObject().put("sessionId", session).put("service", serviceName));
+      } else {
+        refuse(ctx, 409, "assigned", "this instance serves another session already");
+      }
+      return;
+    }
+    sessionId = session; // before the hooks: a second assignment while they run is refused
+    vertx.executeBlocking(() -> {
+      assignedHooks.forEach(h -> h.accept(session));
+      return null;
+    }, false).onSuccess(v -> {
+      LOG.info("{} assigned to session {}", serviceName, session);
+      ctx.json(new JsonObject().put("sessionId", session).put("service", serviceName));
+    }).onFailure(e -> {
+      LOG.error("{}: setting up session {} failed; this instance cannot serve it", serviceName, session, e);
+      refuse(ctx, 500, "assign_failed", "setting up the session failed: " + e.getMessage());
+    });
+  }
+
+  private static void refuse(io.vertx.ext.web.RoutingContext ctx, int status, String code, String message) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", code).put("message", message).encode());
   }
 
   private void serve(ServerWebSocket ws) {

@@ -49,6 +49,18 @@ final class ComputeTls {
         .setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
   }
 
+  /** Whether the caller may assign a warm instance: anyone without TLS (the token decides), else an LSS's certificate. */
+  boolean admitsAssigner(io.vertx.core.http.HttpServerRequest request) {
+    if (!enabled()) {
+      return true;
+    }
+    try {
+      return request.isSSL() && PeerNames.admits(request.connection().peerCertificates(), PeerNames.ASSIGNERS);
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
+    }
+  }
+
   /** Whether the caller may open the relay's WebSocket: always without TLS, else with a verified certificate of the relay. */
   boolean admits(ServerWebSocketHandshake handshake) {
     if (!enabled()) {

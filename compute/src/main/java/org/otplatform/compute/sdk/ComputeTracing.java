@@ -57,9 +57,10 @@ final class ComputeTracing {
   private final OpenTelemetry otel;
   private final Tracer tracer;
   private final String serviceName;
-  private final String sessionId;
+  /** The session, read at each span: a warm instance learns it after it started. */
+  private final java.util.function.Supplier<String> sessionId;
 
-  ComputeTracing(OpenTelemetry otel, String serviceName, String sessionId) {
+  ComputeTracing(OpenTelemetry otel, String serviceName, java.util.function.Supplier<String> sessionId) {
     this.otel = otel;
     this.tracer = otel.getTracer("org.otplatform.compute");
     this.serviceName = serviceName;
@@ -90,9 +91,10 @@ final class ComputeTracing {
       throw new IllegalArgumentException("OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL like "
           + "http://otel-collector:4318, got '" + endpoint + "'");
     }
-    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
-        AttributeKey.stringKey("service.name"), "ot-compute-" + serviceName,
-        SESSION_ID, sessionId)));
+    // A warm instance has no session yet: its spans carry it, its resource does not.
+    Resource resource = Resource.getDefault().merge(Resource.create(sessionId == null
+        ? Attributes.of(AttributeKey.stringKey("service.name"), "ot-compute-" + serviceName)
+        : Attributes.of(AttributeKey.stringKey("service.name"), "ot-compute-" + serviceName, SESSION_ID, sessionId)));
     return OpenTelemetrySdk.builder()
         .setTracerProvider(SdkTracerProvider.builder()
             .setResource(resource)
@@ -123,7 +125,7 @@ final class ComputeTracing {
     tracer.spanBuilder("initialize " + serviceName)
         .setParent(parent)
         .setSpanKind(SpanKind.INTERNAL)
-        .setAttribute(SESSION_ID, sessionId)
+        .setAttribute(SESSION_ID, sessionId.get())
         .setStartTimestamp(began)
         .startSpan()
         .end(listening);
@@ -141,7 +143,7 @@ final class ComputeTracing {
         .setAttribute(RPC_SYSTEM, "ot-compute")
         .setAttribute(RPC_SERVICE, serviceName)
         .setAttribute(RPC_METHOD, action)
-        .setAttribute(SESSION_ID, sessionId)
+        .setAttribute(SESSION_ID, sessionId.get())
         .startSpan();
   }
 
