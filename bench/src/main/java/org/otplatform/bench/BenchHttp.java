@@ -70,6 +70,12 @@ final class BenchHttp {
     }
   }
 
+  /** A GET's body as text (a Prometheus page, say). */
+  static String text(String url) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
   /** A POST of JSON; the response body. */
   static String post(String url, String token, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))

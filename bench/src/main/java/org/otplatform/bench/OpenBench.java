@@ -56,6 +56,7 @@ public final class OpenBench {
   static List<Row> measure(BenchSuite.Context context) throws Exception {
     List<Row> rows = new ArrayList<>(kubernetes(context.brokerLib(), false, context.size()).rows("open, kubernetes"));
     rows.addAll(local(context.brokerLib(), context.size()));
+    rows.addAll(warmLocal(context.brokerLib(), context.size()));
     return rows;
   }
 
@@ -246,6 +247,94 @@ public final class OpenBench {
   }
 
   /**
+   * Opens of a type whose service the LSS keeps {@code warm: 2} of, beside cold opens of the same
+   * service (another type) on the same platform: one at a time, each with the pool full (as an open
+   * finds it when opens are not back to back), and sustained by two clients, with the share of
+   * those that found a warm process.
+   */
+  static List<Row> warmLocal(Path brokerLib, Size size) throws Exception {
+    String service = "{\"name\": \"echo\", \"command\": [\"${java}\", \"-Xmx128m\", \"-XX:TieredStopAtLevel=1\", "
+        + "\"-cp\", \"${classpath}\", \"org.otplatform.compute.echo.EchoService\"]}";
+    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
+    // The cold type's service differs (its env): a warm process serves any type of the very same service.
+    String coldService = service.replace("{\"name\": \"echo\",", "{\"name\": \"echo\", \"env\": {\"OT_BENCH\": \"cold\"},");
+    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [" + coldService
+        + "]}, \"bench-warm\": {\"maxOpenPerProject\": 1000, \"warm\": 2, \"services\": [" + service + "]}}}");
+    catalog.toFile().deleteOnExit();
+    int clients = 2;
+    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
+    try (Platform p = Platform.start(brokerLib, Map.of("OT_CATALOG", catalog.toString()))) {
+      String metrics = p.embedded().url(p.embedded().ports().lss()) + "/metrics";
+      for (int i = 0; i < size.count("OT_BENCH_WARMUP", 3, 1); i++) {
+        awaitWarm(metrics, 2);
+        p.openOnce("bench-warm");
+        p.openOnce("bench");
+      }
+      List<Double> warm = new ArrayList<>();
+      List<Double> cold = new ArrayList<>();
+      List<Double> rate = new ArrayList<>();
+      List<Double> coldRate = new ArrayList<>();
+      List<Double> share = new ArrayList<>();
+      for (int run = 0; run < size.runs(3); run++) {
+        List<Double> warmOpens = new ArrayList<>();
+        List<Double> coldOpens = new ArrayList<>();
+        for (int i = 0; i < size.count("OT_BENCH_WARM_OPENS", 10, 1); i++) {
+          awaitWarm(metrics, 2);
+          warmOpens.add(p.openOnce("bench-warm"));
+          awaitWarm(metrics, 2);
+          coldOpens.add(p.openOnce("bench"));
+        }
+        warm.add(Stats.of(warmOpens).p50());
+        cold.add(Stats.of(coldOpens).p50());
+        awaitWarm(metrics, 2);
+        double[] before = starts(metrics);
+        rate.add(sustained(clients, seconds, () -> p.openOnce("bench-warm")));
+        double[] after = starts(metrics);
+        double total = (after[0] - before[0]) + (after[1] - before[1]);
+        share.add(total == 0 ? 0 : 100 * (after[0] - before[0]) / total);
+        awaitWarm(metrics, 2);
+        coldRate.add(sustained(clients, seconds, () -> p.openOnce("bench")));
+      }
+      String section = "open, local, warm: 2";
+      return List.of(
+          new Row(section, "request -> READY, a warm process ready, p50", "ms", warm,
+              "a cold open of the same service, same platform", cold),
+          new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
+              "cold opens of the same service, " + clients + " clients", coldRate),
+          Row.of(section, "of those sustained opens, served by a warm process", "%", share));
+    }
+  }
+
+  /** Waits until the LSS has {@code n} warm processes ready (its {@code ot_lss_warm_ready}). */
+  private static void awaitWarm(String metrics, int n) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (metric(BenchHttp.text(metrics), "ot_lss_warm_ready", null) < n) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the LSS did not get " + n + " warm processes ready within 60 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** {@code ot_lss_service_starts_total} with warm="true", and with warm="false", now. */
+  private static double[] starts(String metrics) throws Exception {
+    String text = BenchHttp.text(metrics);
+    return new double[] {metric(text, "ot_lss_service_starts_total", "warm=\"true\""),
+        metric(text, "ot_lss_service_starts_total", "warm=\"false\"")};
+  }
+
+  /** The sum of a family's samples in Prometheus text whose labels contain {@code label} (null: all). */
+  private static double metric(String text, String family, String label) {
+    double sum = 0;
+    for (String line : text.split("\n")) {
+      if (line.startsWith(family + "{") && (label == null || line.contains(label))) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
+  }
+
+  /**
    * The command on a class-data archive of its own (written by one run first, as the LSS's first
    * process of a kind writes it), or the command as it is when none can be made.
    */
@@ -358,6 +447,10 @@ public final class OpenBench {
       return OpenBench.openOnce(gss, token);
     }
 
+    double openOnce(String type) throws Exception {
+      return OpenBench.openOnce(gss, token, type);
+    }
+
     @Override
     public void close() {
       embedded.close();
@@ -366,9 +459,13 @@ public final class OpenBench {
 
   /** One open: POST, then the session's SSE stream until SessionReady; closed after. The ms to READY. */
   static double openOnce(String gss, String token) throws Exception {
+    return openOnce(gss, token, "bench");
+  }
+
+  static double openOnce(String gss, String token, String type) throws Exception {
     long t0 = System.nanoTime();
     String id = new JsonObject(BenchHttp.post(gss + "/api/v1/sessions", token,
-        "{\"project\":\"bench\",\"type\":\"bench\"}")).getString("id");
+        new JsonObject().put("project", "bench").put("type", type).encode())).getString("id");
     awaitEvent(gss + "/api/v1/sessions/" + id + "/events", token, "SessionReady");
     double ms = (System.nanoTime() - t0) / 1e6;
     BenchHttp.delete(gss + "/api/v1/sessions/" + id, token);

@@ -9,6 +9,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import java.util.HashMap;
+import java.util.Map;
+import org.otplatform.common.catalog.ServiceSpec;
 import org.otplatform.common.events.LssClaimGranted;
 import org.otplatform.common.events.LssDrainRequested;
 import org.otplatform.common.events.LssHeartbeat;
@@ -26,6 +29,7 @@ import org.otplatform.common.service.Dependencies;
 import org.otplatform.common.service.DependencyException;
 import org.otplatform.common.service.ServiceLauncher;
 import org.otplatform.common.service.ServiceVerticle;
+import org.otplatform.common.tracing.Traces;
 import org.otplatform.lss.k8s.KubernetesSpawner;
 import org.otplatform.lss.k8s.PodModel;
 import org.otplatform.lss.local.LocalProcessSpawner;
@@ -69,6 +73,10 @@ public final class LssVerticle extends ServiceVerticle {
         .register(ServiceLauncher.meterRegistry(vertx));
     Gauge.builder("ot_lss_capacity", supervisor, SessionSupervisor::capacity)
         .description("Sessions this LSS takes at most (OT_LSS_CAPACITY)")
+        .tag("pool", config.pool())
+        .register(ServiceLauncher.meterRegistry(vertx));
+    Gauge.builder("ot_lss_warm_ready", spawner, Spawner::warmReady)
+        .description("Warm compute instances ready for a session's claim")
         .tag("pool", config.pool())
         .register(ServiceLauncher.meterRegistry(vertx));
     DeadLetters deadLetters = new DeadLetters(publisher, ServiceLauncher.meterRegistry(vertx), "lss", lssId,
@@ -117,6 +125,7 @@ public final class LssVerticle extends ServiceVerticle {
     return Dependencies.awaitKafka(vertx, config.common(), config.common().startupTimeout())
         .compose(v -> spawner.watch().recover(e -> Future.failedFuture(new DependencyException(
             "cannot watch pods in namespace " + config.namespace() + ": " + e.getMessage(), e))))
+        .onSuccess(v -> keepWarm(spawner))
         // The registry first: an open taken is answered there (the claim granted), so it must be read.
         .compose(v -> registry.start())
         .compose(v -> registry.assignment())
@@ -127,6 +136,30 @@ public final class LssVerticle extends ServiceVerticle {
           heartbeat.run();
           every(config.heartbeat(), heartbeat);
         });
+  }
+
+  /**
+   * The warm instances the catalog asks this LSS's pool to keep: for each type and profile of the
+   * pool with {@code warm}, that many of each of its services (the largest count where two ask for
+   * the same service). With a collector, they export to it as started ones do.
+   */
+  private void keepWarm(Spawner spawner) {
+    Map<ServiceSpec, Integer> counts = new HashMap<>();
+    config.catalog().types().values().forEach(type -> type.warmProfiles().forEach((profile, n) -> {
+      if (type.poolFor(profile).equals(config.pool())) {
+        type.servicesFor(profile).forEach(spec -> counts.merge(spec, n, Math::max));
+      }
+    }));
+    if (counts.isEmpty()) {
+      return;
+    }
+    if (config.mode() == LssConfig.Mode.KUBERNETES) {
+      LOG.warn("the catalog asks for warm instances, which this LSS keeps only in local mode: opens start their pods");
+      return;
+    }
+    Map<String, String> env = new HashMap<>(Traces.environment(vertx));
+    env.keySet().removeIf(k -> k.startsWith("TRACE")); // no trace to continue: a warm start belongs to none
+    spawner.keepWarm(counts, env);
   }
 
   /**

@@ -58,7 +58,8 @@ public final class SharedPlatform implements BeforeAllCallback {
    * must give up on after 3 s; {@code crashy}: an echo service that can be told to exit, with
    * one restart allowed; {@code idle}: an echo session closed after 3 s without activity;
    * {@code broken}: a service that says why on stderr and exits with code 3 before it listens;
-   * {@code notes}: an echo service with a volume per project (its {@code note} action); and on
+   * {@code notes}: an echo service with a volume per project (its {@code note} action); {@code warm}:
+   * an echo service of which the LSS keeps one warm process; and on
    * {@code kriging} two profiles, {@code standard} (the default, as listed) and {@code debug}
    * (its compute log at DEBUG).
    */
@@ -80,6 +81,10 @@ public final class SharedPlatform implements BeforeAllCallback {
               .getJsonArray("services").getJsonObject(0).copy())));
       catalog.getJsonObject("types").put("notes", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 2)
           .put("storage", new io.vertx.core.json.JsonObject())
+          .put("services", new io.vertx.core.json.JsonArray().add(catalog.getJsonObject("types").getJsonObject("echo")
+              .getJsonArray("services").getJsonObject(0).copy())));
+      catalog.getJsonObject("types").put("warm", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)
+          .put("warm", 1)
           .put("services", new io.vertx.core.json.JsonArray().add(catalog.getJsonObject("types").getJsonObject("echo")
               .getJsonArray("services").getJsonObject(0).copy())));
       catalog.getJsonObject("types").put("crashy", new io.vertx.core.json.JsonObject().put("maxOpenPerProject", 5)

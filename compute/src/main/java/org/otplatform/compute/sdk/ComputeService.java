@@ -225,7 +225,7 @@ public final class ComputeService implements ServiceContext {
     }
     exitWithParent(System.getenv(ComputeContract.PARENT_PID));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("{} for session {} stopping", serviceName, sessionId);
+      LOG.info("{} {} stopping", serviceName, sessionId == null ? "(warm, never assigned)" : "for session " + sessionId);
       stop();
     }));
   }

@@ -59,6 +59,7 @@ public final class LocalProcessSpawner implements Spawner {
   /** Processes launched and not yet ready (or failed), by session. */
   private final Map<String, Set<Process>> starting = new ConcurrentHashMap<>();
   private long spoolSweeps = -1;
+  private final WarmProcesses warm;
 
   public LocalProcessSpawner(Vertx vertx, String classpath, String host) {
     this(vertx, classpath, host, TlsSettings.OFF, null, OutputSpool.temporary());
@@ -88,6 +89,7 @@ public final class LocalProcessSpawner implements Spawner {
     this.spool = spool;
     this.storage = new ProjectDirectories(storageDir);
     this.probeClient = vertx.createHttpClient(tls.client(new HttpClientOptions().setConnectTimeout(1_000)));
+    this.warm = new WarmProcesses(vertx, this);
   }
 
   /** Ships what an earlier run left in the spool, and from now on deletes what is shipped. */
@@ -110,24 +112,75 @@ public final class LocalProcessSpawner implements Spawner {
   @Override
   public Future<RunningService> start(String sessionId, ServiceSpec spec, int attempt, ExitListener onExit) {
     Context context = vertx.getOrCreateContext();
-    Promise<Integer> port = Promise.promise();
-    long deadline = System.currentTimeMillis() + spec.startTimeout().toMillis();
-    return vertx.executeBlocking(() -> launch(sessionId, spec, port, context), false)
-        .compose(process -> starting(sessionId, process, withTimeout(port.future(), spec, process)
-            .compose(p -> awaitReady(p, deadline, process, spec))
-            .map(p -> {
-              String instance = sessionId + "/" + spec.name() + "#" + attempt + "@" + process.pid();
-              RunningService running = new RunningService(sessionId, spec.name(), host + ":" + p, instance);
-              started.put(instance, process);
-              process.onExit().thenRun(() -> started.remove(instance));
-              watchExit(running, process, onExit, context);
-              return running;
-            })
-            .recover(e -> destroy(process).transform(v -> Future.failedFuture(e)))));
+    return launchReady(sessionId, spec, Map.of(), context).map(p -> running(p, sessionId, attempt, onExit, context));
   }
 
-  /** Keeps {@code process} among the session's starts until {@code start} settles. */
+  /**
+   * Keeps {@code counts} ready warm processes of each spec (the ones with a command and no volume),
+   * each started with {@code env} over its own; specs left out have theirs stopped.
+   */
+  @Override
+  public void keepWarm(Map<ServiceSpec, Integer> counts, Map<String, String> env) {
+    Map<ServiceSpec, Integer> local = new java.util.HashMap<>();
+    counts.forEach((spec, n) -> {
+      if (!spec.command().isEmpty() && spec.volume() == null && n > 0) {
+        local.put(spec, n);
+      }
+    });
+    warm.keep(local, env);
+  }
+
+  /** A warm process of {@code spec}, assigned to {@code sessionId}; empty when none is ready. */
+  @Override
+  public Future<java.util.Optional<RunningService>> claim(String sessionId, ServiceSpec spec, ExitListener onExit) {
+    Context context = vertx.getOrCreateContext();
+    return warm.claim(sessionId, spec).map(found -> found.map(p -> running(p, sessionId, 0, onExit, context)));
+  }
+
+  /** How many warm processes are ready now, by spec (tests). */
+  public Map<ServiceSpec, Integer> warmReadyBySpec() {
+    return warm.ready();
+  }
+
+  @Override
+  public int warmReady() {
+    return warm.ready().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /**
+   * Launches a process for {@code sessionId} (null: a warm one) and waits until it listens and is
+   * ready; one that does not get there in its start timeout is stopped.
+   */
+  Future<ComputeProcess> launchReady(String sessionId, ServiceSpec spec, Map<String, String> extraEnv, Context context) {
+    Promise<Integer> port = Promise.promise();
+    long deadline = System.currentTimeMillis() + spec.startTimeout().toMillis();
+    return vertx.executeBlocking(() -> launch(sessionId, spec, extraEnv, port, context), false)
+        .compose(launched -> starting(sessionId, launched.process, withTimeout(port.future(), spec, launched.process)
+            .compose(p -> awaitReady(p, deadline, launched.process, spec))
+            .map(p -> {
+              launched.port = p;
+              return launched;
+            })
+            .recover(e -> destroy(launched.process).transform(v -> Future.failedFuture(e)))));
+  }
+
+  /** A process ready for {@code sessionId}, followed until it stops. */
+  private RunningService running(ComputeProcess launched, String sessionId, int attempt, ExitListener onExit,
+      Context context) {
+    Process process = launched.process;
+    String instance = sessionId + "/" + launched.spec.name() + "#" + attempt + "@" + process.pid();
+    RunningService running = new RunningService(sessionId, launched.spec.name(), host + ":" + launched.port, instance);
+    started.put(instance, process);
+    process.onExit().thenRun(() -> started.remove(instance));
+    watchExit(running, process, onExit, context);
+    return running;
+  }
+
+  /** Keeps {@code process} among the session's starts until {@code start} settles (none for a warm one). */
   private <T> Future<T> starting(String sessionId, Process process, Future<T> start) {
+    if (sessionId == null) {
+      return start;
+    }
     starting.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(process);
     return start.onComplete(r -> starting.computeIfPresent(sessionId, (k, set) -> {
       set.remove(process);
@@ -144,8 +197,8 @@ public final class LocalProcessSpawner implements Spawner {
     }).toList()).mapEmpty();
   }
 
-  private Process launch(String sessionId, ServiceSpec spec, Promise<Integer> port, Context context)
-      throws IOException {
+  private ComputeProcess launch(String sessionId, ServiceSpec spec, Map<String, String> extraEnv, Promise<Integer> port,
+      Context context) throws IOException {
     List<String> command = new ArrayList<>();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (String part : spec.command()) {
@@ -156,8 +209,15 @@ public final class LocalProcessSpawner implements Spawner {
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> !k.equals("PATH") && !k.equals("HOME") && !k.equals("LANG") && !k.equals("TZ"));
+    env.putAll(extraEnv);
     env.putAll(spec.env());
-    env.put(ComputeContract.SESSION_ID, sessionId);
+    String token = null;
+    if (sessionId != null) {
+      env.put(ComputeContract.SESSION_ID, sessionId);
+    } else {
+      token = WarmProcesses.newToken();
+      env.put(ComputeContract.ASSIGN_TOKEN, token);
+    }
     env.put(ComputeContract.SERVICE_NAME, spec.name());
     env.put(ComputeContract.PORT, "0");
     env.put(ComputeContract.BIND_HOST, host);
@@ -173,7 +233,7 @@ public final class LocalProcessSpawner implements Spawner {
             + spec.volume().project() + ": " + e.getMessage(), null, SpawnException.Cause.REFUSED);
       }
     }
-    OutputSpool.Output output = spool.files(sessionId, spec.name());
+    OutputSpool.Output output = spool.files(sessionId != null ? sessionId : OutputSpool.WARM, spec.name());
     builder.redirectOutput(output.out().toFile()).redirectError(output.err().toFile());
     Process process;
     try {
@@ -193,16 +253,51 @@ public final class LocalProcessSpawner implements Spawner {
         classData.publish(p.exitValue() != 137);
       });
     }
-    LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
-    spool.follow(output.out(), sessionId, spec.name(), false, line -> {
+    ComputeProcess launched = new ComputeProcess(spec, process, output, sessionId, token);
+    if (sessionId == null) {
+      LOG.info("started a warm {} as pid {}", spec.name(), process.pid());
+    } else {
+      LOG.atInfo().addKeyValue("session", sessionId).log("started {} as pid {}", spec.name(), process.pid());
+    }
+    spool.follow(output.out(), launched.session::get, spec.name(), false, line -> {
       OptionalInt announced = ComputeContract.listeningPort(line);
       announced.ifPresent(p -> onContext(context, () -> port.tryComplete(p)));
       return announced.isPresent();
     }, process::isAlive);
-    spool.follow(output.err(), sessionId, spec.name(), true, line -> false, process::isAlive);
+    spool.follow(output.err(), launched.session::get, spec.name(), true, line -> false, process::isAlive);
     process.onExit().thenAccept(p -> onContext(context, () -> port.tryFail(new SpawnException(
         spec.name() + " exited with code " + p.exitValue() + " before listening", p.exitValue()))));
-    return process;
+    return launched;
+  }
+
+  /**
+   * Assigns a warm process to {@code sessionId} (the compute contract's {@code POST /assign}, with
+   * its token, over TLS with this LSS's certificate when TLS is on); its output is the session's from then on.
+   */
+  Future<Void> assign(ComputeProcess warm, String sessionId) {
+    String body = new io.vertx.core.json.JsonObject().put("sessionId", sessionId).encode();
+    // Its output is the session's from before the request: what it logs while answering is the session's too.
+    warm.session.set(sessionId);
+    return probeClient.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(warm.port)
+            .setURI(ComputeContract.ASSIGN_PATH).setTimeout(10_000)
+            .putHeader("authorization", "Bearer " + warm.assignToken).putHeader("content-type", "application/json"))
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().compose(text -> resp.statusCode() == 200 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new SpawnException(warm.spec.name() + " (pid " + warm.pid() + ") refused the "
+                + "assignment with HTTP " + resp.statusCode() + ": " + text, null, SpawnException.Cause.REFUSED))))
+        .onFailure(e -> warm.session.set(null))
+        .onSuccess(v -> {
+          vertx.executeBlocking(() -> {
+            spool.assigned(warm.output, sessionId);
+            return null;
+          }, false);
+        });
+  }
+
+  /** Stops a process this spawner launched (a warm one no longer wanted, or one that would not be assigned). */
+  Future<Void> discard(ComputeProcess launched) {
+    stopping.put(launched.process, true);
+    return destroy(launched.process).onComplete(r -> stopping.remove(launched.process));
   }
 
   /**
@@ -284,6 +379,7 @@ public final class LocalProcessSpawner implements Spawner {
   @Override
   public Future<Void> close() {
     vertx.cancelTimer(spoolSweeps);
+    warm.close();
     List<Future<Void>> all = live.stream().map(p -> {
       stopping.put(p, true);
       return destroy(p);

@@ -109,7 +109,13 @@ public final class OutputSpool {
     return file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".pid");
   }
 
-  /** New files for a process of {@code session}'s {@code service}. */
+  /**
+   * The directory of warm processes' files (no session yet; see {@link #assigned}). Not a session
+   * id: those are UUIDs.
+   */
+  static final String WARM = "_warm";
+
+  /** New files for a process of {@code session}'s {@code service} ({@link #WARM} for a warm one). */
   Output files(String session, String service) throws IOException {
     Path sessionDir = dir.resolve(session);
     Files.createDirectories(sessionDir);
@@ -135,11 +141,31 @@ public final class OutputSpool {
   }
 
   /**
-   * Reads {@code file} on a thread of its own while {@code running}, and to its end once not; each
-   * line that {@code consume} does not take is a record tagged with session and service.
+   * Notes that the warm process writing {@code output} now serves {@code session}, for the next run
+   * of this LSS should this one die before the process: its files are then shipped as the session's.
    */
-  void follow(Path file, String session, String service, boolean stderr, Predicate<String> consume,
-      BooleanSupplier running) {
+  void assigned(Output output, String session) {
+    try {
+      Files.writeString(sessionOf(output.out()), session + "\n");
+    } catch (IOException e) {
+      LOG.atWarn().addKeyValue("session", session).log("cannot note the session of {} in the spool ({}): a restart "
+          + "of this LSS would ship its output without it", output.out(), e.getMessage());
+    }
+  }
+
+  /** The {@code .session} file beside a warm process's {@code .out} or {@code .err} file. */
+  private static Path sessionOf(Path file) {
+    String name = file.getFileName().toString();
+    return file.resolveSibling(name.substring(0, name.lastIndexOf('.')) + ".session");
+  }
+
+  /**
+   * Reads {@code file} on a thread of its own while {@code running}, and to its end once not; each
+   * line that {@code consume} does not take is a record tagged with service and the session
+   * {@code session} yields then (null: none yet, a warm process).
+   */
+  void follow(Path file, java.util.function.Supplier<String> session, String service, boolean stderr,
+      Predicate<String> consume, BooleanSupplier running) {
     Thread t = new Thread(() -> read(file, session, service, stderr, consume, running),
         "compute-" + service + (stderr ? "-err" : "-out"));
     t.setDaemon(true);
@@ -167,10 +193,11 @@ public final class OutputSpool {
         left.stream().filter(p -> p.toString().endsWith(".out")).count(), dir);
     for (Path file : left) {
       stopWriter(file);
-      String session = file.getParent().getFileName().toString();
+      String directory = file.getParent().getFileName().toString();
+      String session = directory.equals(WARM) ? noted(sessionOf(file)) : directory;
       String name = file.getFileName().toString();
       String service = name.substring(0, name.indexOf('.'));
-      read(file, session, service, name.endsWith(".err"),
+      read(file, () -> session, service, name.endsWith(".err"),
           line -> org.otplatform.compute.contract.ComputeContract.listeningPort(line).isPresent(), () -> false);
     }
   }
@@ -207,6 +234,15 @@ public final class OutputSpool {
     }
   }
 
+  /** The session a warm process's {@code .session} file names; null when it was never assigned. */
+  private static String noted(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   private static boolean exited(ProcessHandle process, long millis) {
     long deadline = System.nanoTime() + millis * 1_000_000;
     while (process.isAlive() && System.nanoTime() < deadline) {
@@ -225,8 +261,9 @@ public final class OutputSpool {
     try (Stream<Path> sessions = Files.list(dir)) {
       for (Path session : sessions.filter(Files::isDirectory).toList()) {
         try (Stream<Path> pids = Files.list(session)) {
-          for (Path writer : pids.filter(p -> p.toString().endsWith(".pid")).toList()) {
-            String base = writer.getFileName().toString().replaceFirst("\\.pid$", "");
+          for (Path writer : pids.filter(p -> p.toString().endsWith(".pid") || p.toString().endsWith(".session"))
+              .toList()) {
+            String base = writer.getFileName().toString().replaceFirst("\\.(pid|session)$", "");
             if (!Files.exists(writer.resolveSibling(base + ".out")) && !Files.exists(writer.resolveSibling(base + ".err"))) {
               Files.deleteIfExists(writer); // its output was shipped and deleted
             }
@@ -254,6 +291,7 @@ public final class OutputSpool {
         // Files only: a session's directory may be about to get a restarted service's files.
         Files.deleteIfExists(e.getKey());
         Files.deleteIfExists(writerOf(e.getKey()));
+        Files.deleteIfExists(sessionOf(e.getKey()));
       } catch (IOException ex) {
         LOG.warn("cannot delete {} from the spool: {}", e.getKey(), ex.getMessage());
       }
@@ -261,8 +299,8 @@ public final class OutputSpool {
     });
   }
 
-  private void read(Path file, String session, String service, boolean stderr, Predicate<String> consume,
-      BooleanSupplier running) {
+  private void read(Path file, java.util.function.Supplier<String> session, String service, boolean stderr,
+      Predicate<String> consume, BooleanSupplier running) {
     long lineNo = 0;
     byte[] buffer = new byte[8192];
     java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
@@ -273,7 +311,7 @@ public final class OutputSpool {
         if (n > 0) {
           for (int i = 0; i < n; i++) {
             if (buffer[i] == '\n') {
-              ship(file, ++lineNo, line.toString(StandardCharsets.UTF_8), session, service, stderr, consume);
+              ship(file, ++lineNo, line.toString(StandardCharsets.UTF_8), session.get(), service, stderr, consume);
               line.reset();
             } else if (line.size() < MAX_LINE) {
               line.write(buffer[i]);
@@ -286,10 +324,10 @@ public final class OutputSpool {
         }
       }
       if (line.size() > 0) {
-        ship(file, ++lineNo, line.toString(StandardCharsets.UTF_8), session, service, stderr, consume);
+        ship(file, ++lineNo, line.toString(StandardCharsets.UTF_8), session.get(), service, stderr, consume);
       }
     } catch (IOException e) {
-      LOG.atError().addKeyValue("session", session).log("cannot read the output of {} from {}: {}", service, file,
+      LOG.atError().addKeyValue("session", session.get()).log("cannot read the output of {} from {}: {}", service, file,
           e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -303,10 +341,13 @@ public final class OutputSpool {
     if (consume.test(text)) {
       return;
     }
-    String id = UUID.nameUUIDFromBytes((session + '/' + file.getFileName() + '#' + lineNo)
+    // By file and line, whatever the session: a line shipped again (after a restart) is the same record.
+    String id = UUID.nameUUIDFromBytes((file.getParent().getFileName() + "/" + file.getFileName() + '#' + lineNo)
         .getBytes(StandardCharsets.UTF_8)).toString();
-    ComputeOutput.traced((stderr ? OUTPUT.atWarn() : OUTPUT.atInfo()).addKeyValue("id", id)
-        .addKeyValue("session", session).addKeyValue("service", service).addKeyValue("source", "compute"), text)
-        .log(text);
+    org.slf4j.spi.LoggingEventBuilder record = (stderr ? OUTPUT.atWarn() : OUTPUT.atInfo()).addKeyValue("id", id);
+    if (session != null) {
+      record = record.addKeyValue("session", session);
+    }
+    ComputeOutput.traced(record.addKeyValue("service", service).addKeyValue("source", "compute"), text).log(text);
   }
 }

@@ -210,7 +210,7 @@ public final class SessionSupervisor {
               .setAttribute("ot.service.name", spec.name())
               .setAttribute("ot.lss.id", lssId)
               .setAttribute("ot.spawner", spawnerKind),
-          () -> spawner.start(session.id, traced(spec), this::onExit)
+          () -> firstStart(session, spec)
               .onSuccess(r -> {
                 io.opentelemetry.api.trace.Span.current().setAttribute("ot.service.instance", r.instance());
                 onStarted(session, r);
@@ -219,6 +219,16 @@ public final class SessionSupervisor {
       session.starts.add(start);
     }
     Future.join(session.starts).onComplete(r -> onAllSettled(session));
+  }
+
+  /** A warm instance of the service when one is ready (the span says so), else a start. */
+  private Future<RunningService> firstStart(LocalSession session, ServiceSpec spec) {
+    return spawner.claim(session.id, spec, this::onExit).compose(warm -> {
+      io.opentelemetry.api.trace.Span.current().setAttribute("ot.warm", warm.isPresent());
+      Counter.builder("ot_lss_service_starts").description("Compute services started for sessions, by whether a warm "
+          + "instance was claimed").tag("warm", Boolean.toString(warm.isPresent())).register(meters).increment();
+      return warm.map(Future::succeededFuture).orElseGet(() -> spawner.start(session.id, traced(spec), this::onExit));
+    });
   }
 
   private Future<Void> reannounce(LocalSession session) {

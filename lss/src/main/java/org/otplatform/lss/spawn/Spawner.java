@@ -30,6 +30,27 @@ public interface Spawner {
     return start(sessionId, spec, 0, onExit);
   }
 
+  /**
+   * Keeps {@code counts} ready, unassigned instances of each spec (warm), started with {@code env}
+   * over the spec's own and replaced as each is claimed or lost; specs left out have theirs removed.
+   * A spawner that cannot keep warm instances of a spec (its mode's, or one mounting a volume)
+   * ignores it.
+   */
+  default void keepWarm(java.util.Map<ServiceSpec, Integer> counts, java.util.Map<String, String> env) {}
+
+  /**
+   * A warm instance of {@code spec}, now assigned to {@code sessionId} and followed like a started
+   * one; empty when none is ready (then {@link #start} one). Never the same instance for two sessions.
+   */
+  default Future<java.util.Optional<RunningService>> claim(String sessionId, ServiceSpec spec, ExitListener onExit) {
+    return Future.succeededFuture(java.util.Optional.empty());
+  }
+
+  /** How many warm instances are ready now, of every spec. */
+  default int warmReady() {
+    return 0;
+  }
+
   /** Removes a compute service and everything it started; idempotent. */
   Future<Void> stop(RunningService service);
 

@@ -43,8 +43,8 @@ class OutputSpoolTest {
     try (ComputeOutput seen = new ComputeOutput()) {
       Process p = new ProcessBuilder("sh", "-c", "echo one; echo OT-LISTENING 4711; echo two >&2; printf three")
           .redirectOutput(output.out().toFile()).redirectError(output.err().toFile()).start();
-      spool.follow(output.out(), "s1", "echo", false, line -> line.startsWith("OT-LISTENING"), p::isAlive);
-      spool.follow(output.err(), "s1", "echo", true, line -> false, p::isAlive);
+      spool.follow(output.out(), () -> "s1", "echo", false, line -> line.startsWith("OT-LISTENING"), p::isAlive);
+      spool.follow(output.err(), () -> "s1", "echo", true, line -> false, p::isAlive);
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       first = awaitLines(seen, 3);
       assertEquals(Map.of("one", "s1", "two", "s1", "three", "s1"), keyOf(seen.records(), "session"));
