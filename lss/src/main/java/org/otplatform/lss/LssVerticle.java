@@ -153,10 +153,6 @@ public final class LssVerticle extends ServiceVerticle {
     if (counts.isEmpty()) {
       return;
     }
-    if (config.mode() == LssConfig.Mode.KUBERNETES) {
-      LOG.warn("the catalog asks for warm instances, which this LSS keeps only in local mode: opens start their pods");
-      return;
-    }
     Map<String, String> env = new HashMap<>(Traces.environment(vertx));
     env.keySet().removeIf(k -> k.startsWith("TRACE")); // no trace to continue: a warm start belongs to none
     spawner.keepWarm(counts, env);
@@ -194,7 +190,8 @@ public final class LssVerticle extends ServiceVerticle {
               return Future.succeededFuture();
             });
         yield new KubernetesSpawner(vertx, kubernetes, new PodModel.Target(config.namespace(), lssId,
-            config.podDeadline().toSeconds(), config.computeTlsSecret()), config.apiLimits(), config.followPodLogs());
+            config.podDeadline().toSeconds(), config.computeTlsSecret(), config.pool()), config.apiLimits(),
+            config.followPodLogs(), config.common().tls());
       }
       case LOCAL -> new LocalProcessSpawner(vertx, config.computeClasspath(), config.computeHost(),
           config.common().tls(), config.computeIdentity(), spool(), config.storageDir());

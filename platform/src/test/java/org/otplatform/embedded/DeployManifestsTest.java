@@ -399,7 +399,7 @@ class DeployManifestsTest {
         assertEquals(List.of(""), rule.getApiGroups(), "core group only");
         rule.getResources().forEach(r -> verbs.put(r, rule.getVerbs()));
       }
-      assertEquals(Map.of("pods", List.of("create", "get", "list", "watch", "delete"), "pods/log", List.of("get"),
+      assertEquals(Map.of("pods", List.of("create", "get", "list", "watch", "delete", "patch"), "pods/log", List.of("get"),
           "events", List.of("list", "watch"), "persistentvolumeclaims", List.of("create", "get", "list", "delete")),
           verbs, "projects' claims: made, found and removed, never changed");
       RoleBinding binding = all(overlay, RoleBinding.class).get(0);
@@ -429,6 +429,13 @@ class DeployManifestsTest {
       }
       Pod compute = PodModel.build("s", catalog(overlay).types().get("kriging").services().get(0),
           new PodModel.Target("ot-compute", "lss", 60));
+      Pod warm = PodModel.buildWarm(catalog(overlay).types().get("kriging").services().get(0), 0,
+          "a-token-a-token-a-token-a-token!", Map.of(), new PodModel.Target("ot-compute", "lss", 60));
+      for (String name : List.of("from-relay", "from-lss")) {
+        LabelSelector into = named(overlay, NetworkPolicy.class, name).getSpec().getPodSelector();
+        assertTrue(matches(into, warm.getMetadata().getLabels()) && matches(into, compute.getMetadata().getLabels()),
+            overlay + ": " + name + " admits to warm pods and sessions' pods");
+      }
       Function<String, List<Map<String, String>>> podsIn = ns -> ns.equals("ot-compute")
           ? List.of(compute.getMetadata().getLabels())
           : templates.values().stream().map(t -> t.getMetadata().getLabels()).toList();

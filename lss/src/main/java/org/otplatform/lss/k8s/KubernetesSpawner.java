@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import org.otplatform.common.catalog.ServiceSpec;
+import org.otplatform.common.tls.TlsSettings;
 import org.otplatform.lss.spawn.RunningService;
 import org.otplatform.lss.spawn.SpawnException;
 import org.otplatform.lss.spawn.Spawner;
@@ -48,6 +49,7 @@ public final class KubernetesSpawner implements Spawner {
   private final PodLogs logs;
   private final PodEvents events;
   private final ProjectClaims claims;
+  private final WarmPods warm;
   private final boolean followPodLogs;
   private final Map<String, Tracked> pods = new ConcurrentHashMap<>();
   private volatile ProgressListener progress = (session, service, reason, message) -> {};
@@ -101,6 +103,15 @@ public final class KubernetesSpawner implements Spawner {
    */
   public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, ApiLimits limits,
       boolean followPodLogs) {
+    this(vertx, client, target, limits, followPodLogs, TlsSettings.OFF);
+  }
+
+  /**
+   * @param tls this LSS's certificate: what it assigns warm pods over when they serve TLS
+   *     ({@code target.tlsSecret()})
+   */
+  public KubernetesSpawner(Vertx vertx, KubernetesClient client, PodModel.Target target, ApiLimits limits,
+      boolean followPodLogs, TlsSettings tls) {
     this.vertx = vertx;
     this.followPodLogs = followPodLogs;
     this.target = target;
@@ -110,6 +121,41 @@ public final class KubernetesSpawner implements Spawner {
     this.logs = new PodLogs(vertx, client, target.namespace(), blocking);
     this.events = new PodEvents(client, target.namespace(), blocking);
     this.claims = new ProjectClaims(client, target.namespace(), blocking, limiter);
+    this.warm = new WarmPods(vertx, api, target, tls);
+  }
+
+  @Override
+  public void keepWarm(Map<ServiceSpec, Integer> counts, Map<String, String> env) {
+    warm.keep(counts, env);
+  }
+
+  @Override
+  public int warmReady() {
+    return warm.ready();
+  }
+
+  /**
+   * A warm pod of {@code spec} relabelled to the session and assigned to it, followed from now on
+   * as a pod this spawner started; empty when none is ready.
+   */
+  @Override
+  public Future<java.util.Optional<RunningService>> claim(String sessionId, ServiceSpec spec, ExitListener onExit) {
+    if (spec.image() == null || spec.volume() != null) {
+      return Future.succeededFuture(java.util.Optional.empty());
+    }
+    Context context = vertx.getOrCreateContext();
+    return warm.claim(sessionId, spec).map(found -> found.map(pod -> {
+      String name = pod.getMetadata().getName();
+      Tracked tracked = new Tracked(sessionId, spec, name, context, onExit);
+      PodState.Ready ready = (PodState.Ready) PodState.of(pod, spec.port());
+      tracked.running = new RunningService(sessionId, spec.name(), ready.endpoint(), name);
+      tracked.ready.tryComplete(tracked.running);
+      pods.put(name, tracked);
+      if (followPodLogs) {
+        logs.follow(name, pod.getSpec().getContainers().get(0).getName(), sessionId, spec.name());
+      }
+      return tracked.running;
+    }));
   }
 
   /** Starts following this LSS's pods and their events; call before the first {@link #start}. */
@@ -155,8 +201,8 @@ public final class KubernetesSpawner implements Spawner {
 
   /**
    * Takes over a live pod and follows it from its current state. Its {@code ot-platform.org/lss}
-   * label keeps naming the LSS that created it: relabelling would need {@code patch}, which the
-   * LSS's role does not have; who runs a session is in the heartbeats and the GSS's record.
+   * label keeps naming the LSS that created it (the role's {@code patch} is for claiming warm pods
+   * only); who runs a session is in the heartbeats and the GSS's record.
    */
   private void adopt(Tracked tracked, Pod pod) {
     ServiceSpec spec = tracked.spec;
@@ -383,6 +429,7 @@ public final class KubernetesSpawner implements Spawner {
    */
   @Override
   public Future<Void> close() {
+    warm.close();
     limiter.failAll(new SpawnException("the LSS is stopping", null, SpawnException.Cause.STOPPING));
     pods.values().forEach(t -> {
       vertx.cancelTimer(t.timer);

@@ -96,6 +96,35 @@ final class PodApi {
     }, false));
   }
 
+  /**
+   * Takes warm pod {@code warm} for {@code sessionId} in one JSON patch: its warm label tested and
+   * removed, the session's label and annotation added. Of two claims of one pod one fails (the
+   * test finds the label gone), so a pod never serves two sessions.
+   */
+  Future<Pod> claim(Pod warm, String sessionId) {
+    String hash = warm.getMetadata().getLabels().get(PodModel.WARM);
+    String patch = new io.vertx.core.json.JsonArray()
+        .add(op("test", "/metadata/labels/" + pointer(PodModel.WARM), hash))
+        .add(op("remove", "/metadata/labels/" + pointer(PodModel.WARM), null))
+        .add(op("add", "/metadata/labels/" + pointer(PodModel.SESSION), PodModel.labelValue(sessionId)))
+        .add(op("add", "/metadata/annotations/" + pointer(PodModel.SESSION), sessionId))
+        .encode();
+    return limiter.token().compose(v -> blocking.executeBlocking(() -> client.pods().inNamespace(namespace)
+        .withName(warm.getMetadata().getName())
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+            patch), false));
+  }
+
+  private static io.vertx.core.json.JsonObject op(String op, String path, String value) {
+    io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject().put("op", op).put("path", path);
+    return value == null ? o : o.put("value", value);
+  }
+
+  /** A key as a JSON pointer's segment ({@code /} and {@code ~} escaped). */
+  private static String pointer(String key) {
+    return key.replace("~", "~0").replace("/", "~1");
+  }
+
   /** Deletes the pod with a 10 s grace period. */
   Future<Void> delete(String podName) {
     return limiter.token().compose(v -> blocking.executeBlocking(() -> {

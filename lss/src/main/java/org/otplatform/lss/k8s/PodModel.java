@@ -35,6 +35,10 @@ public final class PodModel {
   public static final String SESSION = "ot-platform.org/session";
   public static final String SERVICE = "ot-platform.org/service";
   public static final String LSS = "ot-platform.org/lss";
+  /** Label of a warm pod (no session yet): the hash of what it runs, so that a claim takes only an equal one. */
+  public static final String WARM = "ot-platform.org/warm";
+  /** Label of a warm pod: the LSS pool that keeps it. */
+  public static final String POOL = "ot-platform.org/pool";
   /** Annotation: which restart of its service the pod is (0: the first start). */
   public static final String ATTEMPT = "ot-platform.org/attempt";
   private static final int MAX_NAME = 63;
@@ -49,9 +53,13 @@ public final class PodModel {
    * @param tlsSecret a Secret with {@code tls.crt}, {@code tls.key} and {@code ca.crt} to mount, so
    *     that the compute service serves TLS to the relay; null: plain text
    */
-  public record Target(String namespace, String lssId, long activeDeadlineSeconds, String tlsSecret) {
+  public record Target(String namespace, String lssId, long activeDeadlineSeconds, String tlsSecret, String pool) {
     public Target(String namespace, String lssId, long activeDeadlineSeconds) {
       this(namespace, lssId, activeDeadlineSeconds, null);
+    }
+
+    public Target(String namespace, String lssId, long activeDeadlineSeconds, String tlsSecret) {
+      this(namespace, lssId, activeDeadlineSeconds, tlsSecret, org.otplatform.common.catalog.Pools.DEFAULT);
     }
   }
 
@@ -216,6 +224,65 @@ public final class PodModel {
         .endContainer()
         .endSpec()
         .build();
+  }
+
+  /**
+   * A warm pod of {@code spec}: the pod {@link #build} makes, but of no session — no session label,
+   * annotation or {@code OT_SESSION_ID}; {@code OT_ASSIGN_TOKEN} instead — labelled with its
+   * {@link #warmHash} and the pool that keeps it, named by that hash and its {@code slot} (so two
+   * LSSs of a pool filling the same slot create one pod: the second gets a 409).
+   */
+  public static Pod buildWarm(ServiceSpec spec, int slot, String assignToken, Map<String, String> extraEnv,
+      Target target) {
+    if (spec.volume() != null) {
+      throw new IllegalArgumentException("a warm pod cannot mount a project's volume");
+    }
+    Pod pod = build(WARM_SESSION, withEnv(spec, extraEnv), 0, target);
+    String hash = warmHash(spec, target);
+    Map<String, String> labels = new TreeMap<>(pod.getMetadata().getLabels());
+    labels.remove(SESSION);
+    labels.put(WARM, hash);
+    labels.put(POOL, labelValue(target.pool()));
+    List<EnvVar> env = new ArrayList<>(pod.getSpec().getContainers().get(0).getEnv());
+    env.removeIf(e -> e.getName().equals(ComputeContract.SESSION_ID));
+    env.add(new EnvVar(ComputeContract.ASSIGN_TOKEN, assignToken, null));
+    return new PodBuilder(pod).editMetadata()
+          .withName(warmName(spec.name(), hash, slot))
+          .withLabels(labels)
+          .withAnnotations(Map.of(ATTEMPT, "0"))
+        .endMetadata()
+        .editSpec().editFirstContainer().withEnv(env).endContainer().endSpec()
+        .build();
+  }
+
+  /** The placeholder a warm pod is built for before its session is known (never a session id: those are UUIDs). */
+  private static final String WARM_SESSION = "_warm";
+
+  /** {@code ot-warm-<service>-<hash>-<slot>}. */
+  static String warmName(String service, String hash, int slot) {
+    String prefix = "ot-warm-" + service.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+    if (prefix.length() > 40) {
+      prefix = prefix.substring(0, 40);
+    }
+    return prefix + "-" + hash + "-" + slot;
+  }
+
+  /**
+   * What a warm pod of {@code spec} runs, as 12 hex digits: the hash of the pod {@link #build} makes
+   * for it (its session placeholder included, so only what the catalog and target set counts).
+   */
+  public static String warmHash(ServiceSpec spec, Target target) {
+    Pod pod = build(WARM_SESSION, spec, 0, target);
+    return hash(Serialization.asJson(pod.getSpec()) + "|" + target.pool()).substring(0, 12);
+  }
+
+  private static ServiceSpec withEnv(ServiceSpec spec, Map<String, String> extraEnv) {
+    if (extraEnv.isEmpty()) {
+      return spec;
+    }
+    Map<String, String> env = new TreeMap<>(extraEnv);
+    env.putAll(spec.env());
+    return spec.with(spec.resources(), env, spec.placement());
   }
 
   private static Map<String, Quantity> quantities(Map<String, String> values) {

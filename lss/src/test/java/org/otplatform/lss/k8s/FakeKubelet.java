@@ -20,7 +20,9 @@ import java.util.function.UnaryOperator;
  * {@code crashloop}, {@code unschedulable} (never scheduled), {@code scale-up} (unschedulable until
  * a node is added 4 s later, then ready), {@code pull-flaky} (the pull fails, then succeeds 1.5 s
  * later), {@code oom} (ready, then OOM-killed), {@code late} (ready after 3 s), {@code slow} (never
- * ready). Where the story waits or fails, the kubelet (and the scheduler and autoscaler) write the
+ * ready), {@code sdk} (the container runs for real: an SDK echo service in this JVM with the pod's
+ * environment, on a loopback address of its own — the pod's IP — and the pod's port, stopped with
+ * the pod). Where the story waits or fails, the kubelet (and the scheduler and autoscaler) write the
  * Kubernetes events a cluster would: {@code FailedScheduling}, {@code TriggeredScaleUp},
  * {@code Scheduled}, {@code Failed}, {@code BackOff}, {@code Pulled}. Ready pods get the IP 10.1.2.3. With a {@link PodLogDispatcher}, the containers that run also write a log: a
  * start line, a line with a secret in it (for the logger's masking) and, for {@code oom}, the error.
@@ -31,6 +33,10 @@ public final class FakeKubelet implements AutoCloseable {
   private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor();
   private final PodLogDispatcher logs;
   private SharedIndexInformer<Pod> informer;
+  /** The containers of {@code sdk} pods that run, by pod name. */
+  private final java.util.Map<String, org.otplatform.compute.sdk.ComputeService> containers =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicInteger addresses = new java.util.concurrent.atomic.AtomicInteger(1);
 
   public FakeKubelet(KubernetesClient client, String namespace) {
     this(client, namespace, null);
@@ -54,7 +60,14 @@ public final class FakeKubelet implements AutoCloseable {
       public void onUpdate(Pod old, Pod pod) {}
 
       @Override
-      public void onDelete(Pod pod, boolean unknown) {}
+      public void onDelete(Pod pod, boolean unknown) {
+        worker.execute(() -> {
+          org.otplatform.compute.sdk.ComputeService running = containers.remove(pod.getMetadata().getName());
+          if (running != null) {
+            running.stop();
+          }
+        });
+      }
     }, 0);
     return this;
   }
@@ -86,6 +99,7 @@ public final class FakeKubelet implements AutoCloseable {
         status(name, p -> new PodBuilder(p).editOrNewStatus().withPhase("Pending").endStatus().build());
         worker.schedule(() -> status(name, FakeKubelet::running), 3, TimeUnit.SECONDS);
       }
+      case "sdk" -> runSdk(pod);
       case "crashloop" -> status(name, p -> waiting(p, "CrashLoopBackOff", "back-off 10s restarting failed container"));
       case "unschedulable" -> unschedulable(name);
       case "oom" -> {
@@ -106,6 +120,31 @@ public final class FakeKubelet implements AutoCloseable {
         worker.schedule(() -> log(name, "listening on 8080"), 200, TimeUnit.MILLISECONDS);
       }
     }
+  }
+
+  /** Runs the pod's container as an SDK echo service on 127.0.0.N, the pod's IP, then marks it ready. */
+  private void runSdk(Pod pod) {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    pod.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    int n = addresses.incrementAndGet();
+    String ip = "127.0." + (n / 250) + "." + (n % 250 + 2);
+    int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+    org.otplatform.compute.sdk.ComputeService service = org.otplatform.compute.sdk.ComputeService.create("echo", env)
+        .action(new org.otplatform.compute.sdk.Action("echo", "returns the payload", new io.vertx.core.json.JsonObject(),
+            (payload, context) -> payload));
+    try {
+      service.start(ip, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      status(pod.getMetadata().getName(), p -> waiting(p, "CreateContainerError", "cannot start: " + e.getMessage()));
+      return;
+    }
+    containers.put(pod.getMetadata().getName(), service);
+    status(pod.getMetadata().getName(), p -> new PodBuilder(running(p)).editStatus().withPodIP(ip).endStatus().build());
+  }
+
+  /** How many {@code sdk} containers run now. */
+  public int containersRunning() {
+    return containers.size();
   }
 
   private void unschedulable(String name) {
@@ -181,5 +220,7 @@ public final class FakeKubelet implements AutoCloseable {
       informer.stop();
     }
     worker.shutdownNow();
+    containers.values().forEach(org.otplatform.compute.sdk.ComputeService::stop);
+    containers.clear();
   }
 }

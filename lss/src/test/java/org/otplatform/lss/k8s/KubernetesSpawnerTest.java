@@ -128,6 +128,74 @@ class KubernetesSpawnerTest {
     return fail("expected the start to fail");
   }
 
+  @Test
+  void warmPodsAreSharedByThePoolClaimedOnceEachAssignedAndScaledToZero() throws Exception {
+    ServiceSpec warmSpec = spec("sdk", Duration.ofSeconds(30));
+    KubernetesSpawner other = new KubernetesSpawner(vertx, client, new PodModel.Target(NS, "lss-b", 3600));
+    await(other.watch());
+    try {
+      spawner.keepWarm(Map.of(warmSpec, 2), Map.of());
+      other.keepWarm(Map.of(warmSpec, 2), Map.of());
+      await("two warm pods ready", () -> spawner.warmReady() == 2 && other.warmReady() == 2);
+      assertEquals(2, warmPods().size(), "two LSSs of one pool keep its two warm pods, not four");
+      Pod sample = warmPods().get(0);
+      assertNull(sample.getMetadata().getAnnotations().get(PodModel.SESSION), "a warm pod has no session");
+      assertTrue(sample.getSpec().getContainers().get(0).getEnv().stream()
+          .noneMatch(e -> e.getName().equals("OT_SESSION_ID")), "nor OT_SESSION_ID");
+
+      // Four opens at once, from both LSSs, for two warm pods: each pod goes to one session only.
+      List<Future<java.util.Optional<RunningService>>> claims = List.of(
+          spawner.claim("session-a", warmSpec, (s, c, r) -> {}), other.claim("session-b", warmSpec, (s, c, r) -> {}),
+          spawner.claim("session-c", warmSpec, (s, c, r) -> {}), other.claim("session-d", warmSpec, (s, c, r) -> {}));
+      List<RunningService> got = new java.util.ArrayList<>();
+      for (Future<java.util.Optional<RunningService>> claim : claims) {
+        await(claim).ifPresent(got::add);
+      }
+      assertEquals(2, got.size(), "both warm pods claimed, the other opens start pods: " + got);
+      assertTrue(!got.get(0).instance().equals(got.get(1).instance()), "never one pod for two sessions: " + got);
+      for (RunningService r : got) {
+        Pod claimed = client.pods().inNamespace(NS).withName(r.instance()).get();
+        assertNull(claimed.getMetadata().getLabels().get(PodModel.WARM), "no longer warm");
+        assertEquals(r.sessionId(), claimed.getMetadata().getAnnotations().get(PodModel.SESSION));
+        assertEquals(PodModel.labelValue(r.sessionId()), claimed.getMetadata().getLabels().get(PodModel.SESSION));
+        assertEquals(r.sessionId(), describe(r.endpoint()).getString("session"), "assigned to its session");
+      }
+      await("the pool refilled", () -> spawner.warmReady() == 2 && warmPods().size() == 2);
+      assertEquals(2, kubelet.containersRunning() - 2, "two warm containers besides the two claimed");
+
+      KubernetesSpawner owner = got.get(0).sessionId().equals("session-a") || got.get(0).sessionId().equals("session-c")
+          ? spawner : other;
+      await(owner.stop(got.get(0)));
+      await("the claimed pod deleted with its session", () -> client.pods().inNamespace(NS)
+          .withName(got.get(0).instance()).get() == null);
+
+      spawner.keepWarm(Map.of(), Map.of());
+      other.keepWarm(Map.of(), Map.of());
+      await("no warm pod left at zero", () -> warmPods().isEmpty());
+      assertTrue(client.pods().inNamespace(NS).withName(got.get(1).instance()).get() != null,
+          "a claimed pod serves on at zero");
+    } finally {
+      await(other.close());
+    }
+  }
+
+  private List<Pod> warmPods() {
+    return pods().stream().filter(p -> p.getMetadata().getLabels().containsKey(PodModel.WARM))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+  }
+
+  /** What the compute service at {@code endpoint} answers to describe, over its WebSocket. */
+  private io.vertx.core.json.JsonObject describe(String endpoint) throws Exception {
+    String[] hostPort = endpoint.split(":");
+    return await(vertx.createWebSocketClient().connect(Integer.parseInt(hostPort[1]), hostPort[0], "/ws")
+        .compose(socket -> {
+          var answer = io.vertx.core.Promise.<io.vertx.core.json.JsonObject>promise();
+          socket.textMessageHandler(text -> answer.tryComplete(new io.vertx.core.json.JsonObject(text)));
+          return socket.writeTextMessage(new io.vertx.core.json.JsonObject().put("id", 1).put("action", "describe")
+              .encode()).compose(v -> answer.future()).eventually(() -> socket.close());
+        })).getJsonObject("result");
+  }
+
   private List<Pod> pods() {
     return client.pods().inNamespace(NS).list().getItems();
   }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** The LSS's RBAC manifest parses into typed objects and grants no more than the LSS needs. */
 class LssRbacTest {
   private static final Map<String, Set<String>> ALLOWED = Map.of(
-      "pods", Set.of("create", "get", "list", "watch", "delete"),
+      "pods", Set.of("create", "get", "list", "watch", "delete", "patch"), // patch: a warm pod's claim
       "pods/log", Set.of("get"),
       "events", Set.of("list", "watch"),
       "persistentvolumeclaims", Set.of("create", "get", "list", "delete"));

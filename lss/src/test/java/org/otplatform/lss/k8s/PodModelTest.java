@@ -1,6 +1,7 @@
 package org.otplatform.lss.k8s;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,6 +65,39 @@ class PodModelTest {
     assertEquals(9000, c.getReadinessProbe().getHttpGet().getPort().getIntVal());
     assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath(), "the catalog's readiness path");
     assertEquals("250m", c.getResources().getRequests().get("cpu").toString());
+  }
+
+  /** A warm pod: the session's pod less the session, with its token, named by what it runs and its slot. */
+  @Test
+  void aWarmPodIsASessionsPodWithoutTheSession() {
+    ServiceSpec spec = new ServiceSpec("kriging", List.of(), "img:1", Map.of("MODE", "fast"), true,
+        Duration.ofSeconds(5), 8080, ServiceSpec.Resources.DEFAULT, 0, "/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE,
+        org.otplatform.common.catalog.Placement.NONE);
+    PodModel.Target gpu = new PodModel.Target("ns", "lss-1", 60, null, "gpu");
+    Pod warm = PodModel.buildWarm(spec, 3, "t".repeat(64), Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), gpu);
+    String hash = PodModel.warmHash(spec, gpu);
+    assertEquals("ot-warm-kriging-" + hash + "-3", warm.getMetadata().getName());
+    assertEquals(hash, warm.getMetadata().getLabels().get(PodModel.WARM));
+    assertEquals("gpu", warm.getMetadata().getLabels().get(PodModel.POOL));
+    assertNull(warm.getMetadata().getLabels().get(PodModel.SESSION));
+    assertNull(warm.getMetadata().getAnnotations().get(PodModel.SESSION));
+    Map<String, String> env = new java.util.HashMap<>();
+    warm.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    assertEquals("t".repeat(64), env.get("OT_ASSIGN_TOKEN"));
+    assertNull(env.get("OT_SESSION_ID"));
+    assertEquals("fast", env.get("MODE"));
+    assertEquals("http://c:4318", env.get("OTEL_EXPORTER_OTLP_ENDPOINT"));
+    assertEquals(PodModel.build("s", spec, gpu).getSpec().getContainers().get(0).getImage(),
+        warm.getSpec().getContainers().get(0).getImage());
+    assertTrue(warm.getSpec().getSecurityContext().getRunAsNonRoot(), "locked down as any");
+
+    assertEquals(hash, PodModel.warmHash(spec, gpu), "the same for the same spec");
+    assertTrue(!hash.equals(PodModel.warmHash(spec, new PodModel.Target("ns", "lss-1", 60))), "another pool's");
+    ServiceSpec other = new ServiceSpec("kriging", List.of(), "img:2", Map.of("MODE", "fast"), true,
+        Duration.ofSeconds(5), 8080, ServiceSpec.Resources.DEFAULT, 0, "/ready", ServiceSpec.DEFAULT_SCHEDULING_GRACE,
+        org.otplatform.common.catalog.Placement.NONE);
+    assertTrue(!hash.equals(PodModel.warmHash(other, gpu)), "another image's");
+    assertTrue(PodModel.warmName("a-very-long-service-name-of-thirty", hash, 4095).length() <= 63);
   }
 
   /** A type with storage: every pod of a project's sessions mounts that project's one claim. */
