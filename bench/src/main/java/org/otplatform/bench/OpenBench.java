@@ -57,6 +57,7 @@ public final class OpenBench {
     List<Row> rows = new ArrayList<>(kubernetes(context.brokerLib(), false, context.size()).rows("open, kubernetes"));
     rows.addAll(local(context.brokerLib(), context.size()));
     rows.addAll(warmLocal(context.brokerLib(), context.size()));
+    rows.addAll(warmKubernetes(context.brokerLib(), context.size()));
     return rows;
   }
 
@@ -91,8 +92,21 @@ public final class OpenBench {
       nodeInformer = node.pods().inNamespace(NS).inform(new Handler() {
         @Override
         public void onAdd(Pod pod) {
-          kubelet.execute(() -> node.pods().inNamespace(NS).withName(pod.getMetadata().getName())
-              .editStatus(LssBench::ready));
+          kubelet.execute(() -> {
+            if (pod.getMetadata().getLabels() != null && pod.getMetadata().getLabels().containsKey("ot-platform.org/warm")) {
+              runWarm(pod);
+            } else {
+              node.pods().inNamespace(NS).withName(pod.getMetadata().getName()).editStatus(LssBench::ready);
+            }
+          });
+        }
+
+        @Override
+        public void onDelete(Pod pod, boolean unknown) {
+          org.otplatform.compute.sdk.ComputeService running = containers.remove(pod.getMetadata().getName());
+          if (running != null) {
+            running.stop();
+          }
         }
       }, 0);
       benchInformer = node.pods().inNamespace(NS).inform(new Handler() {
@@ -106,6 +120,32 @@ public final class OpenBench {
           }
         }
       }, 0);
+    }
+
+    /** The containers of warm pods, which run (the LSS assigns them over HTTP), by pod name. */
+    final Map<String, org.otplatform.compute.sdk.ComputeService> containers = new ConcurrentHashMap<>();
+    private final AtomicInteger addresses = new AtomicInteger(1);
+
+    /**
+     * A warm pod's container for real: an SDK echo service in this JVM with the pod's environment,
+     * on a loopback address of its own (the pod's IP) and the pod's port; then Ready.
+     */
+    private void runWarm(Pod pod) {
+      Map<String, String> env = new HashMap<>();
+      pod.getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+      env.put("OT_LOG_LEVEL", "WARN");
+      int n = addresses.incrementAndGet();
+      String ip = "127.0." + (n / 250) + "." + (n % 250 + 2);
+      int port = pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort();
+      org.otplatform.compute.sdk.ComputeService service = org.otplatform.compute.sdk.ComputeService.create("echo", env);
+      try {
+        service.start(ip, port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("a warm pod's container did not start: " + e.getMessage(), e);
+      }
+      containers.put(pod.getMetadata().getName(), service);
+      node.pods().inNamespace(NS).withName(pod.getMetadata().getName())
+          .editStatus(p -> new PodBuilder(LssBench.ready(p)).editStatus().withPodIP(ip).endStatus().build());
     }
 
     /** What the LSS's environment needs to reach this API server. */
@@ -131,6 +171,7 @@ public final class OpenBench {
     public void close() {
       benchInformer.stop();
       nodeInformer.stop();
+      containers.values().forEach(org.otplatform.compute.sdk.ComputeService::stop);
       kubelet.shutdownNow();
       node.close();
       server.destroy();
@@ -302,6 +343,68 @@ public final class OpenBench {
           new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
               "cold opens of the same service, " + clients + " clients", coldRate),
           Row.of(section, "of those sustained opens, served by a warm process", "%", share));
+    }
+  }
+
+  /**
+   * Opens of a type the pool keeps {@code warm: 2} pods of, beside cold opens of the same service
+   * (another type) on the same platform, against the API mock: one at a time with the pool full,
+   * and sustained by {@code clients}, with the share that found a warm pod. Warm pods' containers
+   * run for real (the LSS assigns them over HTTP); cold pods are marked Ready at once, as above.
+   */
+  static List<Row> warmKubernetes(Path brokerLib, Size size) throws Exception {
+    int clients = size.count("OT_BENCH_CLIENTS", 8, 2);
+    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
+    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
+    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [{\"name\": "
+        + "\"echo\", \"image\": \"img:ok\", \"env\": {\"OT_BENCH\": \"cold\"}}]}, \"bench-warm\": {\"maxOpenPerProject\": "
+        + "1000, \"warm\": 2, \"services\": [{\"name\": \"echo\", \"image\": \"img:ok\"}]}}}");
+    catalog.toFile().deleteOnExit();
+    try (MockCluster cluster = new MockCluster()) {
+      System.setProperty("kubernetes.master", cluster.master());
+      System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+      System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+      Map<String, String> env = new HashMap<>(Map.of("OT_LSS_MODE", "kubernetes", "OT_LSS_NAMESPACE", NS,
+          "OT_CATALOG", catalog.toString(), "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000",
+          "OT_LSS_MAX_CONCURRENT_SPAWNS", "100", "OT_LSS_FOLLOW_POD_LOGS", "false"));
+      try (Platform p = Platform.start(brokerLib, env)) {
+        String metrics = p.embedded().url(p.embedded().ports().lss()) + "/metrics";
+        for (int i = 0; i < size.count("OT_BENCH_WARMUP", 10, 1); i++) {
+          awaitWarm(metrics, 2);
+          p.openOnce("bench-warm");
+          p.openOnce("bench");
+        }
+        List<Double> warm = new ArrayList<>();
+        List<Double> cold = new ArrayList<>();
+        List<Double> rate = new ArrayList<>();
+        List<Double> coldRate = new ArrayList<>();
+        List<Double> share = new ArrayList<>();
+        for (int run = 0; run < size.runs(3); run++) {
+          List<Double> warmOpens = new ArrayList<>();
+          List<Double> coldOpens = new ArrayList<>();
+          for (int i = 0; i < size.count("OT_BENCH_OPENS", 20, 2); i++) {
+            awaitWarm(metrics, 2);
+            warmOpens.add(p.openOnce("bench-warm"));
+            coldOpens.add(p.openOnce("bench"));
+          }
+          warm.add(Stats.of(warmOpens).p50());
+          cold.add(Stats.of(coldOpens).p50());
+          awaitWarm(metrics, 2);
+          double[] before = starts(metrics);
+          rate.add(sustained(clients, seconds, () -> p.openOnce("bench-warm")));
+          double[] after = starts(metrics);
+          double total = (after[0] - before[0]) + (after[1] - before[1]);
+          share.add(total == 0 ? 0 : 100 * (after[0] - before[0]) / total);
+          coldRate.add(sustained(clients, seconds, () -> p.openOnce("bench")));
+        }
+        String section = "open, kubernetes, warm: 2";
+        return List.of(
+            new Row(section, "request -> READY, a warm pod ready, p50", "ms", warm,
+                "a cold open of the same service (pods Ready at once), same platform", cold),
+            new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
+                "cold opens of the same service, " + clients + " clients", coldRate),
+            Row.of(section, "of those sustained opens, served by a warm pod", "%", share));
+      }
     }
   }
 

@@ -179,8 +179,8 @@ public final class ComputeService implements ServiceContext {
     router.get(ComputeContract.LIVE_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get(ComputeContract.READY_PATH).handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/describe").handler(ctx -> ctx.json(describe()));
-    router.post(ComputeContract.ASSIGN_PATH).handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(4096))
-        .handler(this::assign);
+    router.post(ComputeContract.ASSIGN_PATH).handler(io.vertx.ext.web.handler.BodyHandler.create()
+        .setBodyLimit(MAX_ASSIGN_BODY)).handler(this::assign);
     return vertx.createHttpServer(tls.apply(new HttpServerOptions().setHost(host).setPort(port)
             // A connection silent this long is closed (one that never sent its request, a relay
             // gone without closing); the relay's connection is pinged well within it.
@@ -292,6 +292,11 @@ public final class ComputeService implements ServiceContext {
       return;
     }
     sessionId = session; // before the hooks: a second assignment while they run is refused
+    if (assignedHooks.isEmpty()) {
+      LOG.info("{} assigned to session {}", serviceName, session);
+      ctx.json(new JsonObject().put("sessionId", session).put("service", serviceName));
+      return;
+    }
     vertx.executeBlocking(() -> {
       assignedHooks.forEach(h -> h.accept(session));
       return null;
@@ -303,6 +308,8 @@ public final class ComputeService implements ServiceContext {
       refuse(ctx, 500, "assign_failed", "setting up the session failed: " + e.getMessage());
     });
   }
+
+  private static final int MAX_ASSIGN_BODY = 4096;
 
   private static void refuse(io.vertx.ext.web.RoutingContext ctx, int status, String code, String message) {
     ctx.response().setStatusCode(status).putHeader("content-type", "application/json")

@@ -58,6 +58,8 @@ class WarmAssignmentTest {
     HttpResponse<String> bad = post(port, "Bearer " + TOKEN, "[1,2]");
     assertEquals(400, bad.statusCode(), bad.body());
     assertEquals("bad_request", new JsonObject(bad.body()).getString("error"));
+    HttpResponse<String> huge = post(port, "Bearer " + TOKEN, "{\"sessionId\": \"" + "x".repeat(10_000) + "\"}");
+    assertEquals(413, huge.statusCode(), huge.body());
     assertTrue(hooked.isEmpty(), "no hook ran for a refused assignment: " + hooked);
 
     HttpResponse<String> ok = assign(port, TOKEN, "s-1");
