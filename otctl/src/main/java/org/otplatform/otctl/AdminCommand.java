@@ -9,15 +9,67 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(mixinStandardHelpOptions = true, name = "admin",
-    description = "For administrators: users, signing keys, the LSS instances, draining one, the audit trail, "
-        + "a session's traces.",
-    subcommands = {UsersCommand.class, KeysCommand.class, AdminCommand.Lss.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
+    description = "For administrators: users, signing keys, every session, the LSS instances, draining one, the "
+        + "audit trail, a session's traces.",
+    subcommands = {UsersCommand.class, KeysCommand.class, AdminCommand.Sessions.class, AdminCommand.Lss.class, AdminCommand.Drain.class, AdminCommand.Undrain.class,
         AdminCommand.Audit.class, AdminCommand.Trace.class})
 final class AdminCommand {
   @ParentCommand Otctl root;
 
   private static String encoded(String value) {
     return Platform.encoded(value);
+  }
+
+  /** {@code ?name=value&…} of the pairs (name, value, name, value…) whose value is set, values encoded. */
+  static String query(String... pairs) {
+    StringBuilder query = new StringBuilder();
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        query.append(query.length() == 0 ? '?' : '&').append(pairs[i]).append('=').append(encoded(pairs[i + 1]));
+      }
+    }
+    return query.toString();
+  }
+
+  @Command(mixinStandardHelpOptions = true, name = "sessions",
+      description = "Every user's sessions, newest first, filtered: to find a stuck one (then otctl sessions close ID).",
+      footerHeading = "%nExamples:%n",
+      footer = {"  otctl admin sessions --owner bob --state OPENING",
+          "  otctl admin sessions --lss lss-7f9c -o json"})
+  static final class Sessions implements Callable<Integer> {
+    @ParentCommand AdminCommand parent;
+    @Option(names = "--state", paramLabel = "STATE", description = "OPENING, READY, CLOSING, CLOSED or FAILED") String state;
+    @Option(names = "--owner", paramLabel = "USER") String owner;
+    @Option(names = "--project", paramLabel = "PROJECT") String project;
+    @Option(names = "--type", paramLabel = "TYPE") String type;
+    @Option(names = "--lss", paramLabel = "LSS", description = "the LSS that runs them") String lss;
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N (1-500; default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      Platform platform = parent.root.platform();
+      JsonObject answer = platform.get(platform.gss("/api/v1/admin/sessions" + query("limit", String.valueOf(limit),
+          "state", state, "owner", owner, "project", project, "type", type, "lss", lss)));
+      Output out = parent.root.output();
+      if (out.structured()) {
+        out.json(answer);
+        return Exit.OK;
+      }
+      List<List<String>> rows = new java.util.ArrayList<>();
+      answer.getJsonArray("sessions", new io.vertx.core.json.JsonArray()).forEach(o -> {
+        JsonObject session = (JsonObject) o;
+        List<String> row = new java.util.ArrayList<>(SessionsCommand.row(session));
+        row.add(1, Output.text(session.getValue("owner")));
+        row.add(Output.text(session.getValue("lss")));
+        rows.add(row);
+      });
+      List<String> header = new java.util.ArrayList<>(SessionsCommand.HEADER);
+      header.add(1, "OWNER");
+      header.add("LSS");
+      out.table(header, rows);
+      return Exit.OK;
+    }
   }
 
   @Command(mixinStandardHelpOptions = true, name = "lss",
@@ -81,14 +133,9 @@ final class AdminCommand {
 
     @Override
     public Integer call() {
-      StringBuilder query = new StringBuilder("?limit=").append(limit);
-      for (String[] p : new String[][] {{"actor", actor}, {"action", action}, {"subject", subject}, {"since", since}}) {
-        if (p[1] != null) {
-          query.append('&').append(p[0]).append('=').append(encoded(p[1]));
-        }
-      }
       Platform platform = parent.root.platform();
-      parent.root.output().listed(platform.get(platform.logger("/api/v1/audit" + query)), "events",
+      parent.root.output().listed(platform.get(platform.logger("/api/v1/audit" + query("limit", String.valueOf(limit),
+          "actor", actor, "action", action, "subject", subject, "since", since))), "events",
           List.of("TIME", "ACTION", "ACTOR", "FROM", "DETAILS"), "time", "action", "actor", "address", "details");
       return Exit.OK;
     }

@@ -401,6 +401,16 @@ class OtctlTest {
     Run notAdmin = otctl(null, "--config", dora, "admin", "users", "list");
     assertEquals(Exit.AUTH, notAdmin.code, notAdmin.toString());
     assertEquals(Exit.AUTH, otctl(null, "--config", dora, "admin", "keys", "rotate").code);
+    assertEquals(Exit.AUTH, otctl(null, "--config", dora, "admin", "sessions").code);
+    Run sessions = otctl(null, "--config", own, "admin", "sessions", "--owner", "admin", "--limit", "5");
+    assertTrue(sessions.code == Exit.OK && sessions.out.startsWith("ID") && sessions.out.lines().findFirst()
+        .orElse("").contains("OWNER"), sessions.toString());
+    Run allJson = otctl(null, "--config", own, "admin", "sessions", "--state", "CLOSED", "-o", "json");
+    assertEquals(Exit.OK, allJson.code, allJson.toString());
+    new JsonObject(allJson.out).getJsonArray("sessions").forEach(o -> assertEquals("CLOSED",
+        ((JsonObject) o).getString("state")));
+    assertEquals(Exit.USAGE, otctl(null, "--config", own, "admin", "sessions", "--state", "STUCK").code,
+        "a state the platform does not know");
 
     assertEquals(Exit.OK, otctl(null, "--config", own, "admin", "users", "disable", "dora").code);
     Run disabled = otctl("doras-first-password\n", "--config", dora, "login", "--username", "dora", "--password-stdin");

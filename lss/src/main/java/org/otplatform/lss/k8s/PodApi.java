@@ -97,32 +97,22 @@ final class PodApi {
   }
 
   /**
-   * Takes warm pod {@code warm} for {@code sessionId} in one JSON patch: its warm label tested and
-   * removed, the session's label and annotation added. Of two claims of one pod one fails (the
-   * test finds the label gone), so a pod never serves two sessions.
+   * Takes warm pod {@code warm} for {@code sessionId}: one merge patch that removes its warm label
+   * and adds the session's label and annotation, on the condition of the resource version it was
+   * read at. Of two claims of one pod the second gets a 409 (the first changed it), so a pod never
+   * serves two sessions; a pod changed since it was read (a status update) is a 409 too.
    */
   Future<Pod> claim(Pod warm, String sessionId) {
-    String hash = warm.getMetadata().getLabels().get(PodModel.WARM);
-    String patch = new io.vertx.core.json.JsonArray()
-        .add(op("test", "/metadata/labels/" + pointer(PodModel.WARM), hash))
-        .add(op("remove", "/metadata/labels/" + pointer(PodModel.WARM), null))
-        .add(op("add", "/metadata/labels/" + pointer(PodModel.SESSION), PodModel.labelValue(sessionId)))
-        .add(op("add", "/metadata/annotations/" + pointer(PodModel.SESSION), sessionId))
-        .encode();
+    io.vertx.core.json.JsonObject labels = new io.vertx.core.json.JsonObject().putNull(PodModel.WARM)
+        .put(PodModel.SESSION, PodModel.labelValue(sessionId));
+    String patch = new io.vertx.core.json.JsonObject().put("metadata", new io.vertx.core.json.JsonObject()
+        .put("resourceVersion", warm.getMetadata().getResourceVersion())
+        .put("labels", labels)
+        .put("annotations", new io.vertx.core.json.JsonObject().put(PodModel.SESSION, sessionId))).encode();
     return limiter.token().compose(v -> blocking.executeBlocking(() -> client.pods().inNamespace(namespace)
         .withName(warm.getMetadata().getName())
-        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
-            patch), false));
-  }
-
-  private static io.vertx.core.json.JsonObject op(String op, String path, String value) {
-    io.vertx.core.json.JsonObject o = new io.vertx.core.json.JsonObject().put("op", op).put("path", path);
-    return value == null ? o : o.put("value", value);
-  }
-
-  /** A key as a JSON pointer's segment ({@code /} and {@code ~} escaped). */
-  private static String pointer(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
+        .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch), false));
   }
 
   /** Deletes the pod with a 10 s grace period. */

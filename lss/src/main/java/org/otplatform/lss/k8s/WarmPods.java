@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * cache — creating the missing ones in the lowest free slots (two LSSs pick the same names, and the
  * second's create is a 409), deleting failed ones, the extras (highest slots first) and warm pods of
  * specs no longer kept — at start, every few seconds and after each claim. A claim relabels a
- * ready one to the session ({@link PodApi#claim}: atomic, so two opens never get one pod) and
- * assigns it over the compute contract; a pod that refuses is deleted and the next is tried.
+ * ready one to the session ({@link PodApi#claim}: conditional on the version read, so two opens
+ * never get one pod; two claims of one LSS never try the same pod at once) and assigns it over the
+ * compute contract; a pod that refuses is deleted and the next is tried.
  */
 final class WarmPods {
   private static final Logger LOG = LoggerFactory.getLogger(WarmPods.class);
@@ -51,6 +52,8 @@ final class WarmPods {
   private volatile Map<String, Kept> kept = Map.of();
   private volatile Map<String, String> env = Map.of();
   private final Set<String> creating = new HashSet<>();
+  /** Warm pods a claim of this LSS is taking: another claim here tries the next one instead. */
+  private final Set<String> taking = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private long timer = -1;
   private boolean reconciling;
   private boolean again;
@@ -109,6 +112,14 @@ final class WarmPods {
     if (i >= candidates.size()) {
       return Future.succeededFuture(Optional.empty());
     }
+    String name = candidates.get(i).getMetadata().getName();
+    if (!taking.add(name)) {
+      return claimFirst(sessionId, spec, candidates, i + 1);
+    }
+    return claimOne(sessionId, spec, candidates, i).onComplete(r -> taking.remove(name));
+  }
+
+  private Future<Optional<Pod>> claimOne(String sessionId, ServiceSpec spec, List<Pod> candidates, int i) {
     Pod warm = candidates.get(i);
     String name = warm.getMetadata().getName();
     return api.claim(warm, sessionId).compose(claimed -> assign(claimed, sessionId, spec).map(v -> {
