@@ -89,9 +89,9 @@ public final class GssVerticle extends ServiceVerticle {
 
     SessionStore store = new MongoSessionStore(mongo, clock);
     Progress progress = new Progress(vertx, store);
-    Lifecycle lifecycle = new Lifecycle(store, progress, publisher, clock,
-        new SessionMetrics(ServiceLauncher.meterRegistry(vertx)));
     LssRegistry registry = new LssRegistry(config.lssLostAfter(), clock.instant());
+    Lifecycle lifecycle = new Lifecycle(store, progress, publisher, clock,
+        new SessionMetrics(ServiceLauncher.meterRegistry(vertx)), id -> registry.get(id).map(LssRegistry.Entry::pool));
     SessionQueue queue = new SessionQueue(store, lifecycle, registry, config.queueTimeout());
     Reconciler reconciler = new Reconciler(store, lifecycle, registry, config.maxHandovers(), RootSpans.of(vertx));
     Sweeps sweeps = new Sweeps(store, lifecycle, config.catalog(), queue, reconciler, RootSpans.of(vertx));

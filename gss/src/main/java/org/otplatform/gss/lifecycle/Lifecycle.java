@@ -42,16 +42,27 @@ public final class Lifecycle {
   private final EventSink events;
   private final Clock clock;
   private final SessionMetrics metrics;
+  private final java.util.function.Function<String, java.util.Optional<String>> poolOfLss;
 
   /**
    * @param metrics the session figures; each stored change goes through it
    */
   public Lifecycle(SessionStore store, Progress progress, EventSink events, Clock clock, SessionMetrics metrics) {
+    this(store, progress, events, clock, metrics, id -> java.util.Optional.empty());
+  }
+
+  /**
+   * @param poolOfLss the pool an LSS serves, as its heartbeats say (empty: not heard yet): a claim
+   *     by an LSS of another pool than the session needs is refused
+   */
+  public Lifecycle(SessionStore store, Progress progress, EventSink events, Clock clock, SessionMetrics metrics,
+      java.util.function.Function<String, java.util.Optional<String>> poolOfLss) {
     this.store = store;
     this.progress = progress;
     this.events = events;
     this.clock = clock;
     this.metrics = metrics;
+    this.poolOfLss = poolOfLss;
   }
 
   public Clock clock() {
@@ -170,7 +181,9 @@ public final class Lifecycle {
   /** Folds an event published by {@code source} (an LSS's id; null: not known, as before sources were stamped). */
   public Future<Void> fold(SessionEvent event, String source) {
     String id = event.sessionId();
-    return store.update(id, s -> SessionFold.apply(s, event, source, clock.instant())).compose(found -> {
+    String claimerPool = event instanceof ServiceStarting claim && claim.lss() != null
+        ? poolOfLss.apply(claim.lss()).orElse(null) : null;
+    return store.update(id, s -> SessionFold.apply(s, event, source, claimerPool, clock.instant())).compose(found -> {
       if (found.isEmpty()) {
         LOG.atWarn().addKeyValue("session", id).log("{} for an unknown session ignored", event.type());
         return event instanceof ServiceStarting claim ? answerClaim(claim, null) : Future.succeededFuture();
@@ -198,8 +211,12 @@ public final class Lifecycle {
     if (live && lss.equals(session.lss())) {
       return events.publish(Topics.REGISTRY, LssClaimGranted.of(lss, claim.sessionId()));
     }
+    String claimerPool = poolOfLss.apply(lss).orElse(null);
     LOG.atInfo().addKeyValue("session", claim.sessionId()).log("claim of LSS {} on session {} refused: {}", lss,
-        claim.sessionId(), session == null ? "no such session" : live ? "LSS " + session.lss() + " runs it"
+        claim.sessionId(), session == null ? "no such session"
+            : live && session.lss() == null ? "the LSS serves pool " + claimerPool + ", the session needs pool "
+                + session.origin().pool()
+            : live ? "LSS " + session.lss() + " runs it"
             : "it is " + session.state());
     return release(claim.sessionId(), lss, session == null ? null : session.lss());
   }

@@ -42,7 +42,17 @@ public final class SessionFold {
 
   /** As {@link #apply(Session, SessionEvent, Instant)}, for an event published by {@code source} (null: unknown). */
   public static Session apply(Session session, SessionEvent event, String source, Instant now) {
-    if (session.log().applied(event.id()) || session.state().isTerminal() || !fromItsLss(session, event, source)) {
+    return apply(session, event, source, null, now);
+  }
+
+  /**
+   * As above, with the pool of the LSS a {@code ServiceStarting} comes from as its heartbeats say
+   * ({@code claimerPool}, null: not heard yet): an LSS of another pool than the session needs does
+   * not claim it (its open reached the wrong LSS, one configured in another pool's group).
+   */
+  public static Session apply(Session session, SessionEvent event, String source, String claimerPool, Instant now) {
+    if (session.log().applied(event.id()) || session.state().isTerminal() || !fromItsLss(session, event, source)
+        || !ofItsPool(session, event, claimerPool)) {
       return session;
     }
     if (event instanceof SessionActivity activity) {
@@ -84,6 +94,12 @@ public final class SessionFold {
   }
 
   /** Whether the event comes from the LSS that runs the session, or one that may speak for it now. */
+  /** Whether a claim may take the session: always, but for a first claim by an LSS known to serve another pool. */
+  static boolean ofItsPool(Session session, SessionEvent event, String claimerPool) {
+    return !(event instanceof ServiceStarting) || session.lss() != null || claimerPool == null
+        || claimerPool.equals(session.origin().pool());
+  }
+
   static boolean fromItsLss(Session session, SessionEvent event, String source) {
     String lss = session.lss();
     if (event instanceof SessionActivity || source == null) {

@@ -49,6 +49,21 @@ class ClaimsTest {
   }
 
   @Test
+  void anLssOfAnotherPoolThanTheSessionNeedsDoesNotClaimIt() {
+    rig.registry.heard(org.otplatform.common.events.LssHeartbeat.of("lss-gpu", "cluster-gpu", "kubernetes", 10,
+        List.of(), List.of(), false), Rig.T0);
+    Session s = rig.open("alice", "q", "echo"); // pool default
+    claim(s.id(), "lss-gpu");
+    assertTrue(rig.published(LssClaimGranted.class).isEmpty(), "not granted");
+    assertEquals(List.of("lss-gpu"), rig.published(LssReleaseRequested.class).stream()
+        .map(LssReleaseRequested::lssId).toList(), "asked to let go");
+    assertNull(rig.session(s.id()).lss(), "the session is nobody's yet");
+    claim(s.id(), "lss-1"); // not heard yet: its pool unknown, its claim taken as before
+    assertEquals("lss-1", rig.session(s.id()).lss());
+    assertEquals(List.of("lss-1"), rig.published(LssClaimGranted.class).stream().map(LssClaimGranted::lssId).toList());
+  }
+
+  @Test
   void aClaimOnASessionThatIsClosingOverOrUnknownIsAskedToLetGo() {
     Session s = rig.open("alice", "q", "echo");
     done(rig.lifecycle.close(s.id(), "closed by user", "alice", false));

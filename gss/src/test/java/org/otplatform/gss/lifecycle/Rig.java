@@ -68,8 +68,9 @@ final class Rig implements AutoCloseable {
       published.add(event);
       return Future.succeededFuture();
     };
-    lifecycle = new Lifecycle(store, new Progress(vertx, store), sink, clock, new SessionMetrics(meters));
     registry = new LssRegistry(LOST_AFTER, T0);
+    lifecycle = new Lifecycle(store, new Progress(vertx, store), sink, clock, new SessionMetrics(meters),
+        id -> registry.get(id).map(LssRegistry.Entry::pool));
     queue = new SessionQueue(store, lifecycle, registry, QUEUE_TIMEOUT);
     reconciler = new Reconciler(store, lifecycle, registry, MAX_HANDOVERS, RootSpans.NONE);
     Catalog catalog = Catalog.parse(new JsonObject("""

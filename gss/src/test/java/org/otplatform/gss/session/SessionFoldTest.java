@@ -84,6 +84,15 @@ class SessionFoldTest {
   }
 
   @Test
+  void anLssKnownToServeAnotherPoolDoesNotClaimTheSession() {
+    Session s = opening(); // Origin without a pool: the default one
+    ServiceStarting claim = ServiceStarting.of("s", "kriging", "lss-gpu");
+    assertSame(s, SessionFold.apply(s, claim, "lss-gpu", "cluster-gpu", T0), "another pool's LSS");
+    assertEquals("lss-gpu", SessionFold.apply(s, claim, "lss-gpu", null, T0).lss(), "a pool not known yet");
+    assertEquals("lss-gpu", SessionFold.apply(s, claim, "lss-gpu", s.origin().pool(), T0).lss(), "the session's pool");
+  }
+
+  @Test
   void aReplayedEventChangesNothing() {
     ServiceFailed failed = ServiceFailed.of("s", "kriging", 1, "exited");
     Session s = fold(opening(), failed);
