@@ -294,72 +294,20 @@ public final class OpenBench {
    * those that found a warm process.
    */
   static List<Row> warmLocal(Path brokerLib, Size size) throws Exception {
-    String service = "{\"name\": \"echo\", \"command\": [\"${java}\", \"-Xmx128m\", \"-XX:TieredStopAtLevel=1\", "
-        + "\"-cp\", \"${classpath}\", \"org.otplatform.compute.echo.EchoService\"]}";
-    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
-    // The cold type's service differs (its env): a warm process serves any type of the very same service.
-    String coldService = service.replace("{\"name\": \"echo\",", "{\"name\": \"echo\", \"env\": {\"OT_BENCH\": \"cold\"},");
-    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [" + coldService
-        + "]}, \"bench-warm\": {\"maxOpenPerProject\": 1000, \"warm\": 2, \"services\": [" + service + "]}}}");
-    catalog.toFile().deleteOnExit();
-    int clients = 2;
-    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
+    Path catalog = warmCatalog("{\"name\": \"echo\", \"command\": [\"${java}\", \"-Xmx128m\", "
+        + "\"-XX:TieredStopAtLevel=1\", \"-cp\", \"${classpath}\", \"org.otplatform.compute.echo.EchoService\"]}");
     try (Platform p = Platform.start(brokerLib, Map.of("OT_CATALOG", catalog.toString()))) {
-      String metrics = p.embedded().url(p.embedded().ports().lss()) + "/metrics";
-      for (int i = 0; i < size.count("OT_BENCH_WARMUP", 3, 1); i++) {
-        awaitWarm(metrics, 2);
-        p.openOnce("bench-warm");
-        p.openOnce("bench");
-      }
-      List<Double> warm = new ArrayList<>();
-      List<Double> cold = new ArrayList<>();
-      List<Double> rate = new ArrayList<>();
-      List<Double> coldRate = new ArrayList<>();
-      List<Double> share = new ArrayList<>();
-      for (int run = 0; run < size.runs(3); run++) {
-        List<Double> warmOpens = new ArrayList<>();
-        List<Double> coldOpens = new ArrayList<>();
-        for (int i = 0; i < size.count("OT_BENCH_WARM_OPENS", 10, 1); i++) {
-          awaitWarm(metrics, 2);
-          warmOpens.add(p.openOnce("bench-warm"));
-          awaitWarm(metrics, 2);
-          coldOpens.add(p.openOnce("bench"));
-        }
-        warm.add(Stats.of(warmOpens).p50());
-        cold.add(Stats.of(coldOpens).p50());
-        awaitWarm(metrics, 2);
-        double[] before = starts(metrics);
-        rate.add(sustained(clients, seconds, () -> p.openOnce("bench-warm")));
-        double[] after = starts(metrics);
-        double total = (after[0] - before[0]) + (after[1] - before[1]);
-        share.add(total == 0 ? 0 : 100 * (after[0] - before[0]) / total);
-        awaitWarm(metrics, 2);
-        coldRate.add(sustained(clients, seconds, () -> p.openOnce("bench")));
-      }
-      String section = "open, local, warm: 2";
-      return List.of(
-          new Row(section, "request -> READY, a warm process ready, p50", "ms", warm,
-              "a cold open of the same service, same platform", cold),
-          new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
-              "cold opens of the same service, " + clients + " clients", coldRate),
-          Row.of(section, "of those sustained opens, served by a warm process", "%", share));
+      return warmRows(p, size, "open, local, warm: 2", "process", "a cold open of the same service, same platform", 2,
+          size.count("OT_BENCH_WARMUP", 3, 1), size.count("OT_BENCH_WARM_OPENS", 10, 1));
     }
   }
 
   /**
-   * Opens of a type the pool keeps {@code warm: 2} pods of, beside cold opens of the same service
-   * (another type) on the same platform, against the API mock: one at a time with the pool full,
-   * and sustained by {@code clients}, with the share that found a warm pod. Warm pods' containers
-   * run for real (the LSS assigns them over HTTP); cold pods are marked Ready at once, as above.
+   * The same against the API mock: warm pods' containers run for real (the LSS assigns them over
+   * HTTP); cold pods are marked Ready at once, as above.
    */
   static List<Row> warmKubernetes(Path brokerLib, Size size) throws Exception {
-    int clients = size.count("OT_BENCH_CLIENTS", 8, 2);
-    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
-    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
-    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [{\"name\": "
-        + "\"echo\", \"image\": \"img:ok\", \"env\": {\"OT_BENCH\": \"cold\"}}]}, \"bench-warm\": {\"maxOpenPerProject\": "
-        + "1000, \"warm\": 2, \"services\": [{\"name\": \"echo\", \"image\": \"img:ok\"}]}}}");
-    catalog.toFile().deleteOnExit();
+    Path catalog = warmCatalog("{\"name\": \"echo\", \"image\": \"img:ok\"}");
     try (MockCluster cluster = new MockCluster()) {
       System.setProperty("kubernetes.master", cluster.master());
       System.setProperty("kubernetes.auth.tryKubeConfig", "false");
@@ -368,44 +316,66 @@ public final class OpenBench {
           "OT_CATALOG", catalog.toString(), "OT_LSS_API_QPS", "1000", "OT_LSS_API_BURST", "1000",
           "OT_LSS_MAX_CONCURRENT_SPAWNS", "100", "OT_LSS_FOLLOW_POD_LOGS", "false"));
       try (Platform p = Platform.start(brokerLib, env)) {
-        String metrics = p.embedded().url(p.embedded().ports().lss()) + "/metrics";
-        for (int i = 0; i < size.count("OT_BENCH_WARMUP", 10, 1); i++) {
-          awaitWarm(metrics, 2);
-          p.openOnce("bench-warm");
-          p.openOnce("bench");
-        }
-        List<Double> warm = new ArrayList<>();
-        List<Double> cold = new ArrayList<>();
-        List<Double> rate = new ArrayList<>();
-        List<Double> coldRate = new ArrayList<>();
-        List<Double> share = new ArrayList<>();
-        for (int run = 0; run < size.runs(3); run++) {
-          List<Double> warmOpens = new ArrayList<>();
-          List<Double> coldOpens = new ArrayList<>();
-          for (int i = 0; i < size.count("OT_BENCH_OPENS", 20, 2); i++) {
-            awaitWarm(metrics, 2);
-            warmOpens.add(p.openOnce("bench-warm"));
-            coldOpens.add(p.openOnce("bench"));
-          }
-          warm.add(Stats.of(warmOpens).p50());
-          cold.add(Stats.of(coldOpens).p50());
-          awaitWarm(metrics, 2);
-          double[] before = starts(metrics);
-          rate.add(sustained(clients, seconds, () -> p.openOnce("bench-warm")));
-          double[] after = starts(metrics);
-          double total = (after[0] - before[0]) + (after[1] - before[1]);
-          share.add(total == 0 ? 0 : 100 * (after[0] - before[0]) / total);
-          coldRate.add(sustained(clients, seconds, () -> p.openOnce("bench")));
-        }
-        String section = "open, kubernetes, warm: 2";
-        return List.of(
-            new Row(section, "request -> READY, a warm pod ready, p50", "ms", warm,
-                "a cold open of the same service (pods Ready at once), same platform", cold),
-            new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
-                "cold opens of the same service, " + clients + " clients", coldRate),
-            Row.of(section, "of those sustained opens, served by a warm pod", "%", share));
+        return warmRows(p, size, "open, kubernetes, warm: 2", "pod",
+            "a cold open of the same service (pods Ready at once), same platform", size.count("OT_BENCH_CLIENTS", 8, 2),
+            size.count("OT_BENCH_WARMUP", 10, 1), size.count("OT_BENCH_OPENS", 20, 2));
       }
     }
+  }
+
+  /**
+   * Types {@code bench-warm} ({@code warm: 2}) and {@code bench} of {@code service}; the cold type's
+   * service differs in its env, since a warm instance serves any type of the very same service.
+   */
+  private static Path warmCatalog(String service) throws Exception {
+    String cold = service.replaceFirst("^\\{", "{\"env\": {\"OT_BENCH\": \"cold\"}, ");
+    Path catalog = Files.createTempFile("ot-bench-catalog", ".json");
+    Files.writeString(catalog, "{\"types\": {\"bench\": {\"maxOpenPerProject\": 1000, \"services\": [" + cold
+        + "]}, \"bench-warm\": {\"maxOpenPerProject\": 1000, \"warm\": 2, \"services\": [" + service + "]}}}");
+    catalog.toFile().deleteOnExit();
+    return catalog;
+  }
+
+  /** Warm opens beside cold ones on {@code p}: one at a time with the pool full, then sustained by {@code clients}. */
+  private static List<Row> warmRows(Platform p, Size size, String section, String instance, String coldReference,
+      int clients, int warmup, int opens) throws Exception {
+    int seconds = size.count("OT_BENCH_SECONDS", 5, 1);
+    String metrics = p.embedded().url(p.embedded().ports().lss()) + "/metrics";
+    for (int i = 0; i < warmup; i++) {
+      awaitWarm(metrics, 2);
+      p.openOnce("bench-warm");
+      p.openOnce("bench");
+    }
+    List<Double> warm = new ArrayList<>();
+    List<Double> cold = new ArrayList<>();
+    List<Double> rate = new ArrayList<>();
+    List<Double> coldRate = new ArrayList<>();
+    List<Double> share = new ArrayList<>();
+    for (int run = 0; run < size.runs(3); run++) {
+      List<Double> warmOpens = new ArrayList<>();
+      List<Double> coldOpens = new ArrayList<>();
+      for (int i = 0; i < opens; i++) {
+        awaitWarm(metrics, 2);
+        warmOpens.add(p.openOnce("bench-warm"));
+        awaitWarm(metrics, 2); // a refill starting would slow the cold open down
+        coldOpens.add(p.openOnce("bench"));
+      }
+      warm.add(Stats.of(warmOpens).p50());
+      cold.add(Stats.of(coldOpens).p50());
+      awaitWarm(metrics, 2);
+      double[] before = starts(metrics);
+      rate.add(sustained(clients, seconds, () -> p.openOnce("bench-warm")));
+      double[] after = starts(metrics);
+      double total = (after[0] - before[0]) + (after[1] - before[1]);
+      share.add(total == 0 ? 0 : 100 * (after[0] - before[0]) / total);
+      awaitWarm(metrics, 2);
+      coldRate.add(sustained(clients, seconds, () -> p.openOnce("bench")));
+    }
+    return List.of(
+        new Row(section, "request -> READY, a warm " + instance + " ready, p50", "ms", warm, coldReference, cold),
+        new Row(section, "sustained opens, " + clients + " clients", "/s", rate,
+            "cold opens of the same service, " + clients + " clients", coldRate),
+        Row.of(section, "of those sustained opens, served by a warm " + instance, "%", share));
   }
 
   /** Waits until the LSS has {@code n} warm processes ready (its {@code ot_lss_warm_ready}). */

@@ -22,6 +22,18 @@ final class GroupsCommand {
     return "/api/v1/groups/" + Platform.encoded(name);
   }
 
+  /** Adds {@code users} to group {@code name} (PUT of each membership), or removes them (DELETE). */
+  private static int members(GroupsCommand parent, String name, List<String> users, boolean add) {
+    Platform platform = parent.root.platform();
+    for (String user : users) {
+      platform.call(add ? "PUT" : "DELETE", platform.auth(path(name) + "/members/" + Platform.encoded(user)), null);
+    }
+    parent.root.printed(new JsonObject().put("group", name).put(add ? "added" : "removed", users),
+        String.join(", ", users) + (users.size() == 1 ? " is" : " are") + (add ? " in group " : " no longer in group ")
+            + name, name);
+    return Exit.OK;
+  }
+
   @Command(mixinStandardHelpOptions = true, name = "list", description = "Your groups (an admin sees all).")
   static final class ListGroups implements Callable<Integer> {
     @ParentCommand GroupsCommand parent;
@@ -105,13 +117,7 @@ final class GroupsCommand {
 
     @Override
     public Integer call() {
-      Platform platform = parent.root.platform();
-      for (String user : users) {
-        platform.call("PUT", platform.auth(path(name) + "/members/" + Platform.encoded(user)), null);
-      }
-      parent.root.printed(new JsonObject().put("group", name).put("added", users),
-          String.join(", ", users) + (users.size() == 1 ? " is" : " are") + " in group " + name, name);
-      return Exit.OK;
+      return members(parent, name, users, true);
     }
   }
 
@@ -123,13 +129,7 @@ final class GroupsCommand {
 
     @Override
     public Integer call() {
-      Platform platform = parent.root.platform();
-      for (String user : users) {
-        platform.delete(platform.auth(path(name) + "/members/" + Platform.encoded(user)));
-      }
-      parent.root.printed(new JsonObject().put("group", name).put("removed", users),
-          String.join(", ", users) + (users.size() == 1 ? " is" : " are") + " no longer in group " + name, name);
-      return Exit.OK;
+      return members(parent, name, users, false);
     }
   }
 }
