@@ -37,8 +37,20 @@ final class KubernetesApi implements AutoCloseable {
     System.setProperty("kubernetes.namespace", NAMESPACE);
   }
 
+  /**
+   * The namespace's pods. The API mock stalls for seconds whenever a watch closes, so a list that
+   * times out is asked again (three times at most) rather than failing the test.
+   */
   List<Pod> pods() {
-    return client.pods().inNamespace(NAMESPACE).list().getItems();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.pods().inNamespace(NAMESPACE).list().getItems();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("timeout")) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The pods of one session. */
